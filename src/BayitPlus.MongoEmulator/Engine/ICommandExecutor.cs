@@ -1,0 +1,17 @@
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Engine;
+
+/// <summary>One client connection as the command layer sees it.</summary>
+public sealed class ConnectionInfo(int connectionId)
+{
+    public int ConnectionId { get; } = connectionId;
+}
+
+/// <summary>Executes a command document (OP_MSG document sequences already folded into it as
+/// arrays) and answers the reply document, <c>ok: 0</c> replies included. hello/isMaster are
+/// answered by the wire layer.</summary>
+public interface ICommandExecutor
+{
+    ValueTask<BsonDocument> ExecuteAsync(string database, BsonDocument command, ConnectionInfo connection, CancellationToken cancellationToken);
+}
