@@ -259,6 +259,8 @@ public sealed class TextIndexTests
         Assert.Equal("language override unsupported: klingon", error.Message);
 
         Assert.Throws<MongoErrorException>(() => index.Add(2, new BsonDocument { { "title", "Tea" }, { "language", 5 } }));
+        Assert.Throws<MongoErrorException>(() => index.Validate(new BsonDocument("language", "klingon")));
+        index.Validate(new BsonDocument("language", "es"));
         Assert.Equal([1], Ids(Search(index, "coffee")));
         Assert.Equal(1, index.Count);
     }
