@@ -110,8 +110,7 @@ public sealed class MongoEmulatorServer : IAsyncDisposable
     }
 
     // The single place the real command layer is created.
-    private static ICommandExecutor CreateExecutor(MongoEmulatorOptions options) =>
-        throw new NotImplementedException("Engine.CommandDispatcher is not on this branch yet");
+    private static ICommandExecutor CreateExecutor(MongoEmulatorOptions options) => new CommandDispatcher(options);
 
     private async Task AcceptLoopAsync()
     {
