@@ -1,4 +1,6 @@
+using System.Globalization;
 using BayitPlus.MongoEmulator.Bson;
+using BayitPlus.MongoEmulator.Query;
 using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Update;
@@ -99,8 +101,8 @@ internal sealed class ApplyContext(
     BsonDocument root,
     Func<int?>? positionalIndex,
     bool isInsert,
-    Query.QueryContext query,
-    IReadOnlyDictionary<string, Query.CompiledFilter> arrayFilters)
+    QueryContext query,
+    IReadOnlyDictionary<string, CompiledFilter> arrayFilters)
 {
     private string? _positionalKey;
 
@@ -108,7 +110,7 @@ internal sealed class ApplyContext(
 
     public bool IsInsert { get; } = isInsert;
 
-    public Query.QueryContext Query { get; } = query;
+    public QueryContext Query { get; } = query;
 
     public string PositionalKey()
     {
@@ -116,7 +118,7 @@ internal sealed class ApplyContext(
         {
             var index = positionalIndex?.Invoke()
                 ?? throw MongoErrorException.BadValue("The positional operator did not find the match needed from the query.");
-            _positionalKey = index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _positionalKey = index.ToString(CultureInfo.InvariantCulture);
         }
 
         return _positionalKey;
@@ -158,7 +160,7 @@ internal static class UpdateTree
                 existing = wantArray ? new ArrayNode() : new ObjectNode();
                 SetChild(current, segment, existing);
             }
-            else if (existing is LeafNode || existing is ArrayNode != wantArray)
+            else if (existing is LeafNode || (existing is ArrayNode) != wantArray)
             {
                 throw Conflict(path, segments, i);
             }
@@ -276,7 +278,7 @@ internal static class UpdateTree
             {
                 if (identifier.Length == 0 || context.ArrayFilterMatches(identifier, elements[i]))
                 {
-                    elementPath ??= Join(path, i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    elementPath ??= Join(path, i.ToString(CultureInfo.InvariantCulture));
                     merged = merged is null ? child : Merge(merged, child, elementPath);
                 }
             }
