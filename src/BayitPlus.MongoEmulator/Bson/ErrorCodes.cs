@@ -30,7 +30,9 @@ public static class ErrorCodes
     public const int IndexKeySpecsConflict = 86;
     public const int WriteConflict = 112;
     public const int InvalidIdField = 53;
+    public const int InvalidPipelineOperator = 168;
     public const int NotImplemented = 238;
+    public const int ConversionFailure = 241;
     public const int NoSuchTransaction = 251;
     public const int TransactionCommitted = 256;
     public const int OperationNotSupportedInTransaction = 263;
@@ -42,6 +44,7 @@ public static class ErrorCodes
     public const int Location40352 = 40352;
     public const int Location40353 = 40353;
     public const int Location31254 = 31254;
+    public const int Location40324 = 40324;
 
     public static string NameOf(int code) => code switch
     {
@@ -72,7 +75,9 @@ public static class ErrorCodes
         IndexOptionsConflict => "IndexOptionsConflict",
         IndexKeySpecsConflict => "IndexKeySpecsConflict",
         WriteConflict => "WriteConflict",
+        InvalidPipelineOperator => "InvalidPipelineOperator",
         NotImplemented => "NotImplemented",
+        ConversionFailure => "ConversionFailure",
         NoSuchTransaction => "NoSuchTransaction",
         TransactionCommitted => "TransactionCommitted",
         OperationNotSupportedInTransaction => "OperationNotSupportedInTransaction",
