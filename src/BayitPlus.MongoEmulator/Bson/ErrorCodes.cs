@@ -18,6 +18,7 @@ public static class ErrorCodes
     public const int NamespaceExists = 48;
     public const int MaxTimeMSExpired = 50;
     public const int DollarPrefixedFieldName = 52;
+    public const int NotSingleValueField = 54;
     public const int EmptyFieldName = 56;
     public const int CommandNotFound = 59;
     public const int ImmutableField = 66;
@@ -62,6 +63,7 @@ public static class ErrorCodes
         NamespaceExists => "NamespaceExists",
         MaxTimeMSExpired => "MaxTimeMSExpired",
         DollarPrefixedFieldName => "DollarPrefixedFieldName",
+        NotSingleValueField => "NotSingleValueField",
         InvalidIdField => "InvalidIdField",
         EmptyFieldName => "EmptyFieldName",
         CommandNotFound => "CommandNotFound",
