@@ -1,0 +1,310 @@
+using BayitPlus.MongoEmulator.Bson;
+using BayitPlus.MongoEmulator.Query;
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Engine;
+
+internal sealed partial class CommandDispatcher
+{
+    private static readonly Dictionary<string, Handler> Handlers = new(StringComparer.Ordinal)
+    {
+        ["ping"] = (_, _, _, _) => [],
+        ["buildInfo"] = (_, _, _, _) => BuildInfo(),
+        ["buildinfo"] = (_, _, _, _) => BuildInfo(),
+        ["serverStatus"] = (d, _, _, _) => d.ServerStatus(),
+        ["listDatabases"] = (d, c, _, _) => d.ListDatabases(c),
+        ["listCollections"] = (d, c, o, s) => d.ListCollections(c, o, s),
+        ["create"] = (d, c, o, _) => d.Create(c, o),
+        ["drop"] = (d, c, o, _) => d.Drop(c, o),
+        ["dropDatabase"] = (d, _, o, _) => d.DropDatabase(o),
+        ["createIndexes"] = (_, c, o, _) => CreateIndexes(c, o),
+        ["listIndexes"] = (d, c, o, s) => d.ListIndexes(c, o, s),
+        ["dropIndexes"] = (_, c, o, _) => DropIndexes(c, o),
+        ["deleteIndexes"] = (_, c, o, _) => DropIndexes(c, o),
+        ["endSessions"] = (d, c, _, _) => d.EndSessions(c),
+        ["killAllSessions"] = (_, _, _, _) => [],
+        ["commitTransaction"] = (d, _, o, _) => d.CommitTransaction(o),
+        ["abortTransaction"] = (d, _, o, _) => d.AbortTransaction(o),
+        ["insert"] = (_, c, o, _) => Insert(c, o),
+        ["update"] = (_, c, o, _) => Update(c, o),
+        ["delete"] = (_, c, o, _) => Delete(c, o),
+        ["findAndModify"] = (_, c, o, _) => FindAndModify(c, o),
+        ["findandmodify"] = (_, c, o, _) => FindAndModify(c, o),
+        ["find"] = (d, c, o, s) => d.Find(c, o, s),
+        ["getMore"] = (d, c, _, _) => d.GetMore(c),
+        ["killCursors"] = (d, c, _, _) => d.KillCursors(c),
+        ["count"] = (_, c, o, _) => Count(c, o),
+        ["distinct"] = (_, c, o, _) => Distinct(c, o),
+        ["aggregate"] = (d, c, o, s) => d.Aggregate(c, o, s),
+        ["explain"] = (_, c, o, _) => Explain(c, o),
+    };
+
+    private static BsonDocument BuildInfo() => new()
+    {
+        { "version", "7.0.0" },
+        { "gitVersion", "bayitplus-mongo-emulator" },
+        { "versionArray", new BsonArray { 7, 0, 0, 0 } },
+        { "bits", 64 },
+        { "maxBsonObjectSize", 16 * 1024 * 1024 },
+        { "storageEngines", new BsonArray { "inMemory" } },
+        { "emulator", "BayitPlus.MongoEmulator: in-memory, for tests and development only" },
+    };
+
+    private static string CollectionName(BsonDocument command)
+    {
+        var value = command.GetElement(0).Value;
+        return value is BsonString name
+            ? name.Value
+            : throw new MongoErrorException(ErrorCodes.InvalidNamespace, $"collection name has invalid type {value.BsonType}");
+    }
+
+    private BsonDocument ServerStatus() => new()
+    {
+        { "host", "127.0.0.1" },
+        { "version", "7.0.0" },
+        { "process", "bayitplus-mongo-emulator" },
+        { "localTime", new BsonDateTime(_store.Now) },
+        { "storageEngine", new BsonDocument("name", "inMemory") },
+    };
+
+    private BsonDocument ListDatabases(BsonDocument command)
+    {
+        var nameOnly = command.GetValue("nameOnly", false).ToBoolean();
+        var filter = command.GetValue("filter", null) is BsonDocument f ? CompiledFilter.Compile(f, QueryContext.Default) : null;
+        var databases = new BsonArray();
+        foreach (var name in _store.DatabaseNames.Order(StringComparer.Ordinal))
+        {
+            var entry = nameOnly
+                ? new BsonDocument("name", name)
+                : new BsonDocument { { "name", name }, { "sizeOnDisk", 0L }, { "empty", false } };
+            if (filter?.Matches(entry) ?? true)
+            {
+                databases.Add(entry);
+            }
+        }
+
+        var reply = new BsonDocument("databases", databases);
+        if (!nameOnly)
+        {
+            reply.Add("totalSize", 0L);
+        }
+
+        return reply;
+    }
+
+    private BsonDocument ListCollections(BsonDocument command, OperationContext operation, Session? session)
+    {
+        var nameOnly = command.GetValue("nameOnly", false).ToBoolean();
+        var filter = command.GetValue("filter", null) is BsonDocument f ? CompiledFilter.Compile(f, QueryContext.Default) : null;
+        var results = new List<BsonDocument>();
+        foreach (var collection in _store.CollectionsOf(operation.Database).Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            var entry = nameOnly
+                ? new BsonDocument { { "name", collection.Name }, { "type", "collection" } }
+                : new BsonDocument
+                {
+                    { "name", collection.Name },
+                    { "type", "collection" },
+                    { "options", new BsonDocument() },
+                    { "info", new BsonDocument { { "readOnly", false }, { "uuid", new BsonBinaryData(collection.Uuid, GuidRepresentation.Standard) } } },
+                    { "idIndex", collection.Indexes[0].Spec.DeepClone() },
+                };
+            if (filter?.Matches(entry) ?? true)
+            {
+                results.Add(entry);
+            }
+        }
+
+        return CursorReply(command, $"{operation.Database}.$cmd.listCollections", results, session, operation.Now);
+    }
+
+    private BsonDocument Create(BsonDocument command, OperationContext operation)
+    {
+        var name = CollectionName(command);
+        foreach (var option in command.Skip(1))
+        {
+            if (option.Name is "capped" or "validator" or "timeseries" or "clusteredIndex" or "viewOn" or "pipeline" or "collation" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
+            {
+                throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{option.Name}' is not supported by the emulator");
+            }
+        }
+
+        if (operation.Collection(name) is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NamespaceExists, $"Collection {operation.Database}.{name} already exists.");
+        }
+
+        _store.GetOrCreate(operation.Database, name);
+        return [];
+    }
+
+    private BsonDocument Drop(BsonDocument command, OperationContext operation)
+    {
+        var name = CollectionName(command);
+        var collection = operation.Collection(name);
+        if (collection is null)
+        {
+            throw new MongoErrorException(ErrorCodes.NamespaceNotFound, "ns not found");
+        }
+
+        var indexes = collection.Indexes.Count;
+        _store.Drop(operation.Database, name);
+        return new BsonDocument { { "nIndexesWas", indexes }, { "ns", collection.Namespace } };
+    }
+
+    private BsonDocument DropDatabase(OperationContext operation)
+    {
+        _store.DropDatabase(operation.Database);
+        return new BsonDocument("dropped", operation.Database);
+    }
+
+    private static BsonDocument CreateIndexes(BsonDocument command, OperationContext operation)
+    {
+        var name = CollectionName(command);
+        if (command.GetValue("indexes", null) is not BsonArray { Count: > 0 } requests)
+        {
+            throw MongoErrorException.BadValue("createIndexes requires a non-empty 'indexes' array");
+        }
+
+        var definitions = requests.Select(r => IndexDefinition.Parse(r.AsBsonDocument)).ToList();
+        var created = operation.Collection(name) is null;
+        var collection = operation.Store.GetOrCreate(operation.Database, name);
+        var before = collection.Indexes.Count;
+        foreach (var definition in definitions)
+        {
+            var sameName = collection.Indexes.FirstOrDefault(i => i.Name == definition.Name);
+            if (sameName is not null)
+            {
+                if (sameName.SameAs(definition))
+                {
+                    continue;
+                }
+
+                throw sameName.SameKeyAs(definition)
+                    ? new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An existing index has the same name as the requested index but different options. Requested index: {definition.Spec}, existing index: {sameName.Spec}")
+                    : new MongoErrorException(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index but a different key. Requested index: {definition.Spec}, existing index: {sameName.Spec}");
+            }
+
+            var sameKey = collection.Indexes.FirstOrDefault(i => i.SameKeyAs(definition));
+            if (sameKey is not null)
+            {
+                if (sameKey.SameAs(definition))
+                {
+                    throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"Index already exists with a different name: {sameKey.Name}");
+                }
+
+                throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {definition.Spec}, existing index: {sameKey.Spec}");
+            }
+
+            collection.AddIndex(definition);
+        }
+
+        var reply = new BsonDocument
+        {
+            { "numIndexesBefore", before },
+            { "numIndexesAfter", collection.Indexes.Count },
+            { "createdCollectionAutomatically", created },
+        };
+        if (before == collection.Indexes.Count)
+        {
+            reply.Add("note", "all indexes already exist");
+        }
+
+        return reply;
+    }
+
+    private BsonDocument ListIndexes(BsonDocument command, OperationContext operation, Session? session)
+    {
+        var collection = operation.Collection(CollectionName(command))
+            ?? throw new MongoErrorException(ErrorCodes.NamespaceNotFound, $"ns does not exist: {operation.Database}.{CollectionName(command)}");
+        return CursorReply(command, collection.Namespace, collection.Indexes.Select(i => i.Spec.DeepClone().AsBsonDocument).ToList(), session, operation.Now);
+    }
+
+    private static BsonDocument DropIndexes(BsonDocument command, OperationContext operation)
+    {
+        var collection = operation.Collection(CollectionName(command))
+            ?? throw new MongoErrorException(ErrorCodes.NamespaceNotFound, $"ns not found {operation.Database}.{CollectionName(command)}");
+        var before = collection.Indexes.Count;
+        var target = command.GetValue("index", null) ?? throw MongoErrorException.BadValue("dropIndexes requires 'index'");
+        var victims = target switch
+        {
+            BsonString { Value: "*" } => collection.Indexes.Skip(1).ToList(),
+            BsonString name => [FindIndex(collection, i => i.Name == name.Value, name.Value)],
+            BsonArray names => names.Select(n => FindIndex(collection, i => i.Name == n.AsString, n.AsString)).ToList(),
+            BsonDocument key => [FindIndex(collection, i => BsonOrder.AreEqual(i.Key, key), key.ToJson())],
+            _ => throw MongoErrorException.TypeMismatch("dropIndexes 'index' must be a string, an array of strings or a key pattern"),
+        };
+        if (victims.Any(v => v.Name == "_id_"))
+        {
+            throw new MongoErrorException(ErrorCodes.InvalidOptions, "cannot drop _id index");
+        }
+
+        foreach (var victim in victims)
+        {
+            collection.DropIndex(victim);
+        }
+
+        return new BsonDocument("nIndexesWas", before);
+    }
+
+    private static IndexDefinition FindIndex(CollectionStore collection, Func<IndexDefinition, bool> predicate, string description) =>
+        collection.Indexes.FirstOrDefault(predicate)
+        ?? throw new MongoErrorException(ErrorCodes.IndexNotFound, $"index not found with name [{description}]");
+
+    private BsonDocument EndSessions(BsonDocument command)
+    {
+        foreach (var lsid in command.GetElement(0).Value.AsBsonArray)
+        {
+            var id = lsid is BsonDocument doc && doc.TryGetValue("id", out var value) ? value : lsid;
+            if (_sessions.Remove(id, out var session))
+            {
+                if (session.Transaction is { State: TransactionState.Open } open)
+                {
+                    open.Abort(_store);
+                }
+
+                _cursors.CloseSessionCursors(session);
+            }
+        }
+
+        return [];
+    }
+
+    private BsonDocument CommitTransaction(OperationContext operation)
+    {
+        var transaction = operation.Transaction!;
+        if (transaction.State == TransactionState.Committed)
+        {
+            return [];
+        }
+
+        try
+        {
+            transaction.Commit(_store);
+            transaction.State = TransactionState.Committed;
+        }
+        catch (MongoErrorException)
+        {
+            transaction.Abort(_store);
+            throw;
+        }
+        finally
+        {
+            transaction.ReleaseLocks(_store);
+        }
+
+        return [];
+    }
+
+    private BsonDocument AbortTransaction(OperationContext operation)
+    {
+        var transaction = operation.Transaction!;
+        if (transaction.State != TransactionState.Open)
+        {
+            throw new MongoErrorException(ErrorCodes.NoSuchTransaction, $"Transaction {transaction.TxnNumber} has been aborted.");
+        }
+
+        transaction.Abort(_store);
+        return [];
+    }
+}

@@ -1,0 +1,202 @@
+using BayitPlus.MongoEmulator.Bson;
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Engine;
+
+/// <summary>Executes commands against the in-memory store. Commands run one at a time under the
+/// store's lock (which is what makes each write atomic); only a change stream's getMore waits
+/// outside it.</summary>
+internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDisposable
+{
+    private static readonly HashSet<string> TransactionCommands =
+        ["find", "getMore", "killCursors", "insert", "update", "delete", "findAndModify", "aggregate", "distinct", "commitTransaction", "abortTransaction"];
+
+    private readonly ServerStore _store;
+    private readonly CursorManager _cursors = new();
+    private readonly Dictionary<BsonValue, Session> _sessions = new(BsonOrder.Instance);
+    private readonly ITimer _maintenance;
+
+    public CommandDispatcher(MongoEmulatorOptions options)
+    {
+        _store = new ServerStore(options.Time);
+        _maintenance = options.Time.CreateTimer(_ => RunMaintenance(), null, options.TtlMonitorInterval, options.TtlMonitorInterval);
+    }
+
+    private delegate BsonDocument Handler(CommandDispatcher dispatcher, BsonDocument command, OperationContext operation, Session? session);
+
+    public async ValueTask<BsonDocument> ExecuteAsync(string database, BsonDocument command, ConnectionInfo connection, CancellationToken cancellationToken)
+    {
+        if (command.ElementCount == 0)
+        {
+            return Failure(new MongoErrorException(ErrorCodes.FailedToParse, "empty command"));
+        }
+
+        var name = command.GetElement(0).Name;
+        try
+        {
+            if (name == "getMore" && TryGetStream(command) is { } stream)
+            {
+                return WithOperationTime(await GetMoreStreamAsync(command, stream.Cursor, stream.Stream, cancellationToken).ConfigureAwait(false));
+            }
+
+            lock (_store.Sync)
+            {
+                return WithOperationTime(Execute(database, name, command));
+            }
+        }
+        catch (MongoErrorException error)
+        {
+            return Failure(error);
+        }
+        catch (InvalidCastException error)
+        {
+            return Failure(MongoErrorException.TypeMismatch($"a field of the '{name}' command has the wrong type: {error.Message}"));
+        }
+        catch (KeyNotFoundException error)
+        {
+            return Failure(MongoErrorException.FailedToParse($"the '{name}' command is missing a required field: {error.Message}"));
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _maintenance.DisposeAsync().ConfigureAwait(false);
+
+    private static BsonDocument Failure(MongoErrorException error)
+    {
+        var reply = new BsonDocument("ok", 0.0);
+        reply.AddRange(error.ToErrorDocument());
+        return reply;
+    }
+
+    private BsonDocument WithOperationTime(BsonDocument reply)
+    {
+        reply["operationTime"] = _store.ClusterTime;
+        return reply;
+    }
+
+    private BsonDocument Execute(string database, string name, BsonDocument command)
+    {
+        if (!Handlers.TryGetValue(name, out var handler))
+        {
+            throw new MongoErrorException(ErrorCodes.CommandNotFound, $"no such command: '{name}'");
+        }
+
+        var session = command.TryGetValue("lsid", out var lsid) ? GetSession(lsid) : null;
+        var transaction = ResolveTransaction(name, command, session);
+        var let = command.GetValue("let", null) as BsonDocument;
+        var operation = new OperationContext(_store, database, transaction, let);
+        try
+        {
+            var reply = handler(this, command, operation, session);
+            if (!reply.Contains("ok"))
+            {
+                reply.Add("ok", 1.0);
+            }
+
+            return reply;
+        }
+        catch (MongoErrorException) when (transaction is { State: TransactionState.Open } && name is not ("commitTransaction" or "abortTransaction"))
+        {
+            // As on a real server, a failed statement aborts its transaction.
+            transaction.Abort(_store);
+            throw;
+        }
+    }
+
+    private Session GetSession(BsonValue lsid)
+    {
+        var id = lsid is BsonDocument doc && doc.TryGetValue("id", out var value) ? value : lsid;
+        if (!_sessions.TryGetValue(id, out var session))
+        {
+            session = new Session(id);
+            _sessions.Add(id, session);
+        }
+
+        session.LastUsed = _store.Now;
+        return session;
+    }
+
+    private Transaction? ResolveTransaction(string name, BsonDocument command, Session? session)
+    {
+        if (!command.TryGetValue("autocommit", out var autocommit) || autocommit.ToBoolean())
+        {
+            if (name is "commitTransaction" or "abortTransaction")
+            {
+                throw new MongoErrorException(ErrorCodes.NoSuchTransaction, "Given transaction number does not match any in-progress transactions.", errorLabels: ["TransientTransactionError"]);
+            }
+
+            return null;
+        }
+
+        if (session is null || !command.TryGetValue("txnNumber", out var txnValue))
+        {
+            throw MongoErrorException.BadValue("a transaction requires lsid and txnNumber");
+        }
+
+        if (!TransactionCommands.Contains(name))
+        {
+            throw new MongoErrorException(ErrorCodes.OperationNotSupportedInTransaction, $"Cannot run '{name}' in a multi-document transaction.");
+        }
+
+        var txnNumber = txnValue.ToInt64();
+        var current = session.Transaction;
+        if (command.GetValue("startTransaction", false).ToBoolean())
+        {
+            if (current is not null && current.TxnNumber >= txnNumber)
+            {
+                throw new MongoErrorException(ErrorCodes.BadValue, $"txnNumber {txnNumber} is not newer than the session's last transaction {current.TxnNumber}");
+            }
+
+            if (current is { State: TransactionState.Open })
+            {
+                current.Abort(_store);
+            }
+
+            current = new Transaction(txnNumber, _store.Version, _store.Now);
+            session.Transaction = current;
+            return current;
+        }
+
+        if (current is null || current.TxnNumber != txnNumber)
+        {
+            throw new MongoErrorException(ErrorCodes.NoSuchTransaction, $"Transaction {txnNumber} has been aborted or never started.", errorLabels: ["TransientTransactionError"]);
+        }
+
+        return current.State switch
+        {
+            TransactionState.Open => current,
+            TransactionState.Committed when name is "commitTransaction" => current,
+            TransactionState.Committed => throw new MongoErrorException(ErrorCodes.TransactionCommitted, $"Transaction {txnNumber} has been committed."),
+            _ when name is "abortTransaction" => current,
+            _ => throw new MongoErrorException(ErrorCodes.NoSuchTransaction, $"Transaction {txnNumber} has been aborted.", errorLabels: ["TransientTransactionError"]),
+        };
+    }
+
+    private void RunMaintenance()
+    {
+        lock (_store.Sync)
+        {
+            var now = _store.Now;
+            TtlMonitor.RemoveExpired(_store, now);
+            _cursors.CloseIdle(now);
+            foreach (var session in _sessions.Values.ToList())
+            {
+                if (session.Transaction is { State: TransactionState.Open } open && now - open.StartedAt > TransactionLifetime)
+                {
+                    open.Abort(_store);
+                }
+
+                if (now - session.LastUsed > SessionTimeout)
+                {
+                    _sessions.Remove(session.Id);
+                }
+            }
+        }
+    }
+
+    /// <summary>MongoDB's default transactionLifetimeLimitSeconds: an abandoned transaction must
+    /// not hold its documents forever.</summary>
+    private static readonly TimeSpan TransactionLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>The logicalSessionTimeoutMinutes the handshake advertises.</summary>
+    private static readonly TimeSpan SessionTimeout = TimeSpan.FromMinutes(30);
+}

@@ -1,0 +1,195 @@
+using BayitPlus.MongoEmulator.Aggregation;
+using BayitPlus.MongoEmulator.Bson;
+using BayitPlus.MongoEmulator.Query;
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Engine;
+
+/// <summary>A document as one operation sees it: committed, or as its transaction left it.</summary>
+internal readonly record struct Visible(Record? Record, BsonValue Id, BsonDocument Document, long Order);
+
+/// <summary>What one command reads and writes through: the committed store, or the committed store
+/// overlaid with its transaction's private writes. Used under the engine lock.</summary>
+internal sealed class OperationContext(ServerStore store, string database, Transaction? transaction, BsonDocument? let) : IAggregationHost
+{
+    public ServerStore Store { get; } = store;
+
+    public string Database { get; } = database;
+
+    public Transaction? Transaction { get; } = transaction;
+
+    public DateTime Now { get; } = store.Now;
+
+    public CollectionStore? Collection(string name) => Store.Find(Database, name);
+
+    public QueryContext QueryContextFor(ITextSearcher? text) => new() { Now = Now, Text = text, Variables = let ?? [] };
+
+    public CompiledFilter CompileFilter(CollectionStore? collection, BsonDocument filter, out TextSearch? text)
+    {
+        text = collection is null ? null : new TextSearch(collection);
+        var compiled = CompiledFilter.Compile(filter, QueryContextFor((ITextSearcher?)text ?? MissingTextIndex.Instance));
+        if (!compiled.HasText)
+        {
+            text = null;
+        }
+
+        return compiled;
+    }
+
+    /// <summary>The visible documents matching <paramref name="filter"/>, in natural order.</summary>
+    public List<Visible> Find(CollectionStore? collection, CompiledFilter filter, TextSearch? text, out Plan plan)
+    {
+        if (collection is null)
+        {
+            plan = new Plan(null, [], 0);
+            return [];
+        }
+
+        plan = text?.Results is { } scored
+            ? new Plan(text.IndexName, scored.Keys.Select(collection.FindById).OfType<Record>().OrderBy(r => r.Order).ToList(), scored.Count)
+            : QueryPlanner.Choose(collection, filter.Filter);
+        var matches = new List<Visible>();
+        foreach (var record in plan.Records)
+        {
+            if (Transaction?.Find(collection, record.Id) is null && filter.Matches(record.Document))
+            {
+                matches.Add(new Visible(record, record.Id, record.Document, record.Order));
+            }
+        }
+
+        if (Transaction is null)
+        {
+            return matches;
+        }
+
+        foreach (var write in Transaction.WritesTo(collection))
+        {
+            if (write.Current is { } current && filter.Matches(current))
+            {
+                matches.Add(new Visible(write.Original, write.Id, current, write.Original?.Order ?? long.MaxValue));
+            }
+        }
+
+        return [.. matches.OrderBy(v => v.Order)];
+    }
+
+    public IEnumerable<BsonDocument> ReadCollection(string collectionName)
+    {
+        var collection = Collection(collectionName);
+        return collection is null ? [] : Find(collection, CompiledFilter.Compile([], QueryContextFor(null)), null, out _).Select(v => v.Document).ToList();
+    }
+
+    public void Insert(CollectionStore collection, BsonDocument document)
+    {
+        if (Transaction is null)
+        {
+            var changes = new List<ChangeEvent>(1);
+            Store.CommitInsert(collection, document, changes);
+            Store.Changes.Append(changes);
+            return;
+        }
+
+        var id = document["_id"];
+        if (Transaction.Find(collection, id) is { Current: not null })
+        {
+            throw collection.Btrees[0].Describe([id]).ToException(collection.Namespace);
+        }
+
+        CheckUniqueInTransaction(collection, document, id);
+        Transaction.Write(Store, collection, id, document, isReplacement: false);
+    }
+
+    public void Replace(CollectionStore collection, Visible target, BsonDocument document, bool isReplacement)
+    {
+        if (Transaction is null)
+        {
+            var changes = new List<ChangeEvent>(1);
+            Store.CommitReplace(collection, target.Record!, document, isReplacement, changes);
+            Store.Changes.Append(changes);
+            return;
+        }
+
+        CheckUniqueInTransaction(collection, document, target.Id);
+        Transaction.Write(Store, collection, target.Id, document, isReplacement);
+    }
+
+    public void Delete(CollectionStore collection, Visible target)
+    {
+        if (Transaction is null)
+        {
+            var changes = new List<ChangeEvent>(1);
+            Store.CommitDelete(collection, target.Record!, changes);
+            Store.Changes.Append(changes);
+            return;
+        }
+
+        Transaction.Write(Store, collection, target.Id, null, isReplacement: false);
+    }
+
+    private void CheckUniqueInTransaction(CollectionStore collection, BsonDocument document, BsonValue selfId)
+    {
+        var transaction = Transaction!;
+        collection.EnsureUnique(document, r => BsonOrder.AreEqual(r.Id, selfId) || transaction.Find(collection, r.Id) is not null);
+        var uniqueIndexes = collection.Btrees.Where(b => b.Definition.Unique || b.Definition.Name == "_id_").ToList();
+        foreach (var write in transaction.WritesTo(collection))
+        {
+            if (write.Current is not { } other || BsonOrder.AreEqual(write.Id, selfId))
+            {
+                continue;
+            }
+
+            foreach (var index in uniqueIndexes)
+            {
+                var otherKeys = index.KeysOf(other);
+                foreach (var key in index.KeysOf(document))
+                {
+                    if (otherKeys.Any(k => k.Length == key.Length && k.Zip(key).All(p => BsonOrder.AreEqual(p.First, p.Second))))
+                    {
+                        throw index.Describe(key).ToException(collection.Namespace);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// <summary>Serves <c>$text</c> from the collection's text index: the index finds and scores the
+/// committed documents; documents a transaction wrote are scored one by one.</summary>
+internal sealed class TextSearch(CollectionStore collection) : ITextSearcher
+{
+    public IReadOnlyDictionary<BsonValue, double>? Results { get; private set; }
+
+    public string? IndexName => collection.Text?.Definition.Name;
+
+    public Func<BsonDocument, double?> Compile(BsonDocument textSpec)
+    {
+        if (collection.Text is not { } text)
+        {
+            throw MissingTextIndex.Error();
+        }
+
+        var query = text.Index.Parse(textSpec);
+        var results = text.Index.Search(query);
+        Results = results;
+        return document =>
+        {
+            var id = document.GetValue("_id", BsonNull.Value);
+            var record = collection.FindById(id);
+            if (record is not null && ReferenceEquals(record.Document, document))
+            {
+                return results.TryGetValue(id, out var score) ? score : null;
+            }
+
+            return text.Index.Score(document, query);
+        };
+    }
+}
+
+internal sealed class MissingTextIndex : ITextSearcher
+{
+    public static readonly MissingTextIndex Instance = new();
+
+    public static MongoErrorException Error() => new(ErrorCodes.IndexNotFound, "text index required for $text query");
+
+    public Func<BsonDocument, double?> Compile(BsonDocument textSpec) => throw Error();
+}

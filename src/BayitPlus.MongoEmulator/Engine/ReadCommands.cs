@@ -1,0 +1,308 @@
+using BayitPlus.MongoEmulator.Aggregation;
+using BayitPlus.MongoEmulator.Bson;
+using BayitPlus.MongoEmulator.Query;
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Engine;
+
+internal sealed partial class CommandDispatcher
+{
+    private const int DefaultFirstBatch = 101;
+    private static readonly TimeSpan DefaultAwaitTime = TimeSpan.FromSeconds(1);
+
+    private BsonDocument Find(BsonDocument command, OperationContext operation, Session? session)
+    {
+        RejectCollation(command);
+        var name = CollectionName(command);
+        var collection = operation.Collection(name);
+        var filter = operation.CompileFilter(collection, command.GetValue("filter", new BsonDocument()).AsBsonDocument, out var text);
+        var results = Query(command, operation, collection, filter, text);
+        var projection = command.GetValue("projection", null) is BsonDocument { ElementCount: > 0 } p ? FindProjection.Parse(p, operation.QueryContextFor(null)) : null;
+        var documents = results.Select(m => projection?.Apply(m, filter) ?? m.Document).ToList();
+        return CursorReply(command, $"{operation.Database}.{name}", documents, session, operation.Now);
+    }
+
+    private static List<MetaDoc> Query(BsonDocument command, OperationContext operation, CollectionStore? collection, CompiledFilter filter, TextSearch? text)
+    {
+        var matches = operation.Find(collection, filter, text, out _);
+        IEnumerable<MetaDoc> results = matches.Select(v => new MetaDoc(v.Document, filter.HasText ? filter.TextScore(v.Document) : null));
+        if (command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec)
+        {
+            results = results.OrderBy(m => m, SortSpec.Parse(sortSpec));
+        }
+
+        var skip = command.GetValue("skip", 0).ToInt64();
+        var limit = command.GetValue("limit", 0).ToInt64();
+        if (skip < 0 || limit < 0)
+        {
+            throw MongoErrorException.BadValue("skip and limit must be non-negative");
+        }
+
+        results = results.Skip((int)Math.Min(skip, int.MaxValue));
+        if (limit > 0)
+        {
+            results = results.Take((int)Math.Min(limit, int.MaxValue));
+        }
+
+        return results.ToList();
+    }
+
+    private BsonDocument CursorReply(BsonDocument command, string ns, IReadOnlyList<BsonDocument> results, Session? session, DateTime now)
+    {
+        var options = command.GetValue("cursor", null) as BsonDocument;
+        var batchSize = (options?.GetValue("batchSize", null) ?? command.GetValue("batchSize", null))?.ToInt32() ?? DefaultFirstBatch;
+        if (batchSize < 0)
+        {
+            throw MongoErrorException.BadValue("batchSize must be non-negative");
+        }
+
+        var cursor = _cursors.Open(ns, results, session, now);
+        var batch = cursor.NextBatch(batchSize);
+        var singleBatch = command.GetValue("singleBatch", false).ToBoolean();
+        var id = 0L;
+        if (cursor.Exhausted || singleBatch)
+        {
+            _cursors.Close(cursor.Id);
+        }
+        else
+        {
+            id = cursor.Id;
+        }
+
+        return new BsonDocument("cursor", new BsonDocument { { "firstBatch", new BsonArray(batch) }, { "id", id }, { "ns", ns } });
+    }
+
+    private BsonDocument GetMore(BsonDocument command)
+    {
+        var cursor = GetCursor(command);
+        cursor.LastUsed = _store.Now;
+        var batch = cursor.NextBatch(command.GetValue("batchSize", 0).ToInt32());
+        var id = cursor.Id;
+        if (cursor.Exhausted)
+        {
+            _cursors.Close(cursor.Id);
+            id = 0;
+        }
+
+        return new BsonDocument("cursor", new BsonDocument { { "nextBatch", new BsonArray(batch) }, { "id", id }, { "ns", cursor.Namespace } });
+    }
+
+    private Cursor GetCursor(BsonDocument command)
+    {
+        var id = command.GetElement(0).Value.ToInt64();
+        return _cursors.Get(id) ?? throw new MongoErrorException(ErrorCodes.CursorNotFound, $"cursor id {id} not found");
+    }
+
+    private (Cursor Cursor, ChangeStream Stream)? TryGetStream(BsonDocument command)
+    {
+        lock (_store.Sync)
+        {
+            return _cursors.Get(command.GetElement(0).Value.ToInt64()) is { Stream: { } stream } cursor ? (cursor, stream) : null;
+        }
+    }
+
+    /// <summary>A change stream's getMore: answers at once when changes are waiting, else waits for
+    /// the next commit up to maxTimeMS, as an awaitData cursor does.</summary>
+    private async Task<BsonDocument> GetMoreStreamAsync(BsonDocument command, Cursor cursor, ChangeStream stream, CancellationToken cancellationToken)
+    {
+        var wait = command.TryGetValue("maxTimeMS", out var maxTime) ? TimeSpan.FromMilliseconds(maxTime.ToInt64()) : DefaultAwaitTime;
+        var deadline = _store.Time.GetUtcNow() + wait;
+        var batchSize = command.GetValue("batchSize", 0).ToInt32();
+        while (true)
+        {
+            Task next;
+            lock (_store.Sync)
+            {
+                if (_cursors.Get(cursor.Id) is null)
+                {
+                    throw new MongoErrorException(ErrorCodes.CursorNotFound, $"cursor id {cursor.Id} not found");
+                }
+
+                cursor.LastUsed = _store.Now;
+                var batch = stream.Read(_store, batchSize);
+                var remaining = deadline - _store.Time.GetUtcNow();
+                if (batch.Count > 0 || remaining <= TimeSpan.Zero)
+                {
+                    return new BsonDocument("cursor", new BsonDocument
+                    {
+                        { "nextBatch", new BsonArray(batch) },
+                        { "postBatchResumeToken", stream.PostBatchResumeToken },
+                        { "id", cursor.Id },
+                        { "ns", cursor.Namespace },
+                    });
+                }
+
+                next = _store.Changes.NextAppend;
+            }
+
+            var remainingWait = deadline - _store.Time.GetUtcNow();
+            if (remainingWait > TimeSpan.Zero)
+            {
+                await Task.WhenAny(next, Task.Delay(remainingWait, _store.Time, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+    }
+
+    private BsonDocument KillCursors(BsonDocument command)
+    {
+        var killed = new BsonArray();
+        var notFound = new BsonArray();
+        foreach (var id in command.GetValue("cursors", new BsonArray()).AsBsonArray)
+        {
+            (_cursors.Close(id.ToInt64()) ? killed : notFound).Add(id);
+        }
+
+        return new BsonDocument
+        {
+            { "cursorsKilled", killed },
+            { "cursorsNotFound", notFound },
+            { "cursorsAlive", new BsonArray() },
+            { "cursorsUnknown", new BsonArray() },
+        };
+    }
+
+    private static BsonDocument Count(BsonDocument command, OperationContext operation)
+    {
+        RejectCollation(command);
+        var collection = operation.Collection(CollectionName(command));
+        var query = command.GetValue("query", new BsonDocument());
+        var filter = operation.CompileFilter(collection, query as BsonDocument ?? [], out var text);
+        var count = operation.Find(collection, filter, text, out _).Count;
+        var skip = (int)command.GetValue("skip", 0).ToInt64();
+        var limit = (int)Math.Abs(command.GetValue("limit", 0).ToInt64());
+        count = Math.Max(0, count - skip);
+        if (limit > 0)
+        {
+            count = Math.Min(count, limit);
+        }
+
+        return new BsonDocument("n", count);
+    }
+
+    private static BsonDocument Distinct(BsonDocument command, OperationContext operation)
+    {
+        RejectCollation(command);
+        var collection = operation.Collection(CollectionName(command));
+        var key = command.GetValue("key", null) as BsonString ?? throw MongoErrorException.FailedToParse("distinct requires a string 'key'");
+        var filter = operation.CompileFilter(collection, command.GetValue("query", null) as BsonDocument ?? [], out var text);
+        var values = new List<BsonValue>();
+        var seen = new HashSet<BsonValue?>(BsonOrder.Instance);
+        foreach (var match in operation.Find(collection, filter, text, out _))
+        {
+            var value = FieldPath.Get(match.Document, key.Value);
+            foreach (var item in value is BsonArray array ? array : value is null ? [] : [value])
+            {
+                if (seen.Add(item))
+                {
+                    values.Add(item);
+                }
+            }
+        }
+
+        values.Sort(BsonOrder.Instance);
+        return new BsonDocument("values", new BsonArray(values));
+    }
+
+    private BsonDocument Aggregate(BsonDocument command, OperationContext operation, Session? session)
+    {
+        RejectCollation(command);
+        var target = command.GetElement(0).Value;
+        var collectionName = target is BsonString s ? s.Value : null;
+        if (collectionName is null && !(BsonOrder.IsNumber(target) && BsonOrder.ToDouble(target) == 1))
+        {
+            throw MongoErrorException.TypeMismatch("aggregate requires a collection name or 1");
+        }
+
+        var stages = command.GetValue("pipeline", null) as BsonArray ?? throw MongoErrorException.TypeMismatch("aggregate requires a 'pipeline' array");
+        if (!command.Contains("cursor") && !command.GetValue("explain", false).ToBoolean())
+        {
+            throw MongoErrorException.FailedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
+        }
+
+        var ns = collectionName is null ? $"{operation.Database}.$cmd.aggregate" : $"{operation.Database}.{collectionName}";
+        var context = new AggregationContext { Host = operation, Query = operation.QueryContextFor(null) };
+        if (stages.Count > 0 && stages[0] is BsonDocument first && first.GetElement(0).Name == "$changeStream")
+        {
+            return OpenChangeStream(command, operation, session, collectionName, ns, first[0].AsBsonDocument, stages, context);
+        }
+
+        if (collectionName is null)
+        {
+            throw MongoErrorException.BadValue("aggregate with 1 is only supported for $changeStream by the emulator");
+        }
+
+        foreach (var stage in stages)
+        {
+            if (stage is BsonDocument { ElementCount: 1 } doc && doc.GetElement(0).Name is "$out" or "$merge" or "$changeStream")
+            {
+                throw MongoErrorException.BadValue($"{doc.GetElement(0).Name} is not supported by the emulator in this position");
+            }
+        }
+
+        var collection = operation.Collection(collectionName);
+        var input = MatchInput(stages, operation, collection, out var rest);
+        var documents = Pipeline.Parse(rest, context).Execute(input).Select(m => m.Document).ToList();
+        return CursorReply(command, ns, documents, session, operation.Now);
+    }
+
+    /// <summary>Runs a leading <c>$match</c> through the query planner (indexes, text search) and
+    /// hands the remaining stages back.</summary>
+    private static IEnumerable<MetaDoc> MatchInput(BsonArray stages, OperationContext operation, CollectionStore? collection, out BsonArray rest)
+    {
+        var filterDocument = stages.Count > 0 && stages[0] is BsonDocument { ElementCount: 1 } first && first.GetElement(0).Name == "$match"
+            ? first[0] as BsonDocument ?? throw MongoErrorException.BadValue("the match filter must be an expression in an object")
+            : null;
+        rest = filterDocument is null ? stages : new BsonArray(stages.Skip(1));
+        var filter = operation.CompileFilter(collection, filterDocument ?? [], out var text);
+        return operation.Find(collection, filter, text, out _).Select(v => new MetaDoc(v.Document, filter.HasText ? filter.TextScore(v.Document) : null)).ToList();
+    }
+
+    private BsonDocument OpenChangeStream(BsonDocument command, OperationContext operation, Session? session, string? collectionName, string ns, BsonDocument options, BsonArray stages, AggregationContext context)
+    {
+        if (operation.Transaction is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.OperationNotSupportedInTransaction, "$changeStream is not allowed in a transaction");
+        }
+
+        var stream = ChangeStream.Open(_store, operation.Database, collectionName, options, stages, context);
+        var cursor = _cursors.Open(ns, [], session, operation.Now, stream);
+        var batchSize = (command.GetValue("cursor", new BsonDocument()).AsBsonDocument.GetValue("batchSize", null))?.ToInt32() ?? 0;
+        var batch = batchSize == 0 ? [] : stream.Read(_store, batchSize);
+        return new BsonDocument("cursor", new BsonDocument
+        {
+            { "firstBatch", new BsonArray(batch) },
+            { "postBatchResumeToken", stream.PostBatchResumeToken },
+            { "id", cursor.Id },
+            { "ns", ns },
+        });
+    }
+
+    /// <summary>explain of find, count, distinct, update, delete and aggregate: which index (if any)
+    /// the planner would use and how many documents it examines.</summary>
+    private static BsonDocument Explain(BsonDocument command, OperationContext operation)
+    {
+        var explained = command.GetElement(0).Value as BsonDocument ?? throw MongoErrorException.TypeMismatch("explain requires a command document");
+        var verb = explained.GetElement(0).Name;
+        var collection = operation.Collection(CollectionName(explained));
+        var filterDocument = verb switch
+        {
+            "find" => explained.GetValue("filter", new BsonDocument()).AsBsonDocument,
+            "count" or "distinct" => explained.GetValue("query", null) as BsonDocument ?? [],
+            "update" => explained["updates"].AsBsonArray[0]["q"].AsBsonDocument,
+            "delete" => explained["deletes"].AsBsonArray[0]["q"].AsBsonDocument,
+            "aggregate" => explained["pipeline"].AsBsonArray.FirstOrDefault() is BsonDocument stage && stage.GetElement(0).Name == "$match" ? stage[0].AsBsonDocument : [],
+            _ => throw MongoErrorException.BadValue($"explain of '{verb}' is not supported by the emulator"),
+        };
+        var filter = operation.CompileFilter(collection, filterDocument, out var text);
+        var matches = operation.Find(collection, filter, text, out var plan);
+        BsonDocument winningPlan = plan.IndexName is null
+            ? new BsonDocument("stage", "COLLSCAN")
+            : new BsonDocument { { "stage", "FETCH" }, { "inputStage", new BsonDocument { { "stage", text is null ? "IXSCAN" : "TEXT_MATCH" }, { "indexName", plan.IndexName } } } };
+        return new BsonDocument
+        {
+            { "queryPlanner", new BsonDocument { { "namespace", collection?.Namespace ?? $"{operation.Database}.{CollectionName(explained)}" }, { "winningPlan", winningPlan } } },
+            { "executionStats", new BsonDocument { { "nReturned", matches.Count }, { "totalDocsExamined", plan.Examined } } },
+        };
+    }
+}

@@ -1,0 +1,295 @@
+using BayitPlus.MongoEmulator.Bson;
+using BayitPlus.MongoEmulator.Query;
+using BayitPlus.MongoEmulator.Update;
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Engine;
+
+internal sealed partial class CommandDispatcher
+{
+    private static BsonDocument Insert(BsonDocument command, OperationContext operation)
+    {
+        var collection = operation.Store.GetOrCreate(operation.Database, CollectionName(command));
+        var documents = command.GetValue("documents", null) as BsonArray ?? throw MongoErrorException.FailedToParse("insert requires a 'documents' array");
+        var ordered = command.GetValue("ordered", true).ToBoolean();
+        var errors = new BsonArray();
+        var inserted = 0;
+        for (var i = 0; i < documents.Count; i++)
+        {
+            try
+            {
+                operation.Insert(collection, WithId(documents[i].AsBsonDocument));
+                inserted++;
+            }
+            catch (MongoErrorException error) when (error.Code != ErrorCodes.WriteConflict)
+            {
+                operation.Transaction?.Abort(operation.Store);
+                errors.Add(WriteError(i, error));
+                if (ordered || operation.Transaction is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        return WriteReply(inserted, errors);
+    }
+
+    private static BsonDocument Update(BsonDocument command, OperationContext operation)
+    {
+        var name = CollectionName(command);
+        var statements = command.GetValue("updates", null) as BsonArray ?? throw MongoErrorException.FailedToParse("update requires an 'updates' array");
+        var ordered = command.GetValue("ordered", true).ToBoolean();
+        var errors = new BsonArray();
+        var upserted = new BsonArray();
+        long matched = 0;
+        long modified = 0;
+        for (var i = 0; i < statements.Count; i++)
+        {
+            try
+            {
+                var result = UpdateOne(statements[i].AsBsonDocument, name, operation);
+                matched += result.Matched;
+                modified += result.Modified;
+                if (result.UpsertedId is not null)
+                {
+                    matched++;
+                    upserted.Add(new BsonDocument { { "index", i }, { "_id", result.UpsertedId } });
+                }
+            }
+            catch (MongoErrorException error) when (error.Code != ErrorCodes.WriteConflict)
+            {
+                operation.Transaction?.Abort(operation.Store);
+                errors.Add(WriteError(i, error));
+                if (ordered || operation.Transaction is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        var reply = WriteReply(matched, errors);
+        reply.InsertAt(1, new BsonElement("nModified", (int)modified));
+        if (upserted.Count > 0)
+        {
+            reply.Add("upserted", upserted);
+        }
+
+        return reply;
+    }
+
+    private static (long Matched, long Modified, BsonValue? UpsertedId) UpdateOne(BsonDocument statement, string collectionName, OperationContext operation)
+    {
+        RejectCollation(statement);
+        var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("update statement requires 'q'");
+        var u = statement.GetValue("u", null) ?? throw MongoErrorException.FailedToParse("update statement requires 'u'");
+        var multi = statement.GetValue("multi", false).ToBoolean();
+        var upsert = statement.GetValue("upsert", false).ToBoolean();
+        var collection = operation.Collection(collectionName);
+        var filter = operation.CompileFilter(collection, query, out var text);
+        var spec = UpdateSpec.Parse(u, statement.GetValue("arrayFilters", null) as BsonArray, operation.QueryContextFor(null));
+        if (multi && spec.Kind == UpdateKind.Replacement)
+        {
+            throw MongoErrorException.FailedToParse("multi update is not supported for replacement-style update");
+        }
+
+        var targets = operation.Find(collection, filter, text, out _);
+        if (targets.Count == 0)
+        {
+            if (!upsert)
+            {
+                return (0, 0, null);
+            }
+
+            var document = WithId(spec.BuildUpsert(query));
+            operation.Insert(operation.Store.GetOrCreate(operation.Database, collectionName), document);
+            return (0, 0, document["_id"]);
+        }
+
+        long modified = 0;
+        foreach (var target in multi ? targets : targets.Take(1))
+        {
+            var outcome = spec.Apply(target.Document, filter);
+            if (outcome.Modified)
+            {
+                operation.Replace(collection!, target, outcome.Document, spec.Kind == UpdateKind.Replacement);
+                modified++;
+            }
+        }
+
+        return (multi ? targets.Count : 1, modified, null);
+    }
+
+    private static BsonDocument Delete(BsonDocument command, OperationContext operation)
+    {
+        var collection = operation.Collection(CollectionName(command));
+        var statements = command.GetValue("deletes", null) as BsonArray ?? throw MongoErrorException.FailedToParse("delete requires a 'deletes' array");
+        var ordered = command.GetValue("ordered", true).ToBoolean();
+        var errors = new BsonArray();
+        long deleted = 0;
+        for (var i = 0; i < statements.Count; i++)
+        {
+            try
+            {
+                var statement = statements[i].AsBsonDocument;
+                RejectCollation(statement);
+                var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
+                var limit = statement.GetValue("limit", 0).ToInt32();
+                if (limit is not (0 or 1))
+                {
+                    throw MongoErrorException.FailedToParse("The limit field in delete objects must be 0 or 1.");
+                }
+
+                var filter = operation.CompileFilter(collection, query, out var text);
+                var targets = operation.Find(collection, filter, text, out _);
+                foreach (var target in limit == 1 ? targets.Take(1) : targets)
+                {
+                    operation.Delete(collection!, target);
+                    deleted++;
+                }
+            }
+            catch (MongoErrorException error) when (error.Code != ErrorCodes.WriteConflict)
+            {
+                operation.Transaction?.Abort(operation.Store);
+                errors.Add(WriteError(i, error));
+                if (ordered || operation.Transaction is not null)
+                {
+                    break;
+                }
+            }
+        }
+
+        return WriteReply(deleted, errors);
+    }
+
+    private static BsonDocument FindAndModify(BsonDocument command, OperationContext operation)
+    {
+        RejectCollation(command);
+        var name = CollectionName(command);
+        var query = command.GetValue("query", new BsonDocument()).AsBsonDocument;
+        var remove = command.GetValue("remove", false).ToBoolean();
+        var update = command.GetValue("update", null);
+        var returnNew = command.GetValue("new", false).ToBoolean();
+        var upsert = command.GetValue("upsert", false).ToBoolean();
+        if (remove == (update is not null))
+        {
+            throw MongoErrorException.FailedToParse("Either an update or remove=true must be specified");
+        }
+
+        if (remove && (upsert || returnNew))
+        {
+            throw MongoErrorException.FailedToParse("Cannot specify new or upsert with remove=true");
+        }
+
+        var collection = operation.Collection(name);
+        var filter = operation.CompileFilter(collection, query, out var text);
+        var spec = update is null ? null : UpdateSpec.Parse(update, command.GetValue("arrayFilters", null) as BsonArray, operation.QueryContextFor(null));
+        var projection = command.GetValue("fields", null) is BsonDocument { ElementCount: > 0 } fields ? FindProjection.Parse(fields, operation.QueryContextFor(null)) : null;
+        var candidates = operation.Find(collection, filter, text, out _);
+        if (command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec)
+        {
+            var sort = SortSpec.Parse(sortSpec);
+            candidates = [.. candidates.OrderBy(v => new MetaDoc(v.Document), sort)];
+        }
+
+        var lastError = new BsonDocument();
+        BsonDocument? value;
+        if (candidates.Count == 0)
+        {
+            value = null;
+            lastError.Add("n", 0);
+            if (spec is not null)
+            {
+                lastError.Add("updatedExisting", false);
+                if (upsert)
+                {
+                    var document = WithId(spec.BuildUpsert(query));
+                    operation.Insert(operation.Store.GetOrCreate(operation.Database, name), document);
+                    lastError["n"] = 1;
+                    lastError.Add("upserted", document["_id"]);
+                    value = returnNew ? document : null;
+                }
+            }
+        }
+        else
+        {
+            var target = candidates[0];
+            lastError.Add("n", 1);
+            if (spec is null)
+            {
+                operation.Delete(collection!, target);
+                value = target.Document;
+            }
+            else
+            {
+                lastError.Add("updatedExisting", true);
+                var outcome = spec.Apply(target.Document, filter);
+                if (outcome.Modified)
+                {
+                    operation.Replace(collection!, target, outcome.Document, spec.Kind == UpdateKind.Replacement);
+                }
+
+                value = returnNew ? outcome.Document : target.Document;
+            }
+        }
+
+        var projected = value is null ? null : projection?.Apply(new MetaDoc(value), filter) ?? value;
+        return new BsonDocument { { "lastErrorObject", lastError }, { "value", (BsonValue?)projected ?? BsonNull.Value } };
+    }
+
+    /// <summary>Gives a document an ObjectId <c>_id</c> when it has none, and moves <c>_id</c> to the
+    /// front as MongoDB stores it.</summary>
+    private static BsonDocument WithId(BsonDocument document)
+    {
+        if (document.TryGetValue("_id", out var id))
+        {
+            if (id is BsonArray or BsonRegularExpression || (id is BsonDocument d && d.Names.Any(n => n.StartsWith('$'))))
+            {
+                throw new MongoErrorException(ErrorCodes.InvalidIdField, $"The '_id' value cannot be of type {id.BsonType}");
+            }
+
+            if (document.GetElement(0).Name == "_id")
+            {
+                return document;
+            }
+
+            var reordered = new BsonDocument("_id", id);
+            reordered.AddRange(document.Where(e => e.Name != "_id"));
+            return reordered;
+        }
+
+        var withId = new BsonDocument("_id", ObjectId.GenerateNewId());
+        withId.AddRange(document);
+        return withId;
+    }
+
+    private static void RejectCollation(BsonDocument statement)
+    {
+        if (statement.GetValue("collation", null) is BsonDocument collation && collation.GetValue("locale", "simple").AsString != "simple")
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, "collations other than 'simple' are not supported by the emulator");
+        }
+    }
+
+    private static BsonDocument WriteError(int index, MongoErrorException error)
+    {
+        var document = new BsonDocument { { "index", index }, { "code", error.Code }, { "errmsg", error.Message } };
+        if (error.Extra is not null)
+        {
+            document.AddRange(error.Extra);
+        }
+
+        return document;
+    }
+
+    private static BsonDocument WriteReply(long n, BsonArray errors)
+    {
+        var reply = new BsonDocument("n", (int)n);
+        if (errors.Count > 0)
+        {
+            reply.Add("writeErrors", errors);
+        }
+
+        return reply;
+    }
+}
