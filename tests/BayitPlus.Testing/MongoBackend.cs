@@ -1,4 +1,5 @@
 using System.Text;
+using BayitPlus.MongoEmulator;
 using MongoDB.Driver;
 using Testcontainers.MongoDb;
 
@@ -101,8 +102,11 @@ public sealed class MongoBackend : IAsyncDisposable
     }
 
     /// <summary>Starts the in-process emulator; the benchmark harness uses it too.</summary>
-    public static Task<StartedEmulator> StartEmulatorAsync(TimeSpan ttlMonitorInterval) =>
-        throw new NotSupportedException($"The emulator server is not available on this branch yet (TTL interval {ttlMonitorInterval}).");
+    public static async Task<StartedEmulator> StartEmulatorAsync(TimeSpan ttlMonitorInterval)
+    {
+        var server = await MongoEmulatorServer.StartAsync(new MongoEmulatorOptions { Port = 0, TtlMonitorInterval = ttlMonitorInterval });
+        return new StartedEmulator(server.ConnectionString, server.DirectConnectionString, server);
+    }
 
     public async ValueTask DisposeAsync()
     {
