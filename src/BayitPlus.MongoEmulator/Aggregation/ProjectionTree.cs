@@ -49,8 +49,8 @@ internal sealed class ProjectionTree
 
     public Field? Get(string name) => _byName.GetValueOrDefault(name);
 
-    /// <summary>Every leaf kind, with its dotted path, to validate inclusion/exclusion mixing.</summary>
-    public IEnumerable<(string Path, Kind Kind)> Leaves(string prefix = "")
+    /// <summary>Every leaf, with its dotted path, to validate inclusion/exclusion mixing.</summary>
+    public IEnumerable<(string Path, Field Leaf)> Leaves(string prefix = "")
     {
         foreach (var field in _fields)
         {
@@ -64,7 +64,7 @@ internal sealed class ProjectionTree
             }
             else
             {
-                yield return (path, field.Kind);
+                yield return (path, field);
             }
         }
     }
@@ -95,7 +95,7 @@ internal sealed class ProjectionTree
                     throw new MongoErrorException(51270, $"Invalid {stage} :: caused by :: An empty sub-projection is not a valid value. Found empty object at path {fullPath}");
                 }
 
-                AddLeaf(stage, fullPath, existing, new Field(name, Kind.Computed, AggExpression.Compile(document), null));
+                AddLeaf(stage, fullPath, existing, new Field(name, Kind.Computed, AggExpression.Compile(document), null, IsMeta: false));
                 return;
             }
 
@@ -111,14 +111,15 @@ internal sealed class ProjectionTree
         var kind = literalValues || !(value.IsBoolean || BsonOrder.IsNumber(value))
             ? Kind.Computed
             : Values.IsTrue(value) ? Kind.Include : Kind.Exclude;
-        AddLeaf(stage, fullPath, existing, new Field(name, kind, kind == Kind.Computed ? AggExpression.Compile(value) : null, null));
+        var isMeta = value is BsonDocument { ElementCount: 1 } meta && meta.GetElement(0).Name == "$meta";
+        AddLeaf(stage, fullPath, existing, new Field(name, kind, kind == Kind.Computed ? AggExpression.Compile(value) : null, null, isMeta));
     }
 
     private ProjectionTree Nest(string stage, string fullPath, string name, Field? existing)
     {
         if (existing is null)
         {
-            var field = new Field(name, Kind.Nested, null, new ProjectionTree());
+            var field = new Field(name, Kind.Nested, null, new ProjectionTree(), IsMeta: false);
             Add(field);
             return field.Nested!;
         }
@@ -151,5 +152,7 @@ internal sealed class ProjectionTree
         }
     }
 
-    public sealed record Field(string Name, Kind Kind, AggExpression? Expression, ProjectionTree? Nested);
+    /// <summary>One field of the tree; <c>IsMeta</c> marks a <c>{$meta: ...}</c> leaf, which both
+    /// inclusion and exclusion projections allow.</summary>
+    public sealed record Field(string Name, Kind Kind, AggExpression? Expression, ProjectionTree? Nested, bool IsMeta);
 }

@@ -49,8 +49,8 @@ internal sealed class ProjectStage(ProjectionTree tree, bool inclusion, bool inc
         var tree = ProjectionTree.Parse("$project", document, literalValues: false);
         var leaves = tree.Leaves().ToList();
         var idKind = tree.Get("_id") is { Kind: not ProjectionTree.Kind.Nested } id ? id.Kind : (ProjectionTree.Kind?)null;
-        var inclusions = leaves.Where(l => l.Kind != ProjectionTree.Kind.Exclude && l.Path != "_id").ToList();
-        var exclusions = leaves.Where(l => l.Kind == ProjectionTree.Kind.Exclude && l.Path != "_id").ToList();
+        var inclusions = leaves.Where(l => l.Leaf.Kind != ProjectionTree.Kind.Exclude && !l.Leaf.IsMeta && l.Path != "_id").ToList();
+        var exclusions = leaves.Where(l => l.Leaf.Kind == ProjectionTree.Kind.Exclude && l.Path != "_id").ToList();
         if (inclusions.Count > 0 && exclusions.Count > 0)
         {
             throw new MongoErrorException(
@@ -58,10 +58,12 @@ internal sealed class ProjectStage(ProjectionTree tree, bool inclusion, bool inc
                 $"Invalid $project :: caused by :: Cannot do exclusion on field {exclusions[0].Path} in inclusion projection");
         }
 
-        var inclusion = inclusions.Count > 0 || idKind is ProjectionTree.Kind.Include or ProjectionTree.Kind.Computed;
-        if (!inclusion && idKind == ProjectionTree.Kind.Computed)
+        // With only _id and $meta fields, the projection includes unless it merely drops _id.
+        var inclusion = exclusions.Count == 0
+            && (inclusions.Count > 0 || idKind is ProjectionTree.Kind.Include or ProjectionTree.Kind.Computed || leaves.Any(l => l.Leaf.IsMeta));
+        if (!inclusion && tree.Get("_id") is { Kind: ProjectionTree.Kind.Computed, IsMeta: false })
         {
-            throw new MongoErrorException(31252, "Invalid $project :: caused by :: Cannot use an expression in an exclusion projection");
+            throw new MongoErrorException(31252, "Invalid $project :: caused by :: Cannot use an expression other than $meta in an exclusion projection");
         }
 
         return new ProjectStage(tree, inclusion, idKind != ProjectionTree.Kind.Exclude, context);
@@ -84,7 +86,7 @@ internal sealed class ProjectStage(ProjectionTree tree, bool inclusion, bool inc
         {
             var projected = inclusion
                 ? Include(document.Document, tree, document.Document, context.ScopeFor(document), top: true)
-                : Exclude(document.Document, tree);
+                : Exclude(document.Document, tree, document.Document, context.ScopeFor(document));
             yield return document with { Document = projected };
         }
     }
@@ -150,7 +152,8 @@ internal sealed class ProjectStage(ProjectionTree tree, bool inclusion, bool inc
         _ => fields.HasComputed ? Include([], fields, root, scope, top: false) : null,
     };
 
-    private static BsonDocument Exclude(BsonDocument source, ProjectionTree fields)
+    /// <summary>An exclusion projection; its only computed fields are <c>$meta</c> ones.</summary>
+    private static BsonDocument Exclude(BsonDocument source, ProjectionTree fields, BsonDocument root, ExpressionScope scope)
     {
         var result = new BsonDocument();
         foreach (var element in source)
@@ -162,17 +165,25 @@ internal sealed class ProjectStage(ProjectionTree tree, bool inclusion, bool inc
             }
             else if (field.Kind == ProjectionTree.Kind.Nested)
             {
-                result.Add(element.Name, ExcludeValue(element.Value, field.Nested!));
+                result.Add(element.Name, ExcludeValue(element.Value, field.Nested!, root, scope));
+            }
+        }
+
+        foreach (var field in fields.Fields)
+        {
+            if (field.Kind == ProjectionTree.Kind.Computed && field.Expression!.Evaluate(root, scope) is { } value)
+            {
+                result.Set(field.Name, value);
             }
         }
 
         return result;
     }
 
-    private static BsonValue ExcludeValue(BsonValue value, ProjectionTree fields) => value switch
+    private static BsonValue ExcludeValue(BsonValue value, ProjectionTree fields, BsonDocument root, ExpressionScope scope) => value switch
     {
-        BsonDocument document => Exclude(document, fields),
-        BsonArray array => new BsonArray(array.Select(item => ExcludeValue(item, fields))),
+        BsonDocument document => Exclude(document, fields, root, scope),
+        BsonArray array => new BsonArray(array.Select(item => ExcludeValue(item, fields, root, scope))),
         _ => value,
     };
 }

@@ -224,6 +224,9 @@ public sealed class PipelineTests
         var result = Execute("[{$addFields: {score: {$meta: 'textScore'}}}, {$project: {s: {$meta: 'textScore'}}}]", input).Single();
         Assert.Equal("{ \"_id\" : 1, \"s\" : 2.5 }", result.Document.ToJson());
         Assert.Equal(2.5, result.TextScore);
+
+        var excluded = Execute("[{$project: {a: 0, s: {$meta: 'textScore'}}}]", [new MetaDoc(BsonDocument.Parse("{_id: 1, a: 1, b: 2}"), 1.5)]).Single();
+        Assert.Equal("{ \"_id\" : 1, \"b\" : 2, \"s\" : 1.5 }", excluded.Document.ToJson());
     }
 
     [Fact]
