@@ -71,6 +71,10 @@ public sealed class Pipeline
 
             var element = stage.GetElement(0);
             result[i] = ParseStage(element.Name, element.Value, context, firstOfTopLevel: i == 0 && within is null, within);
+            if (i > 0 && result[i] is LimitStage limit && result[i - 1] is SortStage sort)
+            {
+                result[i - 1] = sort.WithLimit(limit.Count);
+            }
         }
 
         return result;

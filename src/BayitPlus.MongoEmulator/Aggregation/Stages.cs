@@ -246,14 +246,48 @@ internal sealed class AddFieldsStage(ProjectionTree tree, AggregationContext con
     };
 }
 
-internal sealed class SortStage(SortSpec spec) : Stage
+/// <summary>$sort, stable; when a $limit follows, only the first <c>limit</c> documents are kept while reading.</summary>
+internal sealed class SortStage(SortSpec spec, long? limit = null) : Stage
 {
     public static SortStage Parse(BsonValue spec) => spec is BsonDocument { ElementCount: > 0 } document
         ? new SortStage(SortSpec.Parse(document))
         : throw new MongoErrorException(15976, "$sort stage must have at least one sort key");
 
-    // OrderBy is a stable sort, so equal keys keep their input order.
-    public override IEnumerable<MetaDoc> Execute(IEnumerable<MetaDoc> input) => input.OrderBy(document => document, spec);
+    public SortStage WithLimit(long count) => new(spec, count);
+
+    // OrderBy is a stable sort, so equal keys keep their input order. A bounded heap pays off for
+    // small limits only.
+    public override IEnumerable<MetaDoc> Execute(IEnumerable<MetaDoc> input) =>
+        limit is { } count and < 100_000 ? TopSorted(input, (int)count) : input.OrderBy(document => document, spec);
+
+    private IEnumerable<MetaDoc> TopSorted(IEnumerable<MetaDoc> input, int count)
+    {
+        // Arrival order breaks ties, which keeps the result identical to a stable sort.
+        var order = Comparer<(MetaDoc Document, long Arrival)>.Create((x, y) =>
+        {
+            var byKey = spec.Compare(x.Document, y.Document);
+            return byKey != 0 ? byKey : x.Arrival.CompareTo(y.Arrival);
+        });
+        var largestFirst = Comparer<(MetaDoc, long)>.Create((x, y) => order.Compare(y, x));
+        var heap = new PriorityQueue<(MetaDoc, long), (MetaDoc, long)>(largestFirst);
+        var arrival = 0L;
+        foreach (var document in input)
+        {
+            var item = (document, arrival++);
+            if (heap.Count < count)
+            {
+                heap.Enqueue(item, item);
+            }
+            else if (order.Compare(item, heap.Peek()) < 0)
+            {
+                heap.EnqueueDequeue(item, item);
+            }
+        }
+
+        var kept = heap.UnorderedItems.Select(entry => entry.Element).ToList();
+        kept.Sort(order);
+        return kept.Select(entry => entry.Item1);
+    }
 }
 
 internal sealed class SkipStage(long count) : Stage
@@ -285,6 +319,8 @@ internal sealed class SkipStage(long count) : Stage
 
 internal sealed class LimitStage(long count) : Stage
 {
+    public long Count => count;
+
     public static LimitStage Parse(BsonValue spec) =>
         !Values.IsNumber(spec) || !Values.IsIntegral(spec, out var count)
             ? throw new MongoErrorException(15957, $"the limit must be specified as a number, found {spec}")

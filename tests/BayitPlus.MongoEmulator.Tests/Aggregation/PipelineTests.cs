@@ -183,6 +183,12 @@ public sealed class PipelineTests
             "[{k: 1, i: 2}, {k: 1, i: 4}, {k: 2, i: 1}, {k: 2, i: 3}]",
             Run("[{$sort: {k: 1}}]", "{k: 2, i: 1}", "{k: 1, i: 2}", "{k: 2, i: 3}", "{k: 1, i: 4}"));
         AssertDocs(
+            "[{k: 1, i: 2}, {k: 1, i: 4}, {k: 2, i: 1}]",
+            Run("[{$sort: {k: 1}}, {$limit: 3}]", "{k: 2, i: 1}", "{k: 1, i: 2}", "{k: 2, i: 3}", "{k: 1, i: 4}", "{k: 3, i: 5}"));
+        AssertDocs(
+            "[{k: 3, i: 5}, {k: 2, i: 1}]",
+            Run("[{$sort: {k: -1}}, {$limit: 2}]", "{k: 2, i: 1}", "{k: 1, i: 2}", "{k: 2, i: 3}", "{k: 1, i: 4}", "{k: 3, i: 5}"));
+        AssertDocs(
             "[{_id: 'b', count: 2}, {_id: 'a', count: 1}]",
             Run("[{$sortByCount: '$t'}]", "{t: 'a'}", "{t: 'b'}", "{t: 'b'}"));
     }
