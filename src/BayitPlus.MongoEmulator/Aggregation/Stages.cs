@@ -400,7 +400,7 @@ internal sealed class UnwindStage(string[] path, string[]? indexPath, bool prese
                     yield return document with { Document = indexPath is null ? unwound : DocumentPaths.With(unwound, indexPath, new BsonInt64(i)) };
                 }
             }
-            else if (value is not null and not BsonArray && !Values.IsNullish(value))
+            else if (value is not BsonArray && !Values.IsNullish(value))
             {
                 yield return WithNullIndex(document, document.Document);
             }
