@@ -245,6 +245,34 @@ public sealed class CompiledFilterTests
     [InlineData("{a: {$eq: /^ab/}}", "{a: /^ab/}", true)]
     public void Regex(string filter, string document, bool expected) => Assert.Equal(expected, Matches(filter, document));
 
+    [Theory]
+    [InlineData("{a: {$bitsAllSet: 5}}", "{a: 7}", true)]
+    [InlineData("{a: {$bitsAllSet: 5}}", "{a: 6}", false)]
+    [InlineData("{a: {$bitsAllSet: [0, 2]}}", "{a: NumberLong(5)}", true)]
+    [InlineData("{a: {$bitsAnySet: [1]}}", "{a: 5}", false)]
+    [InlineData("{a: {$bitsAnySet: [1]}}", "{a: 2}", true)]
+    [InlineData("{a: {$bitsAllClear: 5}}", "{a: 2}", true)]
+    [InlineData("{a: {$bitsAllClear: 5}}", "{a: 3}", false)]
+    [InlineData("{a: {$bitsAnyClear: [0, 1]}}", "{a: 1}", true)]
+    [InlineData("{a: {$bitsAnyClear: [0, 1]}}", "{a: 3}", false)]
+    [InlineData("{a: {$bitsAllSet: [63, 100]}}", "{a: -1}", true)]
+    [InlineData("{a: {$bitsAllSet: [100]}}", "{a: 1}", false)]
+    [InlineData("{a: {$bitsAllSet: 1}}", "{a: 1.0}", true)]
+    [InlineData("{a: {$bitsAllSet: 1}}", "{a: 1.5}", false)]
+    [InlineData("{a: {$bitsAllSet: 1}}", "{a: '1'}", false)]
+    [InlineData("{a: {$bitsAllSet: [0, 9]}}", "{a: BinData(0, 'AQI=')}", true)]
+    [InlineData("{a: {$bitsAllSet: [1]}}", "{a: BinData(0, 'AQI=')}", false)]
+    [InlineData("{a: {$bitsAnySet: BinData(0, 'AA==')}}", "{a: 255}", false)]
+    [InlineData("{a: {$bitsAnySet: BinData(0, 'AgA=')}}", "{a: 2}", true)]
+    public void Bitwise(string filter, string document, bool expected) => Assert.Equal(expected, Matches(filter, document));
+
+    [Theory]
+    [InlineData("{a: {$bitsAllSet: -1}}")]
+    [InlineData("{a: {$bitsAllSet: 1.5}}")]
+    [InlineData("{a: {$bitsAllSet: 'x'}}")]
+    [InlineData("{a: {$bitsAnyClear: [-1]}}")]
+    public void Bitwise_masks_are_validated(string filter) => Assert.Equal(ErrorCodes.BadValue, CompileError(filter).Code);
+
     /// <summary>The JSON reader turns <c>{$regex, $options}</c> into a regex literal, so these
     /// filters are built as documents.</summary>
     [Theory]
