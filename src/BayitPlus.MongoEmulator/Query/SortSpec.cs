@@ -84,13 +84,16 @@ public sealed class SortSpec : IComparer<MetaDoc>
         if (limit is { } bound && bound < keyed.Count)
         {
             // A max-heap of the best 'bound' documents seen so far: its root is the worst of them.
-            var heap = new PriorityQueue<Keyed, Keyed>(bound + 1, Comparer<Keyed>.Create((a, b) => CompareKeyed(b, a)));
+            var heap = new PriorityQueue<Keyed, Keyed>(bound, Comparer<Keyed>.Create((a, b) => CompareKeyed(b, a)));
             foreach (var item in keyed)
             {
-                heap.Enqueue(item, item);
-                if (heap.Count > bound)
+                if (heap.Count < bound)
                 {
-                    heap.Dequeue();
+                    heap.Enqueue(item, item);
+                }
+                else if (CompareKeyed(item, heap.Peek()) < 0)
+                {
+                    heap.DequeueEnqueue(item, item);
                 }
             }
 
