@@ -31,6 +31,11 @@ public sealed class SortSpec : IComparer<MetaDoc>
         for (var i = 0; i < keys.Length; i++)
         {
             var element = spec.GetElement(i);
+            if (element.Name == "$natural")
+            {
+                throw MongoErrorException.BadValue("$natural sort is not supported by the emulator");
+            }
+
             keys[i] = element.Value switch
             {
                 BsonDocument { ElementCount: 1 } meta when meta.GetElement(0).Name == "$meta" => ParseMeta(element.Name, meta[0]),

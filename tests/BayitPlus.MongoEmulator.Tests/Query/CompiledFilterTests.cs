@@ -273,6 +273,24 @@ public sealed class CompiledFilterTests
     [InlineData("{a: {$bitsAnyClear: [-1]}}")]
     public void Bitwise_masks_are_validated(string filter) => Assert.Equal(ErrorCodes.BadValue, CompileError(filter).Code);
 
+    [Theory]
+    [InlineData("{$expr: {$gt: ['$a', '$b']}}", "{a: 2, b: 1}", true)]
+    [InlineData("{$expr: {$gt: ['$a', '$b']}}", "{a: 1, b: 2}", false)]
+    [InlineData("{$expr: '$a'}", "{a: 1}", true)]
+    [InlineData("{$expr: '$a'}", "{a: 0}", false)]
+    [InlineData("{$expr: '$a'}", "{a: null}", false)]
+    [InlineData("{$expr: '$a'}", "{}", false)]
+    [InlineData("{$expr: '$a'}", "{a: ''}", true)]
+    [InlineData("{$expr: '$a'}", "{a: []}", true)]
+    [InlineData("{$expr: {$eq: ['$a', '$$limit']}}", "{a: 5}", true)]
+    [InlineData("{x: 1, $expr: {$lt: ['$a', 3]}}", "{x: 1, a: 2}", true)]
+    [InlineData("{$or: [{$expr: {$eq: ['$a', 1]}}, {b: 1}]}", "{a: 1}", true)]
+    public void Expr_uses_aggregation_truthiness(string filter, string document, bool expected)
+    {
+        var context = new QueryContext { Variables = new BsonDocument("limit", 5) };
+        Assert.Equal(expected, CompiledFilter.Compile(BsonDocument.Parse(filter), context).Matches(BsonDocument.Parse(document)));
+    }
+
     /// <summary>The JSON reader turns <c>{$regex, $options}</c> into a regex literal, so these
     /// filters are built as documents.</summary>
     [Theory]

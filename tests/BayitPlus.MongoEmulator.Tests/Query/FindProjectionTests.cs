@@ -85,6 +85,29 @@ public sealed class FindProjectionTests
     public void Positional(string projection, string filter, string document, string expected) =>
         AssertProjects(projection, document, expected, filter);
 
+    [Theory]
+    [InlineData("{x: '$a'}", "{_id: 1, a: 5, b: 1}", "{_id: 1, x: 5}")]
+    [InlineData("{x: {$add: ['$a', 1]}, b: 1}", "{_id: 1, a: 5, b: 2}", "{_id: 1, b: 2, x: 6}")]
+    [InlineData("{x: 'literal'}", "{_id: 1, a: 5}", "{_id: 1, x: 'literal'}")]
+    [InlineData("{x: {$literal: 1}}", "{_id: 1}", "{_id: 1, x: 1}")]
+    [InlineData("{x: '$missing'}", "{_id: 1}", "{_id: 1}")]
+    [InlineData("{a: {$add: ['$a', 1]}}", "{_id: 1, a: 5}", "{_id: 1, a: 6}")]
+    [InlineData("{'n.x': '$a'}", "{_id: 1, a: 5}", "{_id: 1, n: {x: 5}}")]
+    [InlineData("{'n.x': '$a', 'n.y': 1}", "{_id: 1, a: 5, n: {y: 2, z: 3}}", "{_id: 1, n: {y: 2, x: 5}}")]
+    [InlineData("{_id: 0, x: [1, '$a']}", "{_id: 1, a: 5}", "{x: [1, 5]}")]
+    [InlineData("{x: '$$limit'}", "{_id: 1}", "{_id: 1, x: 9}")]
+    public void Expressions_compute_fields(string projection, string document, string expected)
+    {
+        var context = new QueryContext { Variables = new BsonDocument("limit", 9) };
+        var parsed = FindProjection.Parse(BsonDocument.Parse(projection), context);
+        Assert.True(parsed.IsInclusion);
+        Assert.Equal(BsonDocument.Parse(expected), parsed.Apply(new MetaDoc(BsonDocument.Parse(document)), null));
+    }
+
+    [Fact]
+    public void Slice_with_an_expression_argument_is_the_aggregation_operator() =>
+        AssertProjects("{x: {$slice: ['$a', 1]}}", "{_id: 1, a: [1, 2], b: 3}", "{_id: 1, x: [1]}");
+
     [Fact]
     public void Positional_errors_come_from_the_query()
     {

@@ -94,6 +94,7 @@ public sealed class SortSpecTests
     [InlineData("{a: 'asc'}")]
     [InlineData("{a: {b: 1}}")]
     [InlineData("{a: {$meta: 'randVal'}}")]
+    [InlineData("{$natural: -1}")]
     public void Invalid_orderings_are_rejected(string spec)
     {
         var error = Assert.Throws<MongoErrorException>(() => SortSpec.Parse(BsonDocument.Parse(spec)));
