@@ -111,12 +111,9 @@ internal sealed class CompiledPath
 
     public CompiledPath(string path)
     {
-        Path = path;
         segments = path.Split('.');
         indexes = Array.ConvertAll(segments, ArrayIndexOf);
     }
-
-    public string Path { get; }
 
     public string FirstSegment => segments[0];
 

@@ -412,11 +412,9 @@ internal sealed class FilterParser(QueryContext context)
                 throw MongoErrorException.TypeMismatch("type must be represented as a number or a string");
             }
 
-            types.Add(code switch
-            {
-                -1 => BsonType.MinKey,
-                _ => (BsonType)code,
-            });
+            // The codes are BSON's type bytes, which BsonType mirrors except for MinKey; dbPointer
+            // (12) has no BsonType, so asking for it matches nothing.
+            types.Add(code == -1 ? BsonType.MinKey : (BsonType)code);
         }
 
         return new TypeTest(types, anyNumber);

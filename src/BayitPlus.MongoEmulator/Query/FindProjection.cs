@@ -12,14 +12,13 @@ public sealed class FindProjection
     private const string TextScoreMissing = "query requires text score metadata, but it is not available";
 
     private readonly Branch root;
-    private readonly bool inclusion;
     private readonly string? positionalPath;
     private readonly QueryContext context;
 
     private FindProjection(Branch root, bool inclusion, string? positionalPath, bool needsTextScore, QueryContext context)
     {
         this.root = root;
-        this.inclusion = inclusion;
+        IsInclusion = inclusion;
         this.positionalPath = positionalPath;
         this.context = context;
         NeedsTextScore = needsTextScore;
@@ -29,7 +28,7 @@ public sealed class FindProjection
 
     /// <summary>True for an inclusion projection (only the named fields, and <c>_id</c> unless
     /// excluded), false for an exclusion projection (everything but the named fields).</summary>
-    public bool IsInclusion => inclusion;
+    public bool IsInclusion { get; }
 
     public static FindProjection Parse(BsonDocument spec, QueryContext context)
     {
@@ -56,7 +55,7 @@ public sealed class FindProjection
     public BsonDocument Apply(MetaDoc document, CompiledFilter? filter)
     {
         var state = new ApplyState(this, document, filter);
-        return inclusion
+        return IsInclusion
             ? state.ProjectInclusion(root, document.Document)
             : state.ProjectExclusion(root, document.Document);
     }
