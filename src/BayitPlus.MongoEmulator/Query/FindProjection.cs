@@ -294,7 +294,7 @@ public sealed class FindProjection
                 var field = path.Split('.')[0];
                 if (!filter.ConstrainsField(field))
                 {
-                    throw MongoErrorException.BadValue($"Positional projection '{path}.$' does not match the query document.");
+                    throw new MongoErrorException(31277, $"Positional projection '{path}.$' does not match the query document.");
                 }
 
                 positionalIndex = filter.PositionalIndex(document.Document);

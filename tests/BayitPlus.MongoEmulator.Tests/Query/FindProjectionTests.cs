@@ -113,7 +113,7 @@ public sealed class FindProjectionTests
     {
         Assert.Equal(51050, Assert.Throws<MongoErrorException>(() => Project("{'a.$': 1}", "{a: [1]}")).Code);
         Assert.Equal(51246, Assert.Throws<MongoErrorException>(() => Project("{'a.$': 1}", "{a: [1, 2]}", "{a: {$exists: true}}")).Code);
-        Assert.Equal(ErrorCodes.BadValue, Assert.Throws<MongoErrorException>(() => Project("{'a.$': 1}", "{a: [1, 2]}", "{b: 1}")).Code);
+        Assert.Equal(31277, Assert.Throws<MongoErrorException>(() => Project("{'a.$': 1}", "{a: [1, 2]}", "{b: 1}")).Code);
     }
 
     [Fact]
