@@ -412,14 +412,16 @@ internal static partial class Operators
                 DateUnit.Year => b.Year - a.Year,
                 DateUnit.Quarter => ((b.Year * 4) + ((b.Month - 1) / 3)) - ((a.Year * 4) + ((a.Month - 1) / 3)),
                 DateUnit.Month => ((b.Year * 12) + b.Month) - ((a.Year * 12) + a.Month),
-                DateUnit.Week => (StartOfWeek(b, ParseStartOfWeek(op, startOfWeek?.Invoke(context)))
-                    - StartOfWeek(a, ParseStartOfWeek(op, startOfWeek?.Invoke(context)))).Days / 7,
+                DateUnit.Week => WeeksBetween(a, b, ParseStartOfWeek(op, startOfWeek?.Invoke(context))),
                 DateUnit.Millisecond => to - from,
                 _ => FloorDiv(to, UnitMillis(parsedUnit)) - FloorDiv(from, UnitMillis(parsedUnit)),
             };
             return new BsonInt64(result);
         };
     }
+
+    private static long WeeksBetween(DateTime from, DateTime to, DayOfWeek startOfWeek) =>
+        (StartOfWeek(to, startOfWeek) - StartOfWeek(from, startOfWeek)).Days / 7;
 
     private static Evaluator CompileDateFromParts(ExpressionCompiler compiler, BsonValue operand)
     {
