@@ -1,4 +1,5 @@
 using BayitPlus.MongoEmulator.Bson;
+using BayitPlus.MongoEmulator.Query;
 using MongoDB.Bson;
 using static BayitPlus.MongoEmulator.Tests.Update.UpdateTestKit;
 
@@ -37,7 +38,7 @@ public sealed class UpdateOperatorTests
     {
         var original = BsonDocument.Parse("{_id: 1, a: {b: [1, 2]}}");
         var spec = Parse("{$push: {'a.b': 3}, $set: {c: 1}}");
-        var outcome = spec.Apply(original, Query.CompiledFilter.Compile([], Context));
+        var outcome = spec.Apply(original, CompiledFilter.Compile([], Context));
         Assert.Equal("{ \"_id\" : 1, \"a\" : { \"b\" : [1, 2] } }", original.ToJson());
         Assert.Equal(3, outcome.Document["a"]["b"].AsBsonArray.Count);
     }
