@@ -1,5 +1,4 @@
 using BayitPlus.MongoEmulator.Bson;
-using BayitPlus.MongoEmulator.Query;
 using MongoDB.Bson;
 using static BayitPlus.MongoEmulator.Tests.Update.UpdateTestKit;
 
@@ -38,7 +37,7 @@ public sealed class UpdateOperatorTests
     {
         var original = BsonDocument.Parse("{_id: 1, a: {b: [1, 2]}}");
         var spec = Parse("{$push: {'a.b': 3}, $set: {c: 1}}");
-        var outcome = spec.Apply(original, CompiledFilter.Compile([], Context));
+        var outcome = spec.Apply(original, MongoEmulator.Query.CompiledFilter.Compile([], Context));
         Assert.Equal("{ \"_id\" : 1, \"a\" : { \"b\" : [1, 2] } }", original.ToJson());
         Assert.Equal(3, outcome.Document["a"]["b"].AsBsonArray.Count);
     }
