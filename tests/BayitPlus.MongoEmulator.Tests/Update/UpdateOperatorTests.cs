@@ -50,6 +50,12 @@ public sealed class UpdateOperatorTests
     }
 
     [Fact]
+    public void Unset_through_all_positional_nulls_every_element()
+    {
+        Expect("{a: [{b: 1}, {b: 2}], c: [null, null]}", "{a: [{b: 1, x: 1}, {b: 2, x: 2}], c: [1, 2]}", "{$unset: {'a.$[].x': 1, 'c.$[]': 1}}");
+    }
+
+    [Fact]
     public void Unset_of_missing_field_is_a_no_op()
     {
         Assert.False(Apply("{_id: 1, a: 1}", "{$unset: {b: 1, 'a.c': 1}}").Modified);
@@ -173,6 +179,7 @@ public sealed class UpdateOperatorTests
     [InlineData("{$push: {a: {$each: 1}}}")]
     [InlineData("{$push: {a: {$each: [1], $slice: 'x'}}}")]
     [InlineData("{$push: {a: {$each: [1], $position: 1.5}}}")]
+    [InlineData("{$push: {a: {$each: [1], $slice: NumberDecimal('NaN')}}}")]
     [InlineData("{$push: {a: {$each: [1], $sort: 2}}}")]
     [InlineData("{$push: {a: {$each: [1], $sort: {}}}}")]
     [InlineData("{$push: {a: {$each: [1], $sort: {b: 'x'}}}}")]
