@@ -309,19 +309,7 @@ internal static partial class Operators
     /// <summary>A regex from MongoDB's pattern and option letters (i, m, s, x).</summary>
     private static Regex ToRegex(string op, string pattern, string options)
     {
-        var result = RegexOptions.CultureInvariant;
-        foreach (var option in options)
-        {
-            result |= option switch
-            {
-                'i' => RegexOptions.IgnoreCase,
-                'm' => RegexOptions.Multiline,
-                's' => RegexOptions.Singleline,
-                'x' => RegexOptions.IgnorePatternWhitespace,
-                'u' => RegexOptions.None,
-                _ => throw new MongoErrorException(51108, $"{op} invalid flag in regex options: {option}"),
-            };
-        }
+        var result = RegexFlags.ToOptions(options, op);
 
         try
         {

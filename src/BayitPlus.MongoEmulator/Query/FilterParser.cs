@@ -522,19 +522,7 @@ internal sealed class FilterParser(QueryContext context)
     /// accepted: .NET regexes are Unicode already).</summary>
     public static RegexTest RegexOf(string pattern, string flags)
     {
-        var options = RegexOptions.CultureInvariant;
-        foreach (var flag in flags)
-        {
-            options |= flag switch
-            {
-                'i' => RegexOptions.IgnoreCase,
-                'm' => RegexOptions.Multiline,
-                's' => RegexOptions.Singleline,
-                'x' => RegexOptions.IgnorePatternWhitespace,
-                'u' => RegexOptions.None,
-                _ => throw new MongoErrorException(51108, $"invalid flag in regex options: {flag}"),
-            };
-        }
+        var options = RegexFlags.ToOptions(flags, "");
 
         try
         {

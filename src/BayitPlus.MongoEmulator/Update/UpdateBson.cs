@@ -1,3 +1,4 @@
+using BayitPlus.MongoEmulator.Bson;
 using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Update;
@@ -66,31 +67,7 @@ internal static class UpdateBson
     }
 
     /// <summary>The type name the server prints in messages (<c>$type</c> aliases).</summary>
-    public static string TypeName(BsonValue? value) => value?.BsonType switch
-    {
-        null => "missing",
-        BsonType.Double => "double",
-        BsonType.String => "string",
-        BsonType.Document => "object",
-        BsonType.Array => "array",
-        BsonType.Binary => "binData",
-        BsonType.Undefined => "undefined",
-        BsonType.ObjectId => "objectId",
-        BsonType.Boolean => "bool",
-        BsonType.DateTime => "date",
-        BsonType.Null => "null",
-        BsonType.RegularExpression => "regex",
-        BsonType.JavaScript => "javascript",
-        BsonType.Symbol => "symbol",
-        BsonType.JavaScriptWithScope => "javascriptWithScope",
-        BsonType.Int32 => "int",
-        BsonType.Timestamp => "timestamp",
-        BsonType.Int64 => "long",
-        BsonType.Decimal128 => "decimal",
-        BsonType.MinKey => "minKey",
-        BsonType.MaxKey => "maxKey",
-        _ => value.BsonType.ToString(),
-    };
+    public static string TypeName(BsonValue? value) => BsonTypeNames.Of(value);
 
     /// <summary>Renders one element the way messages quote it, e.g. <c>{ "a" : 5 }</c>.</summary>
     public static string Describe(string name, BsonValue value) => new BsonDocument(name, value).ToJson();
