@@ -6,16 +6,27 @@ namespace BayitPlus.MongoEmulator.Aggregation;
 /// variables, and operators.</summary>
 public sealed class AggExpression
 {
-    private AggExpression()
+    private readonly Evaluator _evaluator;
+    private readonly int _slotCount;
+
+    private AggExpression(Evaluator evaluator, int slotCount)
     {
+        _evaluator = evaluator;
+        _slotCount = slotCount;
     }
 
     /// <summary>Throws <see cref="Bson.MongoErrorException"/> naming an unknown operator.</summary>
-    public static AggExpression Compile(BsonValue expression) => throw new NotImplementedException();
+    public static AggExpression Compile(BsonValue expression)
+    {
+        var compiler = new ExpressionCompiler();
+        var evaluator = compiler.Compile(expression);
+        return new AggExpression(evaluator, compiler.SlotCount);
+    }
 
     /// <summary>Evaluates against <paramref name="root"/> (<c>$$ROOT</c>, <c>$$CURRENT</c>);
     /// returns null for a missing value.</summary>
-    public BsonValue? Evaluate(BsonDocument root, ExpressionScope scope) => throw new NotImplementedException();
+    public BsonValue? Evaluate(BsonDocument root, ExpressionScope scope) =>
+        _evaluator(new EvalContext(root, scope, _slotCount));
 }
 
 /// <summary>Variables visible to an expression: <c>$$NOW</c>, the command's <c>let</c>, and those
@@ -35,4 +46,27 @@ public sealed class ExpressionScope
 
     /// <summary>What <c>{$meta: "textScore"}</c> returns for the current document.</summary>
     public double? TextScore { get; }
+}
+
+/// <summary>A compiled expression node; returns null for a missing value.</summary>
+internal delegate BsonValue? Evaluator(EvalContext context);
+
+/// <summary>One evaluation: the document, the scope and the slots of variables bound inside the
+/// expression (each binding site owns one slot, fixed at compile time).</summary>
+internal sealed class EvalContext
+{
+    private static readonly BsonValue?[] NoSlots = [];
+
+    public EvalContext(BsonDocument root, ExpressionScope scope, int slotCount)
+    {
+        Root = root;
+        Scope = scope;
+        Slots = slotCount == 0 ? NoSlots : new BsonValue?[slotCount];
+    }
+
+    public BsonDocument Root { get; }
+
+    public ExpressionScope Scope { get; }
+
+    public BsonValue?[] Slots { get; }
 }

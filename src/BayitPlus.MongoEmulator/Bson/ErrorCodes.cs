@@ -18,6 +18,7 @@ public static class ErrorCodes
     public const int NamespaceExists = 48;
     public const int MaxTimeMSExpired = 50;
     public const int DollarPrefixedFieldName = 52;
+    public const int NotSingleValueField = 54;
     public const int EmptyFieldName = 56;
     public const int CommandNotFound = 59;
     public const int ImmutableField = 66;
@@ -29,7 +30,9 @@ public static class ErrorCodes
     public const int IndexKeySpecsConflict = 86;
     public const int WriteConflict = 112;
     public const int InvalidIdField = 53;
+    public const int InvalidPipelineOperator = 168;
     public const int NotImplemented = 238;
+    public const int ConversionFailure = 241;
     public const int NoSuchTransaction = 251;
     public const int TransactionCommitted = 256;
     public const int OperationNotSupportedInTransaction = 263;
@@ -41,6 +44,7 @@ public static class ErrorCodes
     public const int Location40352 = 40352;
     public const int Location40353 = 40353;
     public const int Location31254 = 31254;
+    public const int Location40324 = 40324;
 
     public static string NameOf(int code) => code switch
     {
@@ -59,6 +63,7 @@ public static class ErrorCodes
         NamespaceExists => "NamespaceExists",
         MaxTimeMSExpired => "MaxTimeMSExpired",
         DollarPrefixedFieldName => "DollarPrefixedFieldName",
+        NotSingleValueField => "NotSingleValueField",
         InvalidIdField => "InvalidIdField",
         EmptyFieldName => "EmptyFieldName",
         CommandNotFound => "CommandNotFound",
@@ -70,7 +75,9 @@ public static class ErrorCodes
         IndexOptionsConflict => "IndexOptionsConflict",
         IndexKeySpecsConflict => "IndexKeySpecsConflict",
         WriteConflict => "WriteConflict",
+        InvalidPipelineOperator => "InvalidPipelineOperator",
         NotImplemented => "NotImplemented",
+        ConversionFailure => "ConversionFailure",
         NoSuchTransaction => "NoSuchTransaction",
         TransactionCommitted => "TransactionCommitted",
         OperationNotSupportedInTransaction => "OperationNotSupportedInTransaction",

@@ -54,6 +54,7 @@ internal sealed class CollectionStore
         }
 
         EnsureUnique(keys, _ => false);
+        Text?.Index.Validate(document);
         var record = new Record(id, document, version, _nextOrder++);
         _byId.Add(id, record);
         _natural.Add(record.Order, record);
@@ -65,6 +66,7 @@ internal sealed class CollectionStore
     {
         var newKeys = KeysFor(document);
         EnsureUnique(newKeys, r => ReferenceEquals(r, record));
+        Text?.Index.Validate(document);
         RemoveFromIndexes(record, KeysFor(record.Document));
         record.Document = document;
         record.Version = version;

@@ -32,8 +32,12 @@ public sealed class TextIndex
     /// <summary>How many documents the index holds.</summary>
     public int Count => slotById.Count;
 
+    /// <summary>Throws what <see cref="Add"/> would throw for this document (BadValue for an
+    /// unsupported or non-string language override), so a caller can check before changing anything.</summary>
+    public void Validate(BsonDocument document) => spec.LanguageOf(document);
+
     /// <summary>Indexes a document, replacing any earlier version with the same id. Throws (leaving
-    /// the index unchanged) when the document names an unsupported language.</summary>
+    /// the index unchanged) when the document names an unsupported language; see <see cref="Validate"/>.</summary>
     public void Add(BsonValue id, BsonDocument document)
     {
         var analysis = Analyze(document);

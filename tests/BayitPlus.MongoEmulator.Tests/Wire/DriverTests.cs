@@ -121,6 +121,15 @@ public sealed class DriverTests
         Assert.Contains(executor.Received, r => r.Command.GetElement(0).Name == "insert");
     }
 
+    [Fact]
+    public async Task The_public_server_answers_the_driver_through_the_real_engine()
+    {
+        await using var server = await MongoEmulatorServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        using var client = Connect(server.ConnectionString);
+
+        Assert.Equal(1.0, (await Ping(client))["ok"].ToDouble());
+    }
+
     private static MongoClient Connect(string connectionString)
     {
         var settings = MongoClientSettings.FromConnectionString(connectionString);

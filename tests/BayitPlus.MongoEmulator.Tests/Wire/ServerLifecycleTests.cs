@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
@@ -70,7 +71,7 @@ public sealed class ServerLifecycleTests
 
     private sealed class ListLogger : ILogger
     {
-        public List<(LogLevel Level, string Message)> Entries { get; } = [];
+        public ConcurrentQueue<(LogLevel Level, string Message)> Entries { get; } = new();
 
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -79,10 +80,7 @@ public sealed class ServerLifecycleTests
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            lock (Entries)
-            {
-                Entries.Add((logLevel, formatter(state, exception)));
-            }
+            Entries.Enqueue((logLevel, formatter(state, exception)));
         }
     }
 }

@@ -1,0 +1,253 @@
+using System.Text.RegularExpressions;
+using BayitPlus.MongoEmulator.Bson;
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Query;
+
+/// <summary>A predicate on one value a path reaches (null when missing), without array expansion:
+/// the walk of <see cref="PathNode"/> supplies the elements.</summary>
+internal abstract class ValueTest
+{
+    public abstract bool Test(BsonValue? value);
+
+    /// <summary>For tests that look inside an array (<c>$elemMatch</c>): the index of the element
+    /// that satisfied the test, else -1.</summary>
+    public virtual int MatchedElement(BsonValue? value) => -1;
+}
+
+internal sealed class EqualTest(BsonValue target) : ValueTest
+{
+    public override bool Test(BsonValue? value) => BsonOrder.AreEqual(value, target);
+}
+
+internal enum Comparison
+{
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+}
+
+/// <summary><c>$lt $lte $gt $gte</c>: only values of the same canonical type compare (type
+/// bracketing), except that MinKey and MaxKey bound everything; NaN only equals NaN.</summary>
+internal sealed class CompareTest(Comparison comparison, BsonValue target) : ValueTest
+{
+    private readonly int targetRank = BsonOrder.TypeRank(target);
+    private readonly bool targetIsNaN = IsNaN(target);
+
+    public override bool Test(BsonValue? value)
+    {
+        if (BsonOrder.TypeRank(value) != targetRank)
+        {
+            return target.BsonType switch
+            {
+                BsonType.MinKey => comparison is Comparison.Greater or Comparison.GreaterOrEqual,
+                BsonType.MaxKey => comparison is Comparison.Less or Comparison.LessOrEqual,
+                _ => false,
+            };
+        }
+
+        if (targetIsNaN || IsNaN(value))
+        {
+            return targetIsNaN && IsNaN(value) && comparison is Comparison.LessOrEqual or Comparison.GreaterOrEqual;
+        }
+
+        var order = BsonOrder.CompareValues(value, target);
+        return comparison switch
+        {
+            Comparison.Less => order < 0,
+            Comparison.LessOrEqual => order <= 0,
+            Comparison.Greater => order > 0,
+            _ => order >= 0,
+        };
+    }
+
+    private static bool IsNaN(BsonValue? value) => value?.BsonType switch
+    {
+        BsonType.Double => double.IsNaN(value.AsDouble),
+        BsonType.Decimal128 => Decimal128.IsNaN(value.AsDecimal128),
+        _ => false,
+    };
+}
+
+/// <summary><c>$in</c>: equality with any listed value (a hash lookup) or a match of any listed regex.</summary>
+internal sealed class InTest : ValueTest
+{
+    private readonly HashSet<BsonValue?> values = new(BsonOrder.Instance);
+    private readonly RegexTest[] regexes;
+
+    public InTest(IEnumerable<BsonValue> values, IEnumerable<RegexTest> regexes)
+    {
+        foreach (var value in values)
+        {
+            this.values.Add(value);
+        }
+
+        this.regexes = [.. regexes];
+    }
+
+    public override bool Test(BsonValue? value)
+    {
+        if (values.Contains(value ?? BsonNull.Value))
+        {
+            return true;
+        }
+
+        foreach (var regex in regexes)
+        {
+            if (regex.Test(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>A regex matches strings and symbols, and equals an identical regex value.</summary>
+internal sealed class RegexTest(BsonRegularExpression literal, Regex regex) : ValueTest
+{
+    public override bool Test(BsonValue? value) => value?.BsonType switch
+    {
+        BsonType.String => regex.IsMatch(value.AsString),
+        BsonType.Symbol => regex.IsMatch(value.AsBsonSymbol.Name),
+        BsonType.RegularExpression => value.AsBsonRegularExpression.Pattern == literal.Pattern
+            && value.AsBsonRegularExpression.Options == literal.Options,
+        _ => false,
+    };
+}
+
+internal sealed class ExistsTest : ValueTest
+{
+    public static readonly ExistsTest Instance = new();
+
+    public override bool Test(BsonValue? value) => value is not null;
+}
+
+internal sealed class NeverTest : ValueTest
+{
+    public static readonly NeverTest Instance = new();
+
+    public override bool Test(BsonValue? value) => false;
+}
+
+internal sealed class SizeTest(int size) : ValueTest
+{
+    public override bool Test(BsonValue? value) => value is BsonArray array && array.Count == size;
+}
+
+internal sealed class TypeTest(IReadOnlySet<BsonType> types, bool anyNumber) : ValueTest
+{
+    public override bool Test(BsonValue? value) =>
+        value is not null && (types.Contains(value.BsonType) || (anyNumber && BsonOrder.IsNumber(value)));
+}
+
+/// <summary><c>$mod</c>: numbers are truncated to integers; NaN and infinities never match.</summary>
+internal sealed class ModTest(long divisor, long remainder) : ValueTest
+{
+    public override bool Test(BsonValue? value)
+    {
+        if (!BsonOrder.IsNumber(value))
+        {
+            return false;
+        }
+
+        var number = TruncateToLong(value!);
+        return number is { } n && (divisor == -1 ? 0 : n % divisor) == remainder;
+    }
+
+    /// <summary>The integral part of a number, or null for NaN, infinities and out-of-range values.</summary>
+    public static long? TruncateToLong(BsonValue number)
+    {
+        switch (number.BsonType)
+        {
+            case BsonType.Int32 or BsonType.Int64:
+                return number.ToInt64();
+            case BsonType.Decimal128:
+                var d = number.AsDecimal128;
+                if (Decimal128.IsNaN(d) || Decimal128.IsInfinity(d))
+                {
+                    return null;
+                }
+
+                try
+                {
+                    return (long)decimal.Truncate((decimal)d);
+                }
+                catch (OverflowException)
+                {
+                    return null;
+                }
+
+            default:
+                var f = Math.Truncate(number.AsDouble);
+                return double.IsFinite(f) && f >= long.MinValue && f < 9.2233720368547758E18 ? (long)f : null;
+        }
+    }
+}
+
+internal sealed class AllTest(ValueTest[] tests) : ValueTest
+{
+    public override bool Test(BsonValue? value)
+    {
+        foreach (var test in tests)
+        {
+            if (!test.Test(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+internal sealed class NotTest(ValueTest inner) : ValueTest
+{
+    public override bool Test(BsonValue? value) => !inner.Test(value);
+}
+
+/// <summary><c>{$elemMatch: {$gt: 1, $lt: 5}}</c>: one element satisfies every operator.</summary>
+internal sealed class ElemMatchValueTest(ValueTest elementTest) : ValueTest
+{
+    public override bool Test(BsonValue? value) => MatchedElement(value) >= 0;
+
+    public override int MatchedElement(BsonValue? value)
+    {
+        if (value is BsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (elementTest.Test(array[i]))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+}
+
+/// <summary><c>{$elemMatch: {b: 1, c: {$gt: 2}}}</c>: one embedded document element matches the query.</summary>
+internal sealed class ElemMatchDocumentTest(MatchNode query) : ValueTest
+{
+    public override bool Test(BsonValue? value) => MatchedElement(value) >= 0;
+
+    public override int MatchedElement(BsonValue? value)
+    {
+        if (value is BsonArray array)
+        {
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is BsonDocument element && query.Matches(element, null))
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
+    }
+}
