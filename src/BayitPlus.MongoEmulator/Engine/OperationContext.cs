@@ -95,7 +95,7 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
             throw collection.Btrees[0].Describe([id]).ToException(collection.Namespace);
         }
 
-        CheckUniqueInTransaction(collection, document, id);
+        CheckUniqueInTransaction(collection, document, replacing: null);
         Transaction.Write(Store, collection, id, document, isReplacement: false);
     }
 
@@ -126,14 +126,16 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
         Transaction.Write(Store, collection, target.Id, null, isReplacement: false);
     }
 
-    private void CheckUniqueInTransaction(CollectionStore collection, BsonDocument document, BsonValue selfId)
+    /// <summary>Unique checks for a transaction's write: committed documents the transaction has
+    /// since changed or deleted do not count, its own pending documents do.</summary>
+    private void CheckUniqueInTransaction(CollectionStore collection, BsonDocument document, BsonValue? replacing)
     {
         var transaction = Transaction!;
-        collection.EnsureUnique(document, r => BsonOrder.AreEqual(r.Id, selfId) || transaction.Find(collection, r.Id) is not null);
+        collection.EnsureUnique(document, r => (replacing is not null && BsonOrder.AreEqual(r.Id, replacing)) || transaction.Find(collection, r.Id) is not null);
         var uniqueIndexes = collection.Btrees.Where(b => b.Definition.Unique || b.Definition.Name == "_id_").ToList();
         foreach (var write in transaction.WritesTo(collection))
         {
-            if (write.Current is not { } other || BsonOrder.AreEqual(write.Id, selfId))
+            if (write.Current is not { } other || (replacing is not null && BsonOrder.AreEqual(write.Id, replacing)))
             {
                 continue;
             }
