@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using BayitPlus.Testing;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
 using MongoDB.Driver.Core.Events;
@@ -127,13 +128,14 @@ public sealed class CrudTests(MongoDatabaseFixture fixture) : ConformanceTest(fi
     public async Task Disposing_an_unfinished_cursor_kills_it_on_the_server()
     {
         var collection = await NumbersAsync(20, nameof(Disposing_an_unfinished_cursor_kills_it_on_the_server));
-        var replies = new ConcurrentQueue<CommandSucceededEvent>();
+        // The event's reply is only valid during the callback, so it is copied out.
+        var replies = new ConcurrentQueue<(string Command, BsonDocument Reply)>();
         using var client = Backend.CreateClient("BayitPlus.Tests.killCursors", s => s.ClusterConfigurator = cluster =>
             cluster.Subscribe<CommandSucceededEvent>(e =>
             {
                 if (e.CommandName is "find" or "killCursors")
                 {
-                    replies.Enqueue(e);
+                    replies.Enqueue((e.CommandName, BsonSerializer.Deserialize<BsonDocument>(e.Reply.ToBson())));
                 }
             }));
         var watched = client.GetDatabase(Database.DatabaseNamespace.DatabaseName).GetCollection<BsonDocument>(collection.CollectionNamespace.CollectionName);
@@ -144,10 +146,10 @@ public sealed class CrudTests(MongoDatabaseFixture fixture) : ConformanceTest(fi
             Assert.Equal(2, cursor.Current.Count());
         }
 
-        var cursorId = replies.Single(e => e.CommandName == "find").Reply["cursor"]["id"].AsInt64;
-        Assert.True(await EventuallyAsync(() => Task.FromResult(replies.Any(e => e.CommandName == "killCursors")), TimeSpan.FromSeconds(10)),
+        var cursorId = replies.Single(e => e.Command == "find").Reply["cursor"]["id"].AsInt64;
+        Assert.True(await EventuallyAsync(() => Task.FromResult(replies.Any(e => e.Command == "killCursors")), TimeSpan.FromSeconds(10)),
             "disposing the cursor sent no killCursors");
-        var killed = replies.Single(e => e.CommandName == "killCursors").Reply["cursorsKilled"].AsBsonArray;
+        var killed = replies.Single(e => e.Command == "killCursors").Reply["cursorsKilled"].AsBsonArray;
         Assert.Equal(new BsonArray { cursorId }, killed);
         Assert.Equal(20, await watched.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
     }
