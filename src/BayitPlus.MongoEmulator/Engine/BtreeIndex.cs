@@ -17,6 +17,10 @@ internal sealed class BtreeIndex
 
     public int EntryCount => _entries.Count;
 
+    /// <summary>Set once any document gave several keys (an array field), as MongoDB marks an index
+    /// multikey; range bounds can then no longer be combined.</summary>
+    public bool IsMultikey { get; private set; }
+
     /// <summary>The key tuples of a document, or none when a sparse or partial index skips it.</summary>
     public IReadOnlyList<BsonValue[]> KeysOf(BsonDocument document)
     {
@@ -53,6 +57,11 @@ internal sealed class BtreeIndex
 
     public void Add(Record record, IReadOnlyList<BsonValue[]> keys)
     {
+        if (keys.Count > 1 || keys.Any(k => k.Any(v => v is BsonArray)))
+        {
+            IsMultikey = true;
+        }
+
         foreach (var key in keys)
         {
             _entries.Add(new Entry(key, record.Order, record));

@@ -5,7 +5,7 @@ namespace BayitPlus.MongoEmulator.Engine;
 /// <summary>Chooses the records a filter must look at: an index lookup when a top-level equality,
 /// <c>$in</c> or range condition falls on the first field of a usable index, else the whole
 /// collection. The caller still applies the full filter, so a plan only has to return a superset.
-/// A range uses one bound only: on an array field, different elements may satisfy each bound.</summary>
+/// On a multikey index a range uses one bound only: different elements of an array may satisfy each bound.</summary>
 internal static class QueryPlanner
 {
     public static Plan Choose(CollectionStore collection, BsonDocument filter)
@@ -46,9 +46,11 @@ internal static class QueryPlanner
 
                 var records = condition.Points is { } points
                     ? points.SelectMany(index.Equal)
-                    : condition.Lower is not null
-                        ? index.Range(condition.Lower, condition.LowerInclusive, null, false)
-                        : index.Range(null, false, condition.Upper, condition.UpperInclusive);
+                    : !index.IsMultikey
+                        ? index.Range(condition.Lower, condition.LowerInclusive, condition.Upper, condition.UpperInclusive)
+                        : condition.Lower is not null
+                            ? index.Range(condition.Lower, condition.LowerInclusive, null, false)
+                            : index.Range(null, false, condition.Upper, condition.UpperInclusive);
                 var list = records.Distinct().OrderBy(r => r.Order).ToList();
                 best = new Plan(definition.Name, list, list.Count);
                 bestRank = rank;

@@ -25,12 +25,6 @@ internal sealed partial class CommandDispatcher
     private static List<MetaDoc> Query(BsonDocument command, OperationContext operation, CollectionStore? collection, CompiledFilter filter, TextSearch? text)
     {
         var matches = operation.Find(collection, filter, text, out _);
-        IEnumerable<MetaDoc> results = matches.Select(v => new MetaDoc(v.Document, filter.HasText ? filter.TextScore(v.Document) : null));
-        if (command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec)
-        {
-            results = results.OrderBy(m => m, SortSpec.Parse(sortSpec));
-        }
-
         var skip = command.GetValue("skip", 0).ToInt64();
         var limit = command.GetValue("limit", 0).ToInt64();
         if (skip < 0 || limit < 0)
@@ -38,13 +32,13 @@ internal sealed partial class CommandDispatcher
             throw MongoErrorException.BadValue("skip and limit must be non-negative");
         }
 
+        var documents = matches.Select(v => new MetaDoc(v.Document, filter.HasText ? filter.TextScore(v.Document) : null));
+        var window = limit > 0 ? (int?)Math.Min(skip + limit, int.MaxValue) : null;
+        IEnumerable<MetaDoc> results = command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec
+            ? SortSpec.Parse(sortSpec).Sort(documents, window)
+            : documents;
         results = results.Skip((int)Math.Min(skip, int.MaxValue));
-        if (limit > 0)
-        {
-            results = results.Take((int)Math.Min(limit, int.MaxValue));
-        }
-
-        return results.ToList();
+        return (limit > 0 ? results.Take((int)Math.Min(limit, int.MaxValue)) : results).ToList();
     }
 
     private BsonDocument CursorReply(BsonDocument command, string ns, IReadOnlyList<BsonDocument> results, Session? session, DateTime now)

@@ -188,8 +188,8 @@ internal sealed partial class CommandDispatcher
         var candidates = operation.Find(collection, filter, text, out _);
         if (command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec)
         {
-            var sort = SortSpec.Parse(sortSpec);
-            candidates = [.. candidates.OrderBy(v => new MetaDoc(v.Document), sort)];
+            var first = SortSpec.Parse(sortSpec).Sort(candidates.Select(v => new MetaDoc(v.Document)), 1);
+            candidates = [.. candidates.Where(v => first.Count > 0 && ReferenceEquals(v.Document, first[0].Document))];
         }
 
         var lastError = new BsonDocument();

@@ -88,7 +88,7 @@ internal enum LeafArrays
     /// <summary>The array itself only (<c>$size</c>, <c>$elemMatch</c>, <c>$exists</c>).</summary>
     ArrayOnly,
 
-    /// <summary>The elements only (sort keys).</summary>
+    /// <summary>The elements only, or the array itself when it is empty (sort keys).</summary>
     ElementsOnly,
 }
 
@@ -111,12 +111,9 @@ internal sealed class CompiledPath
 
     public CompiledPath(string path)
     {
-        Path = path;
         segments = path.Split('.');
         indexes = Array.ConvertAll(segments, ArrayIndexOf);
     }
-
-    public string Path { get; }
 
     public string FirstSegment => segments[0];
 
@@ -198,6 +195,6 @@ internal sealed class CompiledPath
             }
         }
 
-        return leaf == LeafArrays.ElementsAndArray && visitor.Visit(array, outer);
+        return (leaf == LeafArrays.ElementsAndArray || array.Count == 0) && visitor.Visit(array, outer);
     }
 }

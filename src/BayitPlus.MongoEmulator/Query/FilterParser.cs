@@ -25,7 +25,6 @@ internal sealed class FilterParser(QueryContext context)
     [
         "$near", "$nearSphere", "$geoWithin", "$geoIntersects", "$within", "$box", "$center", "$centerSphere",
         "$polygon", "$geometry", "$maxDistance", "$minDistance", "$uniqueDocs",
-        "$bitsAllSet", "$bitsAnySet", "$bitsAllClear", "$bitsAnyClear",
     ];
 
     private static readonly HashSet<string> PathlessOperators =
@@ -272,6 +271,18 @@ internal sealed class FilterParser(QueryContext context)
                 case "$not":
                     specs.Add(new NotSpec(ParseNot(value, path)));
                     break;
+                case "$bitsAllSet":
+                    specs.Add(new LeafSpec(new BitsTest(BitsKind.AllSet, ParseBitPositions(element))));
+                    break;
+                case "$bitsAnySet":
+                    specs.Add(new LeafSpec(new BitsTest(BitsKind.AnySet, ParseBitPositions(element))));
+                    break;
+                case "$bitsAllClear":
+                    specs.Add(new LeafSpec(new BitsTest(BitsKind.AllClear, ParseBitPositions(element))));
+                    break;
+                case "$bitsAnyClear":
+                    specs.Add(new LeafSpec(new BitsTest(BitsKind.AnyClear, ParseBitPositions(element))));
+                    break;
                 case var name when UnsupportedOperators.Contains(name):
                     throw MongoErrorException.BadValue($"{name} is not supported by the emulator");
                 default:
@@ -401,11 +412,9 @@ internal sealed class FilterParser(QueryContext context)
                 throw MongoErrorException.TypeMismatch("type must be represented as a number or a string");
             }
 
-            types.Add(code switch
-            {
-                -1 => BsonType.MinKey,
-                _ => (BsonType)code,
-            });
+            // The codes are BSON's type bytes, which BsonType mirrors except for MinKey; dbPointer
+            // (12) has no BsonType, so asking for it matches nothing.
+            types.Add(code == -1 ? BsonType.MinKey : (BsonType)code);
         }
 
         return new TypeTest(types, anyNumber);
@@ -459,6 +468,37 @@ internal sealed class FilterParser(QueryContext context)
 
         return ModTest.TruncateToLong(value)
             ?? throw MongoErrorException.BadValue($"malformed mod, {name} value is invalid");
+    }
+
+    /// <summary>The bit positions a bitmask names: a non-negative integer, an array of positions
+    /// or binary data.</summary>
+    private static int[] ParseBitPositions(BsonElement element)
+    {
+        switch (element.Value)
+        {
+            case BsonBinaryData binary:
+                return [.. Enumerable.Range(0, binary.Bytes.Length * 8).Where(bit => ((binary.Bytes[bit / 8] >> (bit % 8)) & 1) == 1)];
+            case BsonArray array:
+                return [.. array.Select(position => BitPosition(position, element.Name))];
+            case var number when BsonOrder.IsNumber(number):
+                var mask = ModTest.TruncateToLong(number);
+                if (mask is not { } bits || bits < 0 || BsonOrder.ToDouble(number) != bits)
+                {
+                    throw MongoErrorException.BadValue($"{element.Name} takes a non-negative integral bitmask, got {number}");
+                }
+
+                return [.. Enumerable.Range(0, 63).Where(bit => ((bits >> bit) & 1) == 1)];
+            default:
+                throw MongoErrorException.BadValue($"{element.Name} takes an Array, a number, or a BinData but received: {element.Value}");
+        }
+    }
+
+    private static int BitPosition(BsonValue position, string name)
+    {
+        var number = BsonOrder.IsNumber(position) ? BsonOrder.ToDouble(position) : -1;
+        return number >= 0 && number == Math.Truncate(number) && number <= int.MaxValue
+            ? (int)number
+            : throw MongoErrorException.BadValue($"{name} bit positions must be non-negative integers, got {position}");
     }
 
     private static RegexTest ParseRegex(BsonValue regex, BsonValue? options)

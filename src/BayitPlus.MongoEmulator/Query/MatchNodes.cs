@@ -63,12 +63,10 @@ internal sealed class ConstantNode(bool result) : MatchNode
 /// <summary>A predicate on a path: matches when any value the path reaches passes the test.</summary>
 internal sealed class PathNode(CompiledPath path, LeafArrays leaf, ValueTest test) : MatchNode
 {
-    public CompiledPath Path { get; } = path;
-
     public override bool Matches(BsonDocument document, MatchPosition? position)
     {
         var visitor = new TestVisitor(test);
-        if (!Path.Walk(document, leaf, ref visitor))
+        if (!path.Walk(document, leaf, ref visitor))
         {
             return false;
         }

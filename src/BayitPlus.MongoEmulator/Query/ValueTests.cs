@@ -251,3 +251,46 @@ internal sealed class ElemMatchDocumentTest(MatchNode query) : ValueTest
         return -1;
     }
 }
+
+internal enum BitsKind
+{
+    AllSet,
+    AnySet,
+    AllClear,
+    AnyClear,
+}
+
+/// <summary><c>$bitsAllSet</c> and friends on integral numbers (two's complement, sign-extended
+/// past bit 63) and on binary data (little-endian bit order); other values never match.</summary>
+internal sealed class BitsTest(BitsKind kind, int[] positions) : ValueTest
+{
+    public override bool Test(BsonValue? value)
+    {
+        Func<int, bool> isSet;
+        switch (value)
+        {
+            case BsonInt32 or BsonInt64:
+                var number = value.ToInt64();
+                isSet = position => position < 64 ? ((number >> position) & 1) == 1 : number < 0;
+                break;
+            case BsonDouble { Value: var d } when d == Math.Truncate(d) && d >= long.MinValue && d < 9.2233720368547758E18:
+                var integral = (long)d;
+                isSet = position => position < 64 ? ((integral >> position) & 1) == 1 : integral < 0;
+                break;
+            case BsonBinaryData binary:
+                var bytes = binary.Bytes;
+                isSet = position => position / 8 < bytes.Length && ((bytes[position / 8] >> (position % 8)) & 1) == 1;
+                break;
+            default:
+                return false;
+        }
+
+        return kind switch
+        {
+            BitsKind.AllSet => positions.All(isSet),
+            BitsKind.AnySet => positions.Any(isSet),
+            BitsKind.AllClear => !positions.Any(isSet),
+            _ => !positions.All(isSet),
+        };
+    }
+}

@@ -245,6 +245,52 @@ public sealed class CompiledFilterTests
     [InlineData("{a: {$eq: /^ab/}}", "{a: /^ab/}", true)]
     public void Regex(string filter, string document, bool expected) => Assert.Equal(expected, Matches(filter, document));
 
+    [Theory]
+    [InlineData("{a: {$bitsAllSet: 5}}", "{a: 7}", true)]
+    [InlineData("{a: {$bitsAllSet: 5}}", "{a: 6}", false)]
+    [InlineData("{a: {$bitsAllSet: [0, 2]}}", "{a: NumberLong(5)}", true)]
+    [InlineData("{a: {$bitsAnySet: [1]}}", "{a: 5}", false)]
+    [InlineData("{a: {$bitsAnySet: [1]}}", "{a: 2}", true)]
+    [InlineData("{a: {$bitsAllClear: 5}}", "{a: 2}", true)]
+    [InlineData("{a: {$bitsAllClear: 5}}", "{a: 3}", false)]
+    [InlineData("{a: {$bitsAnyClear: [0, 1]}}", "{a: 1}", true)]
+    [InlineData("{a: {$bitsAnyClear: [0, 1]}}", "{a: 3}", false)]
+    [InlineData("{a: {$bitsAllSet: [63, 100]}}", "{a: -1}", true)]
+    [InlineData("{a: {$bitsAllSet: [100]}}", "{a: 1}", false)]
+    [InlineData("{a: {$bitsAllSet: 1}}", "{a: 1.0}", true)]
+    [InlineData("{a: {$bitsAllSet: 1}}", "{a: 1.5}", false)]
+    [InlineData("{a: {$bitsAllSet: 1}}", "{a: '1'}", false)]
+    [InlineData("{a: {$bitsAllSet: [0, 9]}}", "{a: BinData(0, 'AQI=')}", true)]
+    [InlineData("{a: {$bitsAllSet: [1]}}", "{a: BinData(0, 'AQI=')}", false)]
+    [InlineData("{a: {$bitsAnySet: BinData(0, 'AA==')}}", "{a: 255}", false)]
+    [InlineData("{a: {$bitsAnySet: BinData(0, 'AgA=')}}", "{a: 2}", true)]
+    public void Bitwise(string filter, string document, bool expected) => Assert.Equal(expected, Matches(filter, document));
+
+    [Theory]
+    [InlineData("{a: {$bitsAllSet: -1}}")]
+    [InlineData("{a: {$bitsAllSet: 1.5}}")]
+    [InlineData("{a: {$bitsAllSet: 'x'}}")]
+    [InlineData("{a: {$bitsAnyClear: [-1]}}")]
+    public void Bitwise_masks_are_validated(string filter) => Assert.Equal(ErrorCodes.BadValue, CompileError(filter).Code);
+
+    [Theory]
+    [InlineData("{$expr: {$gt: ['$a', '$b']}}", "{a: 2, b: 1}", true)]
+    [InlineData("{$expr: {$gt: ['$a', '$b']}}", "{a: 1, b: 2}", false)]
+    [InlineData("{$expr: '$a'}", "{a: 1}", true)]
+    [InlineData("{$expr: '$a'}", "{a: 0}", false)]
+    [InlineData("{$expr: '$a'}", "{a: null}", false)]
+    [InlineData("{$expr: '$a'}", "{}", false)]
+    [InlineData("{$expr: '$a'}", "{a: ''}", true)]
+    [InlineData("{$expr: '$a'}", "{a: []}", true)]
+    [InlineData("{$expr: {$eq: ['$a', '$$limit']}}", "{a: 5}", true)]
+    [InlineData("{x: 1, $expr: {$lt: ['$a', 3]}}", "{x: 1, a: 2}", true)]
+    [InlineData("{$or: [{$expr: {$eq: ['$a', 1]}}, {b: 1}]}", "{a: 1}", true)]
+    public void Expr_uses_aggregation_truthiness(string filter, string document, bool expected)
+    {
+        var context = new QueryContext { Variables = new BsonDocument("limit", 5) };
+        Assert.Equal(expected, CompiledFilter.Compile(BsonDocument.Parse(filter), context).Matches(BsonDocument.Parse(document)));
+    }
+
     /// <summary>The JSON reader turns <c>{$regex, $options}</c> into a regex literal, so these
     /// filters are built as documents.</summary>
     [Theory]
