@@ -10,9 +10,7 @@ internal static partial class Operators
         Unary(table, "$size", value => value is BsonArray array
             ? new BsonInt32(array.Count)
             : throw new MongoErrorException(17124, $"The argument to $size must be an array. Type of argument: {Values.TypeName(value)}"));
-        Binary(table, "$in", (value, array) => array is BsonArray items
-            ? Values.Bool(items.Any(item => BsonOrder.AreEqual(item, value)))
-            : throw new MongoErrorException(40081, $"$in requires an array as a second argument, found: {Values.TypeName(array)}"));
+        Binary(table, "$in", In);
         Binary(table, "$arrayElemAt", (array, index) => ElementAt("$arrayElemAt", array, index));
         Unary(table, "$first", array => ElementAt("$first", array, new BsonInt32(0)));
         Unary(table, "$last", array => ElementAt("$last", array, new BsonInt32(-1)));
@@ -42,7 +40,27 @@ internal static partial class Operators
         table["$filter"] = CompileFilter;
         table["$map"] = CompileMap;
         table["$reduce"] = CompileReduce;
+        table["$zip"] = CompileZip;
+        table["$sortArray"] = CompileSortArray;
         AddArrayAggregates(table);
+    }
+
+    private static BsonValue In(BsonValue? value, BsonValue? array)
+    {
+        if (array is not BsonArray items)
+        {
+            throw new MongoErrorException(40081, $"$in requires an array as a second argument, found: {Values.TypeName(array)}");
+        }
+
+        foreach (var item in items)
+        {
+            if (BsonOrder.AreEqual(item, value))
+            {
+                return Values.True;
+            }
+        }
+
+        return Values.False;
     }
 
     private static BsonValue? ElementAt(string op, BsonValue? array, BsonValue? index)
@@ -348,5 +366,111 @@ internal static partial class Operators
                 };
             };
         }
+    }
+
+    private static Evaluator CompileZip(ExpressionCompiler compiler, BsonValue operand)
+    {
+        var args = NamedArgs.Parse(compiler, "$zip", operand, ["inputs"], ["useLongestLength", "defaults"]);
+        var inputs = args.Required("inputs");
+        var useLongest = args.Optional("useLongestLength");
+        var defaults = args.Optional("defaults");
+        return context =>
+        {
+            if (inputs(context) is not BsonArray arrays)
+            {
+                throw new MongoErrorException(34461, "inputs must be an array of expressions");
+            }
+
+            if (arrays.Any(Values.IsNullish))
+            {
+                return BsonNull.Value;
+            }
+
+            if (arrays.FirstOrDefault(a => a is not BsonArray) is { } wrong)
+            {
+                throw new MongoErrorException(34468, $"$zip found a non-array expression in input: {wrong}");
+            }
+
+            var longest = Values.IsTrue(useLongest?.Invoke(context));
+            var fill = defaults?.Invoke(context) as BsonArray;
+            if (fill is not null && (!longest || fill.Count != arrays.Count))
+            {
+                throw new MongoErrorException(34466, "cannot specify defaults unless useLongestLength is true, and defaults must match the number of inputs");
+            }
+
+            var lengths = arrays.Select(a => a.AsBsonArray.Count).ToList();
+            var length = lengths.Count == 0 ? 0 : longest ? lengths.Max() : lengths.Min();
+            var result = new BsonArray(length);
+            for (var i = 0; i < length; i++)
+            {
+                var row = new BsonArray(arrays.Count);
+                for (var j = 0; j < arrays.Count; j++)
+                {
+                    var array = arrays[j].AsBsonArray;
+                    row.Add(i < array.Count ? array[i] : fill?[j] ?? BsonNull.Value);
+                }
+
+                result.Add(row);
+            }
+
+            return result;
+        };
+    }
+
+    private static Evaluator CompileSortArray(ExpressionCompiler compiler, BsonValue operand)
+    {
+        if (operand is not BsonDocument document || !document.TryGetValue("sortBy", out var sortBy)
+            || !document.TryGetValue("input", out var inputSpec))
+        {
+            throw MongoErrorException.BadValue("$sortArray requires an object with 'input' and 'sortBy'");
+        }
+
+        var input = compiler.Compile(inputSpec);
+        if (document.Names.FirstOrDefault(name => name is not ("input" or "sortBy")) is { } unknown)
+        {
+            throw MongoErrorException.BadValue($"$sortArray found an unknown argument: {unknown}");
+        }
+
+        var order = SortArrayOrder(sortBy);
+        return context =>
+        {
+            var value = input(context);
+            return Values.IsNullish(value) ? BsonNull.Value
+                : value is BsonArray array ? new BsonArray(array.Order(order))
+                : throw MongoErrorException.BadValue($"The input argument to $sortArray must be an array, but was of type: {Values.TypeName(value)}");
+        };
+    }
+
+    /// <summary>$sortArray's order: by the whole value (1 or -1) or by document fields ({a: 1, b: -1}).</summary>
+    private static IComparer<BsonValue> SortArrayOrder(BsonValue sortBy)
+    {
+        if (Values.IsNumber(sortBy) && Math.Abs(Values.ToDouble(sortBy)) == 1)
+        {
+            var direction = (int)Values.ToDouble(sortBy);
+            return Comparer<BsonValue>.Create((x, y) => direction * BsonOrder.CompareValues(x, y));
+        }
+
+        if (sortBy is not BsonDocument { ElementCount: > 0 } keys
+            || keys.Any(k => !Values.IsNumber(k.Value) || Math.Abs(Values.ToDouble(k.Value)) != 1))
+        {
+            throw MongoErrorException.BadValue("$sortArray's sortBy must be 1, -1 or an object of fields with 1 or -1");
+        }
+
+        var fields = keys.Select(k => (Path: ExpressionCompiler.SplitFieldPath(k.Name), Direction: (int)Values.ToDouble(k.Value))).ToArray();
+        return Comparer<BsonValue>.Create((x, y) =>
+        {
+            foreach (var (path, direction) in fields)
+            {
+                var byField = BsonOrder.CompareValues(
+                    x is BsonDocument dx ? DocumentPaths.Get(dx, path) : null,
+                    y is BsonDocument dy ? DocumentPaths.Get(dy, path) : null);
+                if (byField != 0)
+                {
+                    return direction * byField;
+                }
+            }
+
+            return 0;
+        });
     }
 }

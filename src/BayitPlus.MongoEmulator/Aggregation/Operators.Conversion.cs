@@ -80,7 +80,7 @@ internal static partial class Operators
             ? result
             : throw new MongoErrorException(ErrorCodes.ConversionFailure, $"{error} in $convert with no onError value");
 
-    internal static bool TryConvert(BsonValue value, BsonType target, out BsonValue result, out string error)
+    private static bool TryConvert(BsonValue value, BsonType target, out BsonValue result, out string error)
     {
         error = "";
         try

@@ -32,6 +32,8 @@ internal static partial class Operators
         table["$dateAdd"] = (compiler, operand) => CompileDateAdd(compiler, operand, "$dateAdd", 1);
         table["$dateSubtract"] = (compiler, operand) => CompileDateAdd(compiler, operand, "$dateSubtract", -1);
         table["$dateDiff"] = CompileDateDiff;
+        table["$dateFromParts"] = CompileDateFromParts;
+        table["$dateToParts"] = CompileDateToParts;
     }
 
     /// <summary>Week of the year with weeks starting on Sunday; days before the first Sunday are week 0.</summary>
@@ -410,12 +412,88 @@ internal static partial class Operators
                 DateUnit.Year => b.Year - a.Year,
                 DateUnit.Quarter => ((b.Year * 4) + ((b.Month - 1) / 3)) - ((a.Year * 4) + ((a.Month - 1) / 3)),
                 DateUnit.Month => ((b.Year * 12) + b.Month) - ((a.Year * 12) + a.Month),
-                DateUnit.Week => (StartOfWeek(b, ParseStartOfWeek(op, startOfWeek?.Invoke(context)))
-                    - StartOfWeek(a, ParseStartOfWeek(op, startOfWeek?.Invoke(context)))).Days / 7,
+                DateUnit.Week => WeeksBetween(a, b, ParseStartOfWeek(op, startOfWeek?.Invoke(context))),
                 DateUnit.Millisecond => to - from,
                 _ => FloorDiv(to, UnitMillis(parsedUnit)) - FloorDiv(from, UnitMillis(parsedUnit)),
             };
             return new BsonInt64(result);
+        };
+    }
+
+    private static long WeeksBetween(DateTime from, DateTime to, DayOfWeek startOfWeek) =>
+        (StartOfWeek(to, startOfWeek) - StartOfWeek(from, startOfWeek)).Days / 7;
+
+    private static Evaluator CompileDateFromParts(ExpressionCompiler compiler, BsonValue operand)
+    {
+        const string op = "$dateFromParts";
+        string[] time = ["hour", "minute", "second", "millisecond"];
+        var iso = operand is BsonDocument d && d.Contains("isoWeekYear");
+        string[] date = iso ? ["isoWeekYear", "isoWeek", "isoDayOfWeek"] : ["year", "month", "day"];
+        var args = NamedArgs.Parse(compiler, op, operand, [date[0]], [.. date.Skip(1), .. time, "timezone"]);
+        var parts = date.Concat(time).Select(args.Optional).ToArray();
+        var timezone = args.Optional("timezone");
+        return context =>
+        {
+            var values = new long[parts.Length];
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var value = parts[i]?.Invoke(context);
+                if (parts[i] is not null && Values.IsNullish(value))
+                {
+                    return BsonNull.Value;
+                }
+
+                var name = i < 3 ? date[i] : time[i - 3];
+                values[i] = value is null ? (i is 1 or 2 ? 1 : 0)
+                    : Values.IsNumber(value) && Values.IsIntegral(value, out var n) ? n
+                    : throw new MongoErrorException(40515, $"'{name}' must evaluate to an integer, found {Values.TypeName(value)} with value {value}");
+                if (i == 0 ? values[i] is < 1 or > 9999 : values[i] is < -32768 or > 32767)
+                {
+                    throw new MongoErrorException(31034, $"'{name}' must evaluate to a value in the range {(i == 0 ? "[1, 9999]" : "[-32768, 32767]")}; value {values[i]} is not in range");
+                }
+            }
+
+            if (!CheckTimezone(op, timezone, context))
+            {
+                return BsonNull.Value;
+            }
+
+            // Out-of-range parts carry over into the larger units, as MongoDB does.
+            var start = iso
+                ? ISOWeek.ToDateTime((int)values[0], 1, DayOfWeek.Monday).AddDays(((values[1] - 1) * 7) + values[2] - 1)
+                : new DateTime((int)values[0], 1, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths((int)values[1] - 1).AddDays(values[2] - 1);
+            var millis = Values.ToMillis(DateTime.SpecifyKind(start, DateTimeKind.Utc))
+                + (values[3] * 3_600_000L) + (values[4] * 60_000L) + (values[5] * 1_000L) + values[6];
+            return new BsonDateTime(millis);
+        };
+    }
+
+    private static Evaluator CompileDateToParts(ExpressionCompiler compiler, BsonValue operand)
+    {
+        const string op = "$dateToParts";
+        var args = NamedArgs.Parse(compiler, op, operand, ["date"], ["timezone", "iso8601"]);
+        var date = args.Required("date");
+        var timezone = args.Optional("timezone");
+        var iso = args.Optional("iso8601");
+        return context =>
+        {
+            var value = date(context);
+            if (Values.IsNullish(value) || !CheckTimezone(op, timezone, context))
+            {
+                return BsonNull.Value;
+            }
+
+            var d = Values.ToDateTime(DateMillis(op, value!));
+            var parts = Values.IsTrue(iso?.Invoke(context))
+                ? new BsonDocument
+                {
+                    { "isoWeekYear", ISOWeek.GetYear(d) },
+                    { "isoWeek", ISOWeek.GetWeekOfYear(d) },
+                    { "isoDayOfWeek", d.DayOfWeek == DayOfWeek.Sunday ? 7 : (int)d.DayOfWeek },
+                }
+                : new BsonDocument { { "year", d.Year }, { "month", d.Month }, { "day", d.Day } };
+            parts.AddRange(new BsonDocument { { "hour", d.Hour }, { "minute", d.Minute }, { "second", d.Second }, { "millisecond", d.Millisecond } });
+            return parts;
         };
     }
 }

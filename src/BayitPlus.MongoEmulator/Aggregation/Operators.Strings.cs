@@ -60,7 +60,7 @@ internal static partial class Operators
     }
 
     /// <summary>The string form MongoDB's string operators accept: null and missing become "".</summary>
-    internal static string CoerceToString(string op, BsonValue? value) => value?.BsonType switch
+    private static string CoerceToString(string op, BsonValue? value) => value?.BsonType switch
     {
         null or BsonType.Null or BsonType.Undefined => "",
         BsonType.String => value.AsString,
@@ -307,7 +307,7 @@ internal static partial class Operators
     }
 
     /// <summary>A regex from MongoDB's pattern and option letters (i, m, s, x).</summary>
-    internal static Regex ToRegex(string op, string pattern, string options)
+    private static Regex ToRegex(string op, string pattern, string options)
     {
         var result = RegexOptions.CultureInvariant;
         foreach (var option in options)

@@ -10,10 +10,18 @@ internal static partial class Operators
 {
     private static readonly Dictionary<string, OperatorCompiler> Table = BuildTable();
 
+    /// <summary>Real MongoDB operators the emulator does not implement: rejected by name rather than
+    /// reported as unknown.</summary>
+    private static readonly HashSet<string> UnsupportedOperators =
+    [
+        "$function", "$accumulator", "$binarySize", "$bsonSize", "$toHashedIndexKey", "$tsSecond", "$tsIncrement",
+        "$firstN", "$lastN", "$maxN", "$minN", "$median", "$percentile", "$getSearchScore", "$toUUID", "$encStrContains",
+    ];
+
     public static Evaluator Compile(ExpressionCompiler compiler, string name, BsonValue operand) =>
-        Table.TryGetValue(name, out var op)
-            ? op(compiler, operand)
-            : throw new MongoErrorException(ErrorCodes.InvalidPipelineOperator, $"Unrecognized expression '{name}'");
+        Table.TryGetValue(name, out var op) ? op(compiler, operand)
+        : UnsupportedOperators.Contains(name) ? throw MongoErrorException.BadValue($"The expression operator {name} is not supported by the emulator")
+        : throw new MongoErrorException(ErrorCodes.InvalidPipelineOperator, $"Unrecognized expression '{name}'");
 
     private static Dictionary<string, OperatorCompiler> BuildTable()
     {
@@ -135,6 +143,9 @@ internal static partial class Operators
             : throw MongoErrorException.BadValue($"$meta {operand} is not supported by the emulator (only \"textScore\")");
         Unary(table, "$type", value => new BsonString(Values.TypeName(value)));
         Unary(table, "$isNumber", value => Values.Bool(Values.IsNumber(value)));
+        table["$rand"] = (_, operand) => operand is BsonDocument { ElementCount: 0 }
+            ? _ => new BsonDouble(Random.Shared.NextDouble())
+            : throw MongoErrorException.FailedToParse("$rand does not currently accept arguments");
     }
 
     private static Evaluator CompileCond(ExpressionCompiler compiler, BsonValue operand)

@@ -123,7 +123,10 @@ internal sealed partial class CommandDispatcher
                         { "postBatchResumeToken", stream.PostBatchResumeToken },
                         { "id", cursor.Id },
                         { "ns", cursor.Namespace },
-                    });
+                    })
+                    {
+                        { "ok", 1.0 },
+                    };
                 }
 
                 next = _store.Changes.NextAppend;

@@ -40,6 +40,14 @@ public sealed class ExpressionTests
     }
 
     [Fact]
+    public void Rand_is_between_zero_and_one() =>
+        Assert.InRange(Eval("{$rand: {}}")!.AsDouble, 0, 1);
+
+    [Fact]
+    public void Unsupported_operator_names_it() =>
+        Assert.Contains("$function", AssertError(ErrorCodes.BadValue, "{$function: {}}").Message, StringComparison.Ordinal);
+
+    [Fact]
     public void Unknown_operator_names_it()
     {
         var error = AssertError(ErrorCodes.InvalidPipelineOperator, "{$foo: 1}");
@@ -159,6 +167,10 @@ public sealed class ExpressionTests
     [InlineData("{$avg: '$a'}", "{a: [1, 2]}", "1.5")]
     [InlineData("{$max: '$a'}", "{a: [1, 5, null]}", "5")]
     [InlineData("{$min: [4, 2, '$missing']}", "{}", "2")]
+    [InlineData("{$zip: {inputs: [[1, 2, 3], ['a', 'b']]}}", "{}", "[[1, 'a'], [2, 'b']]")]
+    [InlineData("{$zip: {inputs: [[1, 2], ['a']], useLongestLength: true, defaults: [0, 'z']}}", "{}", "[[1, 'a'], [2, 'z']]")]
+    [InlineData("{$sortArray: {input: [3, 1, 2], sortBy: -1}}", "{}", "[3, 2, 1]")]
+    [InlineData("{$sortArray: {input: '$a', sortBy: {n: 1}}}", "{a: [{n: 2, i: 0}, {n: 1}, {n: 2, i: 1}]}", "[{n: 1}, {n: 2, i: 0}, {n: 2, i: 1}]")]
     public void Arrays(string expression, string document, string expected) =>
         AssertValue(expected, Eval(expression, document));
 
@@ -290,6 +302,11 @@ public sealed class ExpressionTests
     [InlineData("{$dateDiff: {startDate: ISODate('2024-01-15T00:00:00Z'), endDate: '$d', unit: 'month'}}", "NumberLong(1)")]
     [InlineData("{$dateDiff: {startDate: ISODate('2024-02-24T00:00:00Z'), endDate: '$d', unit: 'week'}}", "NumberLong(1)")]
     [InlineData("{$dateDiff: {startDate: '$d', endDate: ISODate('2024-02-29T13:14:16Z'), unit: 'millisecond'}}", "NumberLong(984)")]
+    [InlineData("{$dateFromParts: {year: 2024, month: 2, day: 29, hour: 13}}", "ISODate('2024-02-29T13:00:00Z')")]
+    [InlineData("{$dateFromParts: {year: 2024, month: 14, day: 0}}", "ISODate('2025-01-31T00:00:00Z')")]
+    [InlineData("{$dateFromParts: {isoWeekYear: 2024, isoWeek: 9, isoDayOfWeek: 4}}", "ISODate('2024-02-29T00:00:00Z')")]
+    [InlineData("{$dateToParts: {date: '$d'}}", "{year: 2024, month: 2, day: 29, hour: 13, minute: 14, second: 15, millisecond: 16}")]
+    [InlineData("{$dateToParts: {date: '$d', iso8601: true}}", "{isoWeekYear: 2024, isoWeek: 9, isoDayOfWeek: 4, hour: 13, minute: 14, second: 15, millisecond: 16}")]
     public void Dates(string expression, string expected) =>
         AssertValue(expected, Eval(expression, "{d: ISODate('2024-02-29T13:14:15.016Z')}"));
 
