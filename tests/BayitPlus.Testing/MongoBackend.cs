@@ -73,11 +73,13 @@ public sealed class MongoBackend : IAsyncDisposable
     public static Task<MongoBackend> GetSharedAsync() => Shared.Value;
 
     /// <summary>A separate client with its own connection pool (the application name keeps the driver
-    /// from sharing the cluster of another client); the caller disposes it.</summary>
-    public IMongoClient CreateClient(string applicationName)
+    /// from sharing the cluster of another client), optionally further configured (e.g. to subscribe
+    /// to command events); the caller disposes it.</summary>
+    public IMongoClient CreateClient(string applicationName, Action<MongoClientSettings>? configure = null)
     {
         var clientSettings = settings.Clone();
         clientSettings.ApplicationName = applicationName;
+        configure?.Invoke(clientSettings);
         return new MongoClient(clientSettings);
     }
 

@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using BayitPlus.Testing;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
 using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Driver;
+using MongoDB.Driver.Core.Events;
 using MongoDB.Driver.Linq;
 
 namespace BayitPlus.MongoEmulator.Tests.Conformance;
@@ -122,18 +125,33 @@ public sealed class CrudTests(MongoDatabaseFixture fixture) : ConformanceTest(fi
     }
 
     [Fact]
-    public async Task Disposing_an_unfinished_cursor_leaves_the_collection_usable()
+    public async Task Disposing_an_unfinished_cursor_kills_it_on_the_server()
     {
-        var collection = await NumbersAsync(20, nameof(Disposing_an_unfinished_cursor_leaves_the_collection_usable));
+        var collection = await NumbersAsync(20, nameof(Disposing_an_unfinished_cursor_kills_it_on_the_server));
+        // The event's reply is only valid during the callback, so it is copied out.
+        var replies = new ConcurrentQueue<(string Command, BsonDocument Reply)>();
+        using var client = Backend.CreateClient("BayitPlus.Tests.killCursors", s => s.ClusterConfigurator = cluster =>
+            cluster.Subscribe<CommandSucceededEvent>(e =>
+            {
+                if (e.CommandName is "find" or "killCursors")
+                {
+                    replies.Enqueue((e.CommandName, BsonSerializer.Deserialize<BsonDocument>(e.Reply.ToBson())));
+                }
+            }));
+        var watched = client.GetDatabase(Database.DatabaseNamespace.DatabaseName).GetCollection<BsonDocument>(collection.CollectionNamespace.CollectionName);
 
-        using (var cursor = await collection.FindAsync(FilterDefinition<BsonDocument>.Empty,
-                   new FindOptions<BsonDocument> { BatchSize = 2 }, Ct))
+        using (var cursor = await watched.FindAsync(FilterDefinition<BsonDocument>.Empty, new FindOptions<BsonDocument> { BatchSize = 2 }, Ct))
         {
             Assert.True(await cursor.MoveNextAsync(Ct));
             Assert.Equal(2, cursor.Current.Count());
         }
 
-        Assert.Equal(20, await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+        var cursorId = replies.Single(e => e.Command == "find").Reply["cursor"]["id"].AsInt64;
+        Assert.True(await EventuallyAsync(() => Task.FromResult(replies.Any(e => e.Command == "killCursors")), TimeSpan.FromSeconds(10)),
+            "disposing the cursor sent no killCursors");
+        var killed = replies.Single(e => e.Command == "killCursors").Reply["cursorsKilled"].AsBsonArray;
+        Assert.Equal(new BsonArray { cursorId }, killed);
+        Assert.Equal(20, await watched.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
     }
 
     [Fact]

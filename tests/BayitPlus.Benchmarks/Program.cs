@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using BayitPlus.Benchmarks;
+using BayitPlus.MongoEmulator;
+using MongoDB.Driver;
+
+// Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
+// the same figures can be taken from a real MongoDB for comparison.
+var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
+await using var server = string.IsNullOrWhiteSpace(uri) ? await MongoEmulatorServer.StartAsync(new MongoEmulatorOptions()) : null;
+var connectionString = server?.ConnectionString ?? uri!;
+var target = server is null ? $"MongoDB at {MongoUrl.Create(connectionString).Server}" : "in-process emulator";
+Console.WriteLine($"Benchmarking the {target} on {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
+
+using var client = new MongoClient(connectionString);
+var databaseName = $"bayitplus_bench_{Guid.NewGuid():N}"[..28];
+var benchmarks = new Benchmarks(connectionString, client.GetDatabase(databaseName));
+var results = new List<Result>();
+try
+{
+    // A discarded first pass lets tiered JIT finish optimizing the driver and server code paths;
+    // without it the first measured rows carry compilation pauses in their tails.
+    await benchmarks.LookupsAsync(1_000, 5_000);
+    await benchmarks.ParallelFindAndModifyAsync(clients: 2, operationsPerClient: 1_000, documents: 1_000);
+
+    results.Add(await benchmarks.InsertManyAsync(100_000));
+    results.Add(await benchmarks.InsertOneAsync(5_000));
+    results.AddRange(await benchmarks.LookupsAsync(1_000, 5_000));
+    results.AddRange(await benchmarks.LookupsAsync(100_000, 5_000));
+    results.Add(await benchmarks.ParallelFindAndModifyAsync(clients: 1, operationsPerClient: 4_000, documents: 1_000));
+    results.Add(await benchmarks.ParallelFindAndModifyAsync(clients: 8, operationsPerClient: 1_000, documents: 1_000));
+}
+finally
+{
+    await client.DropDatabaseAsync(databaseName);
+}
+
+static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
+
+Console.WriteLine();
+Console.WriteLine("| Benchmark | Collection size | Operations | Ops/s | p50 (µs) | p99 (µs) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+foreach (var r in results)
+{
+    var size = r.CollectionSize == 0 ? "" : r.CollectionSize.ToString("N0", CultureInfo.InvariantCulture);
+    Console.WriteLine($"| {r.Benchmark} | {size} | {r.Operations.ToString("N0", CultureInfo.InvariantCulture)} | {Number(r.PerSecond, "N0")} | {Number(r.P50Micros, "N0")} | {Number(r.P99Micros, "N0")} |");
+}
