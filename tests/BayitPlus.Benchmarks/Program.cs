@@ -38,10 +38,10 @@ finally
 static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
 
 Console.WriteLine();
-Console.WriteLine("| Benchmark | Collection size | Operations | Ops/s | p50 (µs) | p99 (µs) |");
-Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+Console.WriteLine("| Benchmark | Collection size | Operations | Ops/s | p50 (µs) | p99 (µs) | Docs examined per lookup |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
 foreach (var r in results)
 {
     var size = r.CollectionSize == 0 ? "" : r.CollectionSize.ToString("N0", CultureInfo.InvariantCulture);
-    Console.WriteLine($"| {r.Benchmark} | {size} | {r.Operations.ToString("N0", CultureInfo.InvariantCulture)} | {Number(r.PerSecond, "N0")} | {Number(r.P50Micros, "N0")} | {Number(r.P99Micros, "N0")} |");
+    Console.WriteLine($"| {r.Benchmark} | {size} | {r.Operations.ToString("N0", CultureInfo.InvariantCulture)} | {Number(r.PerSecond, "N0")} | {Number(r.P50Micros, "N0")} | {Number(r.P99Micros, "N0")} | {Number(r.DocsExamined, "N0")} |");
 }
