@@ -31,6 +31,9 @@ public sealed class MongoBackend : IAsyncDisposable
 {
     public const string UriVariable = "BAYITPLUS_TEST_MONGODB_URI";
 
+    /// <summary>The file, beside the test assembly, that names the backend of the last run.</summary>
+    public const string BackendReportFile = "mongo-backend.txt";
+
     /// <summary>How often the emulator's TTL monitor runs in tests, so TTL tests finish quickly.</summary>
     public static readonly TimeSpan EmulatorTtlMonitorInterval = TimeSpan.FromMilliseconds(200);
 
@@ -103,8 +106,7 @@ public sealed class MongoBackend : IAsyncDisposable
         return safe.Append('_').Append(Guid.NewGuid().ToString("N")[..10]).ToString();
     }
 
-    /// <summary>Starts the in-process emulator; the benchmark harness uses it too.</summary>
-    public static async Task<StartedEmulator> StartEmulatorAsync(TimeSpan ttlMonitorInterval)
+    private static async Task<StartedEmulator> StartEmulatorAsync(TimeSpan ttlMonitorInterval)
     {
         var server = await MongoEmulatorServer.StartAsync(new MongoEmulatorOptions { Port = 0, TtlMonitorInterval = ttlMonitorInterval });
         return new StartedEmulator(server.ConnectionString, server.DirectConnectionString, server);
@@ -129,6 +131,10 @@ public sealed class MongoBackend : IAsyncDisposable
         var line = $"[BayitPlus.Testing] MongoDB backend: {backend.Description}";
         Console.WriteLine(line);
         TestContext.Current.SendDiagnosticMessage(line);
+
+        // dotnet test shows a passing run's output to nobody, so the choice is also left beside the
+        // test assembly, where .ci/run prints it.
+        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, BackendReportFile), line + Environment.NewLine);
         return backend;
     }
 
