@@ -51,7 +51,7 @@ internal sealed partial class CommandDispatcher
         }
 
         var cursor = _cursors.Open(ns, results, session, now);
-        var batch = cursor.NextBatch(batchSize);
+        List<BsonDocument> batch = batchSize == 0 ? [] : cursor.NextBatch(batchSize);
         var singleBatch = command.GetValue("singleBatch", false).ToBoolean();
         var id = 0L;
         if (cursor.Exhausted || singleBatch)

@@ -35,6 +35,23 @@ public sealed class CrudTests(MongoDatabaseFixture fixture) : ConformanceTest(fi
     }
 
     [Fact]
+    public async Task Find_with_batchSize_zero_answers_an_empty_first_batch_and_an_open_cursor()
+    {
+        var collection = await NumbersAsync(5, "batch_zero");
+        var name = collection.CollectionNamespace.CollectionName;
+
+        var first = await Database.RunCommandAsync<BsonDocument>(Doc($"{{find: '{name}', batchSize: 0}}"), cancellationToken: Ct);
+        var cursor = first["cursor"].AsBsonDocument;
+        var next = await Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "getMore", cursor["id"] }, { "collection", name } }, cancellationToken: Ct);
+
+        Assert.Empty(cursor["firstBatch"].AsBsonArray);
+        Assert.NotEqual(0L, cursor["id"].ToInt64());
+        Assert.Equal(5, next["cursor"]["nextBatch"].AsBsonArray.Count);
+        Assert.Equal(0L, next["cursor"]["id"].ToInt64());
+    }
+
+    [Fact]
     public async Task Ordered_InsertMany_stops_at_the_first_error()
     {
         var collection = NewCollection();
