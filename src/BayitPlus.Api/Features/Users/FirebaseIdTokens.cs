@@ -33,12 +33,7 @@ public sealed partial class FirebaseIdTokens(FirebaseSettings settings, IHttpCli
             throw new ServiceUnavailableException("Firebase sign-in is not configured.");
         }
 
-        if (!_handler.CanReadToken(idToken))
-        {
-            throw Refuse("malformed");
-        }
-
-        var token = _handler.ReadJsonWebToken(idToken);
+        var token = Read(idToken) ?? throw Refuse("malformed");
         if (token.Alg != SecurityAlgorithms.RsaSha256)
         {
             throw Refuse("algorithm is not RS256");
@@ -79,6 +74,25 @@ public sealed partial class FirebaseIdTokens(FirebaseSettings settings, IHttpCli
         var verified = token.TryGetPayloadValue<bool>("email_verified", out var isVerified) && isVerified;
         var name = token.TryGetPayloadValue<string>("name", out var displayName) && !string.IsNullOrWhiteSpace(displayName) ? displayName.Trim() : null;
         return new FirebaseIdentity(token.Subject, email, verified, name);
+    }
+
+    /// <summary>The token's parts, or null when it is not a compact JWT (CanReadToken checks only
+    /// the shape, so decoding can still fail).</summary>
+    private JsonWebToken? Read(string idToken)
+    {
+        if (!_handler.CanReadToken(idToken))
+        {
+            return null;
+        }
+
+        try
+        {
+            return _handler.ReadJsonWebToken(idToken);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     private UnauthorizedException Refuse(string reason)
