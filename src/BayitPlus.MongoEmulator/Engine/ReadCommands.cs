@@ -183,22 +183,32 @@ internal sealed partial class CommandDispatcher
         var collection = operation.Collection(CollectionName(command));
         var key = command.GetValue("key", null) as BsonString ?? throw MongoErrorException.FailedToParse("distinct requires a string 'key'");
         var filter = operation.CompileFilter(collection, command.GetValue("query", null) as BsonDocument ?? [], out var text);
-        var values = new List<BsonValue>();
-        var seen = new HashSet<BsonValue?>(BsonOrder.Instance);
+        var path = new CompiledPath(key.Value);
+        var collector = new DistinctCollector([], new HashSet<BsonValue?>(BsonOrder.Instance));
         foreach (var match in operation.Find(collection, filter, text, out _))
         {
-            var value = FieldPath.Get(match.Document, key.Value);
-            foreach (var item in value is BsonArray array ? array : value is null ? [] : [value])
-            {
-                if (seen.Add(item))
-                {
-                    values.Add(item);
-                }
-            }
+            path.Walk(match.Document, LeafArrays.ElementsOnly, ref collector);
         }
 
-        values.Sort(BsonOrder.Instance);
-        return new BsonDocument("values", new BsonArray(values));
+        collector.Values.Sort(BsonOrder.Instance);
+        return new BsonDocument("values", new BsonArray(collector.Values));
+    }
+
+    /// <summary>Gathers what distinct reports for a path: every value reached through arrays of
+    /// embedded documents, the elements of an array at the end of the path, never "missing".</summary>
+    private readonly struct DistinctCollector(List<BsonValue> values, HashSet<BsonValue?> seen) : IPathVisitor
+    {
+        public List<BsonValue> Values { get; } = values;
+
+        public bool Visit(BsonValue? value, int arrayIndex)
+        {
+            if (value is not (null or BsonArray { Count: 0 }) && seen.Add(value))
+            {
+                Values.Add(value);
+            }
+
+            return false;
+        }
     }
 
     private BsonDocument Aggregate(BsonDocument command, OperationContext operation, Session? session)

@@ -1,0 +1,326 @@
+using BayitPlus.Testing;
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+using MongoDB.Driver;
+using MongoDB.Driver.Linq;
+
+namespace BayitPlus.MongoEmulator.Tests.Conformance;
+
+/// <summary>The way an ASP.NET Core API uses the driver: typed POCO collections with snake_case
+/// element names, LINQ, Builders, keyset pagination, bulk writes and the indexes it creates at
+/// start-up.</summary>
+public sealed class AppPatternsTests(MongoDatabaseFixture fixture) : ConformanceTest(fixture)
+{
+    private static readonly DateTime T0 = new(2025, 3, 10, 8, 30, 15, 123, DateTimeKind.Utc);
+
+    private static Property NewProperty(string title, string city, decimal price, int minutes, PropertyStatus status = PropertyStatus.Active) => new()
+    {
+        Title = title,
+        City = city,
+        Price = price,
+        Status = status,
+        CreatedAt = T0.AddMinutes(minutes),
+    };
+
+    private async Task<IMongoCollection<Property>> SeedAsync()
+    {
+        var collection = Fixture.NewCollection<Property>();
+        await collection.InsertManyAsync(
+        [
+            NewProperty("Sea view flat", "Haifa", 1500m, 1) with { Rooms = 3, Views = 10, Images = [new() { Url = "a.jpg", IsCover = true, Width = 800 }] },
+            NewProperty("Garden Loft", "Haifa", 2500.50m, 2) with { Rooms = null, Views = 5, Images = [new() { Url = "b.jpg", Width = 300 }, new() { Url = "c.jpg", IsCover = true, Width = 400 }] },
+            NewProperty("Small room", "Tel Aviv", 900m, 3, PropertyStatus.Draft) with { Rooms = 1, Views = 7, Description = "cosy" },
+            NewProperty("Penthouse", "Tel Aviv", 9000m, 4) with { Rooms = 5, Views = 100_000_000_000L, Images = [new() { Url = "d.jpg", IsCover = true, Width = 1200 }, new() { Url = "e.jpg", Width = 1200 }] },
+            NewProperty("Old house", "Haifa", 1500m, 5, PropertyStatus.Sold) with { Rooms = 4, Views = 1 },
+        ], cancellationToken: Ct);
+        return collection;
+    }
+
+    [Fact]
+    public async Task Linq_filters_on_several_fields_orders_pages_and_projects()
+    {
+        var collection = await SeedAsync();
+
+        var page = await collection.AsQueryable()
+            .Where(p => p.City == "Haifa" && p.Status != PropertyStatus.Draft && p.Price >= 1500m)
+            .OrderByDescending(p => p.Price)
+            .ThenBy(p => p.Title)
+            .Skip(1)
+            .Take(2)
+            .Select(p => new { p.Title, p.Price, ImageCount = p.Images.Count, p.Status })
+            .ToListAsync(Ct);
+
+        Assert.Equal(
+            [("Old house", 1500m, 0, PropertyStatus.Sold), ("Sea view flat", 1500m, 1, PropertyStatus.Active)],
+            page.Select(p => (p.Title, p.Price, p.ImageCount, p.Status)));
+    }
+
+    [Fact]
+    public async Task Linq_round_trips_enums_as_strings_decimals_longs_nullables_and_utc_dates()
+    {
+        var collection = await SeedAsync();
+
+        var penthouse = await collection.AsQueryable().SingleAsync(p => p.Views > int.MaxValue, Ct);
+        var stored = await Database.GetCollection<BsonDocument>(collection.CollectionNamespace.CollectionName)
+            .Find(new BsonDocument("title", "Penthouse")).SingleAsync(Ct);
+        var noRooms = await collection.AsQueryable().Where(p => p.Rooms == null).Select(p => p.Title).ToListAsync(Ct);
+        var manyRooms = await collection.AsQueryable().Where(p => p.Rooms > 2).OrderBy(p => p.Rooms).Select(p => p.Title).ToListAsync(Ct);
+        var described = await collection.AsQueryable().Where(p => p.Description != null).Select(p => p.Title).ToListAsync(Ct);
+        var byStatus = await collection.Find(Builders<Property>.Filter.In(p => p.Status, [PropertyStatus.Draft, PropertyStatus.Sold]))
+            .SortBy(p => p.CreatedAt).Project(p => p.Title).ToListAsync(Ct);
+        var inWindow = await collection.Find(p => p.CreatedAt >= T0.AddMinutes(2) && p.CreatedAt < T0.AddMinutes(4)).SortBy(p => p.CreatedAt).ToListAsync(Ct);
+
+        Assert.Equal(9000m, penthouse.Price);
+        Assert.Equal(100_000_000_000L, penthouse.Views);
+        Assert.Equal(T0.AddMinutes(4), penthouse.CreatedAt);
+        Assert.Equal(DateTimeKind.Utc, penthouse.CreatedAt.Kind);
+        Assert.Equal(BsonType.String, stored["status"].BsonType);
+        Assert.Equal(BsonType.Decimal128, stored["price"].BsonType);
+        Assert.Equal(BsonType.Int64, stored["views"].BsonType);
+        Assert.Equal(["Garden Loft"], noRooms);
+        Assert.Equal(["Sea view flat", "Old house", "Penthouse"], manyRooms);
+        Assert.Equal(["Small room"], described);
+        Assert.Equal(["Small room", "Old house"], byStatus);
+        Assert.Equal(["Garden Loft", "Small room"], inWindow.Select(p => p.Title));
+        Assert.Equal(T0.AddMinutes(2), inWindow[0].CreatedAt);
+    }
+
+    [Fact]
+    public async Task Linq_string_predicates_translate_to_regex_and_expressions()
+    {
+        var collection = await SeedAsync();
+
+        var contains = await collection.AsQueryable().Where(p => p.Title.Contains("o")).OrderBy(p => p.Title).Select(p => p.Title).ToListAsync(Ct);
+        var lowered = await collection.AsQueryable().Where(p => p.Title.ToLower().Contains("loft")).Select(p => p.Title).ToListAsync(Ct);
+        var startsWith = await collection.AsQueryable().Where(p => p.Title.StartsWith("S")).OrderBy(p => p.Title).Select(p => p.Title).ToListAsync(Ct);
+        var ignoreCase = await collection.AsQueryable().Where(p => p.City.ToLower() == "tel aviv").CountAsync(Ct);
+        var upperProjection = await collection.AsQueryable().Where(p => p.Rooms == 1).Select(p => new { Upper = p.Title.ToUpper(), p.City }).SingleAsync(Ct);
+
+        Assert.Equal(["Garden Loft", "Old house", "Penthouse", "Small room"], contains);
+        Assert.Equal(["Garden Loft"], lowered);
+        Assert.Equal(["Sea view flat", "Small room"], startsWith);
+        Assert.Equal(2, ignoreCase);
+        Assert.Equal(("SMALL ROOM", "Tel Aviv"), (upperProjection.Upper, upperProjection.City));
+    }
+
+    [Fact]
+    public async Task Linq_any_with_a_predicate_on_an_array_of_subdocuments_and_array_counts()
+    {
+        var collection = await SeedAsync();
+
+        var wideCover = await collection.AsQueryable().Where(p => p.Images.Any(i => i.IsCover && i.Width >= 500)).OrderBy(p => p.Title).Select(p => p.Title).ToListAsync(Ct);
+        var anyImage = await collection.AsQueryable().Where(p => p.Images.Any()).CountAsync(Ct);
+        var twoImages = await collection.AsQueryable().Where(p => p.Images.Count == 2).OrderBy(p => p.Title).Select(p => p.Title).ToListAsync(Ct);
+        var moreThanOne = await collection.AsQueryable().Where(p => p.Images.Count > 1).CountAsync(Ct);
+        var viaBuilders = await collection.Find(Builders<Property>.Filter.ElemMatch(p => p.Images, i => i.Url == "c.jpg" && i.IsCover)).Project(p => p.Title).ToListAsync(Ct);
+        var coverUrls = await collection.AsQueryable()
+            .Where(p => p.City == "Haifa")
+            .OrderBy(p => p.CreatedAt)
+            .Select(p => new { p.Title, Covers = p.Images.Where(i => i.IsCover).Select(i => i.Url).ToList() })
+            .ToListAsync(Ct);
+
+        Assert.Equal(["Penthouse", "Sea view flat"], wideCover);
+        Assert.Equal(3, anyImage);
+        Assert.Equal(["Garden Loft", "Penthouse"], twoImages);
+        Assert.Equal(2, moreThanOne);
+        Assert.Equal(["Garden Loft"], viaBuilders);
+        Assert.Equal(["a.jpg"], coverUrls[0].Covers);
+        Assert.Equal(["c.jpg"], coverUrls[1].Covers);
+        Assert.Empty(coverUrls[2].Covers);
+    }
+
+    [Fact]
+    public async Task Linq_group_by_with_count_sum_average_and_max()
+    {
+        var collection = await SeedAsync();
+
+        var groups = await collection.AsQueryable()
+            .Where(p => p.Status != PropertyStatus.Draft)
+            .GroupBy(p => p.City)
+            .Select(g => new { City = g.Key, Count = g.Count(), Views = g.Sum(p => p.Views), AveragePrice = g.Average(p => p.Price), Newest = g.Max(p => p.CreatedAt) })
+            .OrderBy(g => g.City)
+            .ToListAsync(Ct);
+        var byStatus = await collection.Aggregate()
+            .Group(p => p.Status, g => new { Status = g.Key, Count = g.Count() })
+            .SortByDescending(g => g.Count)
+            .ThenBy(g => g.Status)
+            .ToListAsync(Ct);
+
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(("Haifa", 3, 16L, 5500.50m / 3, T0.AddMinutes(5)), (groups[0].City, groups[0].Count, groups[0].Views, groups[0].AveragePrice, groups[0].Newest));
+        Assert.Equal(("Tel Aviv", 1, 100_000_000_000L, 9000m), (groups[1].City, groups[1].Count, groups[1].Views, groups[1].AveragePrice));
+        Assert.Equal([(PropertyStatus.Active, 3), (PropertyStatus.Draft, 1), (PropertyStatus.Sold, 1)], byStatus.Select(g => (g.Status, g.Count)));
+    }
+
+    [Fact]
+    public async Task Linq_scalar_operators_count_any_first_and_max()
+    {
+        var collection = await SeedAsync();
+
+        Assert.Equal(3, await collection.AsQueryable().CountAsync(p => p.City == "Haifa", Ct));
+        Assert.Equal(5L, await collection.AsQueryable().LongCountAsync(Ct));
+        Assert.True(await collection.AsQueryable().AnyAsync(p => p.Price > 5000m, Ct));
+        Assert.False(await collection.AsQueryable().AnyAsync(p => p.Price > 50000m, Ct));
+        Assert.Null(await collection.AsQueryable().FirstOrDefaultAsync(p => p.City == "Eilat", Ct));
+        Assert.Equal("Penthouse", (await collection.AsQueryable().OrderByDescending(p => p.Price).FirstAsync(Ct)).Title);
+        Assert.Equal(9000m, await collection.AsQueryable().MaxAsync(p => p.Price, Ct));
+        Assert.Equal(13, await collection.AsQueryable().Where(p => p.Rooms != null).SumAsync(p => p.Rooms!.Value, Ct));
+        Assert.Equal(["Haifa", "Tel Aviv"], await collection.AsQueryable().Select(p => p.City).Distinct().OrderBy(c => c).ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Keyset_pagination_on_created_at_and_id_visits_every_document_once()
+    {
+        var collection = Fixture.NewCollection<Property>();
+        var sameInstant = Enumerable.Range(0, 7).Select(i => NewProperty($"same{i}", "Haifa", i, 0));
+        var spread = Enumerable.Range(0, 8).Select(i => NewProperty($"spread{i}", "Haifa", i, i % 3 == 0 ? -i : i));
+        await collection.InsertManyAsync([.. sameInstant, .. spread], cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<Property>(Builders<Property>.IndexKeys.Descending(p => p.CreatedAt).Descending(p => p.Id)), cancellationToken: Ct);
+        var expected = await collection.Find(FilterDefinition<Property>.Empty).SortByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Project(p => p.Id).ToListAsync(Ct);
+
+        var visited = new List<ObjectId>();
+        var page = await collection.Find(FilterDefinition<Property>.Empty).SortByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Limit(4).ToListAsync(Ct);
+        while (page.Count > 0)
+        {
+            visited.AddRange(page.Select(p => p.Id));
+            var (c, id) = (page[^1].CreatedAt, page[^1].Id);
+            page = await collection.Find(p => p.CreatedAt < c || (p.CreatedAt == c && p.Id < id))
+                .SortByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).Limit(4).ToListAsync(Ct);
+        }
+
+        Assert.Equal(15, expected.Count);
+        Assert.Equal(expected, visited);
+    }
+
+    [Fact]
+    public async Task CountDocuments_and_Distinct_with_filters_skip_and_limit()
+    {
+        var collection = await SeedAsync();
+
+        Assert.Equal(3, await collection.CountDocumentsAsync(p => p.City == "Haifa", cancellationToken: Ct));
+        Assert.Equal(2, await collection.CountDocumentsAsync(p => p.City == "Haifa", new CountOptions { Skip = 1 }, Ct));
+        Assert.Equal(1, await collection.CountDocumentsAsync(p => p.City == "Haifa", new CountOptions { Skip = 1, Limit = 1 }, Ct));
+        Assert.Equal(0, await collection.CountDocumentsAsync(p => p.City == "Eilat", cancellationToken: Ct));
+        Assert.Equal(5, await collection.EstimatedDocumentCountAsync(cancellationToken: Ct));
+        Assert.Equal(["Haifa", "Tel Aviv"], (await (await collection.DistinctAsync(p => p.City, FilterDefinition<Property>.Empty, cancellationToken: Ct)).ToListAsync(Ct)).Order());
+        Assert.Equal([PropertyStatus.Active, PropertyStatus.Sold], (await (await collection.DistinctAsync(p => p.Status, p => p.City == "Haifa", cancellationToken: Ct)).ToListAsync(Ct)).Order());
+        Assert.Equal([300, 400, 800, 1200], (await (await collection.DistinctAsync<int>("images.width", FilterDefinition<Property>.Empty, cancellationToken: Ct)).ToListAsync(Ct)).Order());
+    }
+
+    [Fact]
+    public async Task Ordered_bulk_write_reports_matched_modified_deleted_and_upserted_counts()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1, n: 0, tag: 'x'}", "{_id: 2, n: 0, tag: 'x'}", "{_id: 3, n: 5, tag: 'y'}"), cancellationToken: Ct);
+
+        var result = await collection.BulkWriteAsync(
+        [
+            new InsertOneModel<BsonDocument>(Doc("{_id: 4, n: 0, tag: 'z'}")),
+            new UpdateOneModel<BsonDocument>("{_id: 1}", "{$inc: {n: 1}}"),
+            new UpdateManyModel<BsonDocument>("{tag: 'x'}", "{$set: {n: 1}}"),
+            new UpdateOneModel<BsonDocument>("{_id: 10}", "{$set: {n: 10}}") { IsUpsert = true },
+            new ReplaceOneModel<BsonDocument>("{_id: 3}", Doc("{n: 5, tag: 'y'}")),
+            new ReplaceOneModel<BsonDocument>("{_id: 11}", Doc("{n: 11}")) { IsUpsert = true },
+            new DeleteManyModel<BsonDocument>("{tag: 'z'}"),
+            new DeleteOneModel<BsonDocument>("{_id: 99}"),
+        ], cancellationToken: Ct);
+
+        Assert.True(result.IsAcknowledged);
+        Assert.Equal(1, result.InsertedCount);
+        Assert.Equal(4, result.MatchedCount);
+        Assert.Equal(2, result.ModifiedCount);
+        Assert.Equal(1, result.DeletedCount);
+        Assert.Equal(2, result.Upserts.Count);
+        Assert.Equal([(3, (BsonValue)10), (5, 11)], result.Upserts.Select(u => (u.Index, u.Id)));
+        Assert.Equal(8, result.RequestCount);
+        await AssertIdsAsync(collection, "{}", 1, 2, 3, 10, 11);
+        Assert.Equal(Doc("{_id: 11, n: 11}"), await collection.Find("{_id: 11}").SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Bulk_write_errors_stop_an_ordered_batch_and_are_skipped_by_an_unordered_one()
+    {
+        var ordered = NewCollection("ordered");
+        var unordered = NewCollection("unordered");
+        WriteModel<BsonDocument>[] models =
+        [
+            new InsertOneModel<BsonDocument>(Doc("{_id: 1}")),
+            new InsertOneModel<BsonDocument>(Doc("{_id: 1}")),
+            new UpdateOneModel<BsonDocument>("{_id: 2}", "{$set: {a: 1}}") { IsUpsert = true },
+            new DeleteOneModel<BsonDocument>("{_id: 0}"),
+        ];
+        await ordered.InsertOneAsync(Doc("{_id: 0}"), cancellationToken: Ct);
+        await unordered.InsertOneAsync(Doc("{_id: 0}"), cancellationToken: Ct);
+
+        var stopped = await Assert.ThrowsAsync<MongoBulkWriteException<BsonDocument>>(() => ordered.BulkWriteAsync(models, cancellationToken: Ct));
+        var skipped = await Assert.ThrowsAsync<MongoBulkWriteException<BsonDocument>>(() => unordered.BulkWriteAsync(models, new BulkWriteOptions { IsOrdered = false }, Ct));
+
+        Assert.Equal((1, ServerErrorCategory.DuplicateKey), (Assert.Single(stopped.WriteErrors).Index, stopped.WriteErrors[0].Category));
+        Assert.Equal(2, stopped.UnprocessedRequests.Count);
+        Assert.Equal(1, stopped.Result.InsertedCount);
+        Assert.Empty(stopped.Result.Upserts);
+        await AssertIdsAsync(ordered, "{}", 0, 1);
+
+        Assert.Equal(1, Assert.Single(skipped.WriteErrors).Index);
+        Assert.Equal(1, skipped.Result.InsertedCount);
+        Assert.Equal(1, skipped.Result.DeletedCount);
+        Assert.Equal(2, Assert.Single(skipped.Result.Upserts).Index);
+        await AssertIdsAsync(unordered, "{}", 1, 2);
+    }
+
+    public enum PropertyStatus
+    {
+        Draft,
+        Active,
+        Sold,
+    }
+
+    public sealed record Property
+    {
+        [BsonId]
+        public ObjectId Id { get; init; } = ObjectId.GenerateNewId();
+
+        [BsonElement("title")]
+        public string Title { get; init; } = "";
+
+        [BsonElement("city")]
+        public string City { get; init; } = "";
+
+        [BsonElement("status")]
+        [BsonRepresentation(BsonType.String)]
+        public PropertyStatus Status { get; init; }
+
+        [BsonElement("price")]
+        [BsonRepresentation(BsonType.Decimal128)]
+        public decimal Price { get; init; }
+
+        [BsonElement("views")]
+        public long Views { get; init; }
+
+        [BsonElement("rooms")]
+        public int? Rooms { get; init; }
+
+        [BsonElement("description")]
+        [BsonIgnoreIfNull]
+        public string? Description { get; init; }
+
+        [BsonElement("created_at")]
+        [BsonDateTimeOptions(Kind = DateTimeKind.Utc)]
+        public DateTime CreatedAt { get; init; }
+
+        [BsonElement("images")]
+        public List<Image> Images { get; init; } = [];
+    }
+
+    public sealed record Image
+    {
+        [BsonElement("url")]
+        public string Url { get; init; } = "";
+
+        [BsonElement("is_cover")]
+        public bool IsCover { get; init; }
+
+        [BsonElement("width")]
+        public int Width { get; init; }
+    }
+}
