@@ -268,6 +268,208 @@ public sealed class AppPatternsTests(MongoDatabaseFixture fixture) : Conformance
         await AssertIdsAsync(unordered, "{}", 1, 2);
     }
 
+    private static CreateIndexModel<User>[] UserIndexes() =>
+    [
+        new(Builders<User>.IndexKeys.Ascending(u => u.Email), new CreateIndexOptions { Unique = true }),
+        new(Builders<User>.IndexKeys.Ascending(u => u.FirebaseUid), new CreateIndexOptions { Unique = true, Sparse = true }),
+        new(Builders<User>.IndexKeys.Descending(u => u.CreatedAt)),
+        new(Builders<User>.IndexKeys.Text(u => u.Name).Text(u => u.Bio), new CreateIndexOptions { Weights = new BsonDocument { { "name", 10 }, { "bio", 2 } } }),
+        new(Builders<User>.IndexKeys.Ascending(u => u.ExpiresAt), new CreateIndexOptions { ExpireAfter = TimeSpan.Zero }),
+    ];
+
+    [Fact]
+    public async Task Start_up_index_creation_is_idempotent_and_listIndexes_reports_the_options()
+    {
+        var users = Fixture.NewCollection<User>();
+
+        var first = await users.Indexes.CreateManyAsync(UserIndexes(), Ct);
+        var second = await users.Indexes.CreateManyAsync(UserIndexes(), Ct);
+        var third = await users.Indexes.CreateOneAsync(UserIndexes()[0], cancellationToken: Ct);
+        var indexes = (await (await users.Indexes.ListAsync(Ct)).ToListAsync(Ct)).ToDictionary(i => i["name"].AsString);
+
+        string[] names = ["email_1", "firebase_uid_1", "created_at_-1", "name_text_bio_text", "expires_at_1"];
+        Assert.Equal(names, first);
+        Assert.Equal(names, second);
+        Assert.Equal("email_1", third);
+        Assert.Equal(["_id_", .. names.Order(StringComparer.Ordinal)], indexes.Keys.Order(StringComparer.Ordinal));
+        Assert.True(indexes["email_1"]["unique"].ToBoolean());
+        Assert.Equal((true, true), (indexes["firebase_uid_1"]["unique"].ToBoolean(), indexes["firebase_uid_1"]["sparse"].ToBoolean()));
+        Assert.Equal(Doc("{created_at: -1}"), indexes["created_at_-1"]["key"]);
+        Assert.Equal(Doc("{_fts: 'text', _ftsx: 1}"), indexes["name_text_bio_text"]["key"]);
+        Assert.Equal(10, indexes["name_text_bio_text"]["weights"]["name"].ToInt32());
+        Assert.Equal(2, indexes["name_text_bio_text"]["weights"]["bio"].ToInt32());
+        Assert.Equal(0, indexes["expires_at_1"]["expireAfterSeconds"].ToInt64());
+    }
+
+    [Fact]
+    public async Task Unique_sparse_index_admits_many_documents_without_the_field()
+    {
+        var users = Fixture.NewCollection<User>();
+        await users.Indexes.CreateManyAsync(UserIndexes(), Ct);
+
+        await users.InsertManyAsync([new User { Email = "a@x.io" }, new User { Email = "b@x.io" }, new User { Email = "c@x.io", FirebaseUid = "f1" }], cancellationToken: Ct);
+        var duplicate = await Assert.ThrowsAsync<MongoWriteException>(() => users.InsertOneAsync(new User { Email = "d@x.io", FirebaseUid = "f1" }, cancellationToken: Ct));
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, duplicate.WriteError.Category);
+        Assert.Equal(3, await users.CountDocumentsAsync(FilterDefinition<User>.Empty, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Duplicate_key_errors_name_the_index_and_the_key_as_the_server_formats_them()
+    {
+        var users = Fixture.NewCollection<User>();
+        await users.Indexes.CreateManyAsync(UserIndexes(), Ct);
+        await users.InsertOneAsync(new User { Email = "a@x.io", FirebaseUid = "f1" }, cancellationToken: Ct);
+        var ns = users.CollectionNamespace.FullName;
+
+        var insert = await Assert.ThrowsAsync<MongoWriteException>(() => users.InsertOneAsync(new User { Email = "a@x.io" }, cancellationToken: Ct));
+        var update = await Assert.ThrowsAsync<MongoWriteException>(async () =>
+        {
+            await users.InsertOneAsync(new User { Email = "b@x.io" }, cancellationToken: Ct);
+            await users.UpdateOneAsync(u => u.Email == "b@x.io", Builders<User>.Update.Set(u => u.FirebaseUid, "f1"), cancellationToken: Ct);
+        });
+        var findAndModify = await Assert.ThrowsAnyAsync<MongoCommandException>(() => users.FindOneAndUpdateAsync(
+            u => u.Email == "a@x.io" && u.Name == "someone else",
+            Builders<User>.Update.Set(u => u.Bio, "x"),
+            new FindOneAndUpdateOptions<User> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            Ct));
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, insert.WriteError.Category);
+        Assert.Equal($"E11000 duplicate key error collection: {ns} index: email_1 dup key: {{ email: \"a@x.io\" }}", insert.WriteError.Message);
+        Assert.Equal($"E11000 duplicate key error collection: {ns} index: firebase_uid_1 dup key: {{ firebase_uid: \"f1\" }}", update.WriteError.Message);
+        Assert.Equal(11000, findAndModify.Code);
+        Assert.Contains("index: email_1 dup key: { email: \"a@x.io\" }", findAndModify.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Same_value_updates_report_no_modification_and_replace_upsert_takes_the_filter_id()
+    {
+        var collection = NewCollection();
+        await collection.InsertOneAsync(Doc("{_id: 1, a: 1, b: {c: [1, 2]}}"), cancellationToken: Ct);
+
+        var same = await collection.UpdateOneAsync("{_id: 1}", "{$set: {a: 1, 'b.c': [1, 2]}}", cancellationToken: Ct);
+        var sameDouble = await collection.UpdateOneAsync("{_id: 1}", "{$set: {a: 1.0}}", cancellationToken: Ct);
+        var upsert = await collection.ReplaceOneAsync("{_id: 7}", Doc("{name: 'seven'}"), new ReplaceOptions { IsUpsert = true }, Ct);
+        var upsertedAgain = await collection.ReplaceOneAsync("{_id: 7}", Doc("{name: 'seven'}"), new ReplaceOptions { IsUpsert = true }, Ct);
+
+        Assert.Equal((1L, 0L), (same.MatchedCount, same.ModifiedCount));
+        Assert.Equal((1L, 1L), (sameDouble.MatchedCount, sameDouble.ModifiedCount));
+        Assert.Equal((0L, 0L, (BsonValue)7), (upsert.MatchedCount, upsert.ModifiedCount, upsert.UpsertedId));
+        Assert.Equal((1L, 0L, null), (upsertedAgain.MatchedCount, upsertedAgain.ModifiedCount, upsertedAgain.UpsertedId));
+        Assert.Equal(Doc("{_id: 7, name: 'seven'}"), await collection.Find("{_id: 7}").SingleAsync(Ct));
+        Assert.Equal(BsonType.Double, (await collection.Find("{_id: 1}").SingleAsync(Ct))["a"].BsonType);
+    }
+
+    [Fact]
+    public async Task Text_search_sorted_by_text_score_through_builders()
+    {
+        var users = Fixture.NewCollection<User>();
+        await users.Indexes.CreateManyAsync(UserIndexes(), Ct);
+        await users.InsertManyAsync(
+        [
+            new User { Email = "1", Name = "Dana Levi", Bio = "garden designer" },
+            new User { Email = "2", Name = "Avi", Bio = "likes gardens and dana" },
+            new User { Email = "3", Name = "Noa", Bio = "plumber" },
+        ], cancellationToken: Ct);
+
+        var found = await users.Find(Builders<User>.Filter.Text("dana"))
+            .Project<BsonDocument>(Builders<User>.Projection.Include(u => u.Email).MetaTextScore("score"))
+            .Sort(Builders<User>.Sort.MetaTextScore("score"))
+            .Limit(10)
+            .ToListAsync(Ct);
+        var counted = await users.CountDocumentsAsync(Builders<User>.Filter.Text("garden"), cancellationToken: Ct);
+
+        Assert.Equal(["1", "2"], found.Select(d => d["email"].AsString));
+        Assert.True(found[0]["score"].ToDouble() > found[1]["score"].ToDouble());
+        Assert.Equal(2, counted);
+    }
+
+    [Fact]
+    public async Task Paginated_facet_lookup_and_group_in_one_typed_pipeline()
+    {
+        var collection = await SeedAsync();
+        var owners = Fixture.NewCollection<Owner>();
+        var all = await collection.Find(FilterDefinition<Property>.Empty).ToListAsync(Ct);
+        await owners.InsertManyAsync([new Owner { Id = "o1", Name = "Dana" }, new Owner { Id = "o2", Name = "Avi" }], cancellationToken: Ct);
+        foreach (var (p, i) in all.Select((p, i) => (p, i)))
+        {
+            await collection.UpdateOneAsync(x => x.Id == p.Id, Builders<Property>.Update.Set(x => x.OwnerId, i % 2 == 0 ? "o1" : "o2"), cancellationToken: Ct);
+        }
+
+        var countFacet = AggregateFacet.Create("total", PipelineDefinition<Property, AggregateCountResult>.Create([PipelineStageDefinitionBuilder.Count<Property>()]));
+        var pageFacet = AggregateFacet.Create("items", PipelineDefinition<Property, Property>.Create(
+        [
+            PipelineStageDefinitionBuilder.Sort(Builders<Property>.Sort.Descending(p => p.CreatedAt)),
+            PipelineStageDefinitionBuilder.Skip<Property>(1),
+            PipelineStageDefinitionBuilder.Limit<Property>(2),
+        ]));
+        var facets = await collection.Aggregate().Match(p => p.City == "Haifa").Facet(countFacet, pageFacet).SingleAsync(Ct);
+        var joined = await collection.Aggregate()
+            .Lookup<Property, Owner, PropertyWithOwners>(owners, p => p.OwnerId, o => o.Id, r => r.Owners)
+            .SortBy(r => r.CreatedAt)
+            .ToListAsync(Ct);
+        var perOwner = await collection.Aggregate()
+            .Group(p => p.OwnerId, g => new { Owner = g.Key, Count = g.Count(), Titles = g.Select(p => p.Title).ToList() })
+            .SortBy(g => g.Owner)
+            .ToListAsync(Ct);
+
+        Assert.Equal(3, facets.Facets[0].Output<AggregateCountResult>().Single().Count);
+        Assert.Equal(["Garden Loft", "Sea view flat"], facets.Facets[1].Output<Property>().Select(p => p.Title));
+        Assert.Equal(["Dana", "Avi", "Dana", "Avi", "Dana"], joined.Select(r => Assert.Single(r.Owners).Name));
+        Assert.Equal([("o1", 3), ("o2", 2)], perOwner.Select(g => (g.Owner!, g.Count)));
+        Assert.Equal(3, perOwner[0].Titles.Count);
+    }
+
+    [Fact]
+    public async Task Parallel_transactional_transfers_conserve_the_total()
+    {
+        var accounts = Database.GetCollection<BsonDocument>(Fixture.NewCollectionName());
+        await accounts.InsertManyAsync(Docs("{_id: 'A', balance: 1000}", "{_id: 'B', balance: 1000}"), cancellationToken: Ct);
+
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(async i =>
+        {
+            var (from, to) = i % 2 == 0 ? ("A", "B") : ("B", "A");
+            using var session = await Backend.Client.StartSessionAsync(cancellationToken: Ct);
+            await session.WithTransactionAsync(async (s, ct) =>
+            {
+                var source = await accounts.Find(s, new BsonDocument("_id", from)).SingleAsync(ct);
+                if (source["balance"].AsInt32 >= 10 + i)
+                {
+                    await accounts.UpdateOneAsync(s, new BsonDocument("_id", from), new BsonDocument("$inc", new BsonDocument("balance", -(10 + i))), cancellationToken: ct);
+                    await accounts.UpdateOneAsync(s, new BsonDocument("_id", to), new BsonDocument("$inc", new BsonDocument("balance", 10 + i)), cancellationToken: ct);
+                }
+
+                return true;
+            }, cancellationToken: Ct);
+        }));
+
+        var balances = (await accounts.Find("{}").Sort("{_id: 1}").ToListAsync(Ct)).Select(d => d["balance"].AsInt32).ToList();
+        var expectedA = 1000 - Enumerable.Range(0, 24).Sum(i => i % 2 == 0 ? 10 + i : -(10 + i));
+        Assert.Equal([expectedA, 2000 - expectedA], balances);
+    }
+
+    [Fact]
+    public async Task Change_stream_delivers_every_parallel_write_in_commit_order()
+    {
+        var name = Fixture.NewCollectionName();
+        await Database.CreateCollectionAsync(name, cancellationToken: Ct);
+        var counters = Database.GetCollection<BsonDocument>(name);
+        await counters.InsertOneAsync(Doc("{_id: 'c', n: 0}"), cancellationToken: Ct);
+        using var stream = await counters.WatchAsync(new ChangeStreamOptions { MaxAwaitTime = TimeSpan.FromMilliseconds(200) }, Ct);
+
+        const int Writes = 120;
+        await Task.WhenAll(Enumerable.Range(0, Writes).Select(_ => counters.UpdateOneAsync("{_id: 'c'}", "{$inc: {n: 1}}", cancellationToken: Ct)));
+
+        var seen = new List<int>();
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (seen.Count < Writes && DateTime.UtcNow < until && await stream.MoveNextAsync(Ct))
+        {
+            seen.AddRange(stream.Current.Select(e => e.UpdateDescription.UpdatedFields["n"].AsInt32));
+        }
+
+        Assert.Equal(Enumerable.Range(1, Writes), seen);
+    }
+
     public enum PropertyStatus
     {
         Draft,
@@ -310,6 +512,10 @@ public sealed class AppPatternsTests(MongoDatabaseFixture fixture) : Conformance
 
         [BsonElement("images")]
         public List<Image> Images { get; init; } = [];
+
+        [BsonElement("owner_id")]
+        [BsonIgnoreIfNull]
+        public string? OwnerId { get; init; }
     }
 
     public sealed record Image
@@ -322,5 +528,56 @@ public sealed class AppPatternsTests(MongoDatabaseFixture fixture) : Conformance
 
         [BsonElement("width")]
         public int Width { get; init; }
+    }
+
+    public sealed class User
+    {
+        [BsonId]
+        [BsonRepresentation(BsonType.ObjectId)]
+        public string Id { get; set; } = ObjectId.GenerateNewId().ToString();
+
+        [BsonElement("email")]
+        public string Email { get; set; } = "";
+
+        [BsonElement("firebase_uid")]
+        [BsonIgnoreIfNull]
+        public string? FirebaseUid { get; set; }
+
+        [BsonElement("name")]
+        public string Name { get; set; } = "";
+
+        [BsonElement("bio")]
+        public string Bio { get; set; } = "";
+
+        [BsonElement("created_at")]
+        public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+        [BsonElement("expires_at")]
+        [BsonIgnoreIfNull]
+        public DateTime? ExpiresAt { get; set; }
+    }
+
+    public sealed class Owner
+    {
+        [BsonId]
+        public string Id { get; set; } = "";
+
+        [BsonElement("name")]
+        public string Name { get; set; } = "";
+    }
+
+    public sealed class PropertyWithOwners
+    {
+        [BsonId]
+        public ObjectId Id { get; set; }
+
+        [BsonElement("created_at")]
+        public DateTime CreatedAt { get; set; }
+
+        [BsonElement("owners")]
+        public List<Owner> Owners { get; set; } = [];
+
+        [BsonExtraElements]
+        public BsonDocument? Rest { get; set; }
     }
 }
