@@ -15,6 +15,7 @@ internal sealed partial class CommandDispatcher
         RejectCollation(command);
         var name = CollectionName(command);
         var collection = operation.Collection(name);
+        CheckHint(command, collection);
         var filter = operation.CompileFilter(collection, command.GetValue("filter", new BsonDocument()).AsBsonDocument, out var text);
         var results = Query(command, operation, collection, filter, text);
         var projection = command.GetValue("projection", null) is BsonDocument { ElementCount: > 0 } p ? FindProjection.Parse(p, operation.QueryContextFor(null)) : null;
@@ -163,6 +164,7 @@ internal sealed partial class CommandDispatcher
     {
         RejectCollation(command);
         var collection = operation.Collection(CollectionName(command));
+        CheckHint(command, collection);
         var query = command.GetValue("query", new BsonDocument());
         var filter = operation.CompileFilter(collection, query as BsonDocument ?? [], out var text);
         var count = operation.Find(collection, filter, text, out _).Count;
@@ -248,6 +250,7 @@ internal sealed partial class CommandDispatcher
         }
 
         var collection = operation.Collection(collectionName);
+        CheckHint(command, collection);
         var input = MatchInput(stages, operation, collection, out var rest);
         var documents = Pipeline.Parse(rest, context).Execute(input).Select(m => m.Document).ToList();
         return CursorReply(command, ns, documents, session, operation.Now);

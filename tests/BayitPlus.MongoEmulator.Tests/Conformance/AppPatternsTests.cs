@@ -470,6 +470,81 @@ public sealed class AppPatternsTests(MongoDatabaseFixture fixture) : Conformance
         Assert.Equal(Enumerable.Range(1, Writes), seen);
     }
 
+    [Fact]
+    public async Task Typed_array_updates_positional_all_elements_push_slice_pull_filter_and_pipeline()
+    {
+        var collection = Fixture.NewCollection<Property>();
+        var property = new Property { Title = "x", Images = [new() { Url = "a", Width = 1 }, new() { Url = "b", Width = 2, IsCover = true }] };
+        await collection.InsertOneAsync(property, cancellationToken: Ct);
+        var update = Builders<Property>.Update;
+
+        UpdateResult[] results =
+        [
+            await collection.UpdateOneAsync(p => p.Id == property.Id && p.Images.Any(i => i.Url == "b"), update.Set(p => p.Images.FirstMatchingElement().Width, 20), cancellationToken: Ct),
+            await collection.UpdateOneAsync(p => p.Id == property.Id, update.Set(p => p.Images.AllElements().IsCover, false), cancellationToken: Ct),
+            await collection.UpdateOneAsync(p => p.Id == property.Id, update.PushEach(p => p.Images, [new Image { Url = "c" }, new Image { Url = "d" }], slice: -3), cancellationToken: Ct),
+            await collection.UpdateOneAsync(p => p.Id == property.Id, update.PullFilter(p => p.Images, i => i.Url == "c"), cancellationToken: Ct),
+            await collection.UpdateOneAsync(p => p.Id == property.Id, update.Inc(p => p.Views, 5).Inc(p => p.Price, 1.5m).Max(p => p.Rooms, 3), cancellationToken: Ct),
+            await collection.UpdateOneAsync(p => p.Id == property.Id, new PipelineUpdateDefinition<Property>(new[] { Doc("{$set: {title: {$concat: ['$title', '!']}}}") }), cancellationToken: Ct),
+        ];
+        var stored = await collection.Find(p => p.Id == property.Id).SingleAsync(Ct);
+
+        Assert.All(results, r => Assert.Equal((1L, 1L), (r.MatchedCount, r.ModifiedCount)));
+        Assert.Equal([("b", 20, false), ("d", 0, false)], stored.Images.Select(i => (i.Url, i.Width, i.IsCover)));
+        Assert.Equal((5L, 1.5m, (int?)3, "x!"), (stored.Views, stored.Price, stored.Rooms, stored.Title));
+    }
+
+    [Fact]
+    public async Task Parallel_find_one_and_update_upserts_on_one_key_create_one_document()
+    {
+        var collection = NewCollection();
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Doc("{k: 1}"), new CreateIndexOptions { Unique = true }), cancellationToken: Ct);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => collection.FindOneAndUpdateAsync<BsonDocument>(
+            "{k: 'x'}",
+            "{$inc: {n: 1}, $setOnInsert: {first: true}}",
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            Ct)));
+
+        Assert.Equal(Enumerable.Range(1, 40), results.Select(r => r["n"].AsInt32).Order());
+        Assert.Equal(1, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Parallel_transactions_upserting_one_unique_key_are_retried_not_failed()
+    {
+        var collection = NewCollection();
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Doc("{k: 1}"), new CreateIndexOptions { Unique = true }), cancellationToken: Ct);
+
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var session = await Backend.Client.StartSessionAsync(cancellationToken: Ct);
+            await session.WithTransactionAsync(
+                async (s, ct) => await collection.UpdateOneAsync(s, "{k: 'x'}", "{$inc: {n: 1}}", new UpdateOptions { IsUpsert = true }, ct),
+                cancellationToken: Ct);
+        }));
+
+        Assert.Equal(20, (await collection.Find("{}").SingleAsync(Ct))["n"].AsInt32);
+    }
+
+    [Fact]
+    public async Task Hints_are_accepted_when_they_name_an_index_and_refused_otherwise()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Enumerable.Range(0, 9).Select(i => new BsonDocument { { "_id", i }, { "g", i % 3 } }), cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Doc("{g: 1}")), cancellationToken: Ct);
+
+        var byName = await collection.Find("{g: 1}", new FindOptions { Hint = "g_1" }).ToListAsync(Ct);
+        var byKeys = await collection.CountDocumentsAsync("{g: 1}", new CountOptions { Hint = Doc("{g: 1}") }, Ct);
+        var updated = await collection.UpdateManyAsync("{g: 1}", "{$set: {seen: true}}", new UpdateOptions { Hint = "g_1" }, Ct);
+        var unknownFind = await Assert.ThrowsAnyAsync<MongoCommandException>(() => collection.Find("{g: 1}", new FindOptions { Hint = "nope_1" }).ToListAsync(Ct));
+        var unknownAggregate = await Assert.ThrowsAnyAsync<MongoCommandException>(() => collection.Aggregate(new AggregateOptions { Hint = Doc("{nope: 1}") }).Match("{g: 1}").ToListAsync(Ct));
+        var unknownUpdate = await Assert.ThrowsAnyAsync<MongoWriteException>(() => collection.UpdateOneAsync("{g: 1}", "{$set: {x: 1}}", new UpdateOptions { Hint = "nope_1" }, Ct));
+
+        Assert.Equal((3, 3L, 3L), (byName.Count, byKeys, updated.ModifiedCount));
+        Assert.Equal((2, 2, 2), (unknownFind.Code, unknownAggregate.Code, unknownUpdate.WriteError.Code));
+    }
+
     public enum PropertyStatus
     {
         Draft,
