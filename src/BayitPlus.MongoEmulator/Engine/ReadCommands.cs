@@ -70,6 +70,12 @@ internal sealed partial class CommandDispatcher
     private BsonDocument GetMore(BsonDocument command)
     {
         var cursor = GetCursor(command);
+        if (cursor.KilledBecause is { } reason)
+        {
+            _cursors.Close(cursor.Id);
+            throw new MongoErrorException(ErrorCodes.QueryPlanKilled, $"PlanExecutor error during getMore :: caused by :: {reason}");
+        }
+
         cursor.LastUsed = _store.Now;
         var batch = cursor.NextBatch(command.GetValue("batchSize", 0).ToInt32());
         var id = cursor.Id;
