@@ -1,0 +1,13 @@
+using BayitPlus.Api.Infrastructure;
+
+namespace BayitPlus.Api.Features.Users;
+
+public sealed class UsersSlice : ISlice
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection(UsersSettings.Section).Get<UsersSettings>() ?? new UsersSettings());
+        services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<RefreshTokens>();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace BayitPlus.Api.Infrastructure.Auth;
+
+public static partial class AuthSetup
+{
+    private const int MinimumKeyBytes = 32;
+
+    /// <summary>JWT bearer authentication (HS256 only: <c>alg: none</c> and other algorithms are
+    /// rejected), the role policies, and the token issuer.</summary>
+    public static WebApplicationBuilder AddJwtAuth(this WebApplicationBuilder builder)
+    {
+        var settings = ResolveSettings(builder);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(options =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = settings.Issuer,
+                    ValidAudience = settings.Audience,
+                    IssuerSigningKey = AccessTokenIssuer.SigningKey(settings),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    ValidateIssuerSigningKey = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = JwtRegisteredClaimNames.Sub,
+                    RoleClaimType = ClaimTypes.Role,
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Beta, policy => policy.RequireRole(Roles.Beta, Roles.Admin));
+        return builder;
+    }
+
+    private static JwtSettings ResolveSettings(WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetSection(JwtSettings.Section).Get<JwtSettings>() ?? new JwtSettings();
+        if (System.Text.Encoding.UTF8.GetByteCount(configured.SigningKey) >= MinimumKeyBytes)
+        {
+            return configured;
+        }
+
+        if (configured.SigningKey.Length > 0 || !builder.Environment.IsDevelopment())
+        {
+            throw new StartupException($"Jwt:SigningKey must be set to a secret of at least {MinimumKeyBytes} bytes (environment variable Jwt__SigningKey).");
+        }
+
+        using (var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole()))
+        {
+            LogGeneratedKey(loggerFactory.CreateLogger("BayitPlus.Api.Auth"));
+        }
+
+        return new JwtSettings
+        {
+            Issuer = configured.Issuer,
+            Audience = configured.Audience,
+            AccessTokenLifetime = configured.AccessTokenLifetime,
+            RefreshTokenLifetime = configured.RefreshTokenLifetime,
+            SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Jwt:SigningKey is not set: generated a random signing key for this run (development only; tokens do not survive a restart).")]
+    private static partial void LogGeneratedKey(ILogger logger);
+}

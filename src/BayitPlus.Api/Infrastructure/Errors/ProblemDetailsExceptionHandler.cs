@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Infrastructure.Errors;
+
+/// <summary>Turns every exception into RFC 9457 ProblemDetails (with <c>traceId</c>): validation →
+/// 400 with field errors, malformed or oversized bodies → 400/413/415, domain errors → their
+/// status, a duplicate key → 409 naming the field, anything else → 500 with no internals.</summary>
+public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            ValidationException validation => ValidationProblem(validation),
+            ApiException api => Problem(api),
+            MongoWriteException { WriteError.Category: ServerErrorCategory.DuplicateKey } duplicate => Duplicate(duplicate.WriteError.Message),
+            MongoCommandException { Code: 11000 } duplicate => Duplicate(duplicate.ErrorMessage),
+            BadHttpRequestException badRequest => BadRequest(badRequest),
+            JsonException => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Malformed JSON", Detail = "The request body is not valid JSON for this endpoint." },
+            OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
+            _ => null,
+        };
+
+        if (problem is null)
+        {
+            if (!httpContext.RequestAborted.IsCancellationRequested)
+            {
+                LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            }
+
+            problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Unexpected error", Detail = "The server could not complete the request." };
+        }
+
+        httpContext.Response.StatusCode = problem.Status!.Value;
+        if (exception is TooManyRequestsException limited)
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static HttpValidationProblemDetails ValidationProblem(ValidationException validation)
+    {
+        var errors = validation.Errors
+            .GroupBy(e => JsonFieldName(e.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray());
+        return new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Title = "One or more validation errors occurred." };
+    }
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails Problem(ApiException api)
+    {
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = api.Status, Title = api.Title, Detail = api.Message };
+        if (api is ConflictException conflict)
+        {
+            problem.Extensions["field"] = conflict.Field;
+        }
+
+        return problem;
+    }
+
+    /// <summary>A C# property path (<c>Device.DeviceName</c>) in the request's JSON casing (<c>device.deviceName</c>).</summary>
+    public static string JsonFieldName(string propertyPath) =>
+        string.Join('.', propertyPath.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+
+    /// <summary>The index in E11000's message (e.g. <c>email_1</c>) names the field.</summary>
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails Duplicate(string message)
+    {
+        var field = DuplicateIndex().Match(message) is { Success: true } match
+            ? JsonNamingPolicy.CamelCase.ConvertName(string.Concat(match.Groups["field"].Value.Split('_').Select((part, i) => i == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..])))
+            : "id";
+        return Problem(new ConflictException(field, $"A resource with this {field} already exists."));
+    }
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails BadRequest(BadHttpRequestException badRequest) => badRequest.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 413, Title = "Payload too large", Detail = "The request body is larger than this API accepts." },
+        StatusCodes.Status415UnsupportedMediaType => new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 415, Title = "Unsupported media type", Detail = "Send the request body as application/json." },
+        _ => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = badRequest.InnerException is JsonException ? "The request body is not valid JSON for this endpoint." : "The request is malformed." },
+    };
+
+    [GeneratedRegex(@"index: (?<field>[A-Za-z0-9_.]+?)(_-?1)+ dup key")]
+    private static partial Regex DuplicateIndex();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception for {Method} {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);
+}

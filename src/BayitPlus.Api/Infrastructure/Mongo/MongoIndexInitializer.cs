@@ -1,0 +1,62 @@
+using MongoDB.Bson;
+
+namespace BayitPlus.Api.Infrastructure.Mongo;
+
+/// <summary>Creates every declared index at start-up (creating an existing index is a no-op), then
+/// marks the database ready; readiness waits for it.</summary>
+public sealed partial class MongoIndexInitializer(
+    MongoContext context,
+    IEnumerable<ICollectionIndexes> declarations,
+    DatabaseReadiness readiness,
+    ILogger<MongoIndexInitializer> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var declaration in declarations)
+                {
+                    var collection = context.Collection<BsonDocument>(declaration.CollectionName);
+                    var models = declaration.Indexes.ToList();
+                    if (models.Count > 0)
+                    {
+                        await collection.Indexes.CreateManyAsync(models, stoppingToken);
+                    }
+                }
+
+                readiness.MarkIndexesReady();
+                LogIndexesReady(logger, declarations.Count());
+                return;
+            }
+            catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
+            {
+                // The database may still be starting (docker compose brings both up together).
+                LogIndexesFailed(logger, error, delay.TotalSeconds);
+                await Task.Delay(delay, stoppingToken);
+                delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 30));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB indexes ensured for {Collections} collections")]
+    private static partial void LogIndexesReady(ILogger logger, int collections);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Creating MongoDB indexes failed; retrying in {Seconds} s")]
+    private static partial void LogIndexesFailed(ILogger logger, Exception error, double seconds);
+}
+
+/// <summary>Start-up tasks that must finish before the API reports ready.</summary>
+public sealed class DatabaseReadiness
+{
+    private readonly TaskCompletionSource _indexes = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public bool IndexesReady => _indexes.Task.IsCompleted;
+
+    /// <summary>Completes once every declared index exists; start-up work that needs them awaits it.</summary>
+    public Task WhenIndexesReady => _indexes.Task;
+
+    public void MarkIndexesReady() => _indexes.TrySetResult();
+}

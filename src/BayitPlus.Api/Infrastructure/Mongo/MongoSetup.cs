@@ -1,0 +1,72 @@
+using System.Reflection;
+using BayitPlus.MongoEmulator;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Infrastructure.Mongo;
+
+public static partial class MongoSetup
+{
+    /// <summary>Registers the database: settings from <c>MONGODB_URI</c>/<c>MONGODB_DATABASE</c>, the
+    /// emulator when no URI is set in Development, one client and context, command metrics, every
+    /// slice's index declarations and the start-up initializer.</summary>
+    public static WebApplicationBuilder AddMongo(this WebApplicationBuilder builder, Assembly slices)
+    {
+        MongoConventions.Register();
+        var settings = ResolveSettings(builder);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<MongoCommandMetrics>();
+        builder.Services.AddSingleton<IMongoClient>(services =>
+        {
+            var clientSettings = MongoClientSettings.FromConnectionString(settings.ConnectionString);
+            var metrics = services.GetRequiredService<MongoCommandMetrics>();
+            clientSettings.ClusterConfigurator = metrics.Subscribe;
+            return new MongoClient(clientSettings);
+        });
+        builder.Services.AddSingleton<MongoContext>();
+        builder.Services.AddSingleton<DatabaseReadiness>();
+        foreach (var declaration in slices.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ICollectionIndexes).IsAssignableFrom(t)))
+        {
+            builder.Services.AddSingleton(typeof(ICollectionIndexes), declaration);
+        }
+
+        builder.Services.AddHostedService<MongoIndexInitializer>();
+        builder.Services.AddHealthChecks().AddCheck<MongoReadinessCheck>("mongodb", tags: ["ready"]);
+        return builder;
+    }
+
+    private static MongoSettings ResolveSettings(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var database = configuration[MongoSettings.DatabaseKey] is { Length: > 0 } name ? name : MongoSettings.DefaultDatabase;
+        var slowMs = configuration.GetValue("Mongo:SlowCommandThresholdMs", 100.0);
+        var uri = configuration[MongoSettings.UriKey];
+        if (!string.IsNullOrWhiteSpace(uri))
+        {
+            return new MongoSettings { ConnectionString = uri, DatabaseName = database, SlowCommandThreshold = TimeSpan.FromMilliseconds(slowMs) };
+        }
+
+        if (!builder.Environment.IsDevelopment())
+        {
+            throw new StartupException($"{MongoSettings.UriKey} is not set: outside Development the API needs a real MongoDB (set {MongoSettings.UriKey}, e.g. mongodb://localhost:27017/?replicaSet=rs0).");
+        }
+
+        // Zero-setup local run: an in-memory emulator in this process, disposed with the host.
+        var server = MongoEmulatorServer.StartAsync(new MongoEmulatorOptions()).GetAwaiter().GetResult();
+        builder.Services.AddSingleton(server);
+        using (var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole()))
+        {
+            LogEmbeddedEmulator(loggerFactory.CreateLogger("BayitPlus.Api.Mongo"), MongoSettings.UriKey, server.ConnectionString);
+        }
+
+        return new MongoSettings
+        {
+            ConnectionString = server.ConnectionString,
+            DatabaseName = database,
+            SlowCommandThreshold = TimeSpan.FromMilliseconds(slowMs),
+            IsEmbeddedEmulator = true,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{UriKey} is not set: using the embedded MongoDB emulator at {ConnectionString}. DATA IS KEPT IN MEMORY ONLY and is lost when the API stops (Development only).")]
+    private static partial void LogEmbeddedEmulator(ILogger logger, string uriKey, string connectionString);
+}
