@@ -149,12 +149,14 @@ internal sealed partial class CommandDispatcher
 
         var indexes = collection.Indexes.Count;
         _store.Drop(operation.Database, name);
+        _cursors.KillNamespace(collection.Namespace, "collection dropped");
         return new BsonDocument { { "nIndexesWas", indexes }, { "ns", collection.Namespace } };
     }
 
     private BsonDocument DropDatabase(OperationContext operation)
     {
         _store.DropDatabase(operation.Database);
+        _cursors.KillNamespace($"{operation.Database}.", "database dropped");
         return new BsonDocument("dropped", operation.Database);
     }
 
