@@ -144,7 +144,8 @@ internal sealed partial class CommandDispatcher
         var collection = operation.Collection(name);
         if (collection is null)
         {
-            throw new MongoErrorException(ErrorCodes.NamespaceNotFound, "ns not found");
+            // MongoDB 7.0 answers ok for a collection that does not exist.
+            return new BsonDocument("ns", $"{operation.Database}.{name}");
         }
 
         var indexes = collection.Indexes.Count;
