@@ -9,5 +9,9 @@ public sealed class UsersSlice : ISlice
         services.AddSingleton(configuration.GetSection(UsersSettings.Section).Get<UsersSettings>() ?? new UsersSettings());
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<RefreshTokens>();
+        services.AddSingleton<AnonymizationJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<AnonymizationJob>());
+        services.AddSingleton<BootstrapAdmin>();
+        services.AddHostedService(provider => provider.GetRequiredService<BootstrapAdmin>());
     }
 }
