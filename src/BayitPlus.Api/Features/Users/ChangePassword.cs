@@ -9,6 +9,9 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
+/// <summary>The body of <c>POST /api/users/me/password</c>.</summary>
+public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
+
 /// <summary>Changes the signed-in user's password and signs out every session (all refresh tokens
 /// revoked). A wrong current password is a 400 on <c>currentPassword</c>: the caller is signed in,
 /// so it is a typing mistake to show next to the field, not an authentication failure (a 401 would
@@ -16,8 +19,6 @@ namespace BayitPlus.Api.Features.Users;
 /// 409 on <c>currentPassword</c>: the request conflicts with how the account signs in.</summary>
 public static class ChangePassword
 {
-    public sealed record Request(string CurrentPassword, string NewPassword);
-
     public sealed record Command(string UserId, string CurrentPassword, string NewPassword) : ICommand;
 
     public sealed class Validator : AbstractValidator<Command>
@@ -64,7 +65,7 @@ public static class ChangePassword
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapPost("/me/password", async (Request request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        .MapPost("/me/password", async (ChangePasswordRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
         {
             await sender.Send(new Command(user.Id(), request.CurrentPassword, request.NewPassword), ct);
             return TypedResults.NoContent();

@@ -12,17 +12,21 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
+/// <summary>The body of <c>PATCH /api/users/me</c>: each field optional; absent or null leaves it as it is.</summary>
+public sealed record UpdateCurrentUserRequest
+{
+    public string? Name { get; init; }
+
+    public JsonObject? Preferences { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
+
 /// <summary>Changes the signed-in user's name and preferences, and nothing else: every other field
 /// in the body (role, isActive, email, ...) is refused with a 400 naming it.</summary>
 public static class UpdateCurrentUser
 {
-    /// <summary>The body: each field optional, absent or null leaves it as it is.</summary>
-    public sealed record Request(string? Name, JsonObject? Preferences)
-    {
-        [JsonExtensionData]
-        public Dictionary<string, JsonElement>? Unknown { get; init; }
-    }
-
     public sealed record Command(string UserId, string? Name, JsonObject? Preferences, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>;
 
     public sealed class Validator : AbstractValidator<Command>
@@ -67,7 +71,7 @@ public static class UpdateCurrentUser
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapPatch("/me", async (Request request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        .MapPatch("/me", async (UpdateCurrentUserRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Command(user.Id(), request.Name, request.Preferences, RequestRules.FieldNames(request.Unknown)), ct)))
         .WithName("UpdateCurrentUser")
         .WithSummary("Change the signed-in user's name or preferences (no other field)")

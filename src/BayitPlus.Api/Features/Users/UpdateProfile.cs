@@ -11,23 +11,27 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
+/// <summary>The body of <c>PUT /api/users/me/profile</c>: the whole profile; only the language is required.</summary>
+public sealed record UpdateProfileRequest(string? LanguagePreference)
+{
+    public string? Bio { get; init; }
+
+    public string? AvatarUrl { get; init; }
+
+    public JsonObject? SubtitlePreferences { get; init; }
+
+    public JsonObject? PlaybackPreferences { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
+
 /// <summary>Saves the signed-in user's profile as a whole (PUT: an absent or null field is cleared).
 /// The profile is keyed by the caller's own id, so no request can reach another user's.</summary>
 public static class UpdateProfile
 {
     public const int MaxBioLength = 500;
     public const int MaxAvatarUrlLength = 2048;
-
-    public sealed record Request(
-        string? Bio,
-        string? AvatarUrl,
-        string? LanguagePreference,
-        JsonObject? SubtitlePreferences,
-        JsonObject? PlaybackPreferences)
-    {
-        [JsonExtensionData]
-        public Dictionary<string, JsonElement>? Unknown { get; init; }
-    }
 
     public sealed record Command(
         string UserId,
@@ -96,7 +100,7 @@ public static class UpdateProfile
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapPut("/me/profile", async (Request request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        .MapPut("/me/profile", async (UpdateProfileRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(
                 new Command(user.Id(), request.Bio, request.AvatarUrl, request.LanguagePreference, request.SubtitlePreferences, request.PlaybackPreferences, RequestRules.FieldNames(request.Unknown)),
                 ct)))

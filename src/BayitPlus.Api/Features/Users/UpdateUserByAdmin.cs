@@ -11,6 +11,17 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
+/// <summary>The body of <c>PATCH /api/admin/users/{id}</c>: each field optional.</summary>
+public sealed record UpdateUserByAdminRequest
+{
+    public string? Role { get; init; }
+
+    public bool? IsActive { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
+
 /// <summary>Admin: changes an account's role or active flag. An admin cannot demote or deactivate
 /// themselves (409 naming the field): the request is valid in form but would leave the system
 /// without the admin who is making it, so the last admin can never lock everyone out. An account
@@ -18,12 +29,6 @@ namespace BayitPlus.Api.Features.Users;
 /// decision and anonymization is under way.</summary>
 public static class UpdateUserByAdmin
 {
-    public sealed record Request(string? Role, bool? IsActive)
-    {
-        [JsonExtensionData]
-        public Dictionary<string, JsonElement>? Unknown { get; init; }
-    }
-
     public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>;
 
     public sealed class Validator : AbstractValidator<Command>
@@ -85,7 +90,7 @@ public static class UpdateUserByAdmin
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapPatch("/{id}", async (string id, Request request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+        .MapPatch("/{id}", async (string id, UpdateUserByAdminRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Command(user.Id(), id, request.Role, request.IsActive, RequestRules.FieldNames(request.Unknown)), ct)))
         .WithName("UpdateUserByAdmin")
         .WithSummary("Admin: change an account's role or active flag")
