@@ -46,18 +46,19 @@ public static class UpdateUserByAdmin
         public async ValueTask<UserResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var admin = await db.GetActiveAdminAsync(command.AdminId, cancellationToken);
-            Ids.Parse(command.UserId, "User");
-            if (command.UserId == admin.Id && command.Role is not null && command.Role != Roles.Admin)
+            // Compared in canonical form: the API accepts upper-case hex, which must not slip past the self check.
+            var targetId = Ids.Parse(command.UserId, "User").ToString();
+            if (targetId == admin.Id && command.Role is not null && command.Role != Roles.Admin)
             {
                 throw new ConflictException("role", "Admins cannot remove their own admin role.");
             }
 
-            if (command.UserId == admin.Id && command.IsActive == false)
+            if (targetId == admin.Id && command.IsActive == false)
             {
                 throw new ConflictException("isActive", "Admins cannot deactivate their own account.");
             }
 
-            var target = await db.Users().Find(u => u.Id == command.UserId).FirstOrDefaultAsync(cancellationToken)
+            var target = await db.Users().Find(u => u.Id == targetId).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException("User");
             if (command.IsActive == true && target.DeletedAt is not null)
             {

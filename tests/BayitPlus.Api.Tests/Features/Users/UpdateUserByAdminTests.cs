@@ -62,9 +62,11 @@ public sealed class UpdateUserByAdminTests(ApiFactory api) : IClassFixture<ApiFa
 
         var demote = await client.PatchJsonAsync($"/api/admin/users/{admin.Id}", new { role = "user" });
         var deactivate = await client.PatchJsonAsync($"/api/admin/users/{admin.Id}", new { isActive = false });
+        var demoteUpperCase = await client.PatchJsonAsync($"/api/admin/users/{admin.Id.ToUpperInvariant()}", new { role = "beta" });
         var harmless = await client.PatchJsonAsync($"/api/admin/users/{admin.Id}", new { role = "admin", isActive = true });
 
         Assert.Equal("role", (await demote.AssertProblemAsync(HttpStatusCode.Conflict))["field"]!.GetValue<string>());
+        Assert.Equal("role", (await demoteUpperCase.AssertProblemAsync(HttpStatusCode.Conflict))["field"]!.GetValue<string>());
         Assert.Equal("isActive", (await deactivate.AssertProblemAsync(HttpStatusCode.Conflict))["field"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, harmless.StatusCode);
         var stored = await StoredAsync(admin.Id);
