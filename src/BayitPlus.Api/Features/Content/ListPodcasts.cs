@@ -21,7 +21,7 @@ public static class ListPodcasts
         {
             RuleFor(q => q.Language).Must(RequestLanguage.Supported.Contains).When(q => q.Language is not null)
                 .WithMessage($"language must be one of: {string.Join(", ", RequestLanguage.Supported)}.");
-            RuleFor(q => q.Category).NotEmpty().MaximumLength(100).When(q => q.Category is not null)
+            RuleFor(q => q.Category).Length(1, 100).When(q => q.Category is not null)
                 .WithMessage("category must be 1 to 100 characters long.");
         }
     }

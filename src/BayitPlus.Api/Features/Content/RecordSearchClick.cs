@@ -22,6 +22,7 @@ public static class RecordSearchClick
     {
         public Validator() =>
             RuleFor(c => c.ContentId)
+                .Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("contentId is required.")
                 .Must(Ids.IsValid).WithMessage("contentId is not a content id.");
     }

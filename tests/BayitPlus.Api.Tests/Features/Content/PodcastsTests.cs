@@ -149,7 +149,8 @@ public sealed class PodcastsTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var response = await api.CreateClient().GetAsync($"/api/podcasts?{query}", Http.Ct);
 
-        await response.AssertValidationProblemAsync(field);
+        var problem = await response.AssertValidationProblemAsync(field);
+        Assert.Single(problem["errors"]![field]!.AsArray());
     }
 
     [Fact]

@@ -131,6 +131,7 @@ public sealed class RecordSearchClickTests(ApiFactory api) : IClassFixture<ApiFa
 
         var response = await client.PostAsync($"/api/search/{searchId}/click", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Http.Ct);
 
-        await response.AssertValidationProblemAsync("contentId");
+        var problem = await response.AssertValidationProblemAsync("contentId");
+        Assert.Single(problem["errors"]!["contentId"]!.AsArray());
     }
 }

@@ -256,7 +256,8 @@ public sealed class SearchContentTests(FakeClockApiFactory api) : IClassFixture<
 
         var response = await api.CreateClient().GetAsync($"/api/search?{query}", Http.Ct);
 
-        await response.AssertValidationProblemAsync(field);
+        var problem = await response.AssertValidationProblemAsync(field);
+        Assert.Single(problem["errors"]![field]!.AsArray());
         Assert.Equal(before, await Searches.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Http.Ct));
     }
 
