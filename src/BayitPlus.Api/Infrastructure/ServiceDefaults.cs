@@ -38,6 +38,7 @@ public static class ServiceDefaults
             .WithHeaders("Authorization", "Content-Type", "Accept-Language")
             .WithExposedHeaders("Content-Language", "Retry-After")));
         builder.Services.AddHealthChecks();
+        builder.Services.AddOutputCache();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
         return builder;
     }
@@ -56,6 +57,7 @@ public static class ServiceDefaults
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
+        app.UseOutputCache();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).DisableRateLimiting();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).DisableRateLimiting();

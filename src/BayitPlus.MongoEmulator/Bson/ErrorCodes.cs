@@ -31,6 +31,7 @@ public static class ErrorCodes
     public const int WriteConflict = 112;
     public const int InvalidIdField = 53;
     public const int InvalidPipelineOperator = 168;
+    public const int QueryPlanKilled = 175;
     public const int NotImplemented = 238;
     public const int ConversionFailure = 241;
     public const int NoSuchTransaction = 251;
@@ -76,6 +77,7 @@ public static class ErrorCodes
         IndexKeySpecsConflict => "IndexKeySpecsConflict",
         WriteConflict => "WriteConflict",
         InvalidPipelineOperator => "InvalidPipelineOperator",
+        QueryPlanKilled => "QueryPlanKilled",
         NotImplemented => "NotImplemented",
         ConversionFailure => "ConversionFailure",
         NoSuchTransaction => "NoSuchTransaction",

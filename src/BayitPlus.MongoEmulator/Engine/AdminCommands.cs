@@ -144,17 +144,20 @@ internal sealed partial class CommandDispatcher
         var collection = operation.Collection(name);
         if (collection is null)
         {
-            throw new MongoErrorException(ErrorCodes.NamespaceNotFound, "ns not found");
+            // MongoDB 7.0 answers ok for a collection that does not exist.
+            return new BsonDocument("ns", $"{operation.Database}.{name}");
         }
 
         var indexes = collection.Indexes.Count;
         _store.Drop(operation.Database, name);
+        _cursors.KillNamespace(collection.Namespace, "collection dropped");
         return new BsonDocument { { "nIndexesWas", indexes }, { "ns", collection.Namespace } };
     }
 
     private BsonDocument DropDatabase(OperationContext operation)
     {
         _store.DropDatabase(operation.Database);
+        _cursors.KillNamespace($"{operation.Database}.", "database dropped");
         return new BsonDocument("dropped", operation.Database);
     }
 

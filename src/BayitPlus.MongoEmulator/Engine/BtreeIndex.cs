@@ -1,5 +1,6 @@
 using BayitPlus.MongoEmulator.Bson;
 using BayitPlus.MongoEmulator.Query;
+using System.Globalization;
 using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Engine;
@@ -163,6 +164,27 @@ internal sealed record DuplicateKeyInfo(IndexDefinition Index, BsonDocument KeyV
 {
     public MongoErrorException ToException(string ns) => new(
         ErrorCodes.DuplicateKey,
-        $"E11000 duplicate key error collection: {ns} index: {Index.Name} dup key: {KeyValue.ToJson()}",
+        $"E11000 duplicate key error collection: {ns} index: {Index.Name} dup key: {ServerFormat(KeyValue)}",
         new BsonDocument { { "keyPattern", Index.Key.DeepClone() }, { "keyValue", KeyValue } });
+
+    /// <summary>The key as the server prints it in the message (<c>{ email: "a@x.io" }</c>): apps
+    /// and log searches match on that text, so it follows the server rather than extended JSON.</summary>
+    private static string ServerFormat(BsonValue value) => value switch
+    {
+        BsonDocument { ElementCount: 0 } => "{}",
+        BsonDocument document => $"{{ {string.Join(", ", document.Select(e => $"{e.Name}: {ServerFormat(e.Value)}"))} }}",
+        BsonArray { Count: 0 } => "[]",
+        BsonArray array => $"[ {string.Join(", ", array.Select(ServerFormat))} ]",
+        BsonString text => JsonString(text.Value),
+        BsonObjectId id => $"ObjectId('{id.Value}')",
+        BsonDateTime date => $"new Date({date.MillisecondsSinceEpoch.ToString(CultureInfo.InvariantCulture)})",
+        BsonInt32 number => number.Value.ToString(CultureInfo.InvariantCulture),
+        BsonInt64 number => number.Value.ToString(CultureInfo.InvariantCulture),
+        BsonDouble number => number.Value.ToString(number.Value == Math.Floor(number.Value) && Math.Abs(number.Value) < 1e15 ? "0.0" : "R", CultureInfo.InvariantCulture),
+        BsonBoolean flag => flag.Value ? "true" : "false",
+        BsonNull => "null",
+        _ => value.ToJson(),
+    };
+
+    private static string JsonString(string text) => new BsonString(text).ToJson();
 }

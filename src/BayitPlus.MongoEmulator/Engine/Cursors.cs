@@ -17,6 +17,10 @@ internal sealed class Cursor(long id, string ns, IReadOnlyList<BsonDocument> res
 
     public DateTime LastUsed { get; set; }
 
+    /// <summary>Why the server killed this cursor (its collection was dropped); its next getMore
+    /// fails with that reason.</summary>
+    public string? KilledBecause { get; set; }
+
     public bool Exhausted => Stream is null && _position >= results.Count;
 
     /// <summary>The next batch: at most <paramref name="batchSize"/> documents (0 = no count limit)
@@ -74,6 +78,19 @@ internal sealed class CursorManager
         foreach (var cursor in _cursors.Values.Where(c => ReferenceEquals(c.Session, session)).ToList())
         {
             _cursors.Remove(cursor.Id);
+        }
+    }
+
+    /// <summary>Marks the find and aggregate cursors of a dropped collection (or of every
+    /// collection of a dropped database when <paramref name="ns"/> ends with a dot) as killed.</summary>
+    public void KillNamespace(string ns, string reason)
+    {
+        foreach (var cursor in _cursors.Values)
+        {
+            if (cursor.Stream is null && (ns.EndsWith('.') ? cursor.Namespace.StartsWith(ns, StringComparison.Ordinal) : cursor.Namespace == ns))
+            {
+                cursor.KilledBecause = reason;
+            }
         }
     }
 

@@ -127,7 +127,9 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
     }
 
     /// <summary>Unique checks for a transaction's write: committed documents the transaction has
-    /// since changed or deleted do not count, its own pending documents do.</summary>
+    /// since changed or deleted do not count, its own pending documents do. A key another open
+    /// transaction has written is a WriteConflict, as the server's index-key locking makes it, so
+    /// two transactions upserting the same unique key end with one retried, not a commit failing.</summary>
     private void CheckUniqueInTransaction(CollectionStore collection, BsonDocument document, BsonValue? replacing)
     {
         var transaction = Transaction!;
@@ -135,23 +137,45 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
         var uniqueIndexes = collection.Btrees.Where(b => b.Definition.Unique || b.Definition.Name == "_id_").ToList();
         foreach (var write in transaction.WritesTo(collection))
         {
-            if (write.Current is not { } other || (replacing is not null && BsonOrder.AreEqual(write.Id, replacing)))
+            if (write.Current is { } other && !(replacing is not null && BsonOrder.AreEqual(write.Id, replacing))
+                && SharedKey(uniqueIndexes, document, other) is var (index, key))
+            {
+                throw index.Describe(key).ToException(collection.Namespace);
+            }
+        }
+
+        foreach (var owner in Store.TransactionLocks.Values.Distinct())
+        {
+            if (ReferenceEquals(owner, transaction))
             {
                 continue;
             }
 
-            foreach (var index in uniqueIndexes)
+            foreach (var write in owner.WritesTo(collection))
             {
-                var otherKeys = index.KeysOf(other);
-                foreach (var key in index.KeysOf(document))
+                if (write.Current is { } other && SharedKey(uniqueIndexes, document, other) is var (_, key))
                 {
-                    if (otherKeys.Any(k => k.Length == key.Length && k.Zip(key).All(p => BsonOrder.AreEqual(p.First, p.Second))))
-                    {
-                        throw index.Describe(key).ToException(collection.Namespace);
-                    }
+                    throw Transaction.WriteConflict($"another transaction is writing the unique key {string.Join(", ", key.Select(k => k.ToString()))}");
                 }
             }
         }
+    }
+
+    private static (BtreeIndex Index, BsonValue[] Key)? SharedKey(List<BtreeIndex> uniqueIndexes, BsonDocument document, BsonDocument other)
+    {
+        foreach (var index in uniqueIndexes)
+        {
+            var otherKeys = index.KeysOf(other);
+            foreach (var key in index.KeysOf(document))
+            {
+                if (otherKeys.Any(k => k.Length == key.Length && k.Zip(key).All(p => BsonOrder.AreEqual(p.First, p.Second))))
+                {
+                    return (index, key);
+                }
+            }
+        }
+
+        return null;
     }
 }
 

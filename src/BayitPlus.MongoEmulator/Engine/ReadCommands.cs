@@ -15,6 +15,7 @@ internal sealed partial class CommandDispatcher
         RejectCollation(command);
         var name = CollectionName(command);
         var collection = operation.Collection(name);
+        CheckHint(command, collection);
         var filter = operation.CompileFilter(collection, command.GetValue("filter", new BsonDocument()).AsBsonDocument, out var text);
         var results = Query(command, operation, collection, filter, text);
         var projection = command.GetValue("projection", null) is BsonDocument { ElementCount: > 0 } p ? FindProjection.Parse(p, operation.QueryContextFor(null)) : null;
@@ -69,6 +70,12 @@ internal sealed partial class CommandDispatcher
     private BsonDocument GetMore(BsonDocument command)
     {
         var cursor = GetCursor(command);
+        if (cursor.KilledBecause is { } reason)
+        {
+            _cursors.Close(cursor.Id);
+            throw new MongoErrorException(ErrorCodes.QueryPlanKilled, $"PlanExecutor error during getMore :: caused by :: {reason}");
+        }
+
         cursor.LastUsed = _store.Now;
         var batch = cursor.NextBatch(command.GetValue("batchSize", 0).ToInt32());
         var id = cursor.Id;
@@ -163,6 +170,7 @@ internal sealed partial class CommandDispatcher
     {
         RejectCollation(command);
         var collection = operation.Collection(CollectionName(command));
+        CheckHint(command, collection);
         var query = command.GetValue("query", new BsonDocument());
         var filter = operation.CompileFilter(collection, query as BsonDocument ?? [], out var text);
         var count = operation.Find(collection, filter, text, out _).Count;
@@ -183,22 +191,32 @@ internal sealed partial class CommandDispatcher
         var collection = operation.Collection(CollectionName(command));
         var key = command.GetValue("key", null) as BsonString ?? throw MongoErrorException.FailedToParse("distinct requires a string 'key'");
         var filter = operation.CompileFilter(collection, command.GetValue("query", null) as BsonDocument ?? [], out var text);
-        var values = new List<BsonValue>();
-        var seen = new HashSet<BsonValue?>(BsonOrder.Instance);
+        var path = new CompiledPath(key.Value);
+        var collector = new DistinctCollector([], new HashSet<BsonValue?>(BsonOrder.Instance));
         foreach (var match in operation.Find(collection, filter, text, out _))
         {
-            var value = FieldPath.Get(match.Document, key.Value);
-            foreach (var item in value is BsonArray array ? array : value is null ? [] : [value])
-            {
-                if (seen.Add(item))
-                {
-                    values.Add(item);
-                }
-            }
+            path.Walk(match.Document, LeafArrays.ElementsOnly, ref collector);
         }
 
-        values.Sort(BsonOrder.Instance);
-        return new BsonDocument("values", new BsonArray(values));
+        collector.Values.Sort(BsonOrder.Instance);
+        return new BsonDocument("values", new BsonArray(collector.Values));
+    }
+
+    /// <summary>Gathers what distinct reports for a path: every value reached through arrays of
+    /// embedded documents, the elements of an array at the end of the path, never "missing".</summary>
+    private readonly struct DistinctCollector(List<BsonValue> values, HashSet<BsonValue?> seen) : IPathVisitor
+    {
+        public List<BsonValue> Values { get; } = values;
+
+        public bool Visit(BsonValue? value, int arrayIndex)
+        {
+            if (value is not (null or BsonArray { Count: 0 }) && seen.Add(value))
+            {
+                Values.Add(value);
+            }
+
+            return false;
+        }
     }
 
     private BsonDocument Aggregate(BsonDocument command, OperationContext operation, Session? session)
@@ -238,6 +256,7 @@ internal sealed partial class CommandDispatcher
         }
 
         var collection = operation.Collection(collectionName);
+        CheckHint(command, collection);
         var input = MatchInput(stages, operation, collection, out var rest);
         var documents = Pipeline.Parse(rest, context).Execute(input).Select(m => m.Document).ToList();
         return CursorReply(command, ns, documents, session, operation.Now);

@@ -80,11 +80,19 @@ internal sealed class Transaction(long txnNumber, long snapshot, DateTime starte
                 Apply(store, write, changes, undo);
             }
         }
-        catch (MongoErrorException)
+        catch (MongoErrorException error)
         {
             while (undo.Count > 0)
             {
                 undo.Pop()();
+            }
+
+            // A plain write committed a key this transaction also wrote. The server would have
+            // made that plain write wait for the transaction; here the transaction loses instead,
+            // as a transient conflict its caller retries rather than an error at commit.
+            if (error.Code == ErrorCodes.DuplicateKey)
+            {
+                throw WriteConflict(error.Message);
             }
 
             throw;

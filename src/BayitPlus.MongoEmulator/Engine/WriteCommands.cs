@@ -86,6 +86,7 @@ internal sealed partial class CommandDispatcher
         var multi = statement.GetValue("multi", false).ToBoolean();
         var upsert = statement.GetValue("upsert", false).ToBoolean();
         var collection = operation.Collection(collectionName);
+        CheckHint(statement, collection);
         var filter = operation.CompileFilter(collection, query, out var text);
         var spec = UpdateSpec.Parse(u, statement.GetValue("arrayFilters", null) as BsonArray, operation.QueryContextFor(null));
         if (multi && spec.Kind == UpdateKind.Replacement)
@@ -140,6 +141,7 @@ internal sealed partial class CommandDispatcher
                     throw MongoErrorException.FailedToParse("The limit field in delete objects must be 0 or 1.");
                 }
 
+                CheckHint(statement, collection);
                 var filter = operation.CompileFilter(collection, query, out var text);
                 var targets = operation.Find(collection, filter, text, out _);
                 foreach (var target in limit == 1 ? targets.Take(1) : targets)
@@ -182,6 +184,7 @@ internal sealed partial class CommandDispatcher
         }
 
         var collection = operation.Collection(name);
+        CheckHint(command, collection);
         var filter = operation.CompileFilter(collection, query, out var text);
         var spec = update is null ? null : UpdateSpec.Parse(update, command.GetValue("arrayFilters", null) as BsonArray, operation.QueryContextFor(null));
         var projection = command.GetValue("fields", null) is BsonDocument { ElementCount: > 0 } fields ? FindProjection.Parse(fields, operation.QueryContextFor(null)) : null;
@@ -261,6 +264,27 @@ internal sealed partial class CommandDispatcher
         var withId = new BsonDocument("_id", ObjectId.GenerateNewId());
         withId.AddRange(document);
         return withId;
+    }
+
+    /// <summary>A hint names an index by name or key pattern; the planner picks indexes itself, so
+    /// a hint only matters when it names no index, which the server refuses.</summary>
+    private static void CheckHint(BsonDocument command, CollectionStore? collection)
+    {
+        var hint = command.GetValue("hint", null);
+        var known = hint switch
+        {
+            null or BsonNull => true,
+            _ when collection is null => true,
+            BsonString { Value: var name } => collection.Indexes.Any(i => i.Name == name),
+            BsonDocument { ElementCount: 0 } => true,
+            BsonDocument pattern when pattern.GetElement(0).Name == "$natural" => true,
+            BsonDocument pattern => collection.Indexes.Any(i => BsonOrder.AreEqual(i.Key, pattern)),
+            _ => throw MongoErrorException.BadValue("hint must be a string or a document"),
+        };
+        if (!known)
+        {
+            throw MongoErrorException.BadValue($"planner returned error :: caused by :: hint provided does not correspond to an existing index: {hint}");
+        }
     }
 
     private static void RejectCollation(BsonDocument statement)

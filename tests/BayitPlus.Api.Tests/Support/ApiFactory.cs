@@ -34,6 +34,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         _backend = await MongoBackend.GetSharedAsync();
         DatabaseName = Backend.CreateUniqueDatabase(GetType().Name).DatabaseNamespace.DatabaseName;
+        await BeforeHostStartsAsync(Database);
         await Services.GetRequiredService<DatabaseReadiness>().WhenIndexesReady.WaitAsync(TimeSpan.FromSeconds(30));
     }
 
@@ -62,6 +63,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected virtual void ConfigureServices(IServiceCollection services)
     {
     }
+
+    /// <summary>Prepares the database before the API starts (e.g. data another service left there).</summary>
+    protected virtual Task BeforeHostStartsAsync(IMongoDatabase database) => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -197,6 +197,20 @@ public sealed class CrudTests(MongoDatabaseFixture fixture) : ConformanceTest(fi
     }
 
     [Fact]
+    public async Task Dropping_the_collection_kills_its_open_cursors_with_QueryPlanKilled()
+    {
+        var collection = await NumbersAsync(10, nameof(Dropping_the_collection_kills_its_open_cursors_with_QueryPlanKilled));
+        using var cursor = await collection.FindAsync(FilterDefinition<BsonDocument>.Empty, new FindOptions<BsonDocument> { BatchSize = 2 }, Ct);
+        Assert.True(await cursor.MoveNextAsync(Ct));
+
+        await Database.DropCollectionAsync(collection.CollectionNamespace.CollectionName, Ct);
+        var ex = await Assert.ThrowsAnyAsync<MongoCommandException>(() => cursor.MoveNextAsync(Ct));
+
+        Assert.Equal(175, ex.Code);
+        Assert.Contains("collection dropped", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Find_projection_supports_inclusion_exclusion_and_nested_paths()
     {
         var collection = NewCollection();

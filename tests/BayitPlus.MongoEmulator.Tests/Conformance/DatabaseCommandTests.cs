@@ -6,6 +6,17 @@ namespace BayitPlus.MongoEmulator.Tests.Conformance;
 
 public sealed class DatabaseCommandTests(MongoDatabaseFixture fixture) : ConformanceTest(fixture)
 {
+    [Fact]
+    public async Task Dropping_a_collection_that_does_not_exist_succeeds()
+    {
+        var name = Fixture.NewCollectionName("never_created");
+
+        var reply = await Database.RunCommandAsync<BsonDocument>(new BsonDocument("drop", name), cancellationToken: Ct);
+
+        Assert.Equal(1.0, reply["ok"].ToDouble());
+        Assert.DoesNotContain(name, await CollectionNamesAsync(Database));
+    }
+
     private async Task<List<string>> CollectionNamesAsync(IMongoDatabase database)
     {
         using var cursor = await database.ListCollectionNamesAsync(cancellationToken: Ct);

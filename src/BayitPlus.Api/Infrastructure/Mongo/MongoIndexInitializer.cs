@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace BayitPlus.Api.Infrastructure.Mongo;
 
@@ -20,10 +21,9 @@ public sealed partial class MongoIndexInitializer(
                 foreach (var declaration in declarations)
                 {
                     var collection = context.Collection<BsonDocument>(declaration.CollectionName);
-                    var models = declaration.Indexes.ToList();
-                    if (models.Count > 0)
+                    foreach (var model in declaration.Indexes)
                     {
-                        await collection.Indexes.CreateManyAsync(models, stoppingToken);
+                        await EnsureAsync(collection, model, stoppingToken);
                     }
                 }
 
@@ -31,7 +31,7 @@ public sealed partial class MongoIndexInitializer(
                 LogIndexesReady(logger, declarations.Count());
                 return;
             }
-            catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
+            catch (Exception error) when (error is MongoException or TimeoutException)
             {
                 // The database may still be starting (docker compose brings both up together).
                 LogIndexesFailed(logger, error, delay.TotalSeconds);
@@ -40,6 +40,27 @@ public sealed partial class MongoIndexInitializer(
             }
         }
     }
+
+    /// <summary>Creates one index. The database is shared with the Python services: when they already
+    /// made an index of the same name or keys with other options, that index is kept (with a
+    /// warning) rather than failing start-up for ever.</summary>
+    private async Task EnsureAsync(IMongoCollection<BsonDocument> collection, CreateIndexModel<BsonDocument> model, CancellationToken ct)
+    {
+        try
+        {
+            await collection.Indexes.CreateOneAsync(model, cancellationToken: ct);
+        }
+        catch (MongoCommandException conflict) when (conflict.Code is IndexOptionsConflict or IndexKeySpecsConflict)
+        {
+            LogIndexKept(logger, collection.CollectionNamespace.CollectionName, conflict.ErrorMessage);
+        }
+    }
+
+    private const int IndexOptionsConflict = 85;
+    private const int IndexKeySpecsConflict = 86;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kept an existing index of {Collection} that differs from the declared one: {Reason}")]
+    private static partial void LogIndexKept(ILogger logger, string collection, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MongoDB indexes ensured for {Collections} collections")]
     private static partial void LogIndexesReady(ILogger logger, int collections);

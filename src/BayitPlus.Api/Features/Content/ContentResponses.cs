@@ -1,0 +1,68 @@
+using BayitPlus.Api.Infrastructure.Http;
+
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>A catalog item as the public catalog shows it, in one language: <c>title</c> and
+/// <c>description</c> in the chosen language, falling back to Hebrew where a translation is
+/// missing. The stream URL is only given by the play endpoint.</summary>
+public sealed record ContentItem(
+    string Id,
+    string Title,
+    string? Description,
+    string? Thumbnail,
+    string? Backdrop,
+    string? PosterUrl,
+    IReadOnlyList<string> SectionIds,
+    string? PrimarySectionId,
+    string? ContentFormat,
+    string? AudienceId,
+    IReadOnlyList<string> GenreIds,
+    IReadOnlyList<string> TopicTags,
+    IReadOnlyList<string> SubcategoryIds,
+    string? Duration,
+    int? Year,
+    double? Rating,
+    IReadOnlyList<string> Cast,
+    string? Director,
+    int? TmdbId,
+    bool IsFeatured,
+    long ViewCount,
+    DateTime CreatedAt)
+{
+    public static ContentItem From(ContentDocument content, string language) => new(
+        content.Id,
+        Localized(content.Title, content.TitleEn, content.TitleEs, language)!,
+        Localized(content.Description, content.DescriptionEn, content.DescriptionEs, language),
+        content.Thumbnail,
+        content.Backdrop,
+        content.PosterUrl,
+        content.SectionIds,
+        content.PrimarySectionId,
+        content.ContentFormat,
+        content.AudienceId,
+        content.GenreIds,
+        content.TopicTags,
+        content.SubcategoryIds,
+        content.Duration,
+        content.Year,
+        content.Rating,
+        content.Cast,
+        content.Director,
+        content.TmdbId,
+        content.IsFeatured,
+        content.ViewCount,
+        content.CreatedAt);
+
+    /// <summary>The text in <paramref name="language"/>, or the Hebrew original when that
+    /// translation is missing or blank.</summary>
+    public static string? Localized(string? hebrew, string? english, string? spanish, string language)
+    {
+        var translated = language switch
+        {
+            RequestLanguage.English => english,
+            RequestLanguage.Spanish => spanish,
+            _ => null,
+        };
+        return string.IsNullOrWhiteSpace(translated) ? hebrew : translated;
+    }
+}

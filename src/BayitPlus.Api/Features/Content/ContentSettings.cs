@@ -1,0 +1,11 @@
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>The Content slice's settings (<c>Content:*</c>), each listed in the README.</summary>
+public sealed class ContentSettings
+{
+    public const string Section = "Content";
+
+    /// <summary>How long an anonymous catalog read may be served from the output cache; admin
+    /// changes evict it at once.</summary>
+    public TimeSpan CatalogCacheDuration { get; init; } = TimeSpan.FromSeconds(30);
+}
