@@ -16,4 +16,16 @@ public static class TestUsers
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Http.Ct));
         return await response.ReadJsonAsync();
     }
+
+    /// <summary>A sign-in's device as clients send it; a fresh raw id unless one is given.</summary>
+    public static object Device(string? deviceId = null, string deviceName = "Test Phone", string deviceType = "mobile") =>
+        new { deviceId = deviceId ?? Guid.NewGuid().ToString(), deviceName, deviceType, platform = "iOS", os = "iOS 17.2", browser = "Safari" };
+
+    /// <summary>Signs in and returns <c>{ accessToken, refreshToken, expiresAt }</c>.</summary>
+    public static async Task<JsonObject> LoginAsync(this HttpClient client, string email, string password = Password, object? device = null)
+    {
+        var response = await client.PostJsonAsync("/api/auth/login", new { email, password, device = device ?? Device() });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Http.Ct));
+        return await response.ReadJsonAsync();
+    }
 }
