@@ -18,11 +18,11 @@ public sealed class DeviceInputValidator : AbstractValidator<DeviceInput>
 
     public DeviceInputValidator()
     {
-        RuleFor(d => d.DeviceId).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Device id is required.")
+        RuleFor(d => d.DeviceId).NotEmpty().WithMessage("Device id is required.")
             .MaximumLength(200).WithMessage("Device id must be at most 200 characters long.");
-        RuleFor(d => d.DeviceName).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Device name is required.")
+        RuleFor(d => d.DeviceName).NotEmpty().WithMessage("Device name is required.")
             .MaximumLength(100).WithMessage("Device name must be at most 100 characters long.");
-        RuleFor(d => d.DeviceType).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Device type is required.")
+        RuleFor(d => d.DeviceType).NotEmpty().WithMessage("Device type is required.")
             .Must(t => DeviceTypes.Contains(t)).WithMessage($"Device type must be one of: {string.Join(", ", DeviceTypes)}.");
         RuleFor(d => d.Platform).MaximumLength(100).WithMessage("Platform must be at most 100 characters long.");
         RuleFor(d => d.Os).MaximumLength(100).WithMessage("OS must be at most 100 characters long.");

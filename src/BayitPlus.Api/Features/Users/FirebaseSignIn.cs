@@ -25,7 +25,7 @@ public static class FirebaseSignIn
     {
         public Validator()
         {
-            RuleFor(c => c.IdToken).Cascade(CascadeMode.Stop)
+            RuleFor(c => c.IdToken)
                 .NotEmpty().WithMessage("ID token is required.")
                 .MaximumLength(MaxTokenLength).WithMessage($"ID token must be at most {MaxTokenLength} characters long.");
             RuleFor(c => c.Device).NotNull().WithMessage("Device is required.").SetValidator(new DeviceInputValidator());

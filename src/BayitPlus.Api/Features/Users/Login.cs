@@ -25,10 +25,10 @@ public static class Login
     {
         public Validator()
         {
-            RuleFor(c => c.Email).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Email is required.")
+            RuleFor(c => c.Email).NotEmpty().WithMessage("Email is required.")
                 .MaximumLength(254).WithMessage("Email must be at most 254 characters long.")
                 .EmailAddress().WithMessage("Email is not a valid email address.");
-            RuleFor(c => c.Password).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("Password is required.")
+            RuleFor(c => c.Password).NotEmpty().WithMessage("Password is required.")
                 .Must(p => Encoding.UTF8.GetByteCount(p) <= PasswordRules.MaxBytes).WithMessage($"Password must be at most {PasswordRules.MaxBytes} bytes long.");
             RuleFor(c => c.Device).NotNull().WithMessage("Device is required.").SetValidator(new DeviceInputValidator());
         }

@@ -9,7 +9,7 @@ public static class Logout
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.RefreshToken).Cascade(CascadeMode.Stop)
+        public Validator() => RuleFor(c => c.RefreshToken)
             .NotEmpty().WithMessage("Refresh token is required.")
             .MaximumLength(Refresh.MaxTokenLength).WithMessage($"Refresh token must be at most {Refresh.MaxTokenLength} characters long.");
     }

@@ -17,7 +17,7 @@ public static class Refresh
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator() => RuleFor(c => c.RefreshToken).Cascade(CascadeMode.Stop)
+        public Validator() => RuleFor(c => c.RefreshToken)
             .NotEmpty().WithMessage("Refresh token is required.")
             .MaximumLength(MaxTokenLength).WithMessage($"Refresh token must be at most {MaxTokenLength} characters long.");
     }

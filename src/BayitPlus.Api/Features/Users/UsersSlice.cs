@@ -14,5 +14,9 @@ public sealed class UsersSlice : ISlice
         services.AddSingleton(configuration.GetSection(FirebaseSettings.Section).Get<FirebaseSettings>() ?? new FirebaseSettings());
         services.AddSingleton<FirebaseIdTokens>();
         services.AddHttpClient(FirebaseSettings.JwksHttpClient, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<AnonymizationJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<AnonymizationJob>());
+        services.AddSingleton<BootstrapAdmin>();
+        services.AddHostedService(provider => provider.GetRequiredService<BootstrapAdmin>());
     }
 }
