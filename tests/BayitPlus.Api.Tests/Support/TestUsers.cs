@@ -93,4 +93,11 @@ public static class TestUsers
             new BsonDocument("_id", ObjectId.Parse(userId)), new BsonDocument("$push", new BsonDocument("devices", device)), cancellationToken: Http.Ct);
         return deviceId;
     }
+
+    /// <summary>A signed-up user of the role and a client carrying their access token.</summary>
+    public static async Task<(string UserId, HttpClient Client)> SignedInClientAsync(this ApiFactory api, string role = Roles.User)
+    {
+        var user = await api.SignUpAsync(role: role);
+        return (user.Id, api.ClientFor(user));
+    }
 }
