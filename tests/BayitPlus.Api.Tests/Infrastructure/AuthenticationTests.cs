@@ -3,39 +3,36 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Tests.Support;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace BayitPlus.Api.Tests.Infrastructure;
 
-public sealed class AuthenticationApiFactory : ApiFactory
-{
-    protected override void ConfigureServices(IServiceCollection services) => services.AddSingleton<IStartupFilter, TestEndpoints>();
-}
-
-/// <summary>Only access tokens we signed, for us, and still valid, get through: everything else is a
-/// 401 problem. Tokens are forged here with the test host's own key to prove each check.</summary>
-public sealed class AuthenticationTests(AuthenticationApiFactory api) : IClassFixture<AuthenticationApiFactory>
+/// <summary>Only access tokens we signed, for us, and still valid, get through to an endpoint that
+/// requires a signed-in user (<c>GET /api/users/me</c>): everything else is a 401 problem. Tokens are
+/// forged here with the test host's own key to prove each check.</summary>
+public sealed class AuthenticationTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private const string Issuer = "bayitplus";
     private const string Audience = "bayitplus-clients";
-    private const string UserId = "507f1f77bcf86cd799439011";
+    private const string Me = "/api/users/me";
 
     [Fact]
-    public async Task A_valid_token_reaches_the_endpoint_as_its_user()
+    public async Task A_token_signed_as_the_api_signs_reaches_the_endpoint_as_its_user()
     {
-        var response = await api.CreateClient().WithToken(Token()).GetAsync(TestEndpoints.Authorized, Http.Ct);
+        var client = api.CreateClient();
+        var user = await client.RegisterAsync();
+
+        var response = await client.WithToken(Token(user["id"]!.GetValue<string>())).GetAsync(Me, Http.Ct);
 
         var body = await response.ReadAsync<JsonObject>();
-        Assert.Equal(UserId, body["id"]!.GetValue<string>());
+        Assert.Equal(user["email"]!.GetValue<string>(), body["email"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task No_token_is_a_401_problem_with_a_bearer_challenge()
     {
-        var response = await api.CreateClient().GetAsync(TestEndpoints.Authorized, Http.Ct);
+        var response = await api.CreateClient().GetAsync(Me, Http.Ct);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Contains(response.Headers.WwwAuthenticate, h => h.Scheme == "Bearer");
@@ -53,27 +50,30 @@ public sealed class AuthenticationTests(AuthenticationApiFactory api) : IClassFi
     [InlineData("not a jwt")]
     public async Task A_token_that_is_not_ours_or_no_longer_valid_is_a_401_problem(string forgery)
     {
+        var client = api.CreateClient();
+        var userId = (await client.RegisterAsync())["id"]!.GetValue<string>();
+        var other = (await client.RegisterAsync())["id"]!.GetValue<string>();
         var token = forgery switch
         {
-            "expired" => Token(lifetime: TimeSpan.FromMinutes(-5)),
-            "tampered payload" => WithPayload(Token(), payload => payload[JwtRegisteredClaimNames.Sub] = "507f191e810c19729de860ea"),
-            "tampered signature" => TamperSignature(Token()),
-            "alg none" => Unsigned(Token()),
-            "another key" => Token(key: "another-signing-key-that-is-long-enough-0123456789"),
-            "wrong issuer" => Token(issuer: "someone-else"),
-            "wrong audience" => Token(audience: "another-api"),
-            "no expiry" => Token(expires: false),
+            "expired" => Token(userId, lifetime: TimeSpan.FromMinutes(-5)),
+            "tampered payload" => WithPayload(Token(userId), payload => payload[JwtRegisteredClaimNames.Sub] = other),
+            "tampered signature" => TamperSignature(Token(userId)),
+            "alg none" => Unsigned(Token(userId)),
+            "another key" => Token(userId, key: "another-signing-key-that-is-long-enough-0123456789"),
+            "wrong issuer" => Token(userId, issuer: "someone-else"),
+            "wrong audience" => Token(userId, audience: "another-api"),
+            "no expiry" => Token(userId, expires: false),
             "not a jwt" => "definitely-not-a-token",
             _ => throw new ArgumentOutOfRangeException(nameof(forgery)),
         };
 
-        var response = await api.CreateClient().WithToken(token).GetAsync(TestEndpoints.Authorized, Http.Ct);
+        var response = await client.WithToken(token).GetAsync(Me, Http.Ct);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     /// <summary>A token as the API issues them, or with one thing changed.</summary>
-    private static string Token(string key = ApiFactory.JwtSigningKey, string issuer = Issuer, string audience = Audience, TimeSpan? lifetime = null, bool expires = true)
+    private static string Token(string userId, string key = ApiFactory.JwtSigningKey, string issuer = Issuer, string audience = Audience, TimeSpan? lifetime = null, bool expires = true)
     {
         var end = DateTime.UtcNow + (lifetime ?? TimeSpan.FromMinutes(5));
         var descriptor = new SecurityTokenDescriptor
@@ -83,7 +83,7 @@ public sealed class AuthenticationTests(AuthenticationApiFactory api) : IClassFi
             IssuedAt = end - TimeSpan.FromMinutes(15),
             NotBefore = end - TimeSpan.FromMinutes(15),
             Expires = expires ? end : null,
-            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = UserId, [ClaimTypes.Role] = "user" },
+            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = userId, [ClaimTypes.Role] = "user" },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);

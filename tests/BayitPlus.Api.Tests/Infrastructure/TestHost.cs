@@ -1,6 +1,4 @@
 using System.Collections.ObjectModel;
-using System.Security.Claims;
-using BayitPlus.Api.Infrastructure.Auth;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,14 +6,12 @@ using Microsoft.Extensions.Logging;
 
 namespace BayitPlus.Api.Tests.Infrastructure;
 
-/// <summary>Endpoints that exist only in test hosts (register with <c>services.AddSingleton&lt;IStartupFilter, TestEndpoints&gt;()</c>):
-/// one that fails unexpectedly, one that needs a signed-in user. They are mapped behind the app's
-/// whole pipeline, so its exception handler, status code pages, rate limiter and authentication
-/// see their requests as they see the app's own.</summary>
+/// <summary>An endpoint that exists only in test hosts and fails unexpectedly (register with
+/// <c>services.AddSingleton&lt;IStartupFilter, TestEndpoints&gt;()</c>). It is mapped behind the
+/// app's whole pipeline, so its exception handler sees the failure as it sees the app's own.</summary>
 public sealed class TestEndpoints : IStartupFilter
 {
     public const string Throw = "/test/throw";
-    public const string Authorized = "/test/authorized";
 
     /// <summary>What the failing endpoint's exception says; a response must never repeat it.</summary>
     public const string SecretMessage = "connection string mongodb://admin:hunter2@db.internal failed";
@@ -24,13 +20,7 @@ public sealed class TestEndpoints : IStartupFilter
     {
         next(app);
         app.UseRouting();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseEndpoints(endpoints =>
-        {
-            endpoints.MapGet(Throw, IResult () => throw new InvalidOperationException(SecretMessage));
-            endpoints.MapGet(Authorized, (ClaimsPrincipal user) => TypedResults.Ok(new { id = user.Id() })).RequireAuthorization();
-        });
+        app.UseEndpoints(endpoints => endpoints.MapGet(Throw, IResult () => throw new InvalidOperationException(SecretMessage)));
     };
 }
 
