@@ -9,5 +9,6 @@ public sealed class ContentSlice : ISlice
         var settings = configuration.GetSection(ContentSettings.Section).Get<ContentSettings>() ?? new ContentSettings();
         services.AddSingleton(settings);
         services.AddOutputCache(options => CatalogCache.AddPolicy(options, settings));
+        services.AddHostedService<DemoCatalogSeeder>();
     }
 }
