@@ -5,6 +5,7 @@ using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -24,17 +25,17 @@ public static class BrowseContent
     /// <summary>The query string, taken as text so that a malformed value is a 400 naming its
     /// parameter rather than a binding failure. Empty values count as absent.</summary>
     public sealed record Parameters(
-        string[]? Section,
-        string[]? Format,
-        string[]? Audience,
-        string[]? Genre,
-        string[]? Topic,
-        string? YearFrom,
-        string? YearTo,
-        string? Featured,
-        string? Sort,
-        string? Cursor,
-        string? Limit)
+        [FromQuery(Name = "section")] string[]? Section,
+        [FromQuery(Name = "format")] string[]? Format,
+        [FromQuery(Name = "audience")] string[]? Audience,
+        [FromQuery(Name = "genre")] string[]? Genre,
+        [FromQuery(Name = "topic")] string[]? Topic,
+        [FromQuery(Name = "yearFrom")] string? YearFrom,
+        [FromQuery(Name = "yearTo")] string? YearTo,
+        [FromQuery(Name = "featured")] string? Featured,
+        [FromQuery(Name = "sort")] string? Sort,
+        [FromQuery(Name = "cursor")] string? Cursor,
+        [FromQuery(Name = "limit")] string? Limit)
     {
         public Query ToQuery(string language) => new(
             Values(Section), Values(Format), Values(Audience), Values(Genre), Values(Topic),

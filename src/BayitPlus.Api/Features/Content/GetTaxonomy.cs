@@ -9,20 +9,20 @@ namespace BayitPlus.Api.Features.Content;
 /// live in one aggregation. Formats and audiences list every allowed value, with 0 when unused.</summary>
 public static class GetTaxonomy
 {
-    public sealed record Query : IQuery<TaxonomyResponse>;
+    public sealed record Query : IQuery<Response>;
 
-    public sealed record TaxonomyResponse(
-        IReadOnlyList<TaxonomyCount> Sections,
-        IReadOnlyList<TaxonomyCount> Formats,
-        IReadOnlyList<TaxonomyCount> Audiences,
-        IReadOnlyList<TaxonomyCount> Genres,
-        IReadOnlyList<TaxonomyCount> Topics);
+    public sealed record Response(
+        IReadOnlyList<AxisValue> Sections,
+        IReadOnlyList<AxisValue> Formats,
+        IReadOnlyList<AxisValue> Audiences,
+        IReadOnlyList<AxisValue> Genres,
+        IReadOnlyList<AxisValue> Topics);
 
-    public sealed record TaxonomyCount(string Id, long Count);
+    public sealed record AxisValue(string Id, long Count);
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, TaxonomyResponse>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Response>
     {
-        public async ValueTask<TaxonomyResponse> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<Response> Handle(Query query, CancellationToken cancellationToken)
         {
             var facets = new BsonDocument
             {
@@ -35,7 +35,7 @@ public static class GetTaxonomy
             var pipeline = PipelineDefinition<BsonDocument, BsonDocument>.Create([new BsonDocument("$facet", facets)]);
             var result = await (await db.Collection<BsonDocument>(ContentDocument.CollectionName)
                 .AggregateAsync(pipeline, cancellationToken: cancellationToken)).SingleAsync(cancellationToken);
-            return new TaxonomyResponse(
+            return new Response(
                 Read(result["sections"]),
                 WithEveryValue(Read(result["formats"]), Taxonomy.Formats),
                 WithEveryValue(Read(result["audiences"]), Taxonomy.Audiences),
@@ -43,15 +43,15 @@ public static class GetTaxonomy
                 Read(result["topics"]));
         }
 
-        private static List<TaxonomyCount> Read(BsonValue facet) =>
-            [.. facet.AsBsonArray.Select(v => new TaxonomyCount(v["_id"].AsString, v["count"].ToInt64()))];
+        private static List<AxisValue> Read(BsonValue facet) =>
+            [.. facet.AsBsonArray.Select(v => new AxisValue(v["_id"].AsString, v["count"].ToInt64()))];
 
-        private static List<TaxonomyCount> WithEveryValue(List<TaxonomyCount> counted, IReadOnlyList<string> allowed) =>
-            [.. allowed.Select(value => counted.FirstOrDefault(c => c.Id == value) ?? new TaxonomyCount(value, 0)).OrderBy(c => c, Order)];
+        private static List<AxisValue> WithEveryValue(List<AxisValue> counted, IReadOnlyList<string> allowed) =>
+            [.. allowed.Select(value => counted.FirstOrDefault(c => c.Id == value) ?? new AxisValue(value, 0)).OrderBy(c => c, Order)];
     }
 
     /// <summary>Most items first, then by id, as the database sorts strings.</summary>
-    private static readonly Comparer<TaxonomyCount> Order = Comparer<TaxonomyCount>.Create((a, b) =>
+    private static readonly Comparer<AxisValue> Order = Comparer<AxisValue>.Create((a, b) =>
         b.Count.CompareTo(a.Count) is var byCount and not 0 ? byCount : string.CompareOrdinal(a.Id, b.Id));
 
     /// <summary>Counts of the string values of a field (one value or an array of them), most items first.</summary>

@@ -11,13 +11,13 @@ namespace BayitPlus.Api.Features.Content;
 /// exists but cannot be played), and its view is not counted.</summary>
 public static class PlayContent
 {
-    public sealed record Command(string Id) : ICommand<PlayResponse>;
+    public sealed record Command(string Id) : ICommand<Response>;
 
-    public sealed record PlayResponse(string StreamUrl);
+    public sealed record Response(string StreamUrl);
 
-    public sealed class Handler(MongoContext db) : ICommandHandler<Command, PlayResponse>
+    public sealed class Handler(MongoContext db) : ICommandHandler<Command, Response>
     {
-        public async ValueTask<PlayResponse> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<Response> Handle(Command command, CancellationToken cancellationToken)
         {
             var id = Ids.Parse(command.Id, "Content");
             var content = db.Collection<ContentDocument>(ContentDocument.CollectionName);
@@ -37,7 +37,7 @@ public static class PlayContent
                 cancellationToken);
             if (played is not null)
             {
-                return new PlayResponse(played["stream_url"].AsString);
+                return new Response(played["stream_url"].AsString);
             }
 
             return await content.Find(new BsonDocument("_id", id)).AnyAsync(cancellationToken)

@@ -16,7 +16,7 @@ public sealed class CatalogCacheTests(ApiFactory api) : IClassFixture<ApiFactory
         var section = Catalog.NewSlug();
         var item = (await api.InsertAsync(Catalog.Item("Before", [section])))[0];
         var anonymous = api.CreateClient();
-        var signedIn = api.CreateClient().WithToken(await api.TokenAsync());
+        var signedIn = (await api.SignedInClientAsync()).Client;
         Assert.Equal("Before", (await anonymous.GetJsonAsync($"/api/content/{item.Id}"))["title"]!.GetValue<string>());
         Assert.Equal(["Before"], (await anonymous.GetJsonAsync($"/api/content?section={section}")).Titles());
 
@@ -36,7 +36,7 @@ public sealed class CatalogCacheTests(ApiFactory api) : IClassFixture<ApiFactory
     public async Task A_signed_in_read_does_not_fill_the_cache_for_anonymous_readers()
     {
         var item = (await api.InsertAsync(Catalog.Item("Before", [Catalog.NewSlug()])))[0];
-        var signedIn = api.CreateClient().WithToken(await api.TokenAsync());
+        var signedIn = (await api.SignedInClientAsync()).Client;
         Assert.Equal("Before", (await signedIn.GetJsonAsync($"/api/content/{item.Id}"))["title"]!.GetValue<string>());
 
         await RenameAsync(item.Id, "After");

@@ -17,7 +17,7 @@ public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory
             Catalog.Item("F2", [first], featured: true, views: 20),
             Catalog.Item("F3", [second, first], featured: true, views: 5),
             Catalog.Item("Not featured", [first], featured: false, views: 1000));
-        var client = api.CreateClient().WithToken(await api.TokenAsync(Roles.Admin));
+        var client = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var stats = await client.GetJsonAsync("/api/admin/content/stats");
 
@@ -37,7 +37,7 @@ public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory
         hits[1].TitleEn = "First";
         await api.Content().ReplaceOneAsync(c => c.Id == hits[1].Id, hits[1], cancellationToken: Http.Ct);
         await api.InsertAsync([.. Enumerable.Range(0, 12).Select(i => Catalog.Item($"Filler {i}", ["filler"], views: i))]);
-        var client = api.CreateClient().WithToken(await api.TokenAsync(Roles.Admin));
+        var client = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var two = await client.GetJsonAsync("/api/admin/content/stats?top=2&lang=en");
         var byDefault = await client.GetJsonAsync("/api/admin/content/stats");
@@ -55,7 +55,7 @@ public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory
     [InlineData("ten")]
     public async Task Top_out_of_range_is_a_400_naming_top(string top)
     {
-        var client = api.CreateClient().WithToken(await api.TokenAsync(Roles.Admin));
+        var client = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var response = await client.GetAsync($"/api/admin/content/stats?top={top}", Http.Ct);
 
@@ -66,8 +66,8 @@ public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory
     public async Task Stats_are_for_admins_only()
     {
         var anonymous = await api.CreateClient().GetAsync("/api/admin/content/stats", Http.Ct);
-        var user = await api.CreateClient().WithToken(await api.TokenAsync(Roles.User)).GetAsync("/api/admin/content/stats", Http.Ct);
-        var beta = await api.CreateClient().WithToken(await api.TokenAsync(Roles.Beta)).GetAsync("/api/admin/content/stats", Http.Ct);
+        var user = await (await api.SignedInClientAsync(Roles.User)).Client.GetAsync("/api/admin/content/stats", Http.Ct);
+        var beta = await (await api.SignedInClientAsync(Roles.Beta)).Client.GetAsync("/api/admin/content/stats", Http.Ct);
 
         await anonymous.AssertProblemAsync(HttpStatusCode.Unauthorized);
         await user.AssertProblemAsync(HttpStatusCode.Forbidden);

@@ -14,7 +14,7 @@ public sealed class PlayContentTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Playing_returns_the_stream_url_and_counts_one_view()
     {
         var item = (await api.InsertAsync(Catalog.Item("Playable", ["movies"], views: 41, streamUrl: "https://vod.example.com/playable/master.m3u8")))[0];
-        var client = api.CreateClient().WithToken(await api.TokenAsync());
+        var client = (await api.SignedInClientAsync()).Client;
 
         var response = await client.PostAsync($"/api/content/{item.Id}/play", null, Http.Ct);
 
@@ -40,7 +40,7 @@ public sealed class PlayContentTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("not-an-id")]
     public async Task Playing_an_unknown_or_malformed_id_is_a_404(string id)
     {
-        var client = api.CreateClient().WithToken(await api.TokenAsync());
+        var client = (await api.SignedInClientAsync()).Client;
 
         var response = await client.PostAsync($"/api/content/{id}/play", null, Http.Ct);
 
@@ -51,7 +51,7 @@ public sealed class PlayContentTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task An_item_without_a_stream_is_a_409_naming_streamUrl_and_counts_nothing()
     {
         var item = (await api.InsertAsync(Catalog.Item("Coming soon", ["movies"], views: 7, streamUrl: null)))[0];
-        var client = api.CreateClient().WithToken(await api.TokenAsync());
+        var client = (await api.SignedInClientAsync()).Client;
 
         var response = await client.PostAsync($"/api/content/{item.Id}/play", null, Http.Ct);
 
@@ -64,7 +64,7 @@ public sealed class PlayContentTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task One_hundred_parallel_plays_add_exactly_one_hundred_views()
     {
         var item = (await api.InsertAsync(Catalog.Item("Hit", ["movies"], views: 1000)))[0];
-        var client = api.CreateClient().WithToken(await api.TokenAsync());
+        var client = (await api.SignedInClientAsync()).Client;
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => client.PostAsync($"/api/content/{item.Id}/play", null, Http.Ct)));
 
