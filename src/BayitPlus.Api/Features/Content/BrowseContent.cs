@@ -16,9 +16,10 @@ namespace BayitPlus.Api.Features.Content;
 /// (<c>genre=drama&amp;genre=comedy</c>: dramas and comedies); different parameters must ALL match
 /// (<c>genre=drama&amp;audience=kids</c>: dramas for kids). Sorted newest first by default; pages are
 /// keyset cursors on the sort key and <c>_id</c>.</summary>
-public static class BrowseContent
+public static partial class BrowseContent
 {
     public const int MaxValuesPerAxis = 20;
+    public const int MaxSlugLength = 100;
     public const int MinYear = 1800;
     public const int MaxYear = 2200;
 
@@ -88,7 +89,7 @@ public static class BrowseContent
 
         private void Slugs(System.Linq.Expressions.Expression<Func<Query, IReadOnlyList<string>>> axis, string name)
         {
-            RuleFor(axis).Must(values => values.All(v => System.Text.RegularExpressions.Regex.IsMatch(v, Taxonomy.SlugPattern)))
+            RuleFor(axis).Must(values => values.All(v => v.Length <= MaxSlugLength && Slug().IsMatch(v)))
                 .WithMessage($"{name} values must be lowercase slugs such as 'drama' or 'jewish-history'.");
             RuleFor(axis).Must(values => values.Count <= MaxValuesPerAxis)
                 .WithMessage($"At most {MaxValuesPerAxis} {name} values can be combined.");
@@ -168,6 +169,9 @@ public static class BrowseContent
 
         return filters.Count == 0 ? where.Empty : where.And(filters);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(Taxonomy.SlugPattern)]
+    private static partial System.Text.RegularExpressions.Regex Slug();
 
     private static int? ParseInt(string? value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;

@@ -48,4 +48,19 @@ public sealed class ContentHomeTests(ContentHomeTests.SmallRailsFactory api) : I
         Assert.Equal("Gamma y beta", spanish["featured"]![0]!["title"]!.GetValue<string>());
         Assert.Equal("Gamma y beta", spanish["rails"]![1]!["items"]![0]!["title"]!.GetValue<string>());
     }
+
+    [Theory]
+    [InlineData("Content:HomeRailSize", "0")]
+    [InlineData("Content:HomeSections", "51")]
+    public async Task Rail_settings_out_of_range_stop_the_api_from_starting(string key, string value)
+    {
+        await using var factory = new MisconfiguredFactory(key, value);
+
+        await Assert.ThrowsAnyAsync<Exception>(async () => await factory.InitializeAsync());
+    }
+
+    private sealed class MisconfiguredFactory(string key, string value) : ApiFactory
+    {
+        protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { [key] = value };
+    }
 }
