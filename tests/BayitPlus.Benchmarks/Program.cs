@@ -4,6 +4,16 @@ using BayitPlus.Benchmarks;
 using BayitPlus.MongoEmulator;
 using MongoDB.Driver;
 
+// `seed-catalog <mongodb-uri> <database> <count>` fills a catalog for the API load run
+// (tests/BayitPlus.Benchmarks/load/catalog-load.sh) instead of benchmarking.
+if (args is ["seed-catalog", var seedUri, var seedDatabase, var seedCount])
+{
+    using var seedClient = new MongoClient(seedUri);
+    await CatalogSeeder.SeedAsync(seedClient.GetDatabase(seedDatabase), int.Parse(seedCount, CultureInfo.InvariantCulture));
+    Console.WriteLine($"Seeded {seedCount} content items into {seedDatabase}.");
+    return;
+}
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
