@@ -63,7 +63,8 @@ public static class PodcastFeed
         }
 
         var audioUrl = enclosure.AbsoluteUri;
-        var description = Text(item.Summary?.Text) ?? Text(Extension(item, "summary"));
+        // The RSS formatter reads <description> as the item's content (Summary stays for Atom).
+        var description = Text((item.Content as TextSyndicationContent)?.Text) ?? Text(item.Summary?.Text) ?? Text(Extension(item, "summary"));
         return new FeedEpisode(
             Guid: Text(item.Id) ?? audioUrl,
             Title: Text(item.Title?.Text) ?? "",
