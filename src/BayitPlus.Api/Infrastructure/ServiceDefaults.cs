@@ -39,7 +39,16 @@ public static class ServiceDefaults
             .WithExposedHeaders("Content-Language", "Retry-After")));
         builder.Services.AddHealthChecks();
         builder.Services.AddOutputCache();
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<BearerSecurityTransformer>());
+        builder.Services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<BearerSecurityTransformer>();
+
+            // Every use case nests a type named Command or Query: name schemas after the use case
+            // too (LoginCommand, RegisterUserCommand), or they would all collide on one name.
+            options.CreateSchemaReferenceId = type => type.Type.DeclaringType is { } useCase && !type.Type.IsGenericType
+                ? useCase.Name + type.Type.Name
+                : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);
+        });
         return builder;
     }
 

@@ -19,6 +19,9 @@ public static class SliceSetup
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(ValidationBehavior<,>)];
         });
+        // A rule stops at its first failure: later checks of a property (length, format) may assume
+        // the earlier ones (present, non-null) passed, and one message per field is clearer.
+        ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
         builder.Services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, includeInternalTypes: true);
         var mapping = new TypeAdapterConfig();
 

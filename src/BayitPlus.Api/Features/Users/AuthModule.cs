@@ -9,5 +9,9 @@ public sealed class AuthModule : ICarterModule
     {
         var group = app.MapGroup("/api/auth").WithTags("Auth");
         RegisterUser.Map(group);
+        Login.Map(group);
+        Refresh.Map(group);
+        Logout.Map(group);
+        FirebaseSignIn.Map(group);
     }
 }

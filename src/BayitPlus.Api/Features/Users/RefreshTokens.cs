@@ -45,8 +45,20 @@ public sealed class RefreshTokens(MongoContext db, AccessTokenIssuer accessToken
     }
 
     /// <summary>Issues the successor of a redeemed token, in the same family.</summary>
-    public Task<AuthTokens> ContinueAsync(UserDocument user, RefreshTokenDocument redeemed, CancellationToken ct) =>
-        IssueAsync(user, redeemed.DeviceId, redeemed.FamilyId, ct);
+    public async Task<AuthTokens> ContinueAsync(UserDocument user, RefreshTokenDocument redeemed, CancellationToken ct)
+    {
+        var successor = await IssueAsync(user, redeemed.DeviceId, redeemed.FamilyId, ct);
+
+        // A reuse of the redeemed token detected between its redemption and this insert revoked
+        // the family without seeing the successor; checking after the insert means the successor
+        // never outlives its family (either that revocation saw it, or this check sees the revocation).
+        if (await Tokens.Find(t => t.Id == redeemed.Id && t.RevokedAt != null).AnyAsync(ct))
+        {
+            await RevokeFamilyAsync(redeemed.FamilyId, ct);
+        }
+
+        return successor;
+    }
 
     /// <summary>Revokes the family of a token; false when the token is unknown.</summary>
     public async Task<bool> RevokeAsync(string refreshToken, CancellationToken ct)

@@ -9,5 +9,14 @@ public sealed class UsersSlice : ISlice
         services.AddSingleton(configuration.GetSection(UsersSettings.Section).Get<UsersSettings>() ?? new UsersSettings());
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<RefreshTokens>();
+        services.AddSingleton<LoginLockout>();
+        services.AddSingleton<DeviceRegistration>();
+        services.AddSingleton(configuration.GetSection(FirebaseSettings.Section).Get<FirebaseSettings>() ?? new FirebaseSettings());
+        services.AddSingleton<FirebaseIdTokens>();
+        services.AddHttpClient(FirebaseSettings.JwksHttpClient, client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<AnonymizationJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<AnonymizationJob>());
+        services.AddSingleton<BootstrapAdmin>();
+        services.AddHostedService(provider => provider.GetRequiredService<BootstrapAdmin>());
     }
 }

@@ -39,11 +39,19 @@ public static partial class AuthSetup
                     RoleClaimType = ClaimTypes.Role,
                 };
             });
+        // Token lifetimes are judged by the same clock that issues them (tests move it by hand);
+        // IdentityModel keeps its own clock internal, so the lifetime check is ours.
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TimeProvider>((options, time) => options.TokenValidationParameters.LifetimeValidator =
+                (notBefore, expires, _, parameters) => IsWithinLifetime(time.GetUtcNow().UtcDateTime, notBefore, expires, parameters.ClockSkew));
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Beta, policy => policy.RequireRole(Roles.Beta, Roles.Admin));
         return builder;
     }
+
+    private static bool IsWithinLifetime(DateTime now, DateTime? notBefore, DateTime? expires, TimeSpan skew) =>
+        expires is { } end && now - skew < end && (notBefore is not { } start || now + skew >= start);
 
     private static JwtSettings ResolveSettings(WebApplicationBuilder builder)
     {

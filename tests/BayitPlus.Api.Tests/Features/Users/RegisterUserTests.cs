@@ -82,6 +82,14 @@ public sealed class RegisterUserTests(ApiFactory api) : IClassFixture<ApiFactory
     }
 
     [Fact]
+    public async Task Missing_fields_are_400s_naming_each_field()
+    {
+        var response = await api.CreateClient().PostJsonAsync("/api/auth/register", new { });
+
+        await response.AssertValidationProblemAsync("email", "name", "password");
+    }
+
+    [Fact]
     public async Task Overlong_fields_and_a_password_beyond_bcrypt_limit_are_rejected()
     {
         var response = await api.CreateClient().PostJsonAsync("/api/auth/register", new

@@ -1,0 +1,236 @@
+using System.Globalization;
+using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Http;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>Browse the VOD catalog by any combination of the five taxonomy axes, year range and
+/// featured flag. Repeating a parameter of one axis matches items having ANY of the values
+/// (<c>genre=drama&amp;genre=comedy</c>: dramas and comedies); different parameters must ALL match
+/// (<c>genre=drama&amp;audience=kids</c>: dramas for kids). Sorted newest first by default; pages are
+/// keyset cursors on the sort key and <c>_id</c>.</summary>
+public static partial class BrowseContent
+{
+    public const int MaxValuesPerAxis = 20;
+    public const int MaxSlugLength = 100;
+    public const int MinYear = 1800;
+    public const int MaxYear = 2200;
+
+    /// <summary>The query string, taken as text so that a malformed value is a 400 naming its
+    /// parameter rather than a binding failure. Empty values count as absent.</summary>
+    public sealed record Parameters(
+        [FromQuery(Name = "section")] string[]? Section,
+        [FromQuery(Name = "format")] string[]? Format,
+        [FromQuery(Name = "audience")] string[]? Audience,
+        [FromQuery(Name = "genre")] string[]? Genre,
+        [FromQuery(Name = "topic")] string[]? Topic,
+        [FromQuery(Name = "yearFrom")] string? YearFrom,
+        [FromQuery(Name = "yearTo")] string? YearTo,
+        [FromQuery(Name = "featured")] string? Featured,
+        [FromQuery(Name = "sort")] string? Sort,
+        [FromQuery(Name = "cursor")] string? Cursor,
+        [FromQuery(Name = "limit")] string? Limit)
+    {
+        public Query ToQuery(string language) => new(
+            Values(Section), Values(Format), Values(Audience), Values(Genre), Values(Topic),
+            Blank(YearFrom), Blank(YearTo), Blank(Featured), Blank(Sort), Blank(Cursor), Blank(Limit), language);
+
+        private static string[] Values(string[]? values) => values?.Where(v => !string.IsNullOrWhiteSpace(v)).ToArray() ?? [];
+
+        private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    public sealed record Query(
+        IReadOnlyList<string> Section,
+        IReadOnlyList<string> Format,
+        IReadOnlyList<string> Audience,
+        IReadOnlyList<string> Genre,
+        IReadOnlyList<string> Topic,
+        string? YearFrom,
+        string? YearTo,
+        string? Featured,
+        string? Sort,
+        string? Cursor,
+        string? Limit,
+        string Language) : IQuery<Page<ContentItem>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            Slugs(q => q.Section, "section");
+            Slugs(q => q.Genre, "genre");
+            Slugs(q => q.Topic, "topic");
+            RuleFor(q => q.Format).Must(values => values.All(Taxonomy.Formats.Contains))
+                .WithMessage($"format must be one of: {string.Join(", ", Taxonomy.Formats)}.");
+            RuleFor(q => q.Audience).Must(values => values.All(Taxonomy.Audiences.Contains))
+                .WithMessage($"audience must be one of: {string.Join(", ", Taxonomy.Audiences)}.");
+            RuleFor(q => q.YearFrom).Must(BeYear).When(q => q.YearFrom is not null)
+                .WithMessage($"yearFrom must be a year between {MinYear} and {MaxYear}.");
+            RuleFor(q => q.YearTo).Must(BeYear).When(q => q.YearTo is not null)
+                .WithMessage($"yearTo must be a year between {MinYear} and {MaxYear}.");
+            RuleFor(q => q.YearFrom).Must((q, from) => ParseInt(from) <= ParseInt(q.YearTo))
+                .When(q => BeYear(q.YearFrom) && BeYear(q.YearTo))
+                .WithMessage("yearFrom must not be after yearTo.");
+            RuleFor(q => q.Featured).Must(value => bool.TryParse(value, out _)).When(q => q.Featured is not null)
+                .WithMessage("featured must be true or false.");
+            RuleFor(q => q.Sort).Must(value => BrowseSort.Find(value) is not null).When(q => q.Sort is not null)
+                .WithMessage($"sort must be one of: {string.Join(", ", BrowseSort.All.Select(s => s.Name))}.");
+            RuleFor(q => q.Limit).Must(value => ParseInt(value) is >= 1 and <= KeysetCursor.MaxLimit).When(q => q.Limit is not null)
+                .WithMessage($"limit must be a whole number from 1 to {KeysetCursor.MaxLimit}.");
+        }
+
+        private void Slugs(System.Linq.Expressions.Expression<Func<Query, IReadOnlyList<string>>> axis, string name)
+        {
+            RuleFor(axis).Must(values => values.All(v => v.Length <= MaxSlugLength && Slug().IsMatch(v)))
+                .WithMessage($"{name} values must be lowercase slugs such as 'drama' or 'jewish-history'.");
+            RuleFor(axis).Must(values => values.Count <= MaxValuesPerAxis)
+                .WithMessage($"At most {MaxValuesPerAxis} {name} values can be combined.");
+        }
+
+        private static bool BeYear(string? value) => ParseInt(value) is >= MinYear and <= MaxYear;
+    }
+
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<ContentItem>>
+    {
+        public async ValueTask<Page<ContentItem>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var sort = BrowseSort.Find(query.Sort) ?? BrowseSort.Newest;
+            var limit = ParseInt(query.Limit) ?? KeysetCursor.DefaultLimit;
+            var filter = Filter(query);
+            if (query.Cursor is not null)
+            {
+                filter &= sort.After(query.Cursor);
+            }
+
+            var found = await db.Collection<ContentDocument>(ContentDocument.CollectionName)
+                .Find(filter)
+                .Sort(sort.Order)
+                .Limit(limit + 1)
+                .ToListAsync(cancellationToken);
+            var page = found.Take(limit).ToList();
+            var next = found.Count > limit ? sort.CursorAt(page[^1]) : null;
+            return new Page<ContentItem>([.. page.Select(c => ContentItem.From(c, query.Language))], next);
+        }
+    }
+
+    /// <summary>The taxonomy filter of a browse query; every field it touches has one of the spec's indexes.</summary>
+    internal static FilterDefinition<ContentDocument> Filter(Query query)
+    {
+        var where = Builders<ContentDocument>.Filter;
+        var filters = new List<FilterDefinition<ContentDocument>>();
+        if (query.Section.Count > 0)
+        {
+            filters.Add(where.AnyIn(c => c.SectionIds, query.Section));
+        }
+
+        if (query.Format.Count > 0)
+        {
+            filters.Add(where.In(c => c.ContentFormat, query.Format));
+        }
+
+        if (query.Audience.Count > 0)
+        {
+            filters.Add(where.In(c => c.AudienceId, query.Audience));
+        }
+
+        if (query.Genre.Count > 0)
+        {
+            filters.Add(where.AnyIn(c => c.GenreIds, query.Genre));
+        }
+
+        if (query.Topic.Count > 0)
+        {
+            filters.Add(where.AnyIn(c => c.TopicTags, query.Topic));
+        }
+
+        if (ParseInt(query.YearFrom) is { } from)
+        {
+            filters.Add(where.Gte(c => c.Year, from));
+        }
+
+        if (ParseInt(query.YearTo) is { } to)
+        {
+            filters.Add(where.Lte(c => c.Year, to));
+        }
+
+        if (query.Featured is not null)
+        {
+            // Items written without the flag (by other services) count as not featured.
+            filters.Add(bool.Parse(query.Featured) ? where.Eq(c => c.IsFeatured, true) : where.Ne(c => c.IsFeatured, true));
+        }
+
+        return filters.Count == 0 ? where.Empty : where.And(filters);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(Taxonomy.SlugPattern)]
+    private static partial System.Text.RegularExpressions.Regex Slug();
+
+    private static int? ParseInt(string? value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("/", async ([AsParameters] Parameters parameters, HttpContext http, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(parameters.ToQuery(RequestLanguage.Resolve(http)), ct)))
+        .WithName("BrowseContent")
+        .WithSummary("Browse the catalog by section, format, audience, genre, topic, year and featured; sorted and paged")
+        .WithDescription("Repeated values of one parameter match any of them; different parameters must all match. " +
+            "sort: newest (default), popular, year, rating. Titles and descriptions in the language of lang or Accept-Language (Content-Language says which).")
+        .AllowAnonymous()
+        .CacheOutput(CatalogCache.Policy)
+        .ProducesValidationProblem();
+
+    /// <summary>A browse order: descending on one field, then on <c>_id</c> so that ties keep a
+    /// fixed order and a cursor names one exact position.</summary>
+    private sealed record BrowseSort(string Name, string Field, Func<ContentDocument, BsonValue> Key)
+    {
+        public static readonly BrowseSort Newest = new("newest", "created_at", c => new BsonDateTime(c.CreatedAt));
+
+        public static readonly IReadOnlyList<BrowseSort> All =
+        [
+            Newest,
+            new("popular", "view_count", c => new BsonInt64(c.ViewCount)),
+            new("year", "year", c => c.Year is { } year ? new BsonInt32(year) : BsonNull.Value),
+            new("rating", "rating", c => c.Rating is { } rating ? new BsonDouble(rating) : BsonNull.Value),
+        ];
+
+        public static BrowseSort? Find(string? name) => All.FirstOrDefault(s => s.Name == name);
+
+        public SortDefinition<ContentDocument> Order => new BsonDocument { { Field, -1 }, { "_id", -1 } };
+
+        public string CursorAt(ContentDocument last) => KeysetCursor.Encode(Name, Key(last), ObjectId.Parse(last.Id));
+
+        /// <summary>The items after a cursor's position. Items without the sort field sort last
+        /// (as null), and <c>$lt</c> never matches them, so they are added explicitly.</summary>
+        public FilterDefinition<ContentDocument> After(string cursor)
+        {
+            var keys = KeysetCursor.Decode(cursor, 3);
+            var key = keys[1];
+            var fitsSort = keys[0].IsString && keys[0].AsString == Name
+                && keys[2].IsObjectId
+                && (Name == Newest.Name ? key.IsValidDateTime : key.IsNumeric || (key.IsBsonNull && Field is "year" or "rating"));
+            if (!fitsSort)
+            {
+                throw new ValidationException([new ValidationFailure("cursor", "The cursor belongs to another sort order; use the nextCursor of a previous page.")]);
+            }
+
+            var id = keys[2].AsObjectId;
+            var sameKeyBefore = new BsonDocument { { Field, key }, { "_id", new BsonDocument("$lt", id) } };
+            return key.IsBsonNull
+                ? sameKeyBefore
+                : new BsonDocument("$or", new BsonArray
+                {
+                    new BsonDocument(Field, new BsonDocument("$lt", key)),
+                    sameKeyBefore,
+                    new BsonDocument(Field, BsonNull.Value),
+                });
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Http;
+using BayitPlus.Api.Infrastructure.Mongo;
+using Mediator;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>One catalog item, localized; an unknown or malformed id is a 404.</summary>
+public static class GetContent
+{
+    public sealed record Query(string Id, string Language) : IQuery<ContentItem>;
+
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, ContentItem>
+    {
+        public async ValueTask<ContentItem> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var id = Ids.Parse(query.Id, "Content");
+            var content = await db.Collection<ContentDocument>(ContentDocument.CollectionName)
+                .Find(new BsonDocument("_id", id))
+                .FirstOrDefaultAsync(cancellationToken)
+                ?? throw new NotFoundException("Content");
+            return ContentItem.From(content, query.Language);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("/{id}", async (string id, HttpContext http, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Query(id, RequestLanguage.Resolve(http)), ct)))
+        .WithName("GetContent")
+        .WithSummary("One catalog item, in the language of lang or Accept-Language")
+        .AllowAnonymous()
+        .CacheOutput(CatalogCache.Policy)
+        .ProducesProblem(StatusCodes.Status404NotFound);
+}

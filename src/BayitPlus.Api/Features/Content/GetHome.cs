@@ -1,0 +1,52 @@
+using BayitPlus.Api.Infrastructure.Http;
+using BayitPlus.Api.Infrastructure.Mongo;
+using Mediator;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>A home screen in one call: the featured rail and one rail per section (the sections
+/// with the most items first), each newest first. One aggregation ranks the sections while the
+/// featured rail is read; then one indexed query per rail, all in parallel.</summary>
+public static class GetHome
+{
+    public sealed record Query(string Language) : IQuery<Response>;
+
+    public sealed record Response(IReadOnlyList<ContentItem> Featured, IReadOnlyList<SectionRail> Rails);
+
+    public sealed record SectionRail(string SectionId, IReadOnlyList<ContentItem> Items);
+
+    public sealed class Handler(MongoContext db, ContentSettings settings) : IQueryHandler<Query, Response>
+    {
+        private static readonly SortDefinition<ContentDocument> Newest = new BsonDocument { { "created_at", -1 }, { "_id", -1 } };
+
+        public async ValueTask<Response> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var content = db.Collection<ContentDocument>(ContentDocument.CollectionName);
+            var featured = Rail(content, Builders<ContentDocument>.Filter.Eq(c => c.IsFeatured, true), cancellationToken);
+            var ranking = PipelineDefinition<ContentDocument, BsonDocument>.Create(
+                [.. GetTaxonomy.CountsOf("section_ids"), new BsonDocument("$limit", settings.HomeSections)]);
+            var sections = await (await content.AggregateAsync(ranking, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
+
+            var rails = await Task.WhenAll(sections.Select(async section =>
+            {
+                var sectionId = section["_id"].AsString;
+                var items = await Rail(content, Builders<ContentDocument>.Filter.AnyEq(c => c.SectionIds, sectionId), cancellationToken);
+                return new SectionRail(sectionId, [.. items.Select(c => ContentItem.From(c, query.Language))]);
+            }));
+            return new Response([.. (await featured).Select(c => ContentItem.From(c, query.Language))], rails);
+        }
+
+        private Task<List<ContentDocument>> Rail(IMongoCollection<ContentDocument> content, FilterDefinition<ContentDocument> filter, CancellationToken ct) =>
+            content.Find(filter).Sort(Newest).Limit(settings.HomeRailSize).ToListAsync(ct);
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("/home", async (HttpContext http, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Query(RequestLanguage.Resolve(http)), ct)))
+        .WithName("GetContentHome")
+        .WithSummary("The home screen: the featured rail and the first items of each section, newest first")
+        .AllowAnonymous()
+        .CacheOutput(CatalogCache.Policy);
+}

@@ -1,0 +1,63 @@
+using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using Mediator;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>The active radio stations by name, optionally by country, language and genre (exact
+/// values as stored). Like the channel lineup, one page: <c>nextCursor</c> is always null.</summary>
+public static class ListRadioStations
+{
+    public sealed record Query(string? Country, string? Language, string? Genre) : IQuery<Page<RadioStationResponse>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            const int max = ListLiveChannels.MaxFilterLength;
+            RuleFor(q => q.Country).MaximumLength(max).WithMessage($"country must be at most {max} characters long.");
+            RuleFor(q => q.Language).MaximumLength(max).WithMessage($"language must be at most {max} characters long.");
+            RuleFor(q => q.Genre).MaximumLength(max).WithMessage($"genre must be at most {max} characters long.");
+        }
+    }
+
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<RadioStationResponse>>
+    {
+        public async ValueTask<Page<RadioStationResponse>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            var filter = Builders<RadioStationDocument>.Filter;
+            var clauses = new List<FilterDefinition<RadioStationDocument>> { filter.Eq(s => s.IsActive, true) };
+            if (!string.IsNullOrEmpty(query.Country))
+            {
+                clauses.Add(filter.Eq(s => s.Country, query.Country));
+            }
+
+            if (!string.IsNullOrEmpty(query.Language))
+            {
+                clauses.Add(filter.Eq(s => s.Language, query.Language));
+            }
+
+            if (!string.IsNullOrEmpty(query.Genre))
+            {
+                clauses.Add(filter.Eq(s => s.Genre, query.Genre));
+            }
+
+            var stations = await db.Collection<RadioStationDocument>(RadioStationDocument.CollectionName)
+                .Find(filter.And(clauses))
+                .Sort(Builders<RadioStationDocument>.Sort.Ascending(s => s.StationName).Ascending(s => s.Id))
+                .ToListAsync(cancellationToken);
+            return new Page<RadioStationResponse>([.. stations.Select(RadioStationResponse.From)], null);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("/", async (string? country, string? language, string? genre, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Query(country, language, genre), ct)))
+        .WithName("ListRadioStations")
+        .WithSummary("Active radio stations by name, optionally by country, language and genre")
+        .AllowAnonymous()
+        .CacheOutput(CatalogCache.Policy)
+        .ProducesValidationProblem();
+}

@@ -1,0 +1,162 @@
+using System.Security.Claims;
+using BayitPlus.Api.Infrastructure.Http;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using Mediator;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>Full-text search over the catalog with the weighted text index (titles 10, descriptions
+/// 5, cast and director 3, in all three languages), ranked by relevance and narrowed by the taxonomy
+/// filters. Every search is recorded in <c>searchquery</c>, and its id is returned so a click on a
+/// result can be recorded against it.</summary>
+public static partial class SearchContent
+{
+    public const int MaxQueryLength = 200;
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 50;
+    public const string SearchType = "traditional";
+
+    /// <summary>A search. Within one axis repeated values are any-of; across axes all must hold,
+    /// as in browse. <paramref name="UserId"/> is null for anonymous searches.</summary>
+    public sealed record Command(
+        string? Q,
+        IReadOnlyList<string> Section,
+        IReadOnlyList<string> Format,
+        IReadOnlyList<string> Audience,
+        IReadOnlyList<string> Genre,
+        IReadOnlyList<string> Topic,
+        int? YearFrom,
+        int? YearTo,
+        int? Limit,
+        string? UserId,
+        string Language) : ICommand<Response>;
+
+    public sealed record Response(IReadOnlyList<ContentItem> Items, string SearchId);
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Q)
+                .Must(q => !string.IsNullOrWhiteSpace(q)).WithMessage("q is required: give the words to search for.")
+                .MaximumLength(MaxQueryLength).WithMessage($"q must be at most {MaxQueryLength} characters long.");
+            RuleFor(c => c.Limit).InclusiveBetween(1, MaxLimit).When(c => c.Limit is not null)
+                .WithMessage($"limit must be between 1 and {MaxLimit}.");
+            RuleFor(c => c.Format).Must(values => values.All(Taxonomy.Formats.Contains))
+                .WithMessage($"format must be one of: {string.Join(", ", Taxonomy.Formats)}.");
+            RuleFor(c => c.Audience).Must(values => values.All(Taxonomy.Audiences.Contains))
+                .WithMessage($"audience must be one of: {string.Join(", ", Taxonomy.Audiences)}.");
+            RuleFor(c => c.Section).Must(AreSlugs).WithMessage("section values must be lowercase slugs (letters, digits and dashes).");
+            RuleFor(c => c.Genre).Must(AreSlugs).WithMessage("genre values must be lowercase slugs (letters, digits and dashes).");
+            RuleFor(c => c.Topic).Must(AreSlugs).WithMessage("topic values must be lowercase slugs (letters, digits and dashes).");
+            RuleFor(c => c.YearTo).GreaterThanOrEqualTo(c => c.YearFrom).When(c => c.YearFrom is not null && c.YearTo is not null)
+                .WithMessage("yearTo must not be before yearFrom.");
+        }
+
+        private static bool AreSlugs(IReadOnlyList<string> values) =>
+            values.All(value => value.Length <= 100 && Slug().IsMatch(value));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(Taxonomy.SlugPattern)]
+    private static partial System.Text.RegularExpressions.Regex Slug();
+
+    public sealed class Handler(MongoContext db, TimeProvider time) : ICommandHandler<Command, Response>
+    {
+        public async ValueTask<Response> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var text = command.Q!.Trim();
+            var started = time.GetTimestamp();
+            var found = await db.Collection<ContentDocument>(ContentDocument.CollectionName)
+                .Find(Filter(command, text))
+                .Sort(Builders<ContentDocument>.Sort.Combine(
+                    Builders<ContentDocument>.Sort.MetaTextScore("score"),
+                    Builders<ContentDocument>.Sort.Descending(c => c.Id)))
+                .Limit(command.Limit ?? DefaultLimit)
+                .ToListAsync(cancellationToken);
+            var elapsed = time.GetElapsedTime(started);
+
+            var record = new SearchQueryDocument
+            {
+                UserId = command.UserId,
+                QueryText = text,
+                SearchType = SearchType,
+                ResultsCount = found.Count,
+                ResponseTimeMs = (int)Math.Round(elapsed.TotalMilliseconds, MidpointRounding.AwayFromZero),
+                CreatedAt = time.GetUtcNow().UtcDateTime,
+            };
+            await db.Collection<SearchQueryDocument>(SearchQueryDocument.CollectionName).InsertOneAsync(record, cancellationToken: cancellationToken);
+
+            return new Response([.. found.Select(content => ContentItem.From(content, command.Language))], record.Id);
+        }
+
+        private static FilterDefinition<ContentDocument> Filter(Command command, string text)
+        {
+            var filter = Builders<ContentDocument>.Filter;
+            var clauses = new List<FilterDefinition<ContentDocument>> { filter.Text(text) };
+            if (command.Section.Count > 0)
+            {
+                clauses.Add(filter.AnyIn(c => c.SectionIds, command.Section));
+            }
+
+            if (command.Format.Count > 0)
+            {
+                clauses.Add(filter.In(c => c.ContentFormat, command.Format));
+            }
+
+            if (command.Audience.Count > 0)
+            {
+                clauses.Add(filter.In(c => c.AudienceId, command.Audience));
+            }
+
+            if (command.Genre.Count > 0)
+            {
+                clauses.Add(filter.AnyIn(c => c.GenreIds, command.Genre));
+            }
+
+            if (command.Topic.Count > 0)
+            {
+                clauses.Add(filter.AnyIn(c => c.TopicTags, command.Topic));
+            }
+
+            if (command.YearFrom is { } from)
+            {
+                clauses.Add(filter.Gte(c => c.Year, from));
+            }
+
+            if (command.YearTo is { } to)
+            {
+                clauses.Add(filter.Lte(c => c.Year, to));
+            }
+
+            return filter.And(clauses);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("/", async (
+            string? q,
+            string[]? section,
+            string[]? format,
+            string[]? audience,
+            string[]? genre,
+            string[]? topic,
+            int? yearFrom,
+            int? yearTo,
+            int? limit,
+            ClaimsPrincipal user,
+            HttpContext http,
+            ISender sender,
+            CancellationToken ct) =>
+        {
+            var command = new Command(
+                q, section ?? [], format ?? [], audience ?? [], genre ?? [], topic ?? [], yearFrom, yearTo, limit,
+                SearchModule.SignedInUserId(user), RequestLanguage.Resolve(http));
+            return TypedResults.Ok(await sender.Send(command, ct));
+        })
+        .WithName("SearchContent")
+        .WithSummary("Search the catalog by text, ranked by relevance, with optional taxonomy filters; the search is recorded")
+        .AllowAnonymous()
+        .ProducesValidationProblem();
+}

@@ -1,0 +1,71 @@
+using BayitPlus.Api.Infrastructure.Mongo;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Users;
+
+/// <summary>Anonymizes deleted accounts once their <c>anonymize_after</c> has passed (the spec:
+/// deleted users are anonymized after 30 days). The account document stays, so references to its
+/// id elsewhere remain valid, but nothing in it identifies the person any more, and its email is
+/// free to register again. Runs every <c>Users:AnonymizationInterval</c> on the injected clock.</summary>
+public sealed partial class AnonymizationJob(MongoContext db, UsersSettings settings, TimeProvider time, ILogger<AnonymizationJob> logger) : BackgroundService
+{
+    public const string DeletedName = "Deleted user";
+
+    /// <summary>One pass: anonymizes every account that is due; returns how many it changed. Safe
+    /// to run again or concurrently: an account is anonymized once, and only while it is due.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var due = Builders<UserDocument>.Filter.Lte(u => u.AnonymizeAfter, now);
+        var ids = await db.Users().Find(due).Project(u => u.Id).ToListAsync(ct);
+        var anonymized = 0;
+        foreach (var id in ids)
+        {
+            var update = Builders<UserDocument>.Update
+                .Set(u => u.Email, $"deleted-{id}@anonymized.invalid")
+                .Set(u => u.Name, DeletedName)
+                .Set(u => u.IsActive, false)
+                .Set(u => u.UpdatedAt, now)
+                .Unset(u => u.PasswordHash)
+                .Unset(u => u.FirebaseUid)
+                .Unset(u => u.Devices)
+                .Unset(u => u.Preferences)
+                .Unset(u => u.SubscriptionTier)
+                .Unset(u => u.AnonymizeAfter);
+            var result = await db.Users().UpdateOneAsync(Builders<UserDocument>.Filter.Eq(u => u.Id, id) & due, update, cancellationToken: ct);
+            await db.Profiles().DeleteManyAsync(p => p.UserId == id, ct);
+            anonymized += (int)result.ModifiedCount;
+        }
+
+        if (anonymized > 0)
+        {
+            LogAnonymized(logger, anonymized);
+        }
+
+        return anonymized;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(settings.AnonymizationInterval, time);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception error) when (error is MongoException or TimeoutException)
+            {
+                // The next tick tries again; a failing database must not stop the host.
+                LogFailed(logger, error);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Anonymized {Count} deleted accounts")]
+    private static partial void LogAnonymized(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Anonymizing deleted accounts failed; retrying at the next interval")]
+    private static partial void LogFailed(ILogger logger, Exception error);
+}

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text.RegularExpressions;
+using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using FluentValidation.Results;
+using MapsterMapper;
+using Mediator;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Users;
+
+/// <summary>Admin: lists accounts newest first, filtered by role, active flag and email prefix, in
+/// keyset pages (<c>created_at</c>, then <c>_id</c>), so accounts created while an admin pages
+/// through the list never shift a page: no account is repeated or skipped.</summary>
+public static class ListUsers
+{
+    public sealed record Query(string AdminId, string? Role, bool? IsActive, string? Email, string? Cursor, int? Limit) : IQuery<Page<UserResponse>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Role).Must(role => role is null || Roles.All.Contains(role))
+                .WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
+            RuleFor(q => q.Email).MaximumLength(254).WithMessage("Email must be at most 254 characters long.");
+            RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
+                .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
+        }
+    }
+
+    public sealed class Handler(MongoContext db, IMapper mapper) : IQueryHandler<Query, Page<UserResponse>>
+    {
+        public async ValueTask<Page<UserResponse>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            await db.GetActiveAdminAsync(query.AdminId, cancellationToken);
+            var filter = Builders<UserDocument>.Filter;
+            var conditions = new List<FilterDefinition<UserDocument>>();
+            if (query.Role is not null)
+            {
+                conditions.Add(filter.Eq(u => u.Role, query.Role));
+            }
+
+            if (query.IsActive is bool active)
+            {
+                conditions.Add(filter.Eq(u => u.IsActive, active));
+            }
+
+            if (!string.IsNullOrWhiteSpace(query.Email))
+            {
+                // Stored emails are lowercase, so lowercasing the prefix makes the match
+                // case-insensitive while an anchored, case-sensitive regex can still use the index.
+                conditions.Add(filter.Regex(u => u.Email, new BsonRegularExpression("^" + Regex.Escape(Emails.Normalize(query.Email)))));
+            }
+
+            if (query.Cursor is not null)
+            {
+                var (createdAt, id) = DecodeCursor(query.Cursor);
+                conditions.Add(filter.Lt(u => u.CreatedAt, createdAt)
+                    | (filter.Eq(u => u.CreatedAt, createdAt) & filter.Lt("_id", id)));
+            }
+
+            var limit = KeysetCursor.Limit(query.Limit);
+            var users = await db.Users()
+                .Find(conditions.Count > 0 ? filter.And(conditions) : filter.Empty)
+                .Sort(Builders<UserDocument>.Sort.Descending(u => u.CreatedAt).Descending("_id"))
+                .Limit(limit + 1)
+                .ToListAsync(cancellationToken);
+            var page = users.Take(limit).ToList();
+            var next = users.Count > limit
+                ? KeysetCursor.Encode(new BsonDateTime(page[^1].CreatedAt), ObjectId.Parse(page[^1].Id))
+                : null;
+            return new Page<UserResponse>([.. page.Select(mapper.Map<UserResponse>)], next);
+        }
+
+        private static (DateTime CreatedAt, ObjectId Id) DecodeCursor(string cursor)
+        {
+            var keys = KeysetCursor.Decode(cursor, 2);
+            return keys[0] is BsonDateTime createdAt && keys[1] is BsonObjectId id
+                ? (createdAt.ToUniversalTime(), id.Value)
+                : throw new ValidationException([new ValidationFailure("cursor", "The cursor is not valid; use the nextCursor of a previous page.")]);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("", async (string? role, bool? isActive, string? email, string? cursor, int? limit, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Query(user.Id(), role, isActive, email, cursor, limit), ct)))
+        .WithName("ListUsers")
+        .WithSummary("Admin: list accounts, newest first, filtered by role, isActive and email prefix")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden);
+}

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.Json.Serialization;
+using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using Mediator;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Users;
+
+public static class Login
+{
+    /// <summary>Wrong email, wrong password and an inactive account all read the same, so the
+    /// answer never tells whether an account exists.</summary>
+    public const string InvalidCredentials = "The email or password is incorrect.";
+
+    public sealed record Command(string Email, string Password, DeviceInput Device) : ICommand<AuthTokens>
+    {
+        /// <summary>The caller's address, from the connection (never from the body).</summary>
+        [JsonIgnore]
+        public string? IpAddress { get; init; }
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.Email).NotEmpty().WithMessage("Email is required.")
+                .MaximumLength(254).WithMessage("Email must be at most 254 characters long.")
+                .EmailAddress().WithMessage("Email is not a valid email address.");
+            RuleFor(c => c.Password).NotEmpty().WithMessage("Password is required.")
+                .Must(p => Encoding.UTF8.GetByteCount(p) <= PasswordRules.MaxBytes).WithMessage($"Password must be at most {PasswordRules.MaxBytes} bytes long.");
+            RuleFor(c => c.Device).NotNull().WithMessage("Device is required.").SetValidator(new DeviceInputValidator());
+        }
+    }
+
+    public sealed class Handler(MongoContext db, PasswordHasher hasher, LoginLockout lockout, DeviceRegistration devices, RefreshTokens tokens)
+        : ICommandHandler<Command, AuthTokens>
+    {
+        public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var email = Emails.Normalize(command.Email);
+
+            // A locked email is refused before its password is looked at, so guessing on gains nothing.
+            await lockout.ThrowIfLockedAsync(email, cancellationToken);
+            var user = await db.Collection<UserDocument>(UserDocument.CollectionName)
+                .Find(u => u.Email == email).FirstOrDefaultAsync(cancellationToken);
+
+            // Verify always runs (against a decoy hash when there is no account or no password), so
+            // timing does not separate unknown emails from wrong passwords either.
+            if (!hasher.Verify(command.Password, user?.PasswordHash) || user is not { IsActive: true })
+            {
+                await lockout.RecordFailureAsync(email, cancellationToken);
+                throw new UnauthorizedException(InvalidCredentials);
+            }
+
+            var deviceId = await devices.RegisterAsync(user.Id, command.Device, command.IpAddress, cancellationToken);
+            await lockout.ClearAsync(email, cancellationToken);
+            return await tokens.IssueAsync(user, deviceId, cancellationToken);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapPost("/login", async (Command command, HttpContext http, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(command with { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
+        .WithName("Login")
+        .WithSummary("Sign in with email and password; registers or refreshes the calling device")
+        .AllowAnonymous()
+        .RequireRateLimiting("login")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
+}

@@ -1,0 +1,57 @@
+using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using Mediator;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Users;
+
+public static class Refresh
+{
+    public const string InvalidToken = "The refresh token is not valid; sign in again.";
+
+    /// <summary>Our tokens are 43 characters; anything far longer is not one of them.</summary>
+    public const int MaxTokenLength = 200;
+
+    public sealed record Command(string RefreshToken) : ICommand<AuthTokens>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.RefreshToken)
+            .NotEmpty().WithMessage("Refresh token is required.")
+            .MaximumLength(MaxTokenLength).WithMessage($"Refresh token must be at most {MaxTokenLength} characters long.");
+    }
+
+    public sealed class Handler(MongoContext db, RefreshTokens tokens) : ICommandHandler<Command, AuthTokens>
+    {
+        public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
+        {
+            // Reuse of a rotated token has already revoked its family inside RedeemAsync; the
+            // caller learns no more than for an unknown token.
+            if (await tokens.RedeemAsync(command.RefreshToken, cancellationToken) is not ({ } redeemed, false))
+            {
+                throw new UnauthorizedException(InvalidToken);
+            }
+
+            var user = await db.Collection<UserDocument>(UserDocument.CollectionName)
+                .Find(u => u.Id == redeemed.UserId).FirstOrDefaultAsync(cancellationToken);
+            if (user is not { IsActive: true })
+            {
+                await tokens.RevokeFamilyAsync(redeemed.FamilyId, cancellationToken);
+                throw new UnauthorizedException(InvalidToken);
+            }
+
+            return await tokens.ContinueAsync(user, redeemed, cancellationToken);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapPost("/refresh", async (Command command, ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(command, ct)))
+        .WithName("RefreshTokens")
+        .WithSummary("Exchange a refresh token for a new token pair (the presented token is rotated out)")
+        .AllowAnonymous()
+        .RequireRateLimiting("refresh")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
+}

@@ -1,0 +1,111 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using Mediator;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Users;
+
+/// <summary>The body of <c>PUT /api/users/me/profile</c>: the whole profile; only the language is required.</summary>
+public sealed record UpdateProfileRequest(string? LanguagePreference)
+{
+    public string? Bio { get; init; }
+
+    public string? AvatarUrl { get; init; }
+
+    public JsonObject? SubtitlePreferences { get; init; }
+
+    public JsonObject? PlaybackPreferences { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
+
+/// <summary>Saves the signed-in user's profile as a whole (PUT: an absent or null field is cleared).
+/// The profile is keyed by the caller's own id, so no request can reach another user's.</summary>
+public static class UpdateProfile
+{
+    public const int MaxBioLength = 500;
+    public const int MaxAvatarUrlLength = 2048;
+
+    public sealed record Command(
+        string UserId,
+        string? Bio,
+        string? AvatarUrl,
+        string? LanguagePreference,
+        JsonObject? SubtitlePreferences,
+        JsonObject? PlaybackPreferences,
+        IReadOnlyList<string> UnknownFields) : ICommand<ProfileResponse>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.UnknownFields).OnlyFields("bio, avatarUrl, languagePreference, subtitlePreferences and playbackPreferences");
+            RuleFor(c => c.Bio).MaximumLength(MaxBioLength).WithMessage($"Bio must be at most {MaxBioLength} characters long.");
+            RuleFor(c => c.AvatarUrl!).Cascade(CascadeMode.Stop)
+                .MaximumLength(MaxAvatarUrlLength).WithMessage($"Avatar URL must be at most {MaxAvatarUrlLength} characters long.")
+                .Must(IsWebUrl).WithMessage("Avatar URL must be an absolute http or https URL.")
+                .When(c => c.AvatarUrl is not null);
+            RuleFor(c => c.LanguagePreference).NotEmpty().WithMessage("Language preference is required.")
+                .Must(language => language is null || Languages.All.Contains(language))
+                .WithMessage($"Language preference must be one of: {string.Join(", ", Languages.All)}.");
+            RuleFor(c => c.SubtitlePreferences).BoundedObject();
+            RuleFor(c => c.PlaybackPreferences).BoundedObject();
+        }
+
+        private static bool IsWebUrl(string url) =>
+            Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
+    }
+
+    public sealed class Handler(MongoContext db) : ICommandHandler<Command, ProfileResponse>
+    {
+        public async ValueTask<ProfileResponse> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var user = await db.GetActiveAsync(command.UserId, cancellationToken);
+            var profile = new ProfileResponse(
+                user.Id,
+                command.Bio,
+                command.AvatarUrl,
+                command.LanguagePreference!,
+                command.SubtitlePreferences ?? [],
+                command.PlaybackPreferences ?? []);
+            var set = Builders<ProfileDocument>.Update;
+            var update = set.Combine(
+                set.Set(p => p.LanguagePreference, profile.LanguagePreference),
+                set.Set(p => p.SubtitlePreferences, JsonBson.ToBson(profile.SubtitlePreferences)),
+                set.Set(p => p.PlaybackPreferences, JsonBson.ToBson(profile.PlaybackPreferences)),
+                profile.Bio is null ? set.Unset(p => p.Bio) : set.Set(p => p.Bio, profile.Bio),
+                profile.AvatarUrl is null ? set.Unset(p => p.AvatarUrl) : set.Set(p => p.AvatarUrl, profile.AvatarUrl));
+            var filter = Builders<ProfileDocument>.Filter.Eq(p => p.UserId, user.Id);
+            var upsert = new UpdateOptions { IsUpsert = true };
+            try
+            {
+                await db.Profiles().UpdateOneAsync(filter, update, upsert, cancellationToken);
+            }
+            catch (MongoWriteException error) when (error.WriteError.Category == ServerErrorCategory.DuplicateKey)
+            {
+                // Two first saves raced and the other one inserted the profile (the unique user_id
+                // index kept it single); now there is one to update.
+                await db.Profiles().UpdateOneAsync(filter, update, upsert, cancellationToken);
+            }
+
+            return profile;
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapPut("/me/profile", async (UpdateProfileRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(
+                new Command(user.Id(), request.Bio, request.AvatarUrl, request.LanguagePreference, request.SubtitlePreferences, request.PlaybackPreferences, RequestRules.FieldNames(request.Unknown)),
+                ct)))
+        .WithName("UpdateProfile")
+        .WithSummary("Save the signed-in user's profile")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized);
+}

@@ -1,0 +1,103 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
+using MapsterMapper;
+using Mediator;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Users;
+
+/// <summary>The body of <c>PATCH /api/admin/users/{id}</c>: each field optional.</summary>
+public sealed record UpdateUserByAdminRequest
+{
+    public string? Role { get; init; }
+
+    public bool? IsActive { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
+
+/// <summary>Admin: changes an account's role or active flag. An admin cannot demote or deactivate
+/// themselves (409 naming the field): the request is valid in form but would leave the system
+/// without the admin who is making it, so the last admin can never lock everyone out. An account
+/// its owner deleted cannot be reactivated (409 on <c>isActive</c>): the deletion was their
+/// decision and anonymization is under way.</summary>
+public static class UpdateUserByAdmin
+{
+    public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.UnknownFields).OnlyFields("role and isActive");
+            RuleFor(c => c.Role).Must(role => role is null || Roles.All.Contains(role))
+                .WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
+        }
+    }
+
+    public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, TimeProvider time, IMapper mapper) : ICommandHandler<Command, UserResponse>
+    {
+        public async ValueTask<UserResponse> Handle(Command command, CancellationToken cancellationToken)
+        {
+            var admin = await db.GetActiveAdminAsync(command.AdminId, cancellationToken);
+            // Compared in canonical form: the API accepts upper-case hex, which must not slip past the self check.
+            var targetId = Ids.Parse(command.UserId, "User").ToString();
+            if (targetId == admin.Id && command.Role is not null && command.Role != Roles.Admin)
+            {
+                throw new ConflictException("role", "Admins cannot remove their own admin role.");
+            }
+
+            if (targetId == admin.Id && command.IsActive == false)
+            {
+                throw new ConflictException("isActive", "Admins cannot deactivate their own account.");
+            }
+
+            var target = await db.Users().Find(u => u.Id == targetId).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new NotFoundException("User");
+            if (command.IsActive == true && target.DeletedAt is not null)
+            {
+                throw new ConflictException("isActive", "This account was deleted by its owner and cannot be reactivated.");
+            }
+
+            var update = Builders<UserDocument>.Update.Set(u => u.UpdatedAt, time.GetUtcNow().UtcDateTime);
+            if (command.Role is not null)
+            {
+                update = update.Set(u => u.Role, command.Role);
+            }
+
+            if (command.IsActive is bool active)
+            {
+                update = update.Set(u => u.IsActive, active);
+            }
+
+            var updated = await db.Users().FindOneAndUpdateAsync(
+                Builders<UserDocument>.Filter.Eq(u => u.Id, target.Id),
+                update,
+                new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
+                cancellationToken) ?? throw new NotFoundException("User");
+            if (command.IsActive == false)
+            {
+                await refreshTokens.RevokeAllAsync(updated.Id, cancellationToken);
+            }
+
+            return mapper.Map<UserResponse>(updated);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapPatch("/{id}", async (string id, UpdateUserByAdminRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Command(user.Id(), id, request.Role, request.IsActive, RequestRules.FieldNames(request.Unknown)), ct)))
+        .WithName("UpdateUserByAdmin")
+        .WithSummary("Admin: change an account's role or active flag")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict);
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using BayitPlus.Api.Tests.Support;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BayitPlus.Api.Tests.Infrastructure;
+
+/// <summary>The API as <c>dotnet run</c> starts it (Development), on the test database.</summary>
+public sealed class DevelopmentApiFactory : ApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseEnvironment("Development");
+    }
+}
+
+public sealed class OpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task The_document_describes_every_api_endpoint_with_its_body_and_error_responses()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+        var paths = document["paths"]!.AsObject();
+        var endpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .ToList();
+
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/api/auth/register");
+        foreach (var endpoint in endpoints)
+        {
+            var path = OpenApiPath(endpoint.RoutePattern);
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                var name = $"{method} {path}";
+                var operation = paths[path]?[method.ToLowerInvariant()]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"{name} is not in the OpenAPI document");
+                Assert.False(string.IsNullOrEmpty(operation["operationId"]?.GetValue<string>()), $"{name} has no operationId (WithName)");
+                Assert.False(string.IsNullOrEmpty(operation["summary"]?.GetValue<string>()), $"{name} has no summary (WithSummary)");
+                if (endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is { } accepts)
+                {
+                    var content = operation["requestBody"]?["content"]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"{name} has no request body");
+                    Assert.All(accepts.ContentTypes, type => Assert.NotNull(content[type]?["schema"]));
+                }
+
+                var statuses = operation["responses"]!.AsObject().Select(r => r.Key).ToList();
+                Assert.Contains(statuses, s => s.StartsWith('2'));
+                Assert.True(statuses.Any(s => s.StartsWith('4')), $"{name} declares no 4xx response");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_register_operation_documents_its_request_schema_and_problem_responses()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+
+        var register = document["paths"]!["/api/auth/register"]!["post"]!;
+        Assert.Equal("RegisterUser", register["operationId"]!.GetValue<string>());
+        var schema = Resolve(document, register["requestBody"]!["content"]!["application/json"]!["schema"]!);
+        Assert.Equal(["email", "name", "password"], schema["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        var responses = register["responses"]!.AsObject();
+        Assert.Equal(["201", "400", "409", "429"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.NotNull(responses["409"]!["content"]!["application/problem+json"]);
+        Assert.NotNull(document["components"]!["securitySchemes"]!["Bearer"]);
+    }
+
+    [Fact]
+    public async Task The_api_reference_page_is_not_served_outside_development()
+    {
+        var response = await api.CreateClient().GetAsync("/scalar", Http.Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    /// <summary>A route as OpenAPI writes it: parameters by name, without constraints.</summary>
+    private static string OpenApiPath(RoutePattern pattern) =>
+        "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternParameterPart parameter => $"{{{parameter.Name}}}",
+            RoutePatternSeparatorPart separator => separator.Content,
+            _ => throw new NotSupportedException(part.GetType().Name),
+        }))));
+
+    private static JsonNode Resolve(JsonObject document, JsonNode schema) =>
+        schema["$ref"]?.GetValue<string>() is { } reference
+            ? reference.TrimStart('#', '/').Split('/').Aggregate((JsonNode)document, (node, key) => node[key]!)
+            : schema;
+}
+
+public sealed class ApiReferenceTests(DevelopmentApiFactory api) : IClassFixture<DevelopmentApiFactory>
+{
+    [Fact]
+    public async Task The_scalar_api_reference_page_answers_in_development()
+    {
+        var response = await api.CreateClient().GetAsync("/scalar", Http.Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("\"url\":\"openapi/v1.json\"", await response.Content.ReadAsStringAsync(Http.Ct), StringComparison.Ordinal);
+    }
+}
+
+internal static class OpenApiDocumentExtensions
+{
+    public static async Task<JsonObject> GetFromJsonObjectAsync(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url, Http.Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.ReadJsonAsync();
+    }
+}

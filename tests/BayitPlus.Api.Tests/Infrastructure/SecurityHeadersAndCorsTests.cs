@@ -1,0 +1,73 @@
+using System.Net;
+using BayitPlus.Api.Tests.Support;
+
+namespace BayitPlus.Api.Tests.Infrastructure;
+
+public sealed class SecurityHeadersAndCorsTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    /// <summary>A frontend origin from appsettings.json's Cors:AllowedOrigins.</summary>
+    private const string Frontend = "http://localhost:5173";
+
+    [Theory]
+    [InlineData("/health/live")]
+    [InlineData("/api/no-such-thing")]
+    [InlineData("/openapi/v1.json")]
+    public async Task Every_response_carries_the_security_headers(string path)
+    {
+        var response = await api.CreateClient().GetAsync(path, Http.Ct);
+
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+        Assert.Equal("DENY", Header(response, "X-Frame-Options"));
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", Header(response, "Content-Security-Policy"));
+        Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
+    }
+
+    [Fact]
+    public async Task A_preflight_from_a_configured_origin_is_allowed_with_the_listed_methods()
+    {
+        var response = await PreflightAsync(Frontend, "PATCH");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(Frontend, Header(response, "Access-Control-Allow-Origin"));
+        var methods = Header(response, "Access-Control-Allow-Methods")!.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal(["DELETE", "GET", "PATCH", "POST", "PUT"], methods.Order(StringComparer.Ordinal));
+        var headers = Header(response, "Access-Control-Allow-Headers")!.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("Authorization", headers, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("Content-Type", headers, StringComparer.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_preflight_from_another_origin_is_not_allowed()
+    {
+        var response = await PreflightAsync("https://evil.example", "POST");
+
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"), "another origin was allowed");
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Methods"), "another origin was given methods");
+    }
+
+    [Fact]
+    public async Task A_request_from_a_configured_origin_may_read_the_retry_after_header()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("Origin", Frontend);
+
+        var response = await api.CreateClient().SendAsync(request, Http.Ct);
+
+        Assert.Equal(Frontend, Header(response, "Access-Control-Allow-Origin"));
+        Assert.Contains("Retry-After", Header(response, "Access-Control-Expose-Headers")!, StringComparison.Ordinal);
+    }
+
+    private async Task<HttpResponseMessage> PreflightAsync(string origin, string method)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/api/auth/register");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", method);
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        return await api.CreateClient().SendAsync(request, Http.Ct);
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(',', values)
+            : null;
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using BayitPlus.Api.Tests.Support;
+
+namespace BayitPlus.Api.Tests.Infrastructure;
+
+/// <summary>Start-up as a deployment sees it: the built API run as a process.</summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public async Task Outside_development_without_MONGODB_URI_it_refuses_to_start_with_one_line_naming_it()
+    {
+        using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Jwt__SigningKey"] = ApiFactory.JwtSigningKey,
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync());
+        var line = Assert.Single(Lines(api.Errors));
+        Assert.StartsWith("BayitPlus cannot start: MONGODB_URI is not set", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Outside_development_without_a_jwt_signing_key_it_refuses_to_start_with_one_line_naming_it()
+    {
+        using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["MONGODB_URI"] = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100",
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync());
+        var line = Assert.Single(Lines(api.Errors));
+        Assert.StartsWith("BayitPlus cannot start: Jwt:SigningKey must be set", line, StringComparison.Ordinal);
+        Assert.Contains("Jwt__SigningKey", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_development_with_nothing_configured_it_starts_on_the_embedded_emulator_and_serves_requests()
+    {
+        var (api, client) = await ApiProcess.StartListeningAsync(new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });
+        using (api)
+        using (client)
+        {
+            var register = await client.PostJsonAsync("/api/auth/register", new { email = TestUsers.NewEmail("dev"), name = "Dev", password = TestUsers.Password });
+            var reference = await client.GetAsync("/scalar", Http.Ct);
+
+            Assert.Equal(HttpStatusCode.Created, register.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, reference.StatusCode);
+            Assert.Contains("DATA IS KEPT IN MEMORY ONLY", api.Output, StringComparison.Ordinal);
+        }
+    }
+
+    private static IEnumerable<string> Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
