@@ -45,8 +45,8 @@ public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     [MemberData(nameof(Routes))]
     public async Task For_a_user_or_beta_member_every_admin_route_is_403(string method, string url)
     {
-        var user = await api.SignedInClientAsync(Roles.User);
-        var beta = await api.SignedInClientAsync(Roles.Beta);
+        var user = (await api.SignedInClientAsync(Roles.User)).Client;
+        var beta = (await api.SignedInClientAsync(Roles.Beta)).Client;
 
         await (await user.SendAsync(Request(method, url), Http.Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await beta.SendAsync(Request(method, url), Http.Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);

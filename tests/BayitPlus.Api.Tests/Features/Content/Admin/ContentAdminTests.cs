@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Content;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,7 +21,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
 
     private async Task<(HttpClient Admin, string Id)> CreateAsync(JsonObject? body = null)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var response = await admin.PostJsonAsync(Route, body ?? ContentBodies.Valid());
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync(Http.Ct));
         return (admin, (await response.ReadJsonAsync())["id"]!.GetValue<string>());
@@ -29,7 +30,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [Fact]
     public async Task Create_stores_the_item_with_server_timestamps_and_answers_the_admin_view()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var response = await admin.PostJsonAsync(Route, ContentBodies.Valid(tmdbId: 101));
 
@@ -217,7 +218,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [InlineData("id", "\"65a000000000000000000000\"")]
     public async Task Fields_the_server_owns_cannot_be_sent(string field, string value)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var body = ContentBodies.Valid();
         body[field] = JsonNode.Parse(value);
 
@@ -232,7 +233,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [Fact]
     public async Task An_unknown_field_is_named_in_a_400()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var body = ContentBodies.Valid();
         body["categoryId"] = "movies";
 
@@ -253,7 +254,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [InlineData("tmdbId", "99999999999")]
     public async Task A_value_of_the_wrong_type_is_a_400_naming_the_field(string field, string value)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var body = ContentBodies.Valid();
         body[field] = JsonNode.Parse(value);
 
@@ -299,7 +300,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [InlineData("""{ "cast": [""] }""", "cast")]
     public async Task Each_validation_rule_is_a_400_naming_its_field(string change, params string[] fields)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var body = ContentBodies.Valid();
         foreach (var (name, value) in JsonNode.Parse(change)!.AsObject())
         {
@@ -314,7 +315,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [Fact]
     public async Task Years_from_1888_to_five_years_ahead_are_accepted_and_beyond_refused()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var latest = api.Clock.GetUtcNow().Year + 5;
 
         var first = ContentBodies.Valid();
@@ -333,7 +334,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [Fact]
     public async Task Lengths_and_list_sizes_are_limited()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var body = ContentBodies.Valid();
         body["title"] = new string('א', 301);
         body["descriptionEn"] = new string('d', 5001);
@@ -369,7 +370,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [Fact]
     public async Task Parallel_creates_with_one_tmdbId_store_exactly_one_item()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var tmdbId = Random.Shared.Next(2_000_000, 3_000_000);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => admin.PostJsonAsync(Route, ContentBodies.Valid(tmdbId))));
@@ -419,9 +420,25 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     }
 
     [Fact]
+    public async Task An_admin_change_shows_at_once_in_the_cached_public_catalog()
+    {
+        var (admin, id) = await CreateAsync();
+        var anonymous = api.CreateClient();
+        Assert.Equal("הסרט", (await anonymous.GetJsonAsync($"/api/content/{id}"))["title"]!.GetValue<string>());
+
+        await admin.SendAsync(Patch($"{Route}/{id}", """{ "title": "שם חדש" }"""), Http.Ct);
+        var renamed = (await anonymous.GetJsonAsync($"/api/content/{id}"))["title"]!.GetValue<string>();
+        await admin.DeleteAsync($"{Route}/{id}", Http.Ct);
+        var gone = await anonymous.GetAsync($"/api/content/{id}", Http.Ct);
+
+        Assert.Equal("שם חדש", renamed);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    [Fact]
     public async Task A_rejected_write_leaves_the_cache_alone()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var store = api.Services.GetRequiredService<IOutputCacheStore>();
         var key = $"test-{Guid.NewGuid():N}";
         await store.SetAsync(key, [1], [CatalogCache.Tag], TimeSpan.FromMinutes(5), Http.Ct);
@@ -434,7 +451,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
     [Fact]
     public async Task A_body_that_is_not_a_json_object_is_a_400()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var array = await admin.PostAsync(Route, new StringContent("[1, 2]", Encoding.UTF8, "application/json"), Http.Ct);
         var malformed = await admin.PostAsync(Route, new StringContent("{\"title\": ", Encoding.UTF8, "application/json"), Http.Ct);

@@ -1,5 +1,6 @@
 using System.Net;
 using BayitPlus.Api.Features.Content.Admin;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Tests.Support;
 using MongoDB.Bson;
 
@@ -21,7 +22,7 @@ public sealed class ForbiddenFeedAddressTests(ApiFactory api) : IClassFixture<Ap
     public async Task A_feed_on_a_loopback_address_is_a_422_naming_rssFeedUrl_and_is_never_requested(string host)
     {
         var url = _feeds.Serve(Feeds.Rss(new Feeds.Item("ep-1", "First", "https://cdn.example.com/1.mp3"))).Replace("127.0.0.1", host, StringComparison.Ordinal);
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var id = (await (await admin.PostJsonAsync("/api/admin/podcasts", new { title = "Local", rssFeedUrl = url })).ReadJsonAsync())["id"]!.GetValue<string>();
 
         var response = await admin.PostAsync($"/api/admin/podcasts/{id}/sync", null, Http.Ct);

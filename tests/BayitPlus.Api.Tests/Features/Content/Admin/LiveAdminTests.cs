@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Content;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection;
@@ -60,7 +61,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Create_a_channel_stores_it_active_with_the_spec_fields()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var number = NextChannelNumber();
 
         var response = await admin.PostJsonAsync(Channels, Channel(number));
@@ -86,7 +87,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task A_taken_channelNumber_is_a_409_naming_it_on_create_put_and_patch()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var taken = NextChannelNumber();
         await admin.PostJsonAsync(Channels, Channel(taken));
         var other = (await (await admin.PostJsonAsync(Channels, Channel(NextChannelNumber()))).ReadJsonAsync())["id"]!.GetValue<string>();
@@ -106,7 +107,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Parallel_creates_with_one_channelNumber_store_exactly_one_channel()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var number = NextChannelNumber();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => admin.PostJsonAsync(Channels, Channel(number))));
@@ -132,7 +133,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("""{ "createdAt": "2025-01-01T00:00:00Z" }""", "createdAt")]
     public async Task Each_channel_validation_rule_is_a_400_naming_its_field(string change, string field)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var response = await admin.PostJsonAsync(Channels, With(Channel(NextChannelNumber()), change));
 
@@ -142,7 +143,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Channel_numbers_1_and_9999_are_accepted()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync(Channels, Channel(1))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await admin.PostJsonAsync(Channels, Channel(9999))).StatusCode);
@@ -151,7 +152,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Patch_deactivates_a_channel_and_delete_removes_it()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var id = (await (await admin.PostJsonAsync(Channels, Channel(NextChannelNumber()))).ReadJsonAsync())["id"]!.GetValue<string>();
 
         var patched = await (await admin.SendAsync(Patch($"{Channels}/{id}", """{ "isActive": false, "logoUrl": null }"""), Http.Ct)).ReadJsonAsync();
@@ -169,7 +170,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Create_get_put_patch_and_delete_a_radio_station()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var created = await admin.PostJsonAsync(Stations, Station());
         var id = (await created.ReadJsonAsync())["id"]!.GetValue<string>();
@@ -204,11 +205,25 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("""{ "updatedAt": "2025-01-01T00:00:00Z" }""", "updatedAt")]
     public async Task Each_station_validation_rule_is_a_400_naming_its_field(string change, string field)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         var response = await admin.PostJsonAsync(Stations, With(Station(), change));
 
         await response.AssertValidationProblemAsync(field);
+    }
+
+    [Fact]
+    public async Task A_new_channel_shows_at_once_in_the_cached_public_list()
+    {
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
+        var anonymous = api.CreateClient();
+        var number = NextChannelNumber();
+        await anonymous.GetJsonAsync("/api/live/channels?country=IL");
+
+        await admin.PostJsonAsync(Channels, Channel(number));
+        var listed = await anonymous.GetJsonAsync("/api/live/channels?country=IL");
+
+        Assert.Contains(listed["items"]!.AsArray(), channel => channel!["channelNumber"]!.GetValue<int>() == number);
     }
 
     [Theory]
@@ -217,7 +232,7 @@ public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("/api/admin/podcasts")]
     public async Task Creating_a_channel_station_or_show_evicts_the_cached_catalog(string route)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var store = api.Services.GetRequiredService<IOutputCacheStore>();
         var key = $"test-{Guid.NewGuid():N}";
         await store.SetAsync(key, [1], [CatalogCache.Tag], TimeSpan.FromMinutes(5), Http.Ct);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Content;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,7 +34,7 @@ public sealed class PodcastAdminTests(ApiFactory api) : IClassFixture<ApiFactory
     [Fact]
     public async Task Create_stores_the_show_with_no_episodes_yet()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var body = Valid();
 
         var response = await admin.PostJsonAsync(Route, body);
@@ -58,7 +59,7 @@ public sealed class PodcastAdminTests(ApiFactory api) : IClassFixture<ApiFactory
     [Fact]
     public async Task Get_put_and_patch_answer_the_admin_view()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var id = (await (await admin.PostJsonAsync(Route, Valid())).ReadJsonAsync())["id"]!.GetValue<string>();
         var replacement = Valid();
         replacement.Remove("author");
@@ -83,7 +84,7 @@ public sealed class PodcastAdminTests(ApiFactory api) : IClassFixture<ApiFactory
     [Fact]
     public async Task A_taken_rssFeedUrl_is_a_409_naming_it()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var feed = $"https://feeds.example.com/{Guid.NewGuid():N}.xml";
         await admin.PostJsonAsync(Route, Valid(feed));
         var other = (await (await admin.PostJsonAsync(Route, Valid())).ReadJsonAsync())["id"]!.GetValue<string>();
@@ -111,7 +112,7 @@ public sealed class PodcastAdminTests(ApiFactory api) : IClassFixture<ApiFactory
     [InlineData("""{ "createdAt": "2025-01-01T00:00:00Z" }""", "createdAt")]
     public async Task Each_validation_rule_is_a_400_naming_its_field(string change, string field)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var body = Valid();
         foreach (var (name, value) in JsonNode.Parse(change)!.AsObject())
         {
@@ -126,7 +127,7 @@ public sealed class PodcastAdminTests(ApiFactory api) : IClassFixture<ApiFactory
     [Fact]
     public async Task Delete_removes_the_show_and_its_episodes_only()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var doomed = (await (await admin.PostJsonAsync(Route, Valid())).ReadJsonAsync())["id"]!.GetValue<string>();
         var kept = (await (await admin.PostJsonAsync(Route, Valid())).ReadJsonAsync())["id"]!.GetValue<string>();
         var episodes = api.Services.GetRequiredService<MongoContext>().Collection<PodcastEpisodeDocument>(PodcastEpisodeDocument.CollectionName);

@@ -1,5 +1,6 @@
 using System.Net;
 using BayitPlus.Api.Features.Content.Admin;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,7 @@ public sealed class PodcastSyncTests(FeedSyncApiFactory api) : IClassFixture<Fee
 
     private async Task<(HttpClient Admin, string Id)> CreatePodcastAsync(string feedUrl)
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var created = await admin.PostJsonAsync("/api/admin/podcasts", new { title = "Show", rssFeedUrl = feedUrl, language = "he" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return (admin, (await created.ReadJsonAsync())["id"]!.GetValue<string>());
@@ -113,6 +114,19 @@ public sealed class PodcastSyncTests(FeedSyncApiFactory api) : IClassFixture<Fee
         Assert.Equal(1, changed["updated"]!.GetValue<int>());
         Assert.Equal(4, changed["episodeCount"]!.GetValue<int>());
         Assert.Equal(1, await Episodes.CountDocumentsAsync(new BsonDocument { { "podcast_id", id }, { "title", "First (remastered)" } }, cancellationToken: Http.Ct));
+    }
+
+    [Fact]
+    public async Task A_sync_shows_at_once_in_the_cached_public_catalog()
+    {
+        var (admin, id) = await CreatePodcastAsync(_feeds.Serve(Feeds.Rss(ThreeEpisodes)));
+        var anonymous = api.CreateClient();
+        Assert.Equal(0, (await anonymous.GetJsonAsync($"/api/podcasts/{id}"))["episodeCount"]!.GetValue<int>());
+
+        await admin.PostAsync($"/api/admin/podcasts/{id}/sync", null, Http.Ct);
+
+        Assert.Equal(3, (await anonymous.GetJsonAsync($"/api/podcasts/{id}"))["episodeCount"]!.GetValue<int>());
+        Assert.Equal(3, (await anonymous.GetJsonAsync($"/api/podcasts/{id}/episodes"))["items"]!.AsArray().Count);
     }
 
     [Fact]
@@ -206,7 +220,7 @@ public sealed class PodcastSyncTests(FeedSyncApiFactory api) : IClassFixture<Fee
     [Fact]
     public async Task Syncing_an_unknown_or_malformed_podcast_id_is_a_404()
     {
-        var admin = await api.SignedInClientAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
 
         await (await admin.PostAsync($"/api/admin/podcasts/{ObjectId.GenerateNewId()}/sync", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await admin.PostAsync("/api/admin/podcasts/nope/sync", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
