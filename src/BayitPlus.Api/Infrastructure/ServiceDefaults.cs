@@ -42,6 +42,7 @@ public static class ServiceDefaults
         builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddOperationTransformer<RateLimitResponseTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case
             // too (LoginCommand, RegisterUserCommand), or they would all collide on one name.
