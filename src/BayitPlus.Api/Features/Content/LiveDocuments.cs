@@ -30,6 +30,9 @@ public sealed class LiveChannelDocument
     public bool EpgEnabled { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Set on every admin change (not in the spec's field list, like content's).</summary>
+    public DateTime? UpdatedAt { get; set; }
 }
 
 /// <summary>The spec's <c>radiostation</c> collection.</summary>
@@ -54,6 +57,9 @@ public sealed class RadioStationDocument
     public bool IsActive { get; set; } = true;
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Set on every admin change (not in the spec's field list, like content's).</summary>
+    public DateTime? UpdatedAt { get; set; }
 }
 
 public sealed class LiveChannelIndexes : ICollectionIndexes

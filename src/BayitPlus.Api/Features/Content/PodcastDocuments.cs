@@ -32,6 +32,9 @@ public sealed class PodcastDocument
     public DateTime? LastUpdated { get; set; }
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>Set on every admin change (not in the spec's field list, like content's).</summary>
+    public DateTime? UpdatedAt { get; set; }
 }
 
 /// <summary>The spec's <c>podcastepisode</c> collection.</summary>
@@ -87,5 +90,11 @@ public sealed class PodcastEpisodeIndexes : ICollectionIndexes
     [
         IndexModels.Compound(("podcast_id", 1), ("published_date", -1)),
         IndexModels.Compound(("podcast_id", 1), ("episode_number", 1)),
+        // Not in the spec: makes the feed sync's upserts race-free (two syncs of one show cannot
+        // both insert an episode). Partial, so episodes other services stored without a guid are
+        // not indexed.
+        new(
+            Builders<BsonDocument>.IndexKeys.Ascending("podcast_id").Ascending("guid"),
+            new CreateIndexOptions<BsonDocument> { Unique = true, PartialFilterExpression = new BsonDocument("guid", new BsonDocument("$type", "string")) }),
     ];
 }

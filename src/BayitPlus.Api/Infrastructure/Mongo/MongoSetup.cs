@@ -1,4 +1,5 @@
 using System.Reflection;
+using BayitPlus.Api.Infrastructure.Mongo.Migrations;
 using BayitPlus.MongoEmulator;
 using MongoDB.Driver;
 
@@ -8,7 +9,8 @@ public static partial class MongoSetup
 {
     /// <summary>Registers the database: settings from <c>MONGODB_URI</c>/<c>MONGODB_DATABASE</c>, the
     /// emulator when no URI is set in Development, one client and context, command metrics, every
-    /// slice's index declarations and the start-up initializer.</summary>
+    /// slice's index declarations and the start-up initializer, every <see cref="IMigration"/> and
+    /// the runner that applies the pending ones once the indexes exist.</summary>
     public static WebApplicationBuilder AddMongo(this WebApplicationBuilder builder, Assembly slices)
     {
         MongoConventions.Register();
@@ -30,6 +32,15 @@ public static partial class MongoSetup
         }
 
         builder.Services.AddHostedService<MongoIndexInitializer>();
+        foreach (var migration in slices.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IMigration).IsAssignableFrom(t)))
+        {
+            builder.Services.AddSingleton(typeof(IMigration), migration);
+        }
+
+        builder.Services.AddSingleton(builder.Configuration.GetSection(MigrationSettings.Section).Get<MigrationSettings>() ?? new MigrationSettings());
+        builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddSingleton<MigrationStartup>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MigrationStartup>());
         builder.Services.AddHealthChecks().AddCheck<MongoReadinessCheck>("mongodb", tags: ["ready"]);
         return builder;
     }

@@ -1,0 +1,21 @@
+using BayitPlus.Api.Infrastructure.Auth;
+
+namespace BayitPlus.Api.Features.Content.Admin;
+
+/// <summary>What every admin catalog endpoint shares: the admin policy and its error answers.</summary>
+public static class AdminEndpoints
+{
+    public static RouteGroupBuilder MapAdminGroup(this IEndpointRouteBuilder app, string prefix, string tag) =>
+        app.MapGroup(prefix).WithTags(tag).RequireAuthorization(Policies.Admin);
+
+    /// <summary>401 without a token, 403 for a non-admin, 404 for an unknown or malformed id.</summary>
+    public static RouteHandlerBuilder ProducesAdminProblems(this RouteHandlerBuilder endpoint, bool byId = true)
+    {
+        endpoint.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
+        return byId ? endpoint.ProducesProblem(StatusCodes.Status404NotFound) : endpoint;
+    }
+
+    /// <summary>The written resources: 400 for invalid fields, 409 for a taken unique value.</summary>
+    public static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+}

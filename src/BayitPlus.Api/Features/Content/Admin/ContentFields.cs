@@ -1,0 +1,143 @@
+using FluentValidation;
+
+namespace BayitPlus.Api.Features.Content.Admin;
+
+/// <summary>The fields of a content item an admin edits (the spec's <c>content</c> fields, in the
+/// API's camelCase). <c>id</c>, <c>viewCount</c>, <c>createdAt</c> and <c>updatedAt</c> belong to
+/// the server.</summary>
+public sealed partial class ContentFields
+{
+    public static readonly AdminResource<ContentDocument, ContentFields> Resource =
+        new(ContentDocument.CollectionName, "Content", ["id", "viewCount", "createdAt", "updatedAt"]);
+
+    public string? Title { get; set; }
+
+    public string? TitleEn { get; set; }
+
+    public string? TitleEs { get; set; }
+
+    public string? Description { get; set; }
+
+    public string? DescriptionEn { get; set; }
+
+    public string? DescriptionEs { get; set; }
+
+    public string? Thumbnail { get; set; }
+
+    public string? Backdrop { get; set; }
+
+    public string? PosterUrl { get; set; }
+
+    public List<string> SectionIds { get; set; } = [];
+
+    public string? PrimarySectionId { get; set; }
+
+    public string? ContentFormat { get; set; }
+
+    public string? AudienceId { get; set; }
+
+    public List<string> GenreIds { get; set; } = [];
+
+    public List<string> TopicTags { get; set; } = [];
+
+    public List<string> SubcategoryIds { get; set; } = [];
+
+    public string? StreamUrl { get; set; }
+
+    public string? Duration { get; set; }
+
+    public int? Year { get; set; }
+
+    public double? Rating { get; set; }
+
+    public List<string> Cast { get; set; } = [];
+
+    public string? Director { get; set; }
+
+    public int? TmdbId { get; set; }
+
+    public bool IsFeatured { get; set; }
+
+    public sealed partial class Validator : AbstractValidator<ContentFields>
+    {
+        /// <summary>The first film (Roundhay Garden Scene) is from 1888; announced titles may be dated a few years ahead.</summary>
+        public const int FirstYear = 1888;
+        public const int YearsAhead = 5;
+
+        public Validator(TimeProvider time)
+        {
+            RuleFor(c => c.Title).Required("title", CatalogRules.MaxTitleLength);
+            RuleFor(c => c.TitleEn).Optional("titleEn", CatalogRules.MaxTitleLength);
+            RuleFor(c => c.TitleEs).Optional("titleEs", CatalogRules.MaxTitleLength);
+            RuleFor(c => c.Description).Optional("description", CatalogRules.MaxDescriptionLength);
+            RuleFor(c => c.DescriptionEn).Optional("descriptionEn", CatalogRules.MaxDescriptionLength);
+            RuleFor(c => c.DescriptionEs).Optional("descriptionEs", CatalogRules.MaxDescriptionLength);
+            RuleFor(c => c.Thumbnail).HttpUrl("thumbnail");
+            RuleFor(c => c.Backdrop).HttpUrl("backdrop");
+            RuleFor(c => c.PosterUrl).HttpUrl("posterUrl");
+            RuleFor(c => c.StreamUrl).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("streamUrl is required.").HttpUrl("streamUrl");
+            RuleFor(c => c.SectionIds).Cascade(CascadeMode.Stop)
+                .Must(s => s.Count > 0).WithMessage("sectionIds must name at least one section.")
+                .Slugs("sectionIds", 20);
+            RuleFor(c => c.PrimarySectionId).Cascade(CascadeMode.Stop)
+                .NotEmpty().WithMessage("primarySectionId is required.")
+                .Must((c, primary) => c.SectionIds.Contains(primary!)).WithMessage("primarySectionId must be one of sectionIds.");
+            RuleFor(c => c.ContentFormat).Cascade(CascadeMode.Stop)
+                .NotEmpty().WithMessage("contentFormat is required.")
+                .Must(f => Taxonomy.Formats.Contains(f!)).WithMessage($"contentFormat must be one of: {string.Join(", ", Taxonomy.Formats)}.");
+            RuleFor(c => c.AudienceId).Cascade(CascadeMode.Stop)
+                .NotEmpty().WithMessage("audienceId is required.")
+                .Must(a => Taxonomy.Audiences.Contains(a!)).WithMessage($"audienceId must be one of: {string.Join(", ", Taxonomy.Audiences)}.");
+            RuleFor(c => c.GenreIds).Slugs("genreIds", 10);
+            RuleFor(c => c.TopicTags).Slugs("topicTags", 20);
+            RuleFor(c => c.SubcategoryIds).Slugs("subcategoryIds", 20);
+            RuleFor(c => c.Duration)
+                .Must(d => d is null || DurationFormat().IsMatch(d))
+                .WithMessage("duration must be H:MM:SS (e.g. \"1:45:00\"), with minutes and seconds 00-59.");
+            RuleFor(c => c.Year)
+                .Must(y => y is null || (y >= FirstYear && y <= time.GetUtcNow().Year + YearsAhead))
+                .WithMessage(_ => $"year must be between {FirstYear} and {time.GetUtcNow().Year + YearsAhead}.");
+            RuleFor(c => c.Rating)
+                .Must(r => r is null || (r >= 0 && r <= 10)).WithMessage("rating must be between 0 and 10.");
+            RuleFor(c => c.Cast).Names("cast", 50, CatalogRules.MaxNameLength);
+            RuleFor(c => c.Director).Optional("director", CatalogRules.MaxNameLength);
+            RuleFor(c => c.TmdbId)
+                .Must(id => id is null || id > 0).WithMessage("tmdbId must be a positive integer.");
+        }
+
+        [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,3}:[0-5]\d:[0-5]\d$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+        private static partial System.Text.RegularExpressions.Regex DurationFormat();
+    }
+}
+
+/// <summary>A content item as admins see it: every stored field, including the stream URL, the
+/// view count and the timestamps.</summary>
+public sealed record ContentAdminView(
+    string Id,
+    string Title,
+    string? TitleEn,
+    string? TitleEs,
+    string? Description,
+    string? DescriptionEn,
+    string? DescriptionEs,
+    string? Thumbnail,
+    string? Backdrop,
+    string? PosterUrl,
+    IReadOnlyList<string> SectionIds,
+    string? PrimarySectionId,
+    string? ContentFormat,
+    string? AudienceId,
+    IReadOnlyList<string> GenreIds,
+    IReadOnlyList<string> TopicTags,
+    IReadOnlyList<string> SubcategoryIds,
+    string? StreamUrl,
+    string? Duration,
+    int? Year,
+    double? Rating,
+    IReadOnlyList<string> Cast,
+    string? Director,
+    int? TmdbId,
+    bool IsFeatured,
+    long ViewCount,
+    DateTime CreatedAt,
+    DateTime? UpdatedAt);

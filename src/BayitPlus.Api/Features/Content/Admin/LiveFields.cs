@@ -1,0 +1,107 @@
+using FluentValidation;
+
+namespace BayitPlus.Api.Features.Content.Admin;
+
+/// <summary>The fields of a live TV channel an admin edits.</summary>
+public sealed class LiveChannelFields
+{
+    public const int MaxChannelNumber = 9999;
+
+    public static readonly AdminResource<LiveChannelDocument, LiveChannelFields> Resource =
+        new(LiveChannelDocument.CollectionName, "Live channel", ["id", "createdAt", "updatedAt"]);
+
+    public string? ChannelName { get; set; }
+
+    public int? ChannelNumber { get; set; }
+
+    public string? StreamUrl { get; set; }
+
+    public string? LogoUrl { get; set; }
+
+    public string? Language { get; set; }
+
+    public string? Country { get; set; }
+
+    public bool IsActive { get; set; } = true;
+
+    public bool SupportsDubbing { get; set; }
+
+    public bool EpgEnabled { get; set; }
+
+    public sealed class Validator : AbstractValidator<LiveChannelFields>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.ChannelName).Required("channelName", CatalogRules.MaxNameLength);
+            RuleFor(c => c.ChannelNumber).Cascade(CascadeMode.Stop)
+                .NotNull().WithMessage("channelNumber is required.")
+                .InclusiveBetween(1, MaxChannelNumber).WithMessage($"channelNumber must be between 1 and {MaxChannelNumber}.");
+            RuleFor(c => c.StreamUrl).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("streamUrl is required.").HttpUrl("streamUrl");
+            RuleFor(c => c.LogoUrl).HttpUrl("logoUrl");
+            RuleFor(c => c.Language).Language("language");
+            RuleFor(c => c.Country).Country("country");
+        }
+    }
+}
+
+/// <summary>The fields of a radio station an admin edits.</summary>
+public sealed class RadioStationFields
+{
+    public static readonly AdminResource<RadioStationDocument, RadioStationFields> Resource =
+        new(RadioStationDocument.CollectionName, "Radio station", ["id", "createdAt", "updatedAt"]);
+
+    public string? StationName { get; set; }
+
+    public string? StreamUrl { get; set; }
+
+    public string? LogoUrl { get; set; }
+
+    public string? Country { get; set; }
+
+    public string? Language { get; set; }
+
+    public string? Genre { get; set; }
+
+    public bool IsActive { get; set; } = true;
+
+    public sealed class Validator : AbstractValidator<RadioStationFields>
+    {
+        public Validator()
+        {
+            RuleFor(s => s.StationName).Required("stationName", CatalogRules.MaxNameLength);
+            RuleFor(s => s.StreamUrl).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("streamUrl is required.").HttpUrl("streamUrl");
+            RuleFor(s => s.LogoUrl).HttpUrl("logoUrl");
+            RuleFor(s => s.Language).Language("language");
+            RuleFor(s => s.Country).Country("country");
+            RuleFor(s => s.Genre).Slug("genre");
+        }
+    }
+}
+
+/// <summary>A live channel as admins see it.</summary>
+public sealed record LiveChannelAdminView(
+    string Id,
+    string ChannelName,
+    int ChannelNumber,
+    string StreamUrl,
+    string? LogoUrl,
+    string? Language,
+    string? Country,
+    bool IsActive,
+    bool SupportsDubbing,
+    bool EpgEnabled,
+    DateTime CreatedAt,
+    DateTime? UpdatedAt);
+
+/// <summary>A radio station as admins see it.</summary>
+public sealed record RadioStationAdminView(
+    string Id,
+    string StationName,
+    string StreamUrl,
+    string? LogoUrl,
+    string? Country,
+    string? Language,
+    string? Genre,
+    bool IsActive,
+    DateTime CreatedAt,
+    DateTime? UpdatedAt);
