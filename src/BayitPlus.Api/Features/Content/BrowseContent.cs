@@ -121,46 +121,11 @@ public static partial class BrowseContent
         }
     }
 
-    /// <summary>The taxonomy filter of a browse query; every field it touches has one of the spec's indexes.</summary>
+    /// <summary>The taxonomy and featured filter of a browse query.</summary>
     internal static FilterDefinition<ContentDocument> Filter(Query query)
     {
         var where = Builders<ContentDocument>.Filter;
-        var filters = new List<FilterDefinition<ContentDocument>>();
-        if (query.Section.Count > 0)
-        {
-            filters.Add(where.AnyIn(c => c.SectionIds, query.Section));
-        }
-
-        if (query.Format.Count > 0)
-        {
-            filters.Add(where.In(c => c.ContentFormat, query.Format));
-        }
-
-        if (query.Audience.Count > 0)
-        {
-            filters.Add(where.In(c => c.AudienceId, query.Audience));
-        }
-
-        if (query.Genre.Count > 0)
-        {
-            filters.Add(where.AnyIn(c => c.GenreIds, query.Genre));
-        }
-
-        if (query.Topic.Count > 0)
-        {
-            filters.Add(where.AnyIn(c => c.TopicTags, query.Topic));
-        }
-
-        if (ParseInt(query.YearFrom) is { } from)
-        {
-            filters.Add(where.Gte(c => c.Year, from));
-        }
-
-        if (ParseInt(query.YearTo) is { } to)
-        {
-            filters.Add(where.Lte(c => c.Year, to));
-        }
-
+        var filters = new TaxonomyFilter(query.Section, query.Format, query.Audience, query.Genre, query.Topic, ParseInt(query.YearFrom), ParseInt(query.YearTo)).Clauses();
         if (query.Featured is not null)
         {
             // Items written without the flag (by other services) count as not featured.

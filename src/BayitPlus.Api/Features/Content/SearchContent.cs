@@ -94,42 +94,8 @@ public static partial class SearchContent
         private static FilterDefinition<ContentDocument> Filter(Command command, string text)
         {
             var filter = Builders<ContentDocument>.Filter;
-            var clauses = new List<FilterDefinition<ContentDocument>> { filter.Text(text) };
-            if (command.Section.Count > 0)
-            {
-                clauses.Add(filter.AnyIn(c => c.SectionIds, command.Section));
-            }
-
-            if (command.Format.Count > 0)
-            {
-                clauses.Add(filter.In(c => c.ContentFormat, command.Format));
-            }
-
-            if (command.Audience.Count > 0)
-            {
-                clauses.Add(filter.In(c => c.AudienceId, command.Audience));
-            }
-
-            if (command.Genre.Count > 0)
-            {
-                clauses.Add(filter.AnyIn(c => c.GenreIds, command.Genre));
-            }
-
-            if (command.Topic.Count > 0)
-            {
-                clauses.Add(filter.AnyIn(c => c.TopicTags, command.Topic));
-            }
-
-            if (command.YearFrom is { } from)
-            {
-                clauses.Add(filter.Gte(c => c.Year, from));
-            }
-
-            if (command.YearTo is { } to)
-            {
-                clauses.Add(filter.Lte(c => c.Year, to));
-            }
-
+            var clauses = new TaxonomyFilter(command.Section, command.Format, command.Audience, command.Genre, command.Topic, command.YearFrom, command.YearTo).Clauses();
+            clauses.Insert(0, filter.Text(text));
             return filter.And(clauses);
         }
     }
