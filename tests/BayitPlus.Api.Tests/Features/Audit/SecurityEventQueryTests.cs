@@ -15,6 +15,11 @@ public sealed class SecurityEventQueryTests(ApiFactory api) : IClassFixture<ApiF
     private const string Events = "/api/admin/security-events";
     private const string Summary = "/api/admin/security-events/summary";
 
+    /// <summary>Test events are dated within the last year: the TTL index removes older ones at any moment.</summary>
+    private static DateTime DaysAgo(int days) => DateTime.UtcNow.Date.AddDays(-days);
+
+    private static string Iso(DateTime at) => at.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+
     private static string NewType() => "test_" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Stored straight into the collection, at times the test chooses.</summary>
@@ -41,7 +46,7 @@ public sealed class SecurityEventQueryTests(ApiFactory api) : IClassFixture<ApiF
     public async Task The_list_answers_camel_case_records_filtered_by_type_severity_user_and_address()
     {
         var type = NewType();
-        var at = new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc);
+        var at = DaysAgo(40).AddHours(12);
         var userId = ObjectId.GenerateNewId().ToString();
         var stored = await InsertAsync(
             Event(type, at, "high", userId, "192.0.2.1"),
@@ -73,11 +78,11 @@ public sealed class SecurityEventQueryTests(ApiFactory api) : IClassFixture<ApiF
     public async Task The_time_range_includes_both_ends()
     {
         var type = NewType();
-        var at = new DateTime(2026, 4, 1, 0, 0, 0, DateTimeKind.Utc);
+        var at = DaysAgo(30);
         var stored = await InsertAsync(Event(type, at.AddHours(-1)), Event(type, at), Event(type, at.AddHours(1)), Event(type, at.AddHours(2)));
         var admin = await AdminAsync();
 
-        var page = await (await admin.GetAsync($"{Events}?eventType={type}&from=2026-04-01T00:00:00Z&to=2026-04-01T01:00:00Z", Http.Ct)).ReadAsync<JsonObject>();
+        var page = await (await admin.GetAsync($"{Events}?eventType={type}&from={Iso(at)}&to={Iso(at.AddHours(1))}", Http.Ct)).ReadAsync<JsonObject>();
 
         Assert.Equal([stored[2].Id, stored[1].Id], Ids(page));
     }
@@ -86,7 +91,7 @@ public sealed class SecurityEventQueryTests(ApiFactory api) : IClassFixture<ApiF
     public async Task Keyset_pages_walk_newest_first_without_repeats_or_gaps_even_on_equal_times()
     {
         var type = NewType();
-        var at = new DateTime(2026, 5, 1, 0, 0, 0, DateTimeKind.Utc);
+        var at = DaysAgo(20);
         var stored = await InsertAsync([.. Enumerable.Range(0, 7).Select(i => Event(type, at.AddMinutes(i / 2)))]);
         var expected = stored.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => ObjectId.Parse(e.Id)).Select(e => e.Id).ToList();
         var admin = await AdminAsync();
@@ -127,14 +132,14 @@ public sealed class SecurityEventQueryTests(ApiFactory api) : IClassFixture<ApiF
     public async Task The_summary_counts_per_type_and_severity_within_the_window()
     {
         var (a, b) = (NewType(), NewType());
-        var at = new DateTime(2021, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+        var at = DaysAgo(10);
         await InsertAsync(
             Event(a, at, "high"), Event(a, at.AddMinutes(10), "high"), Event(a, at.AddMinutes(20), "low"),
             Event(b, at.AddMinutes(30), "critical"),
             Event(a, at.AddDays(-1), "high"), Event(b, at.AddDays(1), "low"));
         var admin = await AdminAsync();
 
-        var summary = await (await admin.GetAsync($"{Summary}?from=2021-06-01T00:00:00Z&to=2021-06-01T01:00:00Z", Http.Ct)).ReadAsync<JsonObject>();
+        var summary = await (await admin.GetAsync($"{Summary}?from={Iso(at)}&to={Iso(at.AddHours(1))}", Http.Ct)).ReadAsync<JsonObject>();
 
         Assert.Equal(at, summary["from"]!.GetValue<DateTime>().ToUniversalTime());
         Assert.Equal(at.AddHours(1), summary["to"]!.GetValue<DateTime>().ToUniversalTime());

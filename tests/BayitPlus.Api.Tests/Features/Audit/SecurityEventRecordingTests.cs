@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Security;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
@@ -184,5 +187,39 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
         Assert.Equal("high", stored["severity"].AsString);
         Assert.Equal(target.Id, stored["user_id"].AsString);
         Assert.Equal(new BsonDocument { ["from"] = Roles.User, ["to"] = Roles.Beta, ["changed_by"] = admin.Id }, stored["details"].AsBsonDocument);
+    }
+
+    [Fact]
+    public async Task Any_slice_can_record_its_own_event_which_is_stored_and_counted_by_type_and_severity()
+    {
+        var type = "test_fraud_" + Guid.NewGuid().ToString("N")[..8];
+        var counted = new ConcurrentBag<(long Value, string? Type, string? Severity)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "BayitPlus" && instrument.Name == "bayitplus.security.events")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            var byName = tags.ToArray().ToDictionary(t => t.Key, t => t.Value as string);
+            if (byName.GetValueOrDefault("event_type") == type)
+            {
+                counted.Add((value, byName["event_type"], byName.GetValueOrDefault("severity")));
+            }
+        });
+        listener.Start();
+
+        api.Services.GetRequiredService<ISecurityEvents>().Record(
+            new SecurityEvent(type, Severity.Critical, "user-1", "192.0.2.7", new BsonDocument("rule", "velocity")));
+
+        var stored = Assert.Single(await api.StoredEventsAsync(new BsonDocument("event_type", type)));
+        Assert.Equal("critical", stored["severity"].AsString);
+        Assert.Equal("user-1", stored["user_id"].AsString);
+        Assert.Equal("192.0.2.7", stored["ip_address"].AsString);
+        Assert.Equal(new BsonDocument("rule", "velocity"), stored["details"].AsBsonDocument);
+        Assert.Equal([(1L, type, "critical")], counted);
     }
 }
