@@ -76,6 +76,16 @@ public sealed class ErrorTests(ErrorsApiFactory api) : IClassFixture<ErrorsApiFa
     }
 
     [Fact]
+    public async Task A_saturated_database_connection_pool_is_a_503_problem_with_retry_after()
+    {
+        var response = await api.CreateClient().GetAsync(TestEndpoints.Overloaded, Http.Ct);
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("The service is busy; retry shortly.", problem["detail"]?.GetValue<string>());
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
     public async Task A_problem_carries_the_trace_id_of_the_request()
     {
         var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToString();

@@ -13,6 +13,9 @@ public sealed class TestEndpoints : IStartupFilter
 {
     public const string Throw = "/test/throw";
 
+    /// <summary>Fails as the driver does when a burst outgrows its connection pool and wait queue.</summary>
+    public const string Overloaded = "/test/overloaded";
+
     /// <summary>What the failing endpoint's exception says; a response must never repeat it.</summary>
     public const string SecretMessage = "connection string mongodb://admin:hunter2@db.internal failed";
 
@@ -20,7 +23,11 @@ public sealed class TestEndpoints : IStartupFilter
     {
         next(app);
         app.UseRouting();
-        app.UseEndpoints(endpoints => endpoints.MapGet(Throw, IResult () => throw new InvalidOperationException(SecretMessage)));
+        app.UseEndpoints(endpoints =>
+        {
+            endpoints.MapGet(Throw, IResult () => throw new InvalidOperationException(SecretMessage));
+            endpoints.MapGet(Overloaded, IResult () => throw new MongoDB.Driver.MongoWaitQueueFullException("wait queue full"));
+        });
     };
 }
 

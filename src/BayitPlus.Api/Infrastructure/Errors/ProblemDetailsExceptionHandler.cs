@@ -8,7 +8,8 @@ namespace BayitPlus.Api.Infrastructure.Errors;
 
 /// <summary>Turns every exception into RFC 9457 ProblemDetails (with <c>traceId</c>): validation →
 /// 400 with field errors, malformed or oversized bodies → 400/413/415, domain errors → their
-/// status, a duplicate key → 409 naming the field, anything else → 500 with no internals.</summary>
+/// status, a duplicate key → 409 naming the field, a saturated or unreachable database → 503 with
+/// Retry-After, anything else → 500 with no internals.</summary>
 public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -20,6 +21,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             MongoWriteException { WriteError.Category: ServerErrorCategory.DuplicateKey } duplicate => Duplicate(duplicate.WriteError.Message),
             MongoCommandException { Code: 11000 } duplicate => Duplicate(duplicate.ErrorMessage),
             BadHttpRequestException badRequest => BadRequest(badRequest),
+            MongoWaitQueueFullException or MongoConnectionPoolPausedException or TimeoutException => Unavailable(),
             JsonException => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Malformed JSON", Detail = "The request body is not valid JSON for this endpoint." },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
@@ -36,13 +38,27 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         }
 
         httpContext.Response.StatusCode = problem.Status!.Value;
-        if (exception is TooManyRequestsException limited)
+        var retryAfter = exception switch
         {
-            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(limited.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            TooManyRequestsException limited => limited.RetryAfter,
+            _ when problem.Status == StatusCodes.Status503ServiceUnavailable => OverloadRetryAfter,
+            _ => (TimeSpan?)null,
+        };
+        if (retryAfter is { } wait)
+        {
+            httpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
     }
+
+    /// <summary>How soon a client may retry when the database connection pool is saturated.</summary>
+    private static readonly TimeSpan OverloadRetryAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>The database is out of connections or unreachable: the request was fine, the
+    /// service is momentarily overloaded (a burst beyond the driver's pool and wait queue).</summary>
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails Unavailable() =>
+        new() { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable", Detail = "The service is busy; retry shortly." };
 
     private static HttpValidationProblemDetails ValidationProblem(ValidationException validation)
     {
