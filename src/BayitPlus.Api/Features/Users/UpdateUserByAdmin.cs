@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
@@ -29,7 +30,19 @@ public sealed record UpdateUserByAdminRequest
 /// decision and anonymization is under way.</summary>
 public static class UpdateUserByAdmin
 {
-    public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>;
+    public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>, IAuditedCommand
+    {
+        public AuditTarget Audit => new(
+            (Role, IsActive) switch
+            {
+                (not null, null) => "user.role_changed",
+                (null, not null) => "user.status_changed",
+                _ => "user.updated_by_admin",
+            },
+            "user",
+            UserDocument.CollectionName,
+            UserId.ToLowerInvariant());
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {

@@ -1,0 +1,90 @@
+using System.Diagnostics.Metrics;
+using BayitPlus.Api.Infrastructure.Audit;
+using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Telemetry;
+using Mediator;
+using Microsoft.IdentityModel.JsonWebTokens;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Infrastructure.Pipeline;
+
+/// <summary>Records every successful <see cref="IAuditedCommand"/> in the audit trail: the resource
+/// document is read before and after the handler, and the fields that changed are kept. Runs after
+/// validation, so a rejected command leaves no record; a failed write is logged and counted but
+/// never fails the user's request, which has already succeeded.</summary>
+public sealed partial class AuditBehavior<TMessage, TResponse>(
+    MongoContext db,
+    IAuditTrail trail,
+    IHttpContextAccessor http,
+    TimeProvider time,
+    ILogger<AuditBehavior<TMessage, TResponse>> logger) : IPipelineBehavior<TMessage, TResponse>
+    where TMessage : notnull, IMessage
+{
+    private static readonly Counter<long> WriteFailures = BayitPlusTelemetry.Meter.CreateCounter<long>(
+        "bayitplus.audit.write_failures", description: "Audit records that could not be written");
+
+    public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        if (message is not IAuditedCommand audited)
+        {
+            return await next(message, cancellationToken);
+        }
+
+        var target = audited.Audit;
+        var before = await ReadAsync(target, target.ResourceId, cancellationToken);
+        var response = await next(message, cancellationToken);
+        var resourceId = target.ResourceId ?? (response as IHasId)?.Id;
+        try
+        {
+            // The command has taken effect: a client hanging up now must not lose its record.
+            var after = await ReadAsync(target, resourceId, CancellationToken.None);
+            var context = http.HttpContext;
+            await trail.WriteAsync(
+                new AuditRecord(
+                    context?.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? context?.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value,
+                    target.ActionType,
+                    target.ResourceType,
+                    resourceId,
+                    AuditChanges.Between(before, after),
+                    context?.Connection.RemoteIpAddress?.ToString(),
+                    context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+                    time.GetUtcNow().UtcDateTime),
+                CancellationToken.None);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            WriteFailures.Add(1, new KeyValuePair<string, object?>("action_type", target.ActionType));
+            LogWriteFailed(logger, error, target.ActionType, target.ResourceType, resourceId);
+        }
+
+        return response;
+    }
+
+    private async Task<BsonDocument?> ReadAsync(AuditTarget target, string? resourceId, CancellationToken cancellationToken)
+    {
+        if (resourceId is null)
+        {
+            return null;
+        }
+
+        BsonValue key = resourceId;
+        if (target.KeyField == "_id")
+        {
+            // A malformed id names no document; the handler answers it with its own 404.
+            if (!ObjectId.TryParse(resourceId, out var id))
+            {
+                return null;
+            }
+
+            key = id;
+        }
+
+        return await db.Collection<BsonDocument>(target.Collection)
+            .Find(new BsonDocument(target.KeyField, key))
+            .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Audit record for {ActionType} on {ResourceType} {ResourceId} could not be written")]
+    private static partial void LogWriteFailed(ILogger logger, Exception error, string actionType, string resourceType, string? resourceId);
+}
