@@ -81,12 +81,12 @@ public static class ListAuditLog
 
             if (query.From is DateTime from)
             {
-                conditions.Add(filter.Gte(a => a.CreatedAt, from.ToUniversalTime()));
+                conditions.Add(filter.Gte(a => a.CreatedAt, Utc(from)));
             }
 
             if (query.To is DateTime to)
             {
-                conditions.Add(filter.Lte(a => a.CreatedAt, to.ToUniversalTime()));
+                conditions.Add(filter.Lte(a => a.CreatedAt, Utc(to)));
             }
 
             if (query.Cursor is not null)
@@ -113,6 +113,10 @@ public static class ListAuditLog
                 : null;
             return new Page<AuditEntry>([.. page.Select(ToEntry)], next);
         }
+
+        // A time without an offset is taken as UTC, the trail's own clock, not the server's zone.
+        private static DateTime Utc(DateTime time) =>
+            time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime();
 
         private static AuditEntry ToEntry(AuditLogDocument record) => new(
             record.Id, record.UserId, record.ActionType, record.ResourceType, record.ResourceId,
