@@ -22,7 +22,7 @@ public static class ChangePassword
 {
     public sealed record Command(string UserId, string CurrentPassword, string NewPassword) : ICommand, IAuditedCommand
     {
-        public AuditTarget Audit => new("user.password_changed", "user", UserDocument.CollectionName, UserId);
+        AuditTarget IAuditedCommand.Audit => new("user.password_changed", "user", UserDocument.CollectionName, UserId);
     }
 
     public sealed class Validator : AbstractValidator<Command>

@@ -13,7 +13,7 @@ public static class DeleteCurrentUser
 {
     public sealed record Command(string UserId) : ICommand, IAuditedCommand
     {
-        public AuditTarget Audit => new("user.deleted", "user", UserDocument.CollectionName, UserId);
+        AuditTarget IAuditedCommand.Audit => new("user.deleted", "user", UserDocument.CollectionName, UserId);
     }
 
     public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, UsersSettings settings, TimeProvider time) : ICommandHandler<Command>

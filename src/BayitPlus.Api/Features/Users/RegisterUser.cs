@@ -11,7 +11,7 @@ public static class RegisterUser
 {
     public sealed record Command(string Email, string Name, string Password) : ICommand<UserResponse>, IAuditedCommand
     {
-        public AuditTarget Audit => new("user.registered", "user", UserDocument.CollectionName, null);
+        AuditTarget IAuditedCommand.Audit => new("user.registered", "user", UserDocument.CollectionName, null);
     }
 
     public sealed class Validator : AbstractValidator<Command>

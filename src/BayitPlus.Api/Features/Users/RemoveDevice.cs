@@ -14,7 +14,7 @@ public static class RemoveDevice
 {
     public sealed record Command(string UserId, string DeviceId) : ICommand, IAuditedCommand
     {
-        public AuditTarget Audit => new("user.device_removed", "user", UserDocument.CollectionName, UserId);
+        AuditTarget IAuditedCommand.Audit => new("user.device_removed", "user", UserDocument.CollectionName, UserId);
     }
 
     public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, TimeProvider time) : ICommandHandler<Command>

@@ -30,7 +30,7 @@ public static class UpdateCurrentUser
 {
     public sealed record Command(string UserId, string? Name, JsonObject? Preferences, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>, IAuditedCommand
     {
-        public AuditTarget Audit => new("user.updated", "user", UserDocument.CollectionName, UserId);
+        AuditTarget IAuditedCommand.Audit => new("user.updated", "user", UserDocument.CollectionName, UserId);
     }
 
     public sealed class Validator : AbstractValidator<Command>

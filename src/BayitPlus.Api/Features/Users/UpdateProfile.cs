@@ -44,7 +44,7 @@ public static class UpdateProfile
         IReadOnlyList<string> UnknownFields) : ICommand<ProfileResponse>, IAuditedCommand
     {
         // The profile is found by its owner: the caller knows the user id, not the profile's own.
-        public AuditTarget Audit => new("profile.updated", "profile", ProfileDocument.CollectionName, UserId, "user_id");
+        AuditTarget IAuditedCommand.Audit => new("profile.updated", "profile", ProfileDocument.CollectionName, UserId, "user_id");
     }
 
     public sealed class Validator : AbstractValidator<Command>

@@ -32,7 +32,7 @@ public static class UpdateUserByAdmin
 {
     public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>, IAuditedCommand
     {
-        public AuditTarget Audit => new(
+        AuditTarget IAuditedCommand.Audit => new(
             (Role, IsActive) switch
             {
                 (not null, null) => "user.role_changed",

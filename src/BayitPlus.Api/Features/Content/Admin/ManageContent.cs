@@ -38,7 +38,7 @@ public static class CreateContent
 {
     public sealed record Command(JsonObject Body) : ICommand<ContentAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("content.created", "content", ContentDocument.CollectionName, null);
+        AuditTarget IAuditedCommand.Audit => new("content.created", "content", ContentDocument.CollectionName, null);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<ContentFields> validator, IMapper mapper) : ICommandHandler<Command, ContentAdminView>
@@ -91,7 +91,7 @@ public static class ReplaceContent
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<ContentAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("content.replaced", "content", ContentDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("content.replaced", "content", ContentDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<ContentFields> validator, IMapper mapper) : ICommandHandler<Command, ContentAdminView>
@@ -113,7 +113,7 @@ public static class PatchContent
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<ContentAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("content.patched", "content", ContentDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("content.patched", "content", ContentDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<ContentFields> validator, IMapper mapper) : ICommandHandler<Command, ContentAdminView>
@@ -136,7 +136,7 @@ public static class DeleteContent
 {
     public sealed record Command(string Id) : ICommand, IAuditedCommand
     {
-        public AuditTarget Audit => new("content.deleted", "content", ContentDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("content.deleted", "content", ContentDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store) : ICommandHandler<Command>

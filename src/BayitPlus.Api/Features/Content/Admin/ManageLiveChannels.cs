@@ -38,7 +38,7 @@ public static class CreateLiveChannel
 {
     public sealed record Command(JsonObject Body) : ICommand<LiveChannelAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("live_channel.created", "live_channel", LiveChannelDocument.CollectionName, null);
+        AuditTarget IAuditedCommand.Audit => new("live_channel.created", "live_channel", LiveChannelDocument.CollectionName, null);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<LiveChannelFields> validator, IMapper mapper) : ICommandHandler<Command, LiveChannelAdminView>
@@ -90,7 +90,7 @@ public static class ReplaceLiveChannel
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<LiveChannelAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("live_channel.replaced", "live_channel", LiveChannelDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("live_channel.replaced", "live_channel", LiveChannelDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<LiveChannelFields> validator, IMapper mapper) : ICommandHandler<Command, LiveChannelAdminView>
@@ -112,7 +112,7 @@ public static class PatchLiveChannel
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<LiveChannelAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("live_channel.patched", "live_channel", LiveChannelDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("live_channel.patched", "live_channel", LiveChannelDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<LiveChannelFields> validator, IMapper mapper) : ICommandHandler<Command, LiveChannelAdminView>
@@ -135,7 +135,7 @@ public static class DeleteLiveChannel
 {
     public sealed record Command(string Id) : ICommand, IAuditedCommand
     {
-        public AuditTarget Audit => new("live_channel.deleted", "live_channel", LiveChannelDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("live_channel.deleted", "live_channel", LiveChannelDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store) : ICommandHandler<Command>

@@ -42,7 +42,7 @@ public static class CreatePodcast
 {
     public sealed record Command(JsonObject Body) : ICommand<PodcastAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("podcast.created", "podcast", PodcastDocument.CollectionName, null);
+        AuditTarget IAuditedCommand.Audit => new("podcast.created", "podcast", PodcastDocument.CollectionName, null);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<PodcastFields> validator, IMapper mapper) : ICommandHandler<Command, PodcastAdminView>
@@ -95,7 +95,7 @@ public static class ReplacePodcast
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<PodcastAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("podcast.replaced", "podcast", PodcastDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("podcast.replaced", "podcast", PodcastDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<PodcastFields> validator, IMapper mapper) : ICommandHandler<Command, PodcastAdminView>
@@ -117,7 +117,7 @@ public static class PatchPodcast
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<PodcastAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("podcast.patched", "podcast", PodcastDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("podcast.patched", "podcast", PodcastDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<PodcastFields> validator, IMapper mapper) : ICommandHandler<Command, PodcastAdminView>
@@ -140,7 +140,7 @@ public static class DeletePodcast
 {
     public sealed record Command(string Id) : ICommand, IAuditedCommand
     {
-        public AuditTarget Audit => new("podcast.deleted", "podcast", PodcastDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("podcast.deleted", "podcast", PodcastDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, MongoContext db) : ICommandHandler<Command>

@@ -38,7 +38,7 @@ public static class CreateRadioStation
 {
     public sealed record Command(JsonObject Body) : ICommand<RadioStationAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("radio_station.created", "radio_station", RadioStationDocument.CollectionName, null);
+        AuditTarget IAuditedCommand.Audit => new("radio_station.created", "radio_station", RadioStationDocument.CollectionName, null);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<RadioStationFields> validator, IMapper mapper) : ICommandHandler<Command, RadioStationAdminView>
@@ -90,7 +90,7 @@ public static class ReplaceRadioStation
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<RadioStationAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("radio_station.replaced", "radio_station", RadioStationDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("radio_station.replaced", "radio_station", RadioStationDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<RadioStationFields> validator, IMapper mapper) : ICommandHandler<Command, RadioStationAdminView>
@@ -112,7 +112,7 @@ public static class PatchRadioStation
 {
     public sealed record Command(string Id, JsonObject Body) : ICommand<RadioStationAdminView>, IAuditedCommand
     {
-        public AuditTarget Audit => new("radio_station.patched", "radio_station", RadioStationDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("radio_station.patched", "radio_station", RadioStationDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<RadioStationFields> validator, IMapper mapper) : ICommandHandler<Command, RadioStationAdminView>
@@ -135,7 +135,7 @@ public static class DeleteRadioStation
 {
     public sealed record Command(string Id) : ICommand, IAuditedCommand
     {
-        public AuditTarget Audit => new("radio_station.deleted", "radio_station", RadioStationDocument.CollectionName, Id);
+        AuditTarget IAuditedCommand.Audit => new("radio_station.deleted", "radio_station", RadioStationDocument.CollectionName, Id);
     }
 
     public sealed class Handler(CatalogAdminStore store) : ICommandHandler<Command>
