@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using BayitPlus.Api.Infrastructure.Audit;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Telemetry;
 using Mediator;
-using Microsoft.IdentityModel.JsonWebTokens;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -42,7 +42,7 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
             var context = http.HttpContext;
             await trail.WriteAsync(
                 new AuditRecord(
-                    context?.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value ?? context?.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value,
+                    context?.User.Identity?.IsAuthenticated == true ? context.User.Id() : null,
                     target.ActionType,
                     target.ResourceType,
                     resourceId,
