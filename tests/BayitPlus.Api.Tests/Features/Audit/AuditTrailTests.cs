@@ -119,6 +119,24 @@ public sealed class AuditTrailTests(AuditApiFactory api) : IClassFixture<AuditAp
     }
 
     [Fact]
+    public async Task A_profile_found_by_its_owner_is_recorded_as_created_then_changed()
+    {
+        var user = await api.SignUpAsync();
+        var client = ClientFor(user);
+
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/api/users/me/profile", new { bio = "First", languagePreference = "en" })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/api/users/me/profile", new { bio = "Second", languagePreference = "en" })).StatusCode);
+
+        var records = (await RecordsOnAsync(user.Id)).OrderBy(r => r["created_at"].ToUniversalTime()).ThenBy(r => r["_id"].AsObjectId).ToList();
+        Assert.Equal(["profile.updated", "profile.updated"], records.Select(r => r["action_type"].AsString));
+        Assert.All(records, r => Assert.Equal("profile", r["resource_type"].AsString));
+        Assert.True(records[0]["changes"]["before"].IsBsonNull);
+        Assert.Equal("First", records[0]["changes"]["after"]["bio"].AsString);
+        Assert.Equal(new BsonDocument("bio", "First"), records[1]["changes"]["before"].AsBsonDocument);
+        Assert.Equal(new BsonDocument("bio", "Second"), records[1]["changes"]["after"].AsBsonDocument);
+    }
+
+    [Fact]
     public async Task Catalog_admin_writes_are_recorded_from_create_to_delete()
     {
         var admin = await api.SignUpAsync(role: "admin");
