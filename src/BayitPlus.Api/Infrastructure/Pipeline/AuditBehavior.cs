@@ -24,6 +24,9 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
     private static readonly Counter<long> WriteFailures = BayitPlusTelemetry.Meter.CreateCounter<long>(
         "bayitplus.audit.write_failures", description: "Audit records that could not be written");
 
+    // Enough for any real browser's; a client cannot fill the trail with a giant header.
+    private const int MaxUserAgentLength = 512;
+
     public async ValueTask<TResponse> Handle(TMessage message, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         if (message is not IAuditedCommand audited)
@@ -48,7 +51,7 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
                     resourceId,
                     AuditChanges.Between(before, after),
                     context?.Connection.RemoteIpAddress?.ToString(),
-                    context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent : null,
+                    context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, MaxUserAgentLength)] : null,
                     time.GetUtcNow().UtcDateTime),
                 CancellationToken.None);
         }
