@@ -7,18 +7,24 @@ namespace BayitPlus.Api.Features.Audit;
 /// besides the admin query, and it only inserts; records leave through the TTL index alone.</summary>
 public sealed class AuditTrail(MongoContext db) : IAuditTrail
 {
-    public Task WriteAsync(AuditRecord record, CancellationToken cancellationToken) =>
-        db.Collection<AuditLogDocument>(AuditLogDocument.CollectionName).InsertOneAsync(
-            new AuditLogDocument
-            {
-                UserId = record.UserId,
-                ActionType = record.ActionType,
-                ResourceType = record.ResourceType,
-                ResourceId = record.ResourceId,
-                Changes = record.Changes,
-                IpAddress = record.IpAddress,
-                UserAgent = record.UserAgent,
-                CreatedAt = record.CreatedAt,
-            },
-            cancellationToken: cancellationToken);
+    public Task WriteAsync(AuditRecord record, CancellationToken cancellationToken)
+    {
+        var document = new AuditLogDocument
+        {
+            UserId = record.UserId,
+            ActionType = record.ActionType,
+            ResourceType = record.ResourceType,
+            ResourceId = record.ResourceId,
+            Changes = record.Changes,
+            IpAddress = record.IpAddress,
+            UserAgent = record.UserAgent,
+            CreatedAt = record.CreatedAt,
+        };
+        var collection = db.Collection<AuditLogDocument>(AuditLogDocument.CollectionName);
+
+        // Inside an atomic command's transaction the record commits or aborts with the change.
+        return AuditTransaction.Current is { } session
+            ? collection.InsertOneAsync(session, document, cancellationToken: cancellationToken)
+            : collection.InsertOneAsync(document, cancellationToken: cancellationToken);
+    }
 }

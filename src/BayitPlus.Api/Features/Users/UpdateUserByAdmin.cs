@@ -41,7 +41,8 @@ public static class UpdateUserByAdmin
             },
             "user",
             UserDocument.CollectionName,
-            UserId.ToLowerInvariant());
+            UserId.ToLowerInvariant(),
+            Atomic: true);
     }
 
     public sealed class Validator : AbstractValidator<Command>
@@ -71,7 +72,9 @@ public static class UpdateUserByAdmin
                 throw new ConflictException("isActive", "Admins cannot deactivate their own account.");
             }
 
-            var target = await db.Users().Find(u => u.Id == targetId).FirstOrDefaultAsync(cancellationToken)
+            // Role and status changes commit together with their audit record (issue 5).
+            var session = AuditTransaction.Required;
+            var target = await db.Users().Find(session, u => u.Id == targetId).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException("User");
             if (command.IsActive == true && target.DeletedAt is not null)
             {
@@ -90,6 +93,7 @@ public static class UpdateUserByAdmin
             }
 
             var updated = await db.Users().FindOneAndUpdateAsync(
+                session,
                 Builders<UserDocument>.Filter.Eq(u => u.Id, target.Id),
                 update,
                 new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },

@@ -5,8 +5,10 @@ namespace BayitPlus.Api.Infrastructure.Audit;
 /// <summary>What an audited command changes: the action, the kind of resource, and where its
 /// document lives (<paramref name="Collection"/>, found by <paramref name="KeyField"/> =
 /// <paramref name="ResourceId"/>). A create passes a null id: the response supplies it
-/// (<see cref="IHasId"/>).</summary>
-public sealed record AuditTarget(string ActionType, string ResourceType, string Collection, string? ResourceId, string KeyField = "_id");
+/// (<see cref="IHasId"/>). An <paramref name="Atomic"/> command (roles, account status, credits,
+/// payments) runs in one transaction with its record: both or neither; its handler writes through
+/// <see cref="AuditTransaction.Current"/>.</summary>
+public sealed record AuditTarget(string ActionType, string ResourceType, string Collection, string? ResourceId, string KeyField = "_id", bool Atomic = false);
 
 /// <summary>A command opts into the audit trail by implementing this; the pipeline does the rest.</summary>
 public interface IAuditedCommand

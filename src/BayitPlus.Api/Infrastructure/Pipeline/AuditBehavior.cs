@@ -35,25 +35,19 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
         }
 
         var target = audited.Audit;
-        var before = await ReadAsync(target, target.ResourceId, cancellationToken);
+        if (target.Atomic)
+        {
+            return await HandleAtomicallyAsync(message, target, next, cancellationToken);
+        }
+
+        var before = await ReadAsync(target, target.ResourceId, null, cancellationToken);
         var response = await next(message, cancellationToken);
         var resourceId = target.ResourceId ?? (response as IHasId)?.Id;
         try
         {
             // The command has taken effect: a client hanging up now must not lose its record.
-            var after = await ReadAsync(target, resourceId, CancellationToken.None);
-            var context = http.HttpContext;
-            await trail.WriteAsync(
-                new AuditRecord(
-                    context?.User.Identity?.IsAuthenticated == true ? context.User.Id() : null,
-                    target.ActionType,
-                    target.ResourceType,
-                    resourceId,
-                    AuditChanges.Between(before, after),
-                    context?.Connection.RemoteIpAddress?.ToString(),
-                    context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, MaxUserAgentLength)] : null,
-                    time.GetUtcNow().UtcDateTime),
-                CancellationToken.None);
+            var after = await ReadAsync(target, resourceId, null, CancellationToken.None);
+            await trail.WriteAsync(Record(target, resourceId, before, after), CancellationToken.None);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
@@ -64,7 +58,47 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
         return response;
     }
 
-    private async Task<BsonDocument?> ReadAsync(AuditTarget target, string? resourceId, CancellationToken cancellationToken)
+    /// <summary>Runs the handler and writes its record in one transaction: a failed write undoes the
+    /// change and fails the request.</summary>
+    private async ValueTask<TResponse> HandleAtomicallyAsync(TMessage message, AuditTarget target, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
+    {
+        using var session = await db.Client.StartSessionAsync(cancellationToken: cancellationToken);
+        return await session.WithTransactionAsync(
+            async (transaction, token) =>
+            {
+                AuditTransaction.Current = transaction;
+                try
+                {
+                    var before = await ReadAsync(target, target.ResourceId, transaction, token);
+                    var response = await next(message, token);
+                    var resourceId = target.ResourceId ?? (response as IHasId)?.Id;
+                    var after = await ReadAsync(target, resourceId, transaction, token);
+                    await trail.WriteAsync(Record(target, resourceId, before, after), token);
+                    return response;
+                }
+                finally
+                {
+                    AuditTransaction.Current = null;
+                }
+            },
+            cancellationToken: cancellationToken);
+    }
+
+    private AuditRecord Record(AuditTarget target, string? resourceId, BsonDocument? before, BsonDocument? after)
+    {
+        var context = http.HttpContext;
+        return new AuditRecord(
+            context?.User.Identity?.IsAuthenticated == true ? context.User.Id() : null,
+            target.ActionType,
+            target.ResourceType,
+            resourceId,
+            AuditChanges.Between(before, after),
+            context?.Connection.RemoteIpAddress?.ToString(),
+            context?.Request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent[..Math.Min(agent.Length, MaxUserAgentLength)] : null,
+            time.GetUtcNow().UtcDateTime);
+    }
+
+    private async Task<BsonDocument?> ReadAsync(AuditTarget target, string? resourceId, IClientSessionHandle? session, CancellationToken cancellationToken)
     {
         if (resourceId is null)
         {
@@ -83,9 +117,10 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
             key = id;
         }
 
-        return await db.Collection<BsonDocument>(target.Collection)
-            .Find(new BsonDocument(target.KeyField, key))
-            .FirstOrDefaultAsync(cancellationToken);
+        var collection = db.Collection<BsonDocument>(target.Collection);
+        var filter = new BsonDocument(target.KeyField, key);
+        var find = session is null ? collection.Find(filter) : collection.Find(session, filter);
+        return await find.FirstOrDefaultAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Audit record for {ActionType} on {ResourceType} {ResourceId} could not be written")]

@@ -194,10 +194,13 @@ public sealed class BrokenTrailApiFactory : ApiFactory
 
 public sealed class AuditWriteFailureTests(BrokenTrailApiFactory api) : IClassFixture<BrokenTrailApiFactory>
 {
+    private IMongoCollection<BsonDocument> Users => api.Database.GetCollection<BsonDocument>("user");
+
+    private Task<BsonDocument> StoredAsync(string id) => Users.Find(new BsonDocument("_id", ObjectId.Parse(id))).SingleAsync(Http.Ct);
+
     [Fact]
     public async Task A_failed_audit_write_does_not_fail_the_users_request_and_is_counted()
     {
-        var admin = await api.SignUpAsync(role: "admin");
         var user = await api.SignUpAsync();
         long failures = 0;
         using var listener = new MeterListener();
@@ -211,14 +214,28 @@ public sealed class AuditWriteFailureTests(BrokenTrailApiFactory api) : IClassFi
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref failures, value));
         listener.Start();
 
-        var response = await api.ClientFor(admin).PatchJsonAsync($"/api/admin/users/{user.Id}", new { role = "beta" });
+        var response = await api.ClientFor(user).PatchJsonAsync("/api/users/me", new { name = "Renamed" });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("beta", (await response.ReadJsonAsync())["role"]!.GetValue<string>());
-        var stored = await api.Database.GetCollection<BsonDocument>("user")
-            .Find(new BsonDocument("_id", ObjectId.Parse(user.Id))).SingleAsync(Http.Ct);
-        Assert.Equal("beta", stored["role"].AsString);
+        Assert.Equal("Renamed", (await response.ReadJsonAsync())["name"]!.GetValue<string>());
+        Assert.Equal("Renamed", (await StoredAsync(user.Id))["name"].AsString);
         Assert.Equal(0, await api.Database.GetCollection<BsonDocument>("auditlog").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Http.Ct));
         Assert.Equal(1, Interlocked.Read(ref failures));
+    }
+
+    [Fact]
+    public async Task A_role_or_status_change_whose_record_cannot_be_written_is_not_made()
+    {
+        var admin = await api.SignUpAsync(role: "admin");
+        var user = await api.SignUpAsync();
+        var before = await StoredAsync(user.Id);
+
+        var roleChange = await api.ClientFor(admin).PatchJsonAsync($"/api/admin/users/{user.Id}", new { role = "beta" });
+        var statusChange = await api.ClientFor(admin).PatchJsonAsync($"/api/admin/users/{user.Id}", new { isActive = false });
+
+        await roleChange.AssertProblemAsync(HttpStatusCode.InternalServerError);
+        await statusChange.AssertProblemAsync(HttpStatusCode.InternalServerError);
+        Assert.Equal(before, await StoredAsync(user.Id));
+        Assert.Equal(0, await api.Database.GetCollection<BsonDocument>("auditlog").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Http.Ct));
     }
 }
