@@ -100,7 +100,7 @@ public static class UpdateUserByAdmin
                 cancellationToken) ?? throw new NotFoundException("User");
             if (command.IsActive == false)
             {
-                await refreshTokens.RevokeAllAsync(updated.Id, cancellationToken);
+                await refreshTokens.RevokeAllAsync(session, updated.Id, cancellationToken);
             }
 
             return mapper.Map<UserResponse>(updated);

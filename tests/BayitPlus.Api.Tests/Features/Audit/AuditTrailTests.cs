@@ -229,6 +229,7 @@ public sealed class AuditWriteFailureTests(BrokenTrailApiFactory api) : IClassFi
         var admin = await api.SignUpAsync(role: "admin");
         var user = await api.SignUpAsync();
         var before = await StoredAsync(user.Id);
+        var refresh = await api.IssueRefreshTokenAsync(user, "device-a");
 
         var roleChange = await api.ClientFor(admin).PatchJsonAsync($"/api/admin/users/{user.Id}", new { role = "beta" });
         var statusChange = await api.ClientFor(admin).PatchJsonAsync($"/api/admin/users/{user.Id}", new { isActive = false });
@@ -236,6 +237,9 @@ public sealed class AuditWriteFailureTests(BrokenTrailApiFactory api) : IClassFi
         await roleChange.AssertProblemAsync(HttpStatusCode.InternalServerError);
         await statusChange.AssertProblemAsync(HttpStatusCode.InternalServerError);
         Assert.Equal(before, await StoredAsync(user.Id));
+        var token = await api.Database.GetCollection<BsonDocument>("refreshtoken")
+            .Find(new BsonDocument("token_hash", BayitPlus.Api.Features.Users.RefreshTokens.Hash(refresh.RefreshToken))).SingleAsync(Http.Ct);
+        Assert.False(token.Contains("revoked_at"));
         Assert.Equal(0, await api.Database.GetCollection<BsonDocument>("auditlog").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Http.Ct));
     }
 }
