@@ -2,10 +2,12 @@ using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Security;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
 using MongoDB.Driver;
+using Severity = BayitPlus.Api.Infrastructure.Security.Severity;
 
 namespace BayitPlus.Api.Features.Users;
 
@@ -32,7 +34,7 @@ public static class FirebaseSignIn
         }
     }
 
-    public sealed class Handler(MongoContext db, FirebaseIdTokens firebase, DeviceRegistration devices, RefreshTokens tokens, TimeProvider time)
+    public sealed class Handler(MongoContext db, FirebaseIdTokens firebase, DeviceRegistration devices, RefreshTokens tokens, TimeProvider time, ISecurityEvents events)
         : ICommandHandler<Command, AuthTokens>
     {
         private const int NameMaxLength = 100;
@@ -41,7 +43,18 @@ public static class FirebaseSignIn
 
         public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
         {
-            var identity = await firebase.ValidateAsync(command.IdToken, cancellationToken);
+            FirebaseIdentity identity;
+            try
+            {
+                identity = await firebase.ValidateAsync(command.IdToken, cancellationToken);
+            }
+            catch (UnauthorizedException)
+            {
+                // Why the token was refused is logged by FirebaseIdTokens; the token itself is never recorded.
+                events.Record(new SecurityEvent(SecurityEventTypes.FirebaseTokenInvalid, Severity.Medium, null, command.IpAddress));
+                throw;
+            }
+
             var user = await FindOrCreateAsync(identity, cancellationToken);
             if (!user.IsActive)
             {

@@ -2,9 +2,12 @@ using System.Text;
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
+using MongoDB.Bson;
 using MongoDB.Driver;
+using Severity = BayitPlus.Api.Infrastructure.Security.Severity;
 
 namespace BayitPlus.Api.Features.Users;
 
@@ -34,7 +37,7 @@ public static class Login
         }
     }
 
-    public sealed class Handler(MongoContext db, PasswordHasher hasher, LoginLockout lockout, DeviceRegistration devices, RefreshTokens tokens)
+    public sealed class Handler(MongoContext db, PasswordHasher hasher, LoginLockout lockout, DeviceRegistration devices, RefreshTokens tokens, ISecurityEvents events)
         : ICommandHandler<Command, AuthTokens>
     {
         public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
@@ -42,7 +45,16 @@ public static class Login
             var email = Emails.Normalize(command.Email);
 
             // A locked email is refused before its password is looked at, so guessing on gains nothing.
-            await lockout.ThrowIfLockedAsync(email, cancellationToken);
+            try
+            {
+                await lockout.ThrowIfLockedAsync(email, cancellationToken);
+            }
+            catch (TooManyRequestsException)
+            {
+                Record(SecurityEventTypes.SignInWhileLocked, Severity.Medium, null, command, email);
+                throw;
+            }
+
             var user = await db.Collection<UserDocument>(UserDocument.CollectionName)
                 .Find(u => u.Email == email).FirstOrDefaultAsync(cancellationToken);
 
@@ -50,14 +62,24 @@ public static class Login
             // timing does not separate unknown emails from wrong passwords either.
             if (!hasher.Verify(command.Password, user?.PasswordHash) || user is not { IsActive: true })
             {
-                await lockout.RecordFailureAsync(email, cancellationToken);
+                Record(SecurityEventTypes.SignInFailed, Severity.Medium, user?.Id, command, email);
+                if (await lockout.RecordFailureAsync(email, cancellationToken))
+                {
+                    Record(SecurityEventTypes.AccountLocked, Severity.High, user?.Id, command, email);
+                }
+
                 throw new UnauthorizedException(InvalidCredentials);
             }
 
             var deviceId = await devices.RegisterAsync(user.Id, command.Device, command.IpAddress, cancellationToken);
             await lockout.ClearAsync(email, cancellationToken);
+            Record(SecurityEventTypes.SignInSucceeded, Severity.Low, user.Id, command, email);
             return await tokens.IssueAsync(user, deviceId, cancellationToken);
         }
+
+        /// <summary>The email is the only detail: never the password, not even a wrong one.</summary>
+        private void Record(string eventType, string severity, string? userId, Command command, string email) =>
+            events.Record(new SecurityEvent(eventType, severity, userId, command.IpAddress, new BsonDocument("email", email)));
     }
 
     internal static void Map(RouteGroupBuilder group) => group

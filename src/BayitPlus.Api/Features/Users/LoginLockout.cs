@@ -61,12 +61,13 @@ public sealed class LoginLockout(MongoContext db, UsersSettings settings, TimePr
         }
     }
 
-    public async Task RecordFailureAsync(string email, CancellationToken ct)
+    /// <summary>Counts a failure; true when it started a lock.</summary>
+    public async Task<bool> RecordFailureAsync(string email, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         if (await CountAsync(email, now, ct) < settings.LockoutThreshold)
         {
-            return;
+            return false;
         }
 
         // The lock restarts the count, so the first failure after it ends does not lock again.
@@ -75,6 +76,7 @@ public sealed class LoginLockout(MongoContext db, UsersSettings settings, TimePr
             Filter.Eq(a => a.Email, email),
             Update.Set(a => a.LockedUntil, until).Set(a => a.Failures, 0).Set(a => a.WindowStartedAt, now).Max(a => a.ExpiresAt, until),
             cancellationToken: ct);
+        return true;
     }
 
     public Task ClearAsync(string email, CancellationToken ct) =>

@@ -1,8 +1,12 @@
+using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Security;
 using FluentValidation;
 using Mediator;
+using MongoDB.Bson;
 using MongoDB.Driver;
+using Severity = BayitPlus.Api.Infrastructure.Security.Severity;
 
 namespace BayitPlus.Api.Features.Users;
 
@@ -13,7 +17,12 @@ public static class Refresh
     /// <summary>Our tokens are 43 characters; anything far longer is not one of them.</summary>
     public const int MaxTokenLength = 200;
 
-    public sealed record Command(string RefreshToken) : ICommand<AuthTokens>;
+    public sealed record Command(string RefreshToken) : ICommand<AuthTokens>
+    {
+        /// <summary>The caller's address, from the connection (never from the body).</summary>
+        [JsonIgnore]
+        public string? IpAddress { get; init; }
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -22,13 +31,20 @@ public static class Refresh
             .MaximumLength(MaxTokenLength).WithMessage($"Refresh token must be at most {MaxTokenLength} characters long.");
     }
 
-    public sealed class Handler(MongoContext db, RefreshTokens tokens) : ICommandHandler<Command, AuthTokens>
+    public sealed class Handler(MongoContext db, RefreshTokens tokens, ISecurityEvents events) : ICommandHandler<Command, AuthTokens>
     {
         public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
         {
             // Reuse of a rotated token has already revoked its family inside RedeemAsync; the
             // caller learns no more than for an unknown token.
-            if (await tokens.RedeemAsync(command.RefreshToken, cancellationToken) is not ({ } redeemed, false))
+            var outcome = await tokens.RedeemAsync(command.RefreshToken, cancellationToken);
+            if (outcome is ({ } reused, true))
+            {
+                events.Record(new SecurityEvent(SecurityEventTypes.RefreshTokenReuse, Severity.High, reused.UserId, command.IpAddress,
+                    new BsonDocument("family_id", reused.FamilyId)));
+            }
+
+            if (outcome is not ({ } redeemed, false))
             {
                 throw new UnauthorizedException(InvalidToken);
             }
@@ -46,7 +62,8 @@ public static class Refresh
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapPost("/refresh", async (Command command, ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(command, ct)))
+        .MapPost("/refresh", async (Command command, HttpContext http, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(command with { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
         .WithName("RefreshTokens")
         .WithSummary("Exchange a refresh token for a new token pair (the presented token is rotated out)")
         .AllowAnonymous()

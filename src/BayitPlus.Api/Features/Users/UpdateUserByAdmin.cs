@@ -1,14 +1,16 @@
-using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Security;
 using FluentValidation;
 using MapsterMapper;
 using Mediator;
+using MongoDB.Bson;
 using MongoDB.Driver;
+using Severity = BayitPlus.Api.Infrastructure.Security.Severity;
 
 namespace BayitPlus.Api.Features.Users;
 
@@ -32,6 +34,9 @@ public static class UpdateUserByAdmin
 {
     public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>, IAuditedCommand
     {
+        /// <summary>The admin's address, from the connection.</summary>
+        public string? IpAddress { get; init; }
+
         AuditTarget IAuditedCommand.Audit => new(
             (Role, IsActive) switch
             {
@@ -55,7 +60,7 @@ public static class UpdateUserByAdmin
         }
     }
 
-    public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, TimeProvider time, IMapper mapper) : ICommandHandler<Command, UserResponse>
+    public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, TimeProvider time, IMapper mapper, ISecurityEvents events) : ICommandHandler<Command, UserResponse>
     {
         public async ValueTask<UserResponse> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -103,13 +108,20 @@ public static class UpdateUserByAdmin
                 await refreshTokens.RevokeAllAsync(session, updated.Id, cancellationToken);
             }
 
+            if (command.Role is not null && command.Role != target.Role)
+            {
+                events.Record(new SecurityEvent(SecurityEventTypes.RoleChanged, Severity.High, updated.Id, command.IpAddress,
+                    new BsonDocument { ["from"] = target.Role, ["to"] = command.Role, ["changed_by"] = admin.Id }));
+            }
+
             return mapper.Map<UserResponse>(updated);
         }
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapPatch("/{id}", async (string id, UpdateUserByAdminRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new Command(user.Id(), id, request.Role, request.IsActive, RequestRules.FieldNames(request.Unknown)), ct)))
+        .MapPatch("/{id}", async (string id, UpdateUserByAdminRequest request, HttpContext http, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(
+                new Command(http.User.Id(), id, request.Role, request.IsActive, RequestRules.FieldNames(request.Unknown)) { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
         .WithName("UpdateUserByAdmin")
         .WithSummary("Admin: change an account's role or active flag")
         .ProducesValidationProblem()

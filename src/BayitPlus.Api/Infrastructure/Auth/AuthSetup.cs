@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using BayitPlus.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using MongoDB.Bson;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -38,6 +41,7 @@ public static partial class AuthSetup
                     NameClaimType = JwtRegisteredClaimNames.Sub,
                     RoleClaimType = ClaimTypes.Role,
                 };
+                options.Events = new JwtBearerEvents { OnAuthenticationFailed = RecordInvalidToken };
             });
         // Token lifetimes are judged by the same clock that issues them (tests move it by hand);
         // IdentityModel keeps its own clock internal, so the lifetime check is ours.
@@ -47,7 +51,21 @@ public static partial class AuthSetup
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
             .AddPolicy(Policies.Beta, policy => policy.RequireRole(Roles.Beta, Roles.Admin));
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessDeniedRecorder>();
         return builder;
+    }
+
+    /// <summary>Only the kind of failure is recorded: the token may be someone else's, so it is never stored.</summary>
+    private static Task RecordInvalidToken(AuthenticationFailedContext context)
+    {
+        var http = context.HttpContext;
+        http.RequestServices.GetRequiredService<ISecurityEvents>().Record(new SecurityEvent(
+            SecurityEventTypes.InvalidToken,
+            Severity.Medium,
+            null,
+            http.Connection.RemoteIpAddress?.ToString(),
+            new BsonDocument { ["failure"] = context.Exception.GetType().Name, ["path"] = http.Request.Path.Value ?? "" }));
+        return Task.CompletedTask;
     }
 
     private static bool IsWithinLifetime(DateTime now, DateTime? notBefore, DateTime? expires, TimeSpan skew) =>

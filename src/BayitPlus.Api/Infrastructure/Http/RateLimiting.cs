@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using BayitPlus.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.IdentityModel.JsonWebTokens;
+using MongoDB.Bson;
 
 namespace BayitPlus.Api.Infrastructure.Http;
 
@@ -40,11 +43,25 @@ public static class RateLimiting
         AutoReplenishment = true,
     };
 
+    /// <summary>Rejections on endpoints with their own policy (sign-in, refresh, sign-up) suggest
+    /// guessing and are medium; the global limit on everything else is low.</summary>
+    private static void RecordRejection(HttpContext http)
+    {
+        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+        http.RequestServices.GetRequiredService<ISecurityEvents>().Record(new SecurityEvent(
+            SecurityEventTypes.RateLimited,
+            policy is null ? Severity.Low : Severity.Medium,
+            http.User.Identity?.IsAuthenticated == true ? http.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value : null,
+            http.Connection.RemoteIpAddress?.ToString(),
+            new BsonDocument { ["path"] = http.Request.Path.Value ?? "", ["policy"] = policy ?? GlobalPolicy }));
+    }
+
     private static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
     {
         var http = rejected.HttpContext;
+        RecordRejection(http);
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using BayitPlus.Api.Features.Users;
+using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Mongo;
+using Carter;
+using FluentValidation;
+using FluentValidation.Results;
+using Mediator;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Severity = BayitPlus.Api.Infrastructure.Security.Severity;
+
+namespace BayitPlus.Api.Features.Audit;
+
+/// <summary>Security events for admins: <c>/api/admin/security-events</c>.</summary>
+public sealed class SecurityEventsModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/security-events").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        ListSecurityEvents.Map(group);
+        SummarizeSecurityEvents.Map(group);
+    }
+}
+
+public sealed record SecurityEventResponse(
+    string Id, string EventType, string Severity, string? UserId, string? IpAddress, JsonObject? Details, DateTime CreatedAt)
+{
+    public static SecurityEventResponse From(SecurityEventDocument e) =>
+        new(e.Id, e.EventType, e.Severity, e.UserId, e.IpAddress, e.Details is null ? null : JsonBson.ToJson(e.Details), e.CreatedAt);
+}
+
+/// <summary>The time-range rules both queries share: ISO 8601 dates, <c>from</c> not after <c>to</c>.</summary>
+internal static class TimeRange
+{
+    public static readonly string[] Severities = [Severity.Low, Severity.Medium, Severity.High, Severity.Critical];
+
+    public static DateTime? Parse(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed.UtcDateTime : null;
+
+    public static bool IsDateOrAbsent(string? value) => value is null || Parse(value) is not null;
+
+    public static bool IsOrdered(string? from, string? to) =>
+        Parse(from) is not { } start || Parse(to) is not { } end || start <= end;
+
+    public static void AddRules<T>(AbstractValidator<T> validator, Func<T, string?> from, Func<T, string?> to)
+    {
+        validator.RuleFor(q => from(q)).Must(IsDateOrAbsent).WithName("from").OverridePropertyName("from")
+            .WithMessage("From must be an ISO 8601 date.");
+        validator.RuleFor(q => to(q)).Must(IsDateOrAbsent).WithName("to").OverridePropertyName("to")
+            .WithMessage("To must be an ISO 8601 date.");
+        validator.RuleFor(q => q).Must(q => IsOrdered(from(q), to(q))).OverridePropertyName("from")
+            .WithMessage("From must not be after to.");
+    }
+}
+
+/// <summary>Admin: security events newest first, filtered by type, severity, user, IP and time,
+/// in keyset pages (<c>created_at</c> desc, then <c>_id</c> desc).</summary>
+public static class ListSecurityEvents
+{
+    public sealed record Query(
+        string AdminId, string? EventType, string? Severity, string? UserId, string? IpAddress, string? From, string? To, string? Cursor, int? Limit)
+        : IQuery<Page<SecurityEventResponse>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.EventType).MaximumLength(100).WithMessage("Event type must be at most 100 characters long.");
+            RuleFor(q => q.Severity).Must(s => s is null || TimeRange.Severities.Contains(s))
+                .WithMessage($"Severity must be one of: {string.Join(", ", TimeRange.Severities)}.");
+            RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
+            RuleFor(q => q.IpAddress).MaximumLength(64).WithMessage("IP address must be at most 64 characters long.");
+            RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
+                .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
+            TimeRange.AddRules(this, q => q.From, q => q.To);
+        }
+    }
+
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<SecurityEventResponse>>
+    {
+        public async ValueTask<Page<SecurityEventResponse>> Handle(Query query, CancellationToken cancellationToken)
+        {
+            await db.GetActiveAdminAsync(query.AdminId, cancellationToken);
+            var filter = Builders<SecurityEventDocument>.Filter;
+            var conditions = new List<FilterDefinition<SecurityEventDocument>>();
+            AddIfSet(conditions, query.EventType, e => e.EventType);
+            AddIfSet(conditions, query.Severity, e => e.Severity);
+            AddIfSet(conditions, query.UserId, e => e.UserId);
+            AddIfSet(conditions, query.IpAddress, e => e.IpAddress);
+            if (TimeRange.Parse(query.From) is { } from)
+            {
+                conditions.Add(filter.Gte(e => e.CreatedAt, from));
+            }
+
+            if (TimeRange.Parse(query.To) is { } to)
+            {
+                conditions.Add(filter.Lte(e => e.CreatedAt, to));
+            }
+
+            if (query.Cursor is not null)
+            {
+                var (createdAt, id) = DecodeCursor(query.Cursor);
+                conditions.Add(filter.Lt(e => e.CreatedAt, createdAt) | (filter.Eq(e => e.CreatedAt, createdAt) & filter.Lt("_id", id)));
+            }
+
+            var limit = KeysetCursor.Limit(query.Limit);
+            var found = await db.Collection<SecurityEventDocument>(SecurityEventDocument.CollectionName)
+                .Find(conditions.Count > 0 ? filter.And(conditions) : filter.Empty)
+                .Sort(Builders<SecurityEventDocument>.Sort.Descending(e => e.CreatedAt).Descending("_id"))
+                .Limit(limit + 1)
+                .ToListAsync(cancellationToken);
+            var page = found.Take(limit).ToList();
+            var next = found.Count > limit ? KeysetCursor.Encode(new BsonDateTime(page[^1].CreatedAt), ObjectId.Parse(page[^1].Id)) : null;
+            return new Page<SecurityEventResponse>([.. page.Select(SecurityEventResponse.From)], next);
+        }
+
+        private static void AddIfSet(
+            List<FilterDefinition<SecurityEventDocument>> conditions, string? value, System.Linq.Expressions.Expression<Func<SecurityEventDocument, string?>> field)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                conditions.Add(Builders<SecurityEventDocument>.Filter.Eq(field, value));
+            }
+        }
+
+        private static (DateTime CreatedAt, ObjectId Id) DecodeCursor(string cursor)
+        {
+            var keys = KeysetCursor.Decode(cursor, 2);
+            return keys[0] is BsonDateTime createdAt && keys[1] is BsonObjectId id
+                ? (createdAt.ToUniversalTime(), id.Value)
+                : throw new ValidationException([new ValidationFailure("cursor", "The cursor is not valid; use the nextCursor of a previous page.")]);
+        }
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("", async (
+                string? eventType, string? severity, string? userId, string? ipAddress, string? from, string? to, string? cursor, int? limit,
+                ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Query(user.Id(), eventType, severity, userId, ipAddress, from, to, cursor, limit), ct)))
+        .WithName("ListSecurityEvents")
+        .WithSummary("Admin: security events, newest first, filtered by eventType, severity, userId, ipAddress and from/to")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden);
+}
+
+public sealed record EventTypeCount(string EventType, long Count);
+
+public sealed record SeverityCount(string Severity, long Count);
+
+public sealed record SecurityEventSummary(DateTime From, DateTime To, IReadOnlyList<EventTypeCount> ByType, IReadOnlyList<SeverityCount> BySeverity);
+
+/// <summary>Admin: how many security events of each type and severity fell in a window (default
+/// the last 24 hours), counted in one aggregation so both lists describe the same events.</summary>
+public static class SummarizeSecurityEvents
+{
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromHours(24);
+
+    public sealed record Query(string AdminId, string? From, string? To) : IQuery<SecurityEventSummary>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator() => TimeRange.AddRules(this, q => q.From, q => q.To);
+    }
+
+    public sealed class Handler(MongoContext db, TimeProvider time) : IQueryHandler<Query, SecurityEventSummary>
+    {
+        public async ValueTask<SecurityEventSummary> Handle(Query query, CancellationToken cancellationToken)
+        {
+            await db.GetActiveAdminAsync(query.AdminId, cancellationToken);
+            var to = TimeRange.Parse(query.To) ?? time.GetUtcNow().UtcDateTime;
+            var from = TimeRange.Parse(query.From) ?? to - DefaultWindow;
+            var counted = await db.Collection<BsonDocument>(SecurityEventDocument.CollectionName)
+                .Aggregate()
+                .Match(new BsonDocument("created_at", new BsonDocument { ["$gte"] = from, ["$lte"] = to }))
+                .AppendStage<BsonDocument>(new BsonDocument("$facet", new BsonDocument
+                {
+                    ["by_type"] = CountBy("$event_type"),
+                    ["by_severity"] = CountBy("$severity"),
+                }))
+                .SingleAsync(cancellationToken);
+            return new SecurityEventSummary(
+                from,
+                to,
+                [.. counted["by_type"].AsBsonArray.Select(c => new EventTypeCount(c["_id"].AsString, c["count"].ToInt64()))],
+                [.. counted["by_severity"].AsBsonArray.Select(c => new SeverityCount(c["_id"].AsString, c["count"].ToInt64()))]);
+        }
+
+        private static BsonArray CountBy(string field) =>
+        [
+            new BsonDocument("$group", new BsonDocument { ["_id"] = field, ["count"] = new BsonDocument("$sum", 1) }),
+            new BsonDocument("$sort", new BsonDocument { ["count"] = -1, ["_id"] = 1 }),
+        ];
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapGet("/summary", async (string? from, string? to, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Query(user.Id(), from, to), ct)))
+        .WithName("SummarizeSecurityEvents")
+        .WithSummary("Admin: counts of security events per type and severity between from and to (default the last 24 hours)")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden);
+}
