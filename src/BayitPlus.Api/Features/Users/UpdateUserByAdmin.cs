@@ -110,8 +110,9 @@ public static class UpdateUserByAdmin
 
             if (command.Role is not null && command.Role != target.Role)
             {
-                events.Record(new SecurityEvent(SecurityEventTypes.RoleChanged, Severity.High, updated.Id, command.IpAddress,
-                    new BsonDocument { ["from"] = target.Role, ["to"] = command.Role, ["changed_by"] = admin.Id }));
+                // Only a committed change is an event: the transaction may still abort or retry.
+                AuditTransaction.AfterCommit(() => events.Record(new SecurityEvent(SecurityEventTypes.RoleChanged, Severity.High, updated.Id, command.IpAddress,
+                    new BsonDocument { ["from"] = target.Role, ["to"] = command.Role, ["changed_by"] = admin.Id })));
             }
 
             return mapper.Map<UserResponse>(updated);

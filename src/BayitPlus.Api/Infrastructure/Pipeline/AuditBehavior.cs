@@ -63,10 +63,12 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
     private async ValueTask<TResponse> HandleAtomicallyAsync(TMessage message, AuditTarget target, MessageHandlerDelegate<TMessage, TResponse> next, CancellationToken cancellationToken)
     {
         using var session = await db.Client.StartSessionAsync(cancellationToken: cancellationToken);
-        return await session.WithTransactionAsync(
+        AuditTransaction.Attempt? committed = null;
+        var result = await session.WithTransactionAsync(
             async (transaction, token) =>
             {
-                AuditTransaction.Current = transaction;
+                var attempt = new AuditTransaction.Attempt(transaction);
+                AuditTransaction.Enter(attempt);
                 try
                 {
                     var before = await ReadAsync(target, target.ResourceId, transaction, token);
@@ -74,14 +76,21 @@ public sealed partial class AuditBehavior<TMessage, TResponse>(
                     var resourceId = target.ResourceId ?? (response as IHasId)?.Id;
                     var after = await ReadAsync(target, resourceId, transaction, token);
                     await trail.WriteAsync(Record(target, resourceId, before, after), token);
+                    committed = attempt;
                     return response;
                 }
                 finally
                 {
-                    AuditTransaction.Current = null;
+                    AuditTransaction.Enter(null);
                 }
             },
             cancellationToken: cancellationToken);
+        foreach (var action in committed?.AfterCommit ?? [])
+        {
+            action();
+        }
+
+        return result;
     }
 
     private AuditRecord Record(AuditTarget target, string? resourceId, BsonDocument? before, BsonDocument? after)

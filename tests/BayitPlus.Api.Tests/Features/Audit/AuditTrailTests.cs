@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using BayitPlus.Api.Infrastructure.Audit;
+using BayitPlus.Api.Infrastructure.Security;
 using BayitPlus.Api.Tests.Features.Content.Admin;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.AspNetCore.Builder;
@@ -182,8 +184,19 @@ public sealed class AuditTrailTests(AuditApiFactory api) : IClassFixture<AuditAp
 /// <summary>A host whose audit trail cannot be written.</summary>
 public sealed class BrokenTrailApiFactory : ApiFactory
 {
-    protected override void ConfigureServices(IServiceCollection services) =>
+    /// <summary>The security events the host recorded, kept in memory to be asserted at once.</summary>
+    public ConcurrentQueue<SecurityEvent> SecurityEvents { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
         services.Replace(ServiceDescriptor.Singleton<IAuditTrail, ThrowingTrail>());
+        services.Replace(ServiceDescriptor.Singleton<ISecurityEvents>(new RecordingSecurityEvents(SecurityEvents)));
+    }
+
+    private sealed class RecordingSecurityEvents(ConcurrentQueue<SecurityEvent> recorded) : ISecurityEvents
+    {
+        public void Record(SecurityEvent securityEvent) => recorded.Enqueue(securityEvent);
+    }
 
     private sealed class ThrowingTrail : IAuditTrail
     {
@@ -240,6 +253,7 @@ public sealed class AuditWriteFailureTests(BrokenTrailApiFactory api) : IClassFi
         var token = await api.Database.GetCollection<BsonDocument>("refreshtoken")
             .Find(new BsonDocument("token_hash", BayitPlus.Api.Features.Users.RefreshTokens.Hash(refresh.RefreshToken))).SingleAsync(Http.Ct);
         Assert.False(token.Contains("revoked_at"));
+        Assert.DoesNotContain(api.SecurityEvents, e => e.EventType == SecurityEventTypes.RoleChanged);
         Assert.Equal(0, await api.Database.GetCollection<BsonDocument>("auditlog").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Http.Ct));
     }
 }
