@@ -17,8 +17,9 @@ public static class SliceSetup
         builder.Services.AddMediator((Mediator.MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
-            options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(ValidationBehavior<,>), typeof(AuditBehavior<,>)];
         });
+        builder.Services.AddHttpContextAccessor();
         // A rule stops at its first failure: later checks of a property (length, format) may assume
         // the earlier ones (present, non-null) passed, and one message per field is clearer.
         ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
@@ -19,7 +20,10 @@ public sealed record ChangePasswordRequest(string CurrentPassword, string NewPas
 /// 409 on <c>currentPassword</c>: the request conflicts with how the account signs in.</summary>
 public static class ChangePassword
 {
-    public sealed record Command(string UserId, string CurrentPassword, string NewPassword) : ICommand;
+    public sealed record Command(string UserId, string CurrentPassword, string NewPassword) : ICommand, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("user.password_changed", "user", UserDocument.CollectionName, UserId);
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {

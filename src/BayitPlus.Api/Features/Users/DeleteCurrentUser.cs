@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using Mediator;
@@ -10,7 +11,10 @@ namespace BayitPlus.Api.Features.Users;
 /// out) and <see cref="AnonymizationJob"/> anonymizes it after <c>Users:AnonymizeAfter</c>.</summary>
 public static class DeleteCurrentUser
 {
-    public sealed record Command(string UserId) : ICommand;
+    public sealed record Command(string UserId) : ICommand, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("user.deleted", "user", UserDocument.CollectionName, UserId);
+    }
 
     public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, UsersSettings settings, TimeProvider time) : ICommandHandler<Command>
     {

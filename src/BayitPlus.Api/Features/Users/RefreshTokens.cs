@@ -83,6 +83,15 @@ public sealed class RefreshTokens(MongoContext db, AccessTokenIssuer accessToken
     public Task RevokeAllAsync(string userId, CancellationToken ct) =>
         RevokeWhereAsync(t => t.UserId == userId && t.RevokedAt == null, ct);
 
+    /// <summary>Revokes every token of the user inside <paramref name="session"/>'s transaction, so a
+    /// deactivation that is undone leaves the sessions as they were.</summary>
+    public Task RevokeAllAsync(IClientSessionHandle session, string userId, CancellationToken ct) =>
+        Tokens.UpdateManyAsync(
+            session,
+            t => t.UserId == userId && t.RevokedAt == null,
+            Builders<RefreshTokenDocument>.Update.Set(t => t.RevokedAt, time.GetUtcNow().UtcDateTime),
+            cancellationToken: ct);
+
     public static string Hash(string refreshToken) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
 

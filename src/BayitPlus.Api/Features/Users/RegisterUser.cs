@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
@@ -8,7 +9,10 @@ namespace BayitPlus.Api.Features.Users;
 
 public static class RegisterUser
 {
-    public sealed record Command(string Email, string Name, string Password) : ICommand<UserResponse>;
+    public sealed record Command(string Email, string Name, string Password) : ICommand<UserResponse>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("user.registered", "user", UserDocument.CollectionName, null);
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
@@ -11,7 +12,10 @@ namespace BayitPlus.Api.Features.Users;
 /// is looked up only among the caller's own devices, so another user's device id is a 404.</summary>
 public static class RemoveDevice
 {
-    public sealed record Command(string UserId, string DeviceId) : ICommand;
+    public sealed record Command(string UserId, string DeviceId) : ICommand, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("user.device_removed", "user", UserDocument.CollectionName, UserId);
+    }
 
     public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, TimeProvider time) : ICommandHandler<Command>
     {

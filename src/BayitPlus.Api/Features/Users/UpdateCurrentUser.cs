@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
@@ -27,7 +28,10 @@ public sealed record UpdateCurrentUserRequest
 /// in the body (role, isActive, email, ...) is refused with a 400 naming it.</summary>
 public static class UpdateCurrentUser
 {
-    public sealed record Command(string UserId, string? Name, JsonObject? Preferences, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>;
+    public sealed record Command(string UserId, string? Name, JsonObject? Preferences, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("user.updated", "user", UserDocument.CollectionName, UserId);
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {

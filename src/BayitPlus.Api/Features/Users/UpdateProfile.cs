@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
@@ -40,7 +41,11 @@ public static class UpdateProfile
         string? LanguagePreference,
         JsonObject? SubtitlePreferences,
         JsonObject? PlaybackPreferences,
-        IReadOnlyList<string> UnknownFields) : ICommand<ProfileResponse>;
+        IReadOnlyList<string> UnknownFields) : ICommand<ProfileResponse>, IAuditedCommand
+    {
+        // The profile is found by its owner: the caller knows the user id, not the profile's own.
+        AuditTarget IAuditedCommand.Audit => new("profile.updated", "profile", ProfileDocument.CollectionName, UserId, "user_id");
+    }
 
     public sealed class Validator : AbstractValidator<Command>
     {

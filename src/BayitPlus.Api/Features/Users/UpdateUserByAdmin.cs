@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
@@ -31,10 +32,22 @@ public sealed record UpdateUserByAdminRequest
 /// decision and anonymization is under way.</summary>
 public static class UpdateUserByAdmin
 {
-    public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>
+    public sealed record Command(string AdminId, string UserId, string? Role, bool? IsActive, IReadOnlyList<string> UnknownFields) : ICommand<UserResponse>, IAuditedCommand
     {
         /// <summary>The admin's address, from the connection.</summary>
         public string? IpAddress { get; init; }
+
+        AuditTarget IAuditedCommand.Audit => new(
+            (Role, IsActive) switch
+            {
+                (not null, null) => "user.role_changed",
+                (null, not null) => "user.status_changed",
+                _ => "user.updated_by_admin",
+            },
+            "user",
+            UserDocument.CollectionName,
+            UserId.ToLowerInvariant(),
+            Atomic: true);
     }
 
     public sealed class Validator : AbstractValidator<Command>
@@ -64,7 +77,9 @@ public static class UpdateUserByAdmin
                 throw new ConflictException("isActive", "Admins cannot deactivate their own account.");
             }
 
-            var target = await db.Users().Find(u => u.Id == targetId).FirstOrDefaultAsync(cancellationToken)
+            // Role and status changes commit together with their audit record (issue 5).
+            var session = AuditTransaction.Required;
+            var target = await db.Users().Find(session, u => u.Id == targetId).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException("User");
             if (command.IsActive == true && target.DeletedAt is not null)
             {
@@ -83,19 +98,21 @@ public static class UpdateUserByAdmin
             }
 
             var updated = await db.Users().FindOneAndUpdateAsync(
+                session,
                 Builders<UserDocument>.Filter.Eq(u => u.Id, target.Id),
                 update,
                 new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
                 cancellationToken) ?? throw new NotFoundException("User");
             if (command.IsActive == false)
             {
-                await refreshTokens.RevokeAllAsync(updated.Id, cancellationToken);
+                await refreshTokens.RevokeAllAsync(session, updated.Id, cancellationToken);
             }
 
             if (command.Role is not null && command.Role != target.Role)
             {
-                events.Record(new SecurityEvent(SecurityEventTypes.RoleChanged, Severity.High, updated.Id, command.IpAddress,
-                    new BsonDocument { ["from"] = target.Role, ["to"] = command.Role, ["changed_by"] = admin.Id }));
+                // Only a committed change is an event: the transaction may still abort or retry.
+                AuditTransaction.AfterCommit(() => events.Record(new SecurityEvent(SecurityEventTypes.RoleChanged, Severity.High, updated.Id, command.IpAddress,
+                    new BsonDocument { ["from"] = target.Role, ["to"] = command.Role, ["changed_by"] = admin.Id })));
             }
 
             return mapper.Map<UserResponse>(updated);

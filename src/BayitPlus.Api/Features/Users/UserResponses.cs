@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using Mapster;
 
 namespace BayitPlus.Api.Features.Users;
@@ -15,7 +16,7 @@ public sealed record UserResponse(
     JsonObject Preferences,
     DateTime CreatedAt,
     DateTime UpdatedAt,
-    DateTime? LastLogin);
+    DateTime? LastLogin) : IHasId;
 
 public sealed record DeviceResponse(
     string DeviceId,

@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Audit;
 using FluentValidation;
 
 namespace BayitPlus.Api.Features.Content.Admin;
@@ -140,4 +141,4 @@ public sealed record ContentAdminView(
     bool IsFeatured,
     long ViewCount,
     DateTime CreatedAt,
-    DateTime? UpdatedAt);
+    DateTime? UpdatedAt) : IHasId;

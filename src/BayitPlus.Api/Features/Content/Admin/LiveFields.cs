@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Audit;
 using FluentValidation;
 
 namespace BayitPlus.Api.Features.Content.Admin;
@@ -91,7 +92,7 @@ public sealed record LiveChannelAdminView(
     bool SupportsDubbing,
     bool EpgEnabled,
     DateTime CreatedAt,
-    DateTime? UpdatedAt);
+    DateTime? UpdatedAt) : IHasId;
 
 /// <summary>A radio station as admins see it.</summary>
 public sealed record RadioStationAdminView(
@@ -104,4 +105,4 @@ public sealed record RadioStationAdminView(
     string? Genre,
     bool IsActive,
     DateTime CreatedAt,
-    DateTime? UpdatedAt);
+    DateTime? UpdatedAt) : IHasId;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BayitPlus.Api.Infrastructure.Audit;
 using Carter;
 using FluentValidation;
 using Mapster;
@@ -35,7 +36,10 @@ public sealed class ContentAdminMappings : IRegister
 
 public static class CreateContent
 {
-    public sealed record Command(JsonObject Body) : ICommand<ContentAdminView>;
+    public sealed record Command(JsonObject Body) : ICommand<ContentAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("content.created", "content", ContentDocument.CollectionName, null);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<ContentFields> validator, IMapper mapper) : ICommandHandler<Command, ContentAdminView>
     {
@@ -85,7 +89,10 @@ public static class GetContentForAdmin
 
 public static class ReplaceContent
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<ContentAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<ContentAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("content.replaced", "content", ContentDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<ContentFields> validator, IMapper mapper) : ICommandHandler<Command, ContentAdminView>
     {
@@ -104,7 +111,10 @@ public static class ReplaceContent
 
 public static class PatchContent
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<ContentAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<ContentAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("content.patched", "content", ContentDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<ContentFields> validator, IMapper mapper) : ICommandHandler<Command, ContentAdminView>
     {
@@ -124,7 +134,10 @@ public static class PatchContent
 
 public static class DeleteContent
 {
-    public sealed record Command(string Id) : ICommand;
+    public sealed record Command(string Id) : ICommand, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("content.deleted", "content", ContentDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store) : ICommandHandler<Command>
     {

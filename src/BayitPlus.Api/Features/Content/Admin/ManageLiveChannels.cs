@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BayitPlus.Api.Infrastructure.Audit;
 using Carter;
 using FluentValidation;
 using Mapster;
@@ -35,7 +36,10 @@ public sealed class LiveChannelAdminMappings : IRegister
 
 public static class CreateLiveChannel
 {
-    public sealed record Command(JsonObject Body) : ICommand<LiveChannelAdminView>;
+    public sealed record Command(JsonObject Body) : ICommand<LiveChannelAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("live_channel.created", "live_channel", LiveChannelDocument.CollectionName, null);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<LiveChannelFields> validator, IMapper mapper) : ICommandHandler<Command, LiveChannelAdminView>
     {
@@ -84,7 +88,10 @@ public static class GetLiveChannelForAdmin
 
 public static class ReplaceLiveChannel
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<LiveChannelAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<LiveChannelAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("live_channel.replaced", "live_channel", LiveChannelDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<LiveChannelFields> validator, IMapper mapper) : ICommandHandler<Command, LiveChannelAdminView>
     {
@@ -103,7 +110,10 @@ public static class ReplaceLiveChannel
 
 public static class PatchLiveChannel
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<LiveChannelAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<LiveChannelAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("live_channel.patched", "live_channel", LiveChannelDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<LiveChannelFields> validator, IMapper mapper) : ICommandHandler<Command, LiveChannelAdminView>
     {
@@ -123,7 +133,10 @@ public static class PatchLiveChannel
 
 public static class DeleteLiveChannel
 {
-    public sealed record Command(string Id) : ICommand;
+    public sealed record Command(string Id) : ICommand, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("live_channel.deleted", "live_channel", LiveChannelDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store) : ICommandHandler<Command>
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
 using Carter;
@@ -39,7 +40,10 @@ public sealed class PodcastAdminMappings : IRegister
 
 public static class CreatePodcast
 {
-    public sealed record Command(JsonObject Body) : ICommand<PodcastAdminView>;
+    public sealed record Command(JsonObject Body) : ICommand<PodcastAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("podcast.created", "podcast", PodcastDocument.CollectionName, null);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<PodcastFields> validator, IMapper mapper) : ICommandHandler<Command, PodcastAdminView>
     {
@@ -89,7 +93,10 @@ public static class GetPodcastForAdmin
 
 public static class ReplacePodcast
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<PodcastAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<PodcastAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("podcast.replaced", "podcast", PodcastDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<PodcastFields> validator, IMapper mapper) : ICommandHandler<Command, PodcastAdminView>
     {
@@ -108,7 +115,10 @@ public static class ReplacePodcast
 
 public static class PatchPodcast
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<PodcastAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<PodcastAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("podcast.patched", "podcast", PodcastDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<PodcastFields> validator, IMapper mapper) : ICommandHandler<Command, PodcastAdminView>
     {
@@ -128,7 +138,10 @@ public static class PatchPodcast
 
 public static class DeletePodcast
 {
-    public sealed record Command(string Id) : ICommand;
+    public sealed record Command(string Id) : ICommand, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("podcast.deleted", "podcast", PodcastDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, MongoContext db) : ICommandHandler<Command>
     {

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BayitPlus.Api.Infrastructure.Audit;
 using Carter;
 using FluentValidation;
 using Mapster;
@@ -35,7 +36,10 @@ public sealed class RadioStationAdminMappings : IRegister
 
 public static class CreateRadioStation
 {
-    public sealed record Command(JsonObject Body) : ICommand<RadioStationAdminView>;
+    public sealed record Command(JsonObject Body) : ICommand<RadioStationAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("radio_station.created", "radio_station", RadioStationDocument.CollectionName, null);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<RadioStationFields> validator, IMapper mapper) : ICommandHandler<Command, RadioStationAdminView>
     {
@@ -84,7 +88,10 @@ public static class GetRadioStationForAdmin
 
 public static class ReplaceRadioStation
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<RadioStationAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<RadioStationAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("radio_station.replaced", "radio_station", RadioStationDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<RadioStationFields> validator, IMapper mapper) : ICommandHandler<Command, RadioStationAdminView>
     {
@@ -103,7 +110,10 @@ public static class ReplaceRadioStation
 
 public static class PatchRadioStation
 {
-    public sealed record Command(string Id, JsonObject Body) : ICommand<RadioStationAdminView>;
+    public sealed record Command(string Id, JsonObject Body) : ICommand<RadioStationAdminView>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("radio_station.patched", "radio_station", RadioStationDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store, IValidator<RadioStationFields> validator, IMapper mapper) : ICommandHandler<Command, RadioStationAdminView>
     {
@@ -123,7 +133,10 @@ public static class PatchRadioStation
 
 public static class DeleteRadioStation
 {
-    public sealed record Command(string Id) : ICommand;
+    public sealed record Command(string Id) : ICommand, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("radio_station.deleted", "radio_station", RadioStationDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(CatalogAdminStore store) : ICommandHandler<Command>
     {

@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Audit;
 using FluentValidation;
 
 namespace BayitPlus.Api.Features.Content.Admin;
@@ -52,4 +53,4 @@ public sealed record PodcastAdminView(
     int EpisodeCount,
     DateTime? LastUpdated,
     DateTime CreatedAt,
-    DateTime? UpdatedAt);
+    DateTime? UpdatedAt) : IHasId;

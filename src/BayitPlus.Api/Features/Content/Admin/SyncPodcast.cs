@@ -1,10 +1,14 @@
+using BayitPlus.Api.Infrastructure.Audit;
 using Mediator;
 
 namespace BayitPlus.Api.Features.Content.Admin;
 
 public static class SyncPodcast
 {
-    public sealed record Command(string Id) : ICommand<PodcastSyncResult>;
+    public sealed record Command(string Id) : ICommand<PodcastSyncResult>, IAuditedCommand
+    {
+        AuditTarget IAuditedCommand.Audit => new("podcast.synced", "podcast", PodcastDocument.CollectionName, Id);
+    }
 
     public sealed class Handler(PodcastFeedSync sync) : ICommandHandler<Command, PodcastSyncResult>
     {
