@@ -36,6 +36,22 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task An_anonymization_interval_beyond_what_a_timer_can_wait_refuses_to_start_with_one_line()
+    {
+        using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["MONGODB_URI"] = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100",
+            ["Jwt__SigningKey"] = ApiFactory.JwtSigningKey,
+            ["Users__AnonymizationInterval"] = "60.00:00:00",
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync());
+        var line = Assert.Single(Lines(api.Errors));
+        Assert.StartsWith("BayitPlus cannot start: Users:AnonymizationInterval must be between", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task In_development_with_nothing_configured_it_starts_on_the_embedded_emulator_and_serves_requests()
     {
         var (api, client) = await ApiProcess.StartListeningAsync(new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });

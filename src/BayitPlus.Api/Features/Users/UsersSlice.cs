@@ -4,9 +4,19 @@ namespace BayitPlus.Api.Features.Users;
 
 public sealed class UsersSlice : ISlice
 {
+    /// <summary>The longest period a PeriodicTimer accepts is about 49.7 days; a longer interval
+    /// would stop the host when the anonymization job starts.</summary>
+    private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromDays(49);
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(configuration.GetSection(UsersSettings.Section).Get<UsersSettings>() ?? new UsersSettings());
+        var settings = configuration.GetSection(UsersSettings.Section).Get<UsersSettings>() ?? new UsersSettings();
+        if (settings.AnonymizationInterval < TimeSpan.FromSeconds(1) || settings.AnonymizationInterval > MaxTimerPeriod)
+        {
+            throw new StartupException("Users:AnonymizationInterval must be between 00:00:01 and 49.00:00:00.");
+        }
+
+        services.AddSingleton(settings);
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<RefreshTokens>();
         services.AddSingleton<LoginLockout>();

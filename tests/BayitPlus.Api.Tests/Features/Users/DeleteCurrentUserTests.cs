@@ -7,7 +7,17 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class DeleteCurrentUserTests(FakeClockApiFactory api) : IClassFixture<FakeClockApiFactory>
+/// <summary>The job's own periodic pass runs on the same fake clock: its interval is set beyond
+/// anything these tests advance, so only the passes the tests start run (no race with them).</summary>
+public sealed class AnonymizationApiFactory : FakeClockApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["Users:AnonymizationInterval"] = "40.00:00:00",
+    };
+}
+
+public sealed class DeleteCurrentUserTests(AnonymizationApiFactory api) : IClassFixture<AnonymizationApiFactory>
 {
     private IMongoCollection<BsonDocument> Users => api.Database.GetCollection<BsonDocument>("user");
 
