@@ -1,7 +1,6 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
-using Carter;
 
 try
 {
@@ -13,7 +12,7 @@ try
 
     var app = builder.Build();
     app.UseServiceDefaults();
-    app.MapCarter();
+    app.MapSlices();
     await app.RunAsync();
     return 0;
 }

@@ -45,7 +45,7 @@ public static class ServiceDefaults
             options.AddOperationTransformer<RateLimitResponseTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case
-            // too (LoginCommand, RegisterUserCommand), or they would all collide on one name.
+            // too (<UseCase>Command), or they would all collide on one name.
             options.CreateSchemaReferenceId = type => type.Type.DeclaringType is { } useCase && !type.Type.IsGenericType
                 ? useCase.Name + type.Type.Name
                 : Microsoft.AspNetCore.OpenApi.OpenApiOptions.CreateDefaultSchemaReferenceId(type);

@@ -1,16 +1,22 @@
+using BayitPlus.Api.Infrastructure.Audit;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Pipeline;
+using BayitPlus.Api.Infrastructure.Security;
 using Carter;
 using FluentValidation;
 using Mapster;
 using MapsterMapper;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace BayitPlus.Api.Infrastructure;
 
 public static class SliceSetup
 {
     /// <summary>Finds every slice by scan: Carter modules, Mediator handlers (source-generated),
-    /// FluentValidation validators, Mapster registers and <see cref="ISlice"/> service
-    /// registrations. Adding a slice folder needs no edit here.</summary>
+    /// FluentValidation validators, Mapster registers and <see cref="ISliceServices"/> registrations.
+    /// Adding a slice folder needs no edit here. Then the safe defaults of the cross-slice
+    /// abstractions no slice implemented.</summary>
     public static WebApplicationBuilder AddSlices(this WebApplicationBuilder builder)
     {
         var assembly = typeof(SliceSetup).Assembly;
@@ -33,11 +39,30 @@ public static class SliceSetup
         builder.Services.AddSingleton(mapping);
         builder.Services.AddSingleton<IMapper>(new Mapper(mapping));
         builder.Services.AddCarter(configurator: carter => carter.WithEmptyValidators());
-        foreach (var slice in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ISlice).IsAssignableFrom(t)))
+        foreach (var slice in assembly.GetTypes().Where(t => t is { IsClass: true, IsAbstract: false } && typeof(ISliceServices).IsAssignableFrom(t)))
         {
-            ((ISlice)Activator.CreateInstance(slice)!).AddServices(builder.Services, builder.Configuration);
+            ((ISliceServices)Activator.CreateInstance(slice)!).AddServices(builder.Services, builder.Configuration);
         }
 
+        AddCrossSliceDefaults(builder.Services);
         return builder;
+    }
+
+    /// <summary>What a cross-slice abstraction does when the slice that owns it is not in the host:
+    /// nothing is recorded, and the token is taken at its word. A slice's own registration, made
+    /// before this, wins.</summary>
+    public static void AddCrossSliceDefaults(IServiceCollection services)
+    {
+        services.TryAddSingleton<IAuditTrail, NoAuditTrail>();
+        services.TryAddSingleton<ISecurityEvents, NoSecurityEvents>();
+        services.TryAddSingleton<IAccountStatus, TokenAccountStatus>();
+    }
+
+    /// <summary>Maps every slice's endpoints, then checks what they name exists (rate-limit policies).</summary>
+    public static WebApplication MapSlices(this WebApplication app)
+    {
+        app.MapCarter();
+        app.ValidateRateLimitPolicies();
+        return app;
     }
 }

@@ -52,6 +52,23 @@ public sealed class StartupTests
     }
 
     [Fact]
+    public async Task A_rate_limit_override_for_a_policy_no_slice_declares_refuses_to_start_naming_it()
+    {
+        using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["MONGODB_URI"] = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100",
+            ["Jwt__SigningKey"] = ApiFactory.JwtSigningKey,
+            ["RateLimits__logn__PermitLimit"] = "3",
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync());
+        var line = Assert.Single(Lines(api.Errors));
+        Assert.StartsWith("BayitPlus cannot start: RateLimits:logn configures a rate-limit policy no slice declares", line, StringComparison.Ordinal);
+        Assert.Contains("login", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task In_development_with_nothing_configured_it_starts_on_the_embedded_emulator_and_serves_requests()
     {
         var (api, client) = await ApiProcess.StartListeningAsync(new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" });

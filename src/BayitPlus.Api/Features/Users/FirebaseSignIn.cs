@@ -51,7 +51,7 @@ public static class FirebaseSignIn
             catch (UnauthorizedException)
             {
                 // Why the token was refused is logged by FirebaseIdTokens; the token itself is never recorded.
-                events.Record(new SecurityEvent(SecurityEventTypes.FirebaseTokenInvalid, Severity.Medium, null, command.IpAddress));
+                events.Record(new SecurityEvent(UserSecurityEvents.FirebaseTokenInvalid, Severity.Medium, null, command.IpAddress));
                 throw;
             }
 
@@ -130,7 +130,7 @@ public static class FirebaseSignIn
         .WithName("FirebaseSignIn")
         .WithSummary("Exchange a Firebase ID token for our tokens; links or creates the account and registers the calling device")
         .AllowAnonymous()
-        .RequireRateLimiting("login")
+        .RequireRateLimiting(UsersRateLimits.Login)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status409Conflict)

@@ -35,7 +35,6 @@ public static class ListUsers
     {
         public async ValueTask<Page<UserResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            await db.GetActiveAdminAsync(query.AdminId, cancellationToken);
             var filter = Builders<UserDocument>.Filter;
             var conditions = new List<FilterDefinition<UserDocument>>();
             if (query.Role is not null)

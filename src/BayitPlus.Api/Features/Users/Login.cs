@@ -51,7 +51,7 @@ public static class Login
             }
             catch (TooManyRequestsException)
             {
-                Record(SecurityEventTypes.SignInWhileLocked, Severity.Medium, null, command, email);
+                Record(UserSecurityEvents.SignInWhileLocked, Severity.Medium, null, command, email);
                 throw;
             }
 
@@ -62,10 +62,10 @@ public static class Login
             // timing does not separate unknown emails from wrong passwords either.
             if (!hasher.Verify(command.Password, user?.PasswordHash) || user is not { IsActive: true })
             {
-                Record(SecurityEventTypes.SignInFailed, Severity.Medium, user?.Id, command, email);
+                Record(UserSecurityEvents.SignInFailed, Severity.Medium, user?.Id, command, email);
                 if (await lockout.RecordFailureAsync(email, cancellationToken))
                 {
-                    Record(SecurityEventTypes.AccountLocked, Severity.High, user?.Id, command, email);
+                    Record(UserSecurityEvents.AccountLocked, Severity.High, user?.Id, command, email);
                 }
 
                 throw new UnauthorizedException(InvalidCredentials);
@@ -73,7 +73,7 @@ public static class Login
 
             var deviceId = await devices.RegisterAsync(user.Id, command.Device, command.IpAddress, cancellationToken);
             await lockout.ClearAsync(email, cancellationToken);
-            Record(SecurityEventTypes.SignInSucceeded, Severity.Low, user.Id, command, email);
+            Record(UserSecurityEvents.SignInSucceeded, Severity.Low, user.Id, command, email);
             return await tokens.IssueAsync(user, deviceId, cancellationToken);
         }
 
@@ -88,7 +88,7 @@ public static class Login
         .WithName("Login")
         .WithSummary("Sign in with email and password; registers or refreshes the calling device")
         .AllowAnonymous()
-        .RequireRateLimiting("login")
+        .RequireRateLimiting(UsersRateLimits.Login)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status409Conflict)

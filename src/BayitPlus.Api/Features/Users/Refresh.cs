@@ -40,7 +40,7 @@ public static class Refresh
             var outcome = await tokens.RedeemAsync(command.RefreshToken, cancellationToken);
             if (outcome is ({ } reused, true))
             {
-                events.Record(new SecurityEvent(SecurityEventTypes.RefreshTokenReuse, Severity.High, reused.UserId, command.IpAddress,
+                events.Record(new SecurityEvent(UserSecurityEvents.RefreshTokenReuse, Severity.High, reused.UserId, command.IpAddress,
                     new BsonDocument("family_id", reused.FamilyId)));
             }
 
@@ -67,7 +67,7 @@ public static class Refresh
         .WithName("RefreshTokens")
         .WithSummary("Exchange a refresh token for a new token pair (the presented token is rotated out)")
         .AllowAnonymous()
-        .RequireRateLimiting("refresh")
+        .RequireRateLimiting(UsersRateLimits.Refresh)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status429TooManyRequests);

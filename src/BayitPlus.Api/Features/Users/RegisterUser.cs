@@ -58,7 +58,7 @@ public static class RegisterUser
         .WithName("RegisterUser")
         .WithSummary("Create an account with email and password")
         .AllowAnonymous()
-        .RequireRateLimiting("register")
+        .RequireRateLimiting(UsersRateLimits.Register)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status409Conflict)
         .ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -60,19 +60,19 @@ public static class UpdateUserByAdmin
         }
     }
 
-    public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, TimeProvider time, IMapper mapper, ISecurityEvents events) : ICommandHandler<Command, UserResponse>
+    public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, AccountStatusLookup accounts, TimeProvider time, IMapper mapper, ISecurityEvents events) : ICommandHandler<Command, UserResponse>
     {
         public async ValueTask<UserResponse> Handle(Command command, CancellationToken cancellationToken)
         {
-            var admin = await db.GetActiveAdminAsync(command.AdminId, cancellationToken);
             // Compared in canonical form: the API accepts upper-case hex, which must not slip past the self check.
             var targetId = Ids.Parse(command.UserId, "User").ToString();
-            if (targetId == admin.Id && command.Role is not null && command.Role != Roles.Admin)
+            var adminId = command.AdminId.ToLowerInvariant();
+            if (targetId == adminId && command.Role is not null && command.Role != Roles.Admin)
             {
                 throw new ConflictException("role", "Admins cannot remove their own admin role.");
             }
 
-            if (targetId == admin.Id && command.IsActive == false)
+            if (targetId == adminId && command.IsActive == false)
             {
                 throw new ConflictException("isActive", "Admins cannot deactivate their own account.");
             }
@@ -108,11 +108,12 @@ public static class UpdateUserByAdmin
                 await refreshTokens.RevokeAllAsync(session, updated.Id, cancellationToken);
             }
 
+            AuditTransaction.AfterCommit(() => accounts.Forget(updated.Id));
             if (command.Role is not null && command.Role != target.Role)
             {
                 // Only a committed change is an event: the transaction may still abort or retry.
-                AuditTransaction.AfterCommit(() => events.Record(new SecurityEvent(SecurityEventTypes.RoleChanged, Severity.High, updated.Id, command.IpAddress,
-                    new BsonDocument { ["from"] = target.Role, ["to"] = command.Role, ["changed_by"] = admin.Id })));
+                AuditTransaction.AfterCommit(() => events.Record(new SecurityEvent(UserSecurityEvents.RoleChanged, Severity.High, updated.Id, command.IpAddress,
+                    new BsonDocument { ["from"] = target.Role, ["to"] = command.Role, ["changed_by"] = adminId })));
             }
 
             return mapper.Map<UserResponse>(updated);

@@ -21,6 +21,10 @@ public sealed class UsersSettings
     /// <summary>How often the anonymization job looks for due accounts.</summary>
     public TimeSpan AnonymizationInterval { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>How long the authorization policies may reuse an account's looked-up state. Changes
+    /// made through this instance take effect at once; other instances see them within this time.</summary>
+    public TimeSpan AccountStatusCacheDuration { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>BCrypt cost; each step doubles the hashing time (tests lower it).</summary>
     public int BcryptWorkFactor { get; init; } = 12;
 }

@@ -38,3 +38,9 @@ public interface IAuditTrail
 {
     Task WriteAsync(AuditRecord record, CancellationToken cancellationToken);
 }
+
+/// <summary>The trail when no slice keeps one: audited commands still run, nothing is stored.</summary>
+public sealed class NoAuditTrail : IAuditTrail
+{
+    public Task WriteAsync(AuditRecord record, CancellationToken cancellationToken) => Task.CompletedTask;
+}

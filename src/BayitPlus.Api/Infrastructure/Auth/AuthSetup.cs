@@ -48,9 +48,14 @@ public static partial class AuthSetup
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TimeProvider>((options, time) => options.TokenValidationParameters.LifetimeValidator =
                 (notBefore, expires, _, parameters) => IsWithinLifetime(time.GetUtcNow().UtcDateTime, notBefore, expires, parameters.ClockSkew));
+        // Every policy re-checks the account behind the token (active, and holding the role now), so
+        // no endpoint and no handler can forget to; RequireAuthorization() uses the default policy.
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin))
-            .AddPolicy(Policies.Beta, policy => policy.RequireRole(Roles.Beta, Roles.Admin));
+            .SetDefaultPolicy(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser().AddRequirements(new ActiveAccountRequirement()).Build())
+            .AddPolicy(Policies.Admin, policy => policy.RequireRole(Roles.Admin).AddRequirements(new ActiveAccountRequirement(Roles.Admin)))
+            .AddPolicy(Policies.Beta, policy => policy.RequireRole(Roles.Beta, Roles.Admin).AddRequirements(new ActiveAccountRequirement(Roles.Beta, Roles.Admin)));
+        builder.Services.AddSingleton<IAuthorizationHandler, ActiveAccountHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AccessDeniedRecorder>();
         return builder;
     }

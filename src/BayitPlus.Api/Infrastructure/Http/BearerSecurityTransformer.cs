@@ -15,7 +15,7 @@ public sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "JWT",
-            Description = "The accessToken from POST /api/auth/login.",
+            Description = "The accessToken a sign-in or a refresh returns.",
         };
         return Task.CompletedTask;
     }

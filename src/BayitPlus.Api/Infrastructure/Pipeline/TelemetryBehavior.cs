@@ -6,7 +6,7 @@ using Mediator;
 namespace BayitPlus.Api.Infrastructure.Pipeline;
 
 /// <summary>A span and a duration sample per Mediator request, named by the request type
-/// (e.g. <c>RegisterUser.Command</c>).</summary>
+/// (<c>&lt;UseCase&gt;.Command</c> or <c>.Query</c>).</summary>
 public sealed class TelemetryBehavior<TMessage, TResponse> : IPipelineBehavior<TMessage, TResponse>
     where TMessage : notnull, IMessage
 {

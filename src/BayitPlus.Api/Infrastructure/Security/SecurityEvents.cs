@@ -20,3 +20,11 @@ public interface ISecurityEvents
 {
     void Record(SecurityEvent securityEvent);
 }
+
+/// <summary>Security events when no slice records them: dropped.</summary>
+public sealed class NoSecurityEvents : ISecurityEvents
+{
+    public void Record(SecurityEvent securityEvent)
+    {
+    }
+}

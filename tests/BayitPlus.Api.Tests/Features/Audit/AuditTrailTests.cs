@@ -253,7 +253,7 @@ public sealed class AuditWriteFailureTests(BrokenTrailApiFactory api) : IClassFi
         var token = await api.Database.GetCollection<BsonDocument>("refreshtoken")
             .Find(new BsonDocument("token_hash", BayitPlus.Api.Features.Users.RefreshTokens.Hash(refresh.RefreshToken))).SingleAsync(Http.Ct);
         Assert.False(token.Contains("revoked_at"));
-        Assert.DoesNotContain(api.SecurityEvents, e => e.EventType == SecurityEventTypes.RoleChanged);
+        Assert.DoesNotContain(api.SecurityEvents, e => e.EventType == BayitPlus.Api.Features.Users.UserSecurityEvents.RoleChanged);
         Assert.Equal(0, await api.Database.GetCollection<BsonDocument>("auditlog").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Http.Ct));
     }
 }

@@ -1,8 +1,10 @@
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Http;
 
 namespace BayitPlus.Api.Features.Users;
 
-public sealed class UsersSlice : ISlice
+public sealed class UsersServices : ISliceServices
 {
     /// <summary>The longest period a PeriodicTimer accepts is about 49.7 days; a longer interval
     /// would stop the host when the anonymization job starts.</summary>
@@ -17,6 +19,11 @@ public sealed class UsersSlice : ISlice
         }
 
         services.AddSingleton(settings);
+        services.AddSingleton<AccountStatusLookup>();
+        services.AddSingleton<IAccountStatus>(provider => provider.GetRequiredService<AccountStatusLookup>());
+        services.AddRateLimitPolicy(UsersRateLimits.Register, permitLimit: 3, window: TimeSpan.FromHours(1));
+        services.AddRateLimitPolicy(UsersRateLimits.Login, permitLimit: 5, window: TimeSpan.FromMinutes(1));
+        services.AddRateLimitPolicy(UsersRateLimits.Refresh, permitLimit: 10, window: TimeSpan.FromMinutes(1));
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<RefreshTokens>();
         services.AddSingleton<LoginLockout>();

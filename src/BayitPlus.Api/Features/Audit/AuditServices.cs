@@ -1,12 +1,17 @@
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Security;
 
 namespace BayitPlus.Api.Features.Audit;
 
-public sealed class SecurityEventsSlice : ISlice
+/// <summary>The Audit slice implements two Infrastructure abstractions: <see cref="IAuditTrail"/>,
+/// the store the pipeline's audit behavior writes through, and <see cref="ISecurityEvents"/>, the
+/// non-blocking batched writer of security events. Without this slice both default to doing nothing.</summary>
+public sealed class AuditServices : ISliceServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IAuditTrail, AuditTrail>();
         services.AddSingleton<SecurityEventWriter>();
         services.AddSingleton<ISecurityEvents>(provider => provider.GetRequiredService<SecurityEventWriter>());
         services.AddHostedService(provider => provider.GetRequiredService<SecurityEventWriter>());

@@ -1,0 +1,40 @@
+using BayitPlus.Api.Features.Content.Admin;
+using BayitPlus.Api.Infrastructure;
+
+namespace BayitPlus.Api.Features.Content;
+
+/// <summary>The Content slice's services: its settings (<c>Content:*</c>), the catalog output cache,
+/// the demo catalog, the admin write path and the podcast feed sync (its named HttpClient, settings
+/// <c>Content:Rss:*</c>, and the background pass).</summary>
+public sealed class ContentServices : ISliceServices
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(ContentSettings.Section).Get<ContentSettings>() ?? new ContentSettings();
+        if (settings.HomeRailSize is < 1 or > 50 || settings.HomeSections is < 1 or > 50)
+        {
+            throw new StartupException("Content:HomeRailSize and Content:HomeSections must be between 1 and 50.");
+        }
+
+        services.AddSingleton(settings);
+        services.AddOutputCache(options => CatalogCache.AddPolicy(options, settings));
+        services.AddHostedService<DemoCatalogSeeder>();
+        AddCatalogAdmin(services, configuration);
+    }
+
+    private static void AddCatalogAdmin(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<CatalogAdminStore>();
+        var feeds = configuration.GetSection(PodcastFeedSettings.Section).Get<PodcastFeedSettings>() ?? new PodcastFeedSettings();
+        services.AddSingleton(feeds);
+        services.AddHttpClient(PodcastFeedReader.HttpClientName, client =>
+            {
+                client.Timeout = feeds.Timeout;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("BayitPlus-PodcastSync/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => PublicNetwork.Handler(feeds.AllowPrivateNetworks));
+        services.AddSingleton<PodcastFeedReader>();
+        services.AddSingleton<PodcastFeedSync>();
+        services.AddHostedService<PodcastFeedSyncService>();
+    }
+}
