@@ -48,6 +48,9 @@ public sealed class AuthenticationTests(ApiFactory api) : IClassFixture<ApiFacto
     [InlineData("wrong audience")]
     [InlineData("no expiry")]
     [InlineData("not a jwt")]
+    [InlineData("lives until 9999")]
+    [InlineData("lives a minute longer than issued")]
+    [InlineData("no start")]
     public async Task A_token_that_is_not_ours_or_no_longer_valid_is_a_401_problem(string forgery)
     {
         var client = api.CreateClient();
@@ -64,25 +67,51 @@ public sealed class AuthenticationTests(ApiFactory api) : IClassFixture<ApiFacto
             "wrong audience" => Token(userId, audience: "another-api"),
             "no expiry" => Token(userId, expires: false),
             "not a jwt" => "definitely-not-a-token",
+            "lives until 9999" => Token(userId, start: DateTime.UtcNow, end: new DateTime(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc)),
+            "lives a minute longer than issued" => Token(userId, start: DateTime.UtcNow, end: DateTime.UtcNow + TimeSpan.FromMinutes(16)),
+            "no start" => Token(userId, start: null, end: DateTime.UtcNow + TimeSpan.FromMinutes(5)),
             _ => throw new ArgumentOutOfRangeException(nameof(forgery)),
         };
 
         var response = await client.WithToken(token).GetAsync(Me, Http.Ct);
 
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
+    }
+
+    [Fact]
+    public async Task Token_responses_are_never_stored_by_a_cache()
+    {
+        var client = api.CreateClient();
+        var email = TestUsers.NewEmail("nostore");
+        await client.RegisterAsync(email);
+
+        var login = await client.PostJsonAsync("/api/auth/login", new { email, password = TestUsers.Password, device = TestUsers.Device() });
+        var tokens = await login.ReadJsonAsync();
+        var refresh = await client.PostJsonAsync("/api/auth/refresh", new { refreshToken = tokens["refreshToken"]!.GetValue<string>() });
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, refresh.StatusCode);
+        Assert.True(login.Headers.CacheControl?.NoStore, "login without Cache-Control: no-store");
+        Assert.True(refresh.Headers.CacheControl?.NoStore, "refresh without Cache-Control: no-store");
     }
 
     /// <summary>A token as the API issues them, or with one thing changed.</summary>
     private static string Token(string userId, string key = ApiFactory.JwtSigningKey, string issuer = Issuer, string audience = Audience, TimeSpan? lifetime = null, bool expires = true)
     {
         var end = DateTime.UtcNow + (lifetime ?? TimeSpan.FromMinutes(5));
+        return Token(userId, end - TimeSpan.FromMinutes(15), expires ? end : null, key, issuer, audience);
+    }
+
+    private static string Token(string userId, DateTime? start, DateTime? end, string key = ApiFactory.JwtSigningKey, string issuer = Issuer, string audience = Audience)
+    {
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            IssuedAt = end - TimeSpan.FromMinutes(15),
-            NotBefore = end - TimeSpan.FromMinutes(15),
-            Expires = expires ? end : null,
+            IssuedAt = start,
+            NotBefore = start,
+            Expires = end,
             Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = userId, [ClaimTypes.Role] = "user" },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         };

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Security;
 using FluentValidation;
@@ -130,6 +131,7 @@ public static class FirebaseSignIn
         .WithName("FirebaseSignIn")
         .WithSummary("Exchange a Firebase ID token for our tokens; links or creates the account and registers the calling device")
         .AllowAnonymous()
+        .WithNoStore()
         .RequireRateLimiting(UsersRateLimits.Login)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)

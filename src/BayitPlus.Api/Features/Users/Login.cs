@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Security;
 using FluentValidation;
@@ -88,6 +89,7 @@ public static class Login
         .WithName("Login")
         .WithSummary("Sign in with email and password; registers or refreshes the calling device")
         .AllowAnonymous()
+        .WithNoStore()
         .RequireRateLimiting(UsersRateLimits.Login)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)

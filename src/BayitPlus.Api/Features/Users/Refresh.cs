@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Security;
 using FluentValidation;
@@ -38,13 +39,13 @@ public static class Refresh
             // Reuse of a rotated token has already revoked its family inside RedeemAsync; the
             // caller learns no more than for an unknown token.
             var outcome = await tokens.RedeemAsync(command.RefreshToken, cancellationToken);
-            if (outcome is ({ } reused, true))
+            if (outcome is { ReuseDetected: true, Token: var reused })
             {
                 events.Record(new SecurityEvent(UserSecurityEvents.RefreshTokenReuse, Severity.High, reused.UserId, command.IpAddress,
                     new BsonDocument("family_id", reused.FamilyId)));
             }
 
-            if (outcome is not ({ } redeemed, false))
+            if (outcome is not { ReuseDetected: false, Token: var redeemed })
             {
                 throw new UnauthorizedException(InvalidToken);
             }
@@ -57,7 +58,7 @@ public static class Refresh
                 throw new UnauthorizedException(InvalidToken);
             }
 
-            return await tokens.ContinueAsync(user, redeemed, cancellationToken);
+            return await tokens.ContinueAsync(user, outcome, cancellationToken);
         }
     }
 
@@ -67,6 +68,7 @@ public static class Refresh
         .WithName("RefreshTokens")
         .WithSummary("Exchange a refresh token for a new token pair (the presented token is rotated out)")
         .AllowAnonymous()
+        .WithNoStore()
         .RequireRateLimiting(UsersRateLimits.Refresh)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)

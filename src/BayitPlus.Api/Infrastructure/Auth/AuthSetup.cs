@@ -41,13 +41,29 @@ public static partial class AuthSetup
                     NameClaimType = JwtRegisteredClaimNames.Sub,
                     RoleClaimType = ClaimTypes.Role,
                 };
-                options.Events = new JwtBearerEvents { OnAuthenticationFailed = RecordInvalidToken };
+                // The validator's own text (dates in the server's culture, key lookups) stays out of
+                // the WWW-Authenticate header: RFC 6750's error code is all a client acts on.
+                options.IncludeErrorDetails = false;
+                options.Events = new JwtBearerEvents
+                {
+                    OnAuthenticationFailed = RecordInvalidToken,
+                    OnChallenge = context =>
+                    {
+                        if (context.AuthenticateFailure is not null)
+                        {
+                            context.Error = "invalid_token";
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
             });
         // Token lifetimes are judged by the same clock that issues them (tests move it by hand);
         // IdentityModel keeps its own clock internal, so the lifetime check is ours.
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TimeProvider>((options, time) => options.TokenValidationParameters.LifetimeValidator =
-                (notBefore, expires, _, parameters) => IsWithinLifetime(time.GetUtcNow().UtcDateTime, notBefore, expires, parameters.ClockSkew));
+                (notBefore, expires, token, parameters) => IsWithinLifetime(time.GetUtcNow().UtcDateTime, notBefore ?? IssuedAt(token), expires, parameters.ClockSkew)
+                    && IsNoLongerThanIssued(notBefore ?? IssuedAt(token), expires, settings.AccessTokenLifetime, parameters.ClockSkew));
         // Every policy re-checks the account behind the token (active, and holding the role now), so
         // no endpoint and no handler can forget to; RequireAuthorization() uses the default policy.
         builder.Services.AddAuthorizationBuilder()
@@ -76,6 +92,15 @@ public static partial class AuthSetup
     private static bool IsWithinLifetime(DateTime now, DateTime? notBefore, DateTime? expires, TimeSpan skew) =>
         expires is { } end && now - skew < end && (notBefore is not { } start || now + skew >= start);
 
+    /// <summary>A token signed with our key but made to live longer than this API issues them (a
+    /// leaked key's forgery, or a bug) is refused: it must say when it started, and last no longer
+    /// than <see cref="JwtSettings.AccessTokenLifetime"/>.</summary>
+    private static bool IsNoLongerThanIssued(DateTime? start, DateTime? expires, TimeSpan lifetime, TimeSpan skew) =>
+        start is { } from && expires is { } end && end - from <= lifetime + skew;
+
+    private static DateTime? IssuedAt(SecurityToken token) =>
+        token is JsonWebToken { IssuedAt: var issuedAt } && issuedAt != DateTime.MinValue ? issuedAt : null;
+
     private static JwtSettings ResolveSettings(WebApplicationBuilder builder)
     {
         var configured = builder.Configuration.GetSection(JwtSettings.Section).Get<JwtSettings>() ?? new JwtSettings();
@@ -100,6 +125,7 @@ public static partial class AuthSetup
             Audience = configured.Audience,
             AccessTokenLifetime = configured.AccessTokenLifetime,
             RefreshTokenLifetime = configured.RefreshTokenLifetime,
+            RefreshReuseGracePeriod = configured.RefreshReuseGracePeriod,
             SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)),
         };
     }

@@ -16,4 +16,8 @@ public sealed class JwtSettings
     public TimeSpan AccessTokenLifetime { get; init; } = TimeSpan.FromMinutes(15);
 
     public TimeSpan RefreshTokenLifetime { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How long after a refresh token is rotated a duplicate use of it (two tabs refreshing
+    /// at once) gets the same successor instead of counting as theft; zero turns the grace off.</summary>
+    public TimeSpan RefreshReuseGracePeriod { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -11,6 +11,8 @@ namespace BayitPlus.Api.Tests.Features.Users;
 
 public sealed class RefreshTests(FakeClockApiFactory api) : IClassFixture<FakeClockApiFactory>
 {
+    private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
+
     private IMongoCollection<BsonDocument> Tokens => api.Database.GetCollection<BsonDocument>("refreshtoken");
 
     private static Task<HttpResponseMessage> RefreshAsync(HttpClient client, JsonObject tokens) =>
@@ -55,6 +57,7 @@ public sealed class RefreshTests(FakeClockApiFactory api) : IClassFixture<FakeCl
         var (client, email, first) = await SignedInAsync("reuse");
         var other = await client.LoginAsync(email, device: TestUsers.Device("other-device"));
         var second = await (await RefreshAsync(client, first)).ReadAsync<JsonObject>();
+        api.Clock.Advance(GracePeriod + TimeSpan.FromSeconds(1));
 
         var reuse = await RefreshAsync(client, first);
 
@@ -102,22 +105,60 @@ public sealed class RefreshTests(FakeClockApiFactory api) : IClassFixture<FakeCl
         await (await RefreshAsync(client2, tokens2)).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
-    public async Task Parallel_refreshes_with_one_token_let_exactly_one_succeed()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(10)]
+    [InlineData(50)]
+    public async Task Parallel_refreshes_with_one_token_all_get_the_same_successor_and_keep_the_session(int tabs)
     {
         var (client, _, tokens) = await SignedInAsync("parallel");
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => RefreshAsync(client, tokens)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, tabs).Select(_ => RefreshAsync(client, tokens)));
 
-        Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
-        Assert.Equal(9, responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var pairs = await Task.WhenAll(responses.Select(r => r.ReadJsonAsync()));
+        var successor = Assert.Single(pairs.Select(p => p["refreshToken"]!.GetValue<string>()).Distinct());
+        Assert.NotEqual(tokens["refreshToken"]!.GetValue<string>(), successor);
+        foreach (var pair in pairs)
+        {
+            var me = await api.CreateClient().WithToken(pair["accessToken"]!.GetValue<string>()).GetAsync("/api/users/me", Http.Ct);
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
 
-        // The other nine presented a rotated token: reuse, so the family (with the winner's
-        // successor, however the requests interleaved) is revoked.
-        var winner = await responses.Single(r => r.StatusCode == HttpStatusCode.OK).ReadJsonAsync();
-        await (await RefreshAsync(client, winner)).AssertProblemAsync(HttpStatusCode.Unauthorized);
         var family = (await Tokens.Find(new BsonDocument("token_hash", Sha256(tokens["refreshToken"]!.GetValue<string>()))).SingleAsync(Http.Ct))["family_id"];
-        Assert.Equal(0, await Tokens.CountDocumentsAsync(new BsonDocument { { "family_id", family }, { "revoked_at", new BsonDocument("$exists", false) } }, cancellationToken: Http.Ct));
+        Assert.Equal(2, await Tokens.CountDocumentsAsync(new BsonDocument("family_id", family), cancellationToken: Http.Ct));
+        Assert.Equal(0, await Tokens.CountDocumentsAsync(new BsonDocument { { "family_id", family }, { "revoked_at", new BsonDocument("$exists", true) } }, cancellationToken: Http.Ct));
+
+        var next = await RefreshAsync(client, pairs[0]);
+
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_rotated_token_used_again_after_the_grace_period_revokes_the_family_with_its_successor()
+    {
+        var (client, _, first) = await SignedInAsync("late");
+        var second = await (await RefreshAsync(client, first)).ReadAsync<JsonObject>();
+        api.Clock.Advance(GracePeriod - TimeSpan.FromSeconds(1));
+        var duplicate = await (await RefreshAsync(client, first)).ReadAsync<JsonObject>();
+        Assert.Equal(second["refreshToken"]!.GetValue<string>(), duplicate["refreshToken"]!.GetValue<string>());
+        api.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        await (await RefreshAsync(client, first)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        await (await RefreshAsync(client, second)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Within_the_grace_period_a_rotated_token_whose_successor_was_already_used_is_reuse()
+    {
+        var (client, _, first) = await SignedInAsync("chain");
+        var second = await (await RefreshAsync(client, first)).ReadAsync<JsonObject>();
+        var third = await (await RefreshAsync(client, second)).ReadAsync<JsonObject>();
+
+        await (await RefreshAsync(client, first)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        await (await RefreshAsync(client, third)).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Theory]
@@ -136,5 +177,31 @@ public sealed class RefreshTests(FakeClockApiFactory api) : IClassFixture<FakeCl
         var response = await api.CreateClient().PostJsonAsync("/api/auth/refresh", new { refreshToken = new string('t', 201) });
 
         await response.AssertValidationProblemAsync("refreshToken");
+    }
+}
+
+public sealed class NoRefreshGraceApiFactory : ApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["Jwt:RefreshReuseGracePeriod"] = "00:00:00",
+    };
+}
+
+public sealed class NoRefreshGraceTests(NoRefreshGraceApiFactory api) : IClassFixture<NoRefreshGraceApiFactory>
+{
+    [Fact]
+    public async Task With_the_grace_period_off_a_second_use_at_once_is_reuse_and_revokes_the_family()
+    {
+        var client = api.CreateClient();
+        var email = TestUsers.NewEmail("nograce");
+        await client.RegisterAsync(email);
+        var first = await client.LoginAsync(email);
+        var body = new { refreshToken = first["refreshToken"]!.GetValue<string>() };
+        var second = await (await client.PostJsonAsync("/api/auth/refresh", body)).ReadAsync<System.Text.Json.Nodes.JsonObject>();
+
+        await (await client.PostJsonAsync("/api/auth/refresh", body)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        await (await client.PostJsonAsync("/api/auth/refresh", new { refreshToken = second["refreshToken"]!.GetValue<string>() })).AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
