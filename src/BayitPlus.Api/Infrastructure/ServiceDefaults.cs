@@ -18,6 +18,8 @@ public static class ServiceDefaults
         builder.AddTelemetry();
         builder.AddClientRateLimits();
         builder.Services.AddSingleton(TimeProvider.System);
+        // Registered before AddProblemDetails adds the framework's writer, so it is the one used.
+        builder.Services.AddSingleton<IProblemDetailsWriter, ProblemJsonWriter>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
@@ -55,9 +57,10 @@ public static class ServiceDefaults
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
+        // First, so every response the app writes (an error included) carries them.
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();

@@ -43,6 +43,32 @@ public sealed class ErrorTests(ErrorsApiFactory api) : IClassFixture<ErrorsApiFa
         await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
 
+    [Theory]
+    [InlineData("text/html")]
+    [InlineData("application/xml")]
+    [InlineData("text/plain")]
+    public async Task Errors_are_problem_json_with_the_security_headers_whatever_the_client_accepts(string accept)
+    {
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Accept.ParseAdd(accept);
+
+        var notFound = await client.GetAsync("/api/content/000000000000000000000000", Http.Ct);
+        var unauthorized = await client.GetAsync("/api/users/me", Http.Ct);
+        var unexpected = await client.GetAsync(TestEndpoints.Throw, Http.Ct);
+        var noRoute = await client.GetAsync("/api/no-such-thing", Http.Ct);
+
+        await notFound.AssertProblemAsync(HttpStatusCode.NotFound);
+        await unauthorized.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var problem = await unexpected.AssertProblemAsync(HttpStatusCode.InternalServerError);
+        await noRoute.AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("https://tools.ietf.org/html/rfc9110#section-15.6.1", problem["type"]!.GetValue<string>());
+        foreach (var response in new[] { notFound, unauthorized, unexpected, noRoute })
+        {
+            Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+            Assert.Equal("default-src 'none'; frame-ancestors 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+        }
+    }
+
     [Fact]
     public async Task An_unknown_route_is_a_404_problem()
     {
@@ -96,5 +122,21 @@ public sealed class ErrorTests(ErrorsApiFactory api) : IClassFixture<ErrorsApiFa
 
         var problem = await response.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Contains(traceId, problem["traceId"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+}
+
+/// <summary>In Development the framework adds its exception page, which an HTML client used to get
+/// (with the stack trace and source paths) for any error the API answers by exception.</summary>
+public sealed class DevelopmentErrorTests(DevelopmentApiFactory api) : IClassFixture<DevelopmentApiFactory>
+{
+    [Fact]
+    public async Task An_html_client_gets_a_problem_not_the_exception_page()
+    {
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+
+        var response = await client.GetAsync("/api/content/000000000000000000000000", Http.Ct);
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
     }
 }
