@@ -19,7 +19,7 @@ public static class ReplaceCatalogItem
     {
         public override async ValueTask<IHasId> RunAsync<TDocument, TFields, TView>(CatalogResource<TDocument, TFields, TView> resource, Command command, CancellationToken cancellationToken)
         {
-            // A malformed id is a 404 before the body is read, as for an unknown one.
+            // A malformed id names no item: a 404 whatever the body holds.
             var id = Ids.Parse(command.Id, resource.Name);
             var fields = new TFields();
             await store.ReadAsync(resource, command.Body, fields, cancellationToken);
