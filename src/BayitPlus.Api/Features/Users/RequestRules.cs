@@ -1,9 +1,7 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
 using FluentValidation;
-using FluentValidation.Results;
 
 namespace BayitPlus.Api.Features.Users;
 
@@ -13,20 +11,6 @@ public static class RequestRules
     public const int MaxFreeFormKeys = 50;
     public const int MaxFreeFormDepth = 5;
     public const int MaxFreeFormBytes = 16 * 1024;
-
-    /// <summary>The names of body fields a request does not accept (gathered by
-    /// <c>[JsonExtensionData]</c>). They are refused rather than ignored, so a client that tries to
-    /// set <c>role</c> or <c>isActive</c> learns that it cannot, instead of believing it did.</summary>
-    public static IReadOnlyList<string> FieldNames(Dictionary<string, JsonElement>? unknown) => unknown?.Keys.ToList() ?? [];
-
-    public static IRuleBuilderOptionsConditions<T, IReadOnlyList<string>> OnlyFields<T>(this IRuleBuilder<T, IReadOnlyList<string>> rule, string accepted) =>
-        rule.Custom((fields, context) =>
-        {
-            foreach (var field in fields)
-            {
-                context.AddFailure(new ValidationFailure(field, $"{field} cannot be set by this request; it accepts only {accepted}."));
-            }
-        });
 
     /// <summary>Free-form settings objects (preferences) stay small: a bounded number of keys,
     /// nesting and size, and keys MongoDB stores as they are (no <c>$</c> prefix, no dots).</summary>

@@ -6,6 +6,7 @@ using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using MapsterMapper;
 using Mediator;
@@ -37,7 +38,7 @@ public static class UpdateCurrentUser
     {
         public Validator()
         {
-            RuleFor(c => c.UnknownFields).OnlyFields("name and preferences");
+            RuleFor(c => c.UnknownFields).AreRefused(typeof(UpdateCurrentUserRequest));
             RuleFor(c => c.Name!).Must(name => name.Trim().Length > 0).WithMessage("Name must not be empty.")
                 .MaximumLength(100).WithMessage("Name must be at most 100 characters long.")
                 .When(c => c.Name is not null);
@@ -76,7 +77,7 @@ public static class UpdateCurrentUser
 
     internal static void Map(RouteGroupBuilder group) => group
         .MapPatch("/me", async (UpdateCurrentUserRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new Command(user.Id(), request.Name, request.Preferences, RequestRules.FieldNames(request.Unknown)), ct)))
+            TypedResults.Ok(await sender.Send(new Command(user.Id(), request.Name, request.Preferences, UnknownFields.In(request.Unknown)), ct)))
         .WithName("UpdateCurrentUser")
         .WithSummary("Change the signed-in user's name or preferences (no other field)")
         .ProducesValidationProblem()

@@ -6,6 +6,7 @@ using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Driver;
@@ -51,7 +52,7 @@ public static class UpdateProfile
     {
         public Validator()
         {
-            RuleFor(c => c.UnknownFields).OnlyFields("bio, avatarUrl, languagePreference, subtitlePreferences and playbackPreferences");
+            RuleFor(c => c.UnknownFields).AreRefused(typeof(UpdateProfileRequest));
             RuleFor(c => c.Bio).MaximumLength(MaxBioLength).WithMessage($"Bio must be at most {MaxBioLength} characters long.");
             RuleFor(c => c.AvatarUrl!).Cascade(CascadeMode.Stop)
                 .MaximumLength(MaxAvatarUrlLength).WithMessage($"Avatar URL must be at most {MaxAvatarUrlLength} characters long.")
@@ -107,7 +108,7 @@ public static class UpdateProfile
     internal static void Map(RouteGroupBuilder group) => group
         .MapPut("/me/profile", async (UpdateProfileRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(
-                new Command(user.Id(), request.Bio, request.AvatarUrl, request.LanguagePreference, request.SubtitlePreferences, request.PlaybackPreferences, RequestRules.FieldNames(request.Unknown)),
+                new Command(user.Id(), request.Bio, request.AvatarUrl, request.LanguagePreference, request.SubtitlePreferences, request.PlaybackPreferences, UnknownFields.In(request.Unknown)),
                 ct)))
         .WithName("UpdateProfile")
         .WithSummary("Save the signed-in user's profile")

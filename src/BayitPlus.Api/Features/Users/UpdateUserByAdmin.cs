@@ -5,6 +5,7 @@ using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Security;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using MapsterMapper;
 using Mediator;
@@ -54,7 +55,7 @@ public static class UpdateUserByAdmin
     {
         public Validator()
         {
-            RuleFor(c => c.UnknownFields).OnlyFields("role and isActive");
+            RuleFor(c => c.UnknownFields).AreRefused(typeof(UpdateUserByAdminRequest));
             RuleFor(c => c.Role).Must(role => role is null || Roles.All.Contains(role))
                 .WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
         }
@@ -123,7 +124,7 @@ public static class UpdateUserByAdmin
     internal static void Map(RouteGroupBuilder group) => group
         .MapPatch("/{id}", async (string id, UpdateUserByAdminRequest request, HttpContext http, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(
-                new Command(http.User.Id(), id, request.Role, request.IsActive, RequestRules.FieldNames(request.Unknown)) { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
+                new Command(http.User.Id(), id, request.Role, request.IsActive, UnknownFields.In(request.Unknown)) { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
         .WithName("UpdateUserByAdmin")
         .WithSummary("Admin: change an account's role or active flag")
         .ProducesValidationProblem()

@@ -81,7 +81,8 @@ public sealed class UpdateCurrentUserTests(FakeClockApiFactory api) : IClassFixt
 
         var response = await api.ClientFor(user).PatchJsonAsync("/api/users/me", new { role = "admin", isActive = true, subscriptionTier = "vip" });
 
-        await response.AssertValidationProblemAsync("role", "isActive", "subscriptionTier");
+        var problem = await response.AssertValidationProblemAsync("role", "isActive", "subscriptionTier");
+        Assert.Equal("role cannot be set by this request; it accepts only name and preferences.", problem["errors"]!["role"]![0]!.GetValue<string>());
         Assert.Equal("user", (await StoredAsync(user.Id))["role"].AsString);
     }
 

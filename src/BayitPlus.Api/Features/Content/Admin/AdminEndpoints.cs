@@ -15,7 +15,12 @@ public static class AdminEndpoints
         return byId ? endpoint.ProducesProblem(StatusCodes.Status404NotFound) : endpoint;
     }
 
-    /// <summary>The written resources: 400 for invalid fields, 409 for a taken unique value.</summary>
-    public static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder endpoint) =>
-        endpoint.ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict);
+    /// <summary>A write whose body is a resource's editable <typeparamref name="TFields"/>: the
+    /// admin problems, 400 for invalid fields and 409 for a taken unique value.</summary>
+    public static RouteHandlerBuilder AcceptsFields<TFields>(this RouteHandlerBuilder endpoint, bool byId = true)
+        where TFields : notnull =>
+        endpoint.Accepts<TFields>("application/json")
+            .ProducesAdminProblems(byId)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
 }

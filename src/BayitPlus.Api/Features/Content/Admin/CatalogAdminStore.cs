@@ -4,97 +4,57 @@ using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
 using Microsoft.AspNetCore.OutputCaching;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Content.Admin;
 
-/// <summary>One catalog resource as the admin endpoints manage it: its collection, its name in
-/// messages, the fields clients may edit (<typeparamref name="TFields"/>) and the fields only the
-/// server sets.</summary>
-public sealed record AdminResource<TDocument, TFields>(string Collection, string Name, IReadOnlyCollection<string> ServerManaged)
-    where TFields : class, new();
-
 /// <summary>
-/// The write path every admin catalog endpoint shares: read the body onto the editable fields,
-/// validate the complete result (for a PATCH, the stored item with the sent fields applied, so a
-/// rule across fields such as "primarySectionId is one of sectionIds" holds after any patch),
-/// write, and evict the catalog output cache. Unique indexes decide conflicts: their duplicate-key
-/// errors become 409s naming the field.
+/// What the catalog admin use cases share: reading a body onto the editable fields and validating
+/// the complete result, writing with the server's timestamps, and evicting the catalog output
+/// cache after every write. Unique indexes decide conflicts: their duplicate-key errors become 409s
+/// naming the field.
 /// </summary>
-public sealed class CatalogAdminStore(MongoContext db, IOutputCacheStore cache, TimeProvider time)
+public sealed class CatalogAdminStore(MongoContext db, IOutputCacheStore cache, TimeProvider time, IServiceProvider services)
 {
-    public async Task<TDocument> CreateAsync<TDocument, TFields>(
-        AdminResource<TDocument, TFields> resource,
-        JsonObject body,
-        IValidator<TFields> validator,
-        Func<TFields, DateTime, TDocument> create,
-        CancellationToken ct)
-        where TFields : class, new()
+    private const string CreatedAt = "created_at";
+    private const string UpdatedAt = "updated_at";
+
+    /// <summary>Applies <paramref name="body"/> to <paramref name="fields"/>, validates the result
+    /// and returns the names of the fields the body sent.</summary>
+    public async Task<IReadOnlyList<string>> ReadAsync<TFields>(CatalogResource resource, JsonObject body, TFields fields, CancellationToken ct)
+        where TFields : class
     {
-        var fields = new TFields();
-        EditableFields.Apply(body, fields, resource.ServerManaged);
-        await validator.ValidateAndThrowAsync(fields, ct);
-        var document = create(fields, Now());
-        await db.Collection<TDocument>(resource.Collection).InsertOneAsync(document, cancellationToken: ct);
-        await EvictAsync();
-        return document;
+        var sent = EditableFields.Apply(body, fields, resource.ServerOwned);
+        // Each fields type has one validator, registered by FluentValidation's scan; this store
+        // serves every resource, so it looks up the one it needs.
+        await services.GetRequiredService<IValidator<TFields>>().ValidateAndThrowAsync(fields, ct);
+        return sent;
     }
 
-    public async Task<TDocument> GetAsync<TDocument, TFields>(AdminResource<TDocument, TFields> resource, string id, CancellationToken ct)
-        where TFields : class, new() =>
-        await db.Collection<TDocument>(resource.Collection).Find(ById(resource, id)).FirstOrDefaultAsync(ct)
+    public async Task<TDocument> FindAsync<TDocument>(CatalogResource resource, ObjectId id, CancellationToken ct) =>
+        await Collection<TDocument>(resource).Find(ById<TDocument>(id)).FirstOrDefaultAsync(ct)
         ?? throw new NotFoundException(resource.Name);
 
-    /// <summary>PUT: every editable field takes the body's value; a field the body leaves out is cleared.</summary>
-    public async Task<TDocument> ReplaceAsync<TDocument, TFields>(
-        AdminResource<TDocument, TFields> resource, string id, JsonObject body, IValidator<TFields> validator, CancellationToken ct)
-        where TFields : class, new()
+    /// <summary>Stores a new item, with <c>created_at</c> and <c>updated_at</c> set now.</summary>
+    public async Task InsertAsync<TDocument>(CatalogResource resource, TDocument document, CancellationToken ct)
     {
-        var filter = ById(resource, id);
-        var fields = new TFields();
-        EditableFields.Apply(body, fields, resource.ServerManaged);
-        await validator.ValidateAndThrowAsync(fields, ct);
-        return await UpdateAsync(resource, filter, EditableFields.Update(fields), ct);
-    }
-
-    /// <summary>PATCH: only the fields the body names change (null clears one).</summary>
-    public async Task<TDocument> PatchAsync<TDocument, TFields>(
-        AdminResource<TDocument, TFields> resource, string id, JsonObject body, IValidator<TFields> validator, Func<TDocument, TFields> current, CancellationToken ct)
-        where TFields : class, new()
-    {
-        var stored = await GetAsync(resource, id, ct);
-        var fields = current(stored);
-        var sent = EditableFields.Apply(body, fields, resource.ServerManaged);
-        await validator.ValidateAndThrowAsync(fields, ct);
-        return sent.Count == 0 ? stored : await UpdateAsync(resource, ById(resource, id), EditableFields.Update(fields, sent), ct);
-    }
-
-    /// <summary>Deletes the item; <paramref name="dependents"/> then removes what belongs to it.</summary>
-    public async Task DeleteAsync<TDocument, TFields>(
-        AdminResource<TDocument, TFields> resource, string id, CancellationToken ct, Func<CancellationToken, Task>? dependents = null)
-        where TFields : class, new()
-    {
-        var deleted = await db.Collection<TDocument>(resource.Collection).DeleteOneAsync(ById(resource, id), ct);
-        if (deleted.DeletedCount == 0)
-        {
-            throw new NotFoundException(resource.Name);
-        }
-
-        if (dependents is not null)
-        {
-            await dependents(ct);
-        }
-
+        // Set through the class map, by the element names every catalog collection uses, so that
+        // no resource has to declare how.
+        var map = BsonClassMap.LookupClassMap(typeof(TDocument));
+        var now = Now();
+        map.GetMemberMapForElement(CreatedAt).Setter(document!, now);
+        map.GetMemberMapForElement(UpdatedAt).Setter(document!, now);
+        await Collection<TDocument>(resource).InsertOneAsync(document, cancellationToken: ct);
         await EvictAsync();
     }
 
-    private async Task<TDocument> UpdateAsync<TDocument, TFields>(
-        AdminResource<TDocument, TFields> resource, FilterDefinition<TDocument> filter, BsonDocument update, CancellationToken ct)
-        where TFields : class, new()
+    /// <summary>Applies <paramref name="update"/> (with <c>updated_at</c> set now) and returns the item as stored after it.</summary>
+    public async Task<TDocument> UpdateAsync<TDocument>(CatalogResource resource, ObjectId id, BsonDocument update, CancellationToken ct)
     {
-        update["$set"].AsBsonDocument["updated_at"] = Now();
-        var updated = await db.Collection<TDocument>(resource.Collection).FindOneAndUpdateAsync(
-            filter,
+        update["$set"].AsBsonDocument[UpdatedAt] = Now();
+        var updated = await Collection<TDocument>(resource).FindOneAndUpdateAsync(
+            ById<TDocument>(id),
             new BsonDocumentUpdateDefinition<TDocument>(update),
             new FindOneAndUpdateOptions<TDocument> { ReturnDocument = ReturnDocument.After },
             ct) ?? throw new NotFoundException(resource.Name);
@@ -102,9 +62,25 @@ public sealed class CatalogAdminStore(MongoContext db, IOutputCacheStore cache, 
         return updated;
     }
 
-    private static FilterDefinition<TDocument> ById<TDocument, TFields>(AdminResource<TDocument, TFields> resource, string id)
-        where TFields : class, new() =>
-        new BsonDocumentFilterDefinition<TDocument>(new BsonDocument("_id", Ids.Parse(id, resource.Name)));
+    public async Task DeleteAsync(CatalogResource resource, ObjectId id, CancellationToken ct)
+    {
+        var deleted = await Collection<BsonDocument>(resource).DeleteOneAsync(ById<BsonDocument>(id), ct);
+        if (deleted.DeletedCount == 0)
+        {
+            throw new NotFoundException(resource.Name);
+        }
+
+        if (resource.DeleteDependents is { } dependents)
+        {
+            await dependents(db, id.ToString(), ct);
+        }
+
+        await EvictAsync();
+    }
+
+    private IMongoCollection<TDocument> Collection<TDocument>(CatalogResource resource) => db.Collection<TDocument>(resource.Collection);
+
+    private static FilterDefinition<TDocument> ById<TDocument>(ObjectId id) => new BsonDocumentFilterDefinition<TDocument>(new BsonDocument("_id", id));
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 

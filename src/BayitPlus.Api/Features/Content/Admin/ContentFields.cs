@@ -8,8 +8,19 @@ namespace BayitPlus.Api.Features.Content.Admin;
 /// the server.</summary>
 public sealed partial class ContentFields
 {
-    public static readonly AdminResource<ContentDocument, ContentFields> Resource =
-        new(ContentDocument.CollectionName, "Content", ["id", "viewCount", "createdAt", "updatedAt"]);
+    public static readonly CatalogResource<ContentDocument, ContentFields, ContentAdminView> Resource = new()
+    {
+        Prefix = "/api/admin/content",
+        Tag = "Admin: Content",
+        OperationName = "Content",
+        Noun = "content item",
+        CreateSummary = "Add a content item to the catalog",
+        DeleteSummary = "Remove a content item from the catalog",
+        Collection = ContentDocument.CollectionName,
+        Name = "Content",
+        AuditType = "content",
+        ServerFields = ["viewCount"],
+    };
 
     public string? Title { get; set; }
 

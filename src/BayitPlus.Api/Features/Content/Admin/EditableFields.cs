@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using FluentValidation.Results;
 using MongoDB.Bson;
@@ -12,10 +13,11 @@ namespace BayitPlus.Api.Features.Content.Admin;
 /// <summary>
 /// Reads an admin request body onto a resource's editable-fields class, one JSON property at a
 /// time, so that a PATCH knows which fields were sent (absent) apart from fields sent as null
-/// (cleared). Every property must be one of the class's fields: a field the server owns
-/// (<c>createdAt</c>, <c>viewCount</c>, ...) or an unknown name is a 400 naming it, as is a value
-/// of the wrong JSON type. Strings are trimmed and an empty string clears the field like null; a
-/// null list is an empty list.
+/// (cleared). Every property must be one of the class's fields: any other name, including a field
+/// the server owns (<c>createdAt</c>, <c>viewCount</c>, ...), is refused by the
+/// <see cref="UnknownFields"/> rule, and a value of the wrong JSON type is a 400 naming it too.
+/// Strings are trimmed and an empty string clears the field like null; a null list is an empty
+/// list.
 /// </summary>
 public static class EditableFields
 {
@@ -27,7 +29,7 @@ public static class EditableFields
 
     /// <summary>Applies <paramref name="body"/> to <paramref name="fields"/> and returns the C#
     /// names of the properties it set.</summary>
-    public static IReadOnlyList<string> Apply<TFields>(JsonObject body, TFields fields, IReadOnlyCollection<string> serverManaged)
+    public static IReadOnlyList<string> Apply<TFields>(JsonObject body, TFields fields, IReadOnlyCollection<string> serverOwned)
         where TFields : class
     {
         var properties = Json.GetTypeInfo(typeof(TFields)).Properties;
@@ -35,16 +37,10 @@ public static class EditableFields
         var applied = new List<string>();
         foreach (var (name, value) in body)
         {
-            if (serverManaged.Contains(name, StringComparer.OrdinalIgnoreCase))
-            {
-                failures.Add(new ValidationFailure(name, $"{name} is set by the server and cannot be sent."));
-                continue;
-            }
-
             var property = properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
             if (property?.Set is null || property.AttributeProvider is not System.Reflection.MemberInfo member)
             {
-                failures.Add(new ValidationFailure(name, $"{name} is not a field of this resource."));
+                failures.Add(UnknownFields.Refusal(name, typeof(TFields), serverOwned));
                 continue;
             }
 

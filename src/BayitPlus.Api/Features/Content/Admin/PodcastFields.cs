@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure.Audit;
 using FluentValidation;
+using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Content.Admin;
 
@@ -8,8 +9,22 @@ namespace BayitPlus.Api.Features.Content.Admin;
 /// from the server.</summary>
 public sealed class PodcastFields
 {
-    public static readonly AdminResource<PodcastDocument, PodcastFields> Resource =
-        new(PodcastDocument.CollectionName, "Podcast", ["id", "episodeCount", "lastUpdated", "createdAt", "updatedAt"]);
+    public static readonly CatalogResource<PodcastDocument, PodcastFields, PodcastAdminView> Resource = new()
+    {
+        Prefix = "/api/admin/podcasts",
+        Tag = "Admin: Podcasts",
+        OperationName = "Podcast",
+        Noun = "podcast show",
+        CreateSummary = "Add a podcast show (its episodes come from the RSS sync)",
+        DeleteSummary = "Remove a podcast show and all its episodes",
+        Collection = PodcastDocument.CollectionName,
+        Name = "Podcast",
+        AuditType = "podcast",
+        ServerFields = ["episodeCount", "lastUpdated"],
+        // Episodes hold the show's id in its canonical (lowercase hex) form.
+        DeleteDependents = async (db, podcastId, ct) =>
+            await db.Collection<PodcastEpisodeDocument>(PodcastEpisodeDocument.CollectionName).DeleteManyAsync(e => e.PodcastId == podcastId, ct),
+    };
 
     public string? Title { get; set; }
 

@@ -239,7 +239,10 @@ public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<F
 
         var response = await admin.PostJsonAsync(Route, body);
 
-        await response.AssertValidationProblemAsync("categoryId");
+        var problem = await response.AssertValidationProblemAsync("categoryId");
+        var message = problem["errors"]!["categoryId"]![0]!.GetValue<string>();
+        Assert.StartsWith("categoryId cannot be set by this request; it accepts only title, titleEn, ", message, StringComparison.Ordinal);
+        Assert.EndsWith(", tmdbId and isFeatured.", message, StringComparison.Ordinal);
     }
 
     [Theory]

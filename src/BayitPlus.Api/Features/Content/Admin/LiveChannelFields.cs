@@ -8,8 +8,18 @@ public sealed class LiveChannelFields
 {
     public const int MaxChannelNumber = 9999;
 
-    public static readonly AdminResource<LiveChannelDocument, LiveChannelFields> Resource =
-        new(LiveChannelDocument.CollectionName, "Live channel", ["id", "createdAt", "updatedAt"]);
+    public static readonly CatalogResource<LiveChannelDocument, LiveChannelFields, LiveChannelAdminView> Resource = new()
+    {
+        Prefix = "/api/admin/live/channels",
+        Tag = "Admin: Live channels",
+        OperationName = "LiveChannel",
+        Noun = "live channel",
+        CreateSummary = "Add a live TV channel",
+        DeleteSummary = "Remove a live channel",
+        Collection = LiveChannelDocument.CollectionName,
+        Name = "Live channel",
+        AuditType = "live_channel",
+    };
 
     public string? ChannelName { get; set; }
 
@@ -45,40 +55,6 @@ public sealed class LiveChannelFields
     }
 }
 
-/// <summary>The fields of a radio station an admin edits.</summary>
-public sealed class RadioStationFields
-{
-    public static readonly AdminResource<RadioStationDocument, RadioStationFields> Resource =
-        new(RadioStationDocument.CollectionName, "Radio station", ["id", "createdAt", "updatedAt"]);
-
-    public string? StationName { get; set; }
-
-    public string? StreamUrl { get; set; }
-
-    public string? LogoUrl { get; set; }
-
-    public string? Country { get; set; }
-
-    public string? Language { get; set; }
-
-    public string? Genre { get; set; }
-
-    public bool IsActive { get; set; } = true;
-
-    public sealed class Validator : AbstractValidator<RadioStationFields>
-    {
-        public Validator()
-        {
-            RuleFor(s => s.StationName).Required("stationName", CatalogRules.MaxNameLength);
-            RuleFor(s => s.StreamUrl).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("streamUrl is required.").HttpUrl("streamUrl");
-            RuleFor(s => s.LogoUrl).HttpUrl("logoUrl");
-            RuleFor(s => s.Language).Language("language");
-            RuleFor(s => s.Country).Country("country");
-            RuleFor(s => s.Genre).Slug("genre");
-        }
-    }
-}
-
 /// <summary>A live channel as admins see it.</summary>
 public sealed record LiveChannelAdminView(
     string Id,
@@ -91,18 +67,5 @@ public sealed record LiveChannelAdminView(
     bool IsActive,
     bool SupportsDubbing,
     bool EpgEnabled,
-    DateTime CreatedAt,
-    DateTime? UpdatedAt) : IHasId;
-
-/// <summary>A radio station as admins see it.</summary>
-public sealed record RadioStationAdminView(
-    string Id,
-    string StationName,
-    string StreamUrl,
-    string? LogoUrl,
-    string? Country,
-    string? Language,
-    string? Genre,
-    bool IsActive,
     DateTime CreatedAt,
     DateTime? UpdatedAt) : IHasId;
