@@ -78,6 +78,8 @@ public static class ServiceDefaults
             app.MapScalarApiReference();
         }
 
+        WhereToGo.LogOnceListening(app, withScalar: app.Environment.IsDevelopment());
+
         return app;
     }
 }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using BayitPlus.Api.Features.Users;
 using BayitPlus.Api.Infrastructure.Telemetry;
 using BayitPlus.Api.Tests.Support;
@@ -11,8 +13,12 @@ namespace BayitPlus.Api.Tests.Infrastructure;
 
 /// <summary>Readiness and the start-up console as a newcomer and a deployment script see them: the
 /// built API run as a process.</summary>
-public sealed class StartupReadinessTests
+public sealed partial class StartupReadinessTests
 {
+    /// <summary>Collections only start-up work touches on a run with nothing configured (migrations,
+    /// demo catalog).</summary>
+    private static readonly string[] StartupCollections = ["migrationrecord", "content", "podcast", "podcastepisode", "livechannel", "radiostation"];
+
     [Fact]
     public async Task Once_ready_the_bootstrap_admin_signs_in_and_the_demo_catalog_is_served()
     {
@@ -37,6 +43,51 @@ public sealed class StartupReadinessTests
             Assert.NotEmpty((await home.ReadJsonAsync())["featured"]!.AsArray());
         }
     }
+
+    [Fact]
+    public async Task A_development_run_says_where_to_go_and_reports_no_start_up_command_as_slow()
+    {
+        var (api, client) = await ApiProcess.StartListeningAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+
+            // Every command is slow by this threshold: start-up work must still report none, while
+            // the readiness probes' pings show that the warning itself still works.
+            ["Mongo__SlowCommandThresholdMs"] = "0",
+        });
+        using (api)
+        using (client)
+        {
+            var origin = client.BaseAddress!.GetLeftPart(UriPartial.Authority);
+
+            // Logged after every start-up command, so every warning start-up work could cause is
+            // on the console by then.
+            await WaitForOutputAsync(api, "Ready: start-up work done");
+            await WaitForOutputAsync(api, $"OpenAPI document: {origin}/openapi/v1.json");
+            await WaitForOutputAsync(api, $"API reference (Scalar): {origin}/scalar");
+            await WaitForOutputAsync(api, "Slow MongoDB command ping");
+
+            var slow = SlowCommand().Matches(api.Output).Select(m => (Command: m.Groups["command"].Value, Collection: m.Groups["collection"].Value)).ToList();
+            Assert.DoesNotContain(slow, c => c.Command is "createIndexes" or "insert" || StartupCollections.Contains(c.Collection));
+        }
+    }
+
+    private static async Task WaitForOutputAsync(ApiProcess api, string text)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!api.Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                Assert.Fail($"the console never showed \"{text}\":\n{api.Output}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), Http.Ct);
+        }
+    }
+
+    [GeneratedRegex(@"Slow MongoDB command (?<command>\S+) on (?<collection>\S*):")]
+    private static partial Regex SlowCommand();
 }
 
 /// <summary>The readiness gates a slice's start-up task joins, through <c>/health/ready</c>.</summary>

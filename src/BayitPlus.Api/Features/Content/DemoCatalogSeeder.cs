@@ -25,6 +25,7 @@ public sealed partial class DemoCatalogSeeder(
             return;
         }
 
+        using var startupWork = MongoCommandMetrics.StartupWork();
         await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
         await SeedIfEmptyAsync(stoppingToken);
         _ready.Complete();

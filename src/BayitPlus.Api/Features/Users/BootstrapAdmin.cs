@@ -36,6 +36,7 @@ public sealed partial class BootstrapAdmin(
             return;
         }
 
+        using var startupWork = MongoCommandMetrics.StartupWork();
         try
         {
             await readiness.WhenIndexesReady.WaitAsync(stoppingToken);

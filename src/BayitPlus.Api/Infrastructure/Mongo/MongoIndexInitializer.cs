@@ -14,6 +14,7 @@ public sealed partial class MongoIndexInitializer(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var startupWork = MongoCommandMetrics.StartupWork();
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -42,7 +42,8 @@ public sealed partial class ReadinessGates(ILogger<ReadinessGates> logger)
     }
 
     /// <summary>Logs one line once the last pending gate settles: how long each piece of start-up
-    /// work took, or which failed.</summary>
+    /// work took (its commands are not reported one by one as slow, see MongoCommandMetrics), or
+    /// which failed.</summary>
     internal void OnGateSettled()
     {
         lock (_lock)

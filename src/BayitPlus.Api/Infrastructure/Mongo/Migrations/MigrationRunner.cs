@@ -148,6 +148,7 @@ public sealed partial class MigrationStartup(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var startupWork = MongoCommandMetrics.StartupWork();
         try
         {
             await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
