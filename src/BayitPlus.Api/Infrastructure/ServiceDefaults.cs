@@ -39,7 +39,8 @@ public static class ServiceDefaults
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "Accept-Language")
             .WithExposedHeaders("Content-Language", "Retry-After")));
-        builder.Services.AddHealthChecks();
+        builder.Services.AddSingleton<ReadinessGates>();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessGatesCheck>("startup", tags: ["ready"]);
         builder.Services.AddOutputCache();
         builder.Services.AddOpenApi(options =>
         {
@@ -79,6 +80,8 @@ public static class ServiceDefaults
         {
             app.MapScalarApiReference();
         }
+
+        WhereToGo.LogOnceListening(app, withScalar: app.Environment.IsDevelopment());
 
         return app;
     }

@@ -1,4 +1,5 @@
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Telemetry;
 using BayitPlus.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -35,7 +36,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         _backend = await MongoBackend.GetSharedAsync();
         DatabaseName = Backend.CreateUniqueDatabase(GetType().Name).DatabaseNamespace.DatabaseName;
         await BeforeHostStartsAsync(Database);
-        await Services.GetRequiredService<DatabaseReadiness>().WhenIndexesReady.WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(Services.GetRequiredService<ReadinessGates>().Gates.Select(g => g.Settled)).WaitAsync(TimeSpan.FromSeconds(30));
     }
 
     public override async ValueTask DisposeAsync()

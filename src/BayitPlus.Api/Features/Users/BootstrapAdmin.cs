@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Telemetry;
 using FluentValidation;
 using MongoDB.Driver;
 
@@ -8,10 +9,13 @@ namespace BayitPlus.Api.Features.Users;
 /// <summary>The first admin: when <c>BAYITPLUS_BOOTSTRAP_ADMIN_EMAIL</c> and
 /// <c>BAYITPLUS_BOOTSTRAP_ADMIN_PASSWORD</c> are both set, ensures that account exists, is active
 /// and is an admin once the indexes exist. An existing account is promoted and keeps its password;
-/// a missing one is created with the configured password. Running again changes nothing.</summary>
+/// a missing one is created with the configured password. Running again changes nothing. The API
+/// is ready only once this is done, so a client that waits for readiness can sign in as that admin;
+/// an admin that could not be created keeps it unready.</summary>
 public sealed partial class BootstrapAdmin(
     MongoContext db,
     DatabaseReadiness readiness,
+    ReadinessGates gates,
     PasswordHasher hasher,
     TimeProvider time,
     IConfiguration configuration,
@@ -20,49 +24,59 @@ public sealed partial class BootstrapAdmin(
     public const string EmailKey = "BAYITPLUS_BOOTSTRAP_ADMIN_EMAIL";
     public const string PasswordKey = "BAYITPLUS_BOOTSTRAP_ADMIN_PASSWORD";
 
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReadinessGate? _ready = IsConfigured(configuration) ? gates.Open("bootstrap admin") : null;
 
-    /// <summary>Completes when the bootstrap has run (or found nothing to do).</summary>
-    public Task Completion => _done.Task;
+    /// <summary>Completes when the bootstrap has run, has nothing to do, or has failed.</summary>
+    public Task Completion => _ready?.Settled ?? Task.CompletedTask;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_ready is null)
+        {
+            return;
+        }
+
+        using var startupWork = MongoCommandMetrics.StartupWork();
         try
         {
-            var email = configuration[EmailKey];
-            var password = configuration[PasswordKey];
-            if (!string.IsNullOrWhiteSpace(email) && !string.IsNullOrEmpty(password))
+            await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
+            if (await EnsureAdminAsync(Emails.Normalize(configuration[EmailKey]!), configuration[PasswordKey]!, stoppingToken))
             {
-                await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
-                await EnsureAdminAsync(Emails.Normalize(email), password, stoppingToken);
+                _ready.Complete();
             }
-
-            _done.TrySetResult();
+            else
+            {
+                _ready.Fail("the configured account was refused (see the error logged)");
+            }
         }
         catch (Exception error) when (error is MongoException or TimeoutException)
         {
             LogFailed(logger, error);
-            _done.TrySetException(error);
+            _ready.Fail("the database was unavailable");
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            _done.TrySetCanceled(stoppingToken);
+            // The host is stopping.
         }
     }
 
-    private async Task EnsureAdminAsync(string email, string password, CancellationToken ct)
+    private static bool IsConfigured(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration[EmailKey]) && !string.IsNullOrEmpty(configuration[PasswordKey]);
+
+    /// <summary>False when the account did not exist and the password policy refused to create it.</summary>
+    private async Task<bool> EnsureAdminAsync(string email, string password, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         if (await PromoteAsync(email, now, ct))
         {
-            return;
+            return true;
         }
 
         var policy = new BootstrapPolicy().Validate(new Credentials(email, password));
         if (!policy.IsValid)
         {
             LogRefused(logger, email, string.Join(" ", policy.Errors.Select(e => e.ErrorMessage)));
-            return;
+            return false;
         }
 
         try
@@ -84,6 +98,8 @@ public sealed partial class BootstrapAdmin(
             // Another instance starting at the same time created it first.
             await PromoteAsync(email, now, ct);
         }
+
+        return true;
     }
 
     /// <summary>Makes an existing account an active admin; false when there is no such account.</summary>

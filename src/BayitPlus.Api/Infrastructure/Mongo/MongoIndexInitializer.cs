@@ -1,10 +1,11 @@
+using BayitPlus.Api.Infrastructure.Telemetry;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Infrastructure.Mongo;
 
 /// <summary>Creates every declared index at start-up (creating an existing index is a no-op), then
-/// marks the database ready; readiness waits for it.</summary>
+/// completes the "indexes" readiness gate.</summary>
 public sealed partial class MongoIndexInitializer(
     MongoContext context,
     IEnumerable<ICollectionIndexes> declarations,
@@ -13,6 +14,7 @@ public sealed partial class MongoIndexInitializer(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var startupWork = MongoCommandMetrics.StartupWork();
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -69,15 +71,14 @@ public sealed partial class MongoIndexInitializer(
     private static partial void LogIndexesFailed(ILogger logger, Exception error, double seconds);
 }
 
-/// <summary>Start-up tasks that must finish before the API reports ready.</summary>
-public sealed class DatabaseReadiness
+/// <summary>The declared indexes' readiness gate; start-up work that needs the indexes awaits
+/// <see cref="WhenIndexesReady"/>.</summary>
+public sealed class DatabaseReadiness(ReadinessGates gates)
 {
-    private readonly TaskCompletionSource _indexes = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ReadinessGate _indexes = gates.Open("indexes");
 
-    public bool IndexesReady => _indexes.Task.IsCompleted;
+    /// <summary>Completes once every declared index exists.</summary>
+    public Task WhenIndexesReady => _indexes.Settled;
 
-    /// <summary>Completes once every declared index exists; start-up work that needs them awaits it.</summary>
-    public Task WhenIndexesReady => _indexes.Task;
-
-    public void MarkIndexesReady() => _indexes.TrySetResult();
+    public void MarkIndexesReady() => _indexes.Complete();
 }

@@ -3,16 +3,12 @@ using MongoDB.Bson;
 
 namespace BayitPlus.Api.Infrastructure.Mongo;
 
-/// <summary>Ready when the database answers a ping and the start-up indexes exist.</summary>
-public sealed class MongoReadinessCheck(MongoContext context, DatabaseReadiness readiness) : IHealthCheck
+/// <summary>Ready when the database answers a ping (the start-up work, indexes included, is the
+/// readiness gates' check).</summary>
+public sealed class MongoReadinessCheck(MongoContext context) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext healthContext, CancellationToken cancellationToken = default)
     {
-        if (!readiness.IndexesReady)
-        {
-            return HealthCheckResult.Unhealthy("indexes are still being created");
-        }
-
         try
         {
             await context.Database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);

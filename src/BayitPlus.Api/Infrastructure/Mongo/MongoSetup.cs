@@ -1,14 +1,13 @@
 using System.Reflection;
 using BayitPlus.Api.Infrastructure.Mongo.Migrations;
-using BayitPlus.MongoEmulator;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Infrastructure.Mongo;
 
-public static partial class MongoSetup
+public static class MongoSetup
 {
-    /// <summary>Registers the database: settings from <c>MONGODB_URI</c>/<c>MONGODB_DATABASE</c>, the
-    /// emulator when no URI is set in Development, one client and context, command metrics, every
+    /// <summary>Registers the database: settings from <c>MONGODB_URI</c>/<c>MONGODB_DATABASE</c> (in
+    /// a Debug build, the embedded emulator when no URI is set in Development), one client and context, command metrics, every
     /// slice's index declarations and the start-up initializer, every <see cref="IMigration"/> and
     /// the runner that applies the pending ones once the indexes exist.</summary>
     public static WebApplicationBuilder AddMongo(this WebApplicationBuilder builder, Assembly slices)
@@ -56,28 +55,19 @@ public static partial class MongoSetup
             return new MongoSettings { ConnectionString = uri, DatabaseName = database, SlowCommandThreshold = TimeSpan.FromMilliseconds(slowMs) };
         }
 
-        if (!builder.Environment.IsDevelopment())
+#if EMBEDDED_EMULATOR
+        if (builder.Environment.IsDevelopment())
         {
-            throw new StartupException($"{MongoSettings.UriKey} is not set: outside Development the API needs a real MongoDB (set {MongoSettings.UriKey}, e.g. mongodb://localhost:27017/?replicaSet=rs0).");
+            return new MongoSettings
+            {
+                ConnectionString = EmbeddedEmulator.Start(builder),
+                DatabaseName = database,
+                SlowCommandThreshold = TimeSpan.FromMilliseconds(slowMs),
+                IsEmbeddedEmulator = true,
+            };
         }
+#endif
 
-        // Zero-setup local run: an in-memory emulator in this process, disposed with the host.
-        var server = MongoEmulatorServer.StartAsync(new MongoEmulatorOptions()).GetAwaiter().GetResult();
-        builder.Services.AddSingleton(server);
-        using (var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole()))
-        {
-            LogEmbeddedEmulator(loggerFactory.CreateLogger("BayitPlus.Api.Mongo"), MongoSettings.UriKey, server.ConnectionString);
-        }
-
-        return new MongoSettings
-        {
-            ConnectionString = server.ConnectionString,
-            DatabaseName = database,
-            SlowCommandThreshold = TimeSpan.FromMilliseconds(slowMs),
-            IsEmbeddedEmulator = true,
-        };
+        throw new StartupException($"{MongoSettings.UriKey} is not set: the API needs a real MongoDB (set {MongoSettings.UriKey}, e.g. mongodb://localhost:27017/?replicaSet=rs0); only a Debug build (dotnet run) in Development falls back to the embedded emulator.");
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{UriKey} is not set: using the embedded MongoDB emulator at {ConnectionString}. DATA IS KEPT IN MEMORY ONLY and is lost when the API stops (Development only).")]
-    private static partial void LogEmbeddedEmulator(ILogger logger, string uriKey, string connectionString);
 }

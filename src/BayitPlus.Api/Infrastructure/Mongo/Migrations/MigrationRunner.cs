@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Telemetry;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -134,19 +135,37 @@ public sealed partial class MigrationRunner(
 }
 
 /// <summary>Runs the pending migrations once at start-up, as soon as the indexes (including the
-/// unique <c>migration_name</c>) exist. Tests await <see cref="BackgroundService.ExecuteTask"/>.</summary>
-public sealed partial class MigrationStartup(MigrationRunner runner, DatabaseReadiness readiness, ILogger<MigrationStartup> logger) : BackgroundService
+/// unique <c>migration_name</c>) exist, behind the "migrations" readiness gate: a failed migration
+/// keeps the API unready until the next start retries it. Tests await
+/// <see cref="BackgroundService.ExecuteTask"/>.</summary>
+public sealed partial class MigrationStartup(
+    MigrationRunner runner,
+    DatabaseReadiness readiness,
+    ReadinessGates gates,
+    ILogger<MigrationStartup> logger) : BackgroundService
 {
+    private readonly ReadinessGate _ready = gates.Open("migrations");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using var startupWork = MongoCommandMetrics.StartupWork();
         try
         {
             await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
-            await runner.RunPendingAsync(stoppingToken);
+            var result = await runner.RunPendingAsync(stoppingToken);
+            if (result.Failed is { } failed)
+            {
+                _ready.Fail($"migration {failed} failed");
+            }
+            else
+            {
+                _ready.Complete();
+            }
         }
         catch (Exception error) when (error is MongoException or TimeoutException)
         {
             LogUnavailable(logger, error);
+            _ready.Fail("the database was unavailable");
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
