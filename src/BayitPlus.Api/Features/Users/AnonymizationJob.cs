@@ -7,7 +7,7 @@ namespace BayitPlus.Api.Features.Users;
 /// deleted users are anonymized after 30 days). The account document stays, so references to its
 /// id elsewhere remain valid, but nothing in it identifies the person any more, and its email is
 /// free to register again. Runs every <c>Users:AnonymizationInterval</c> on the injected clock.</summary>
-public sealed partial class AnonymizationJob(MongoContext db, UsersSettings settings, TimeProvider time, ILogger<AnonymizationJob> logger) : BackgroundService
+public sealed partial class AnonymizationJob(MongoContext db, DatabaseReadiness readiness, UsersSettings settings, TimeProvider time, ILogger<AnonymizationJob> logger) : BackgroundService
 {
     public const string DeletedName = "Deleted user";
 
@@ -47,6 +47,9 @@ public sealed partial class AnonymizationJob(MongoContext db, UsersSettings sett
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Its query needs the anonymize_after index; run before it exists, the first pass scans
+        // every account while the indexes are still being built.
+        await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
         using var timer = new PeriodicTimer(settings.AnonymizationInterval, time);
         do
         {
