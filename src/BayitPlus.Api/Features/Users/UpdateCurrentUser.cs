@@ -42,7 +42,7 @@ public static class UpdateCurrentUser
             RuleFor(c => c.Name!).Must(name => name.Trim().Length > 0).WithMessage("Name must not be empty.")
                 .MaximumLength(100).WithMessage("Name must be at most 100 characters long.")
                 .When(c => c.Name is not null);
-            RuleFor(c => c.Preferences).BoundedObject();
+            RuleFor(c => c.Preferences).Storable();
         }
     }
 

@@ -61,8 +61,8 @@ public static class UpdateProfile
             RuleFor(c => c.LanguagePreference).NotEmpty().WithMessage("Language preference is required.")
                 .Must(language => language is null || Languages.All.Contains(language))
                 .WithMessage($"Language preference must be one of: {string.Join(", ", Languages.All)}.");
-            RuleFor(c => c.SubtitlePreferences).BoundedObject();
-            RuleFor(c => c.PlaybackPreferences).BoundedObject();
+            RuleFor(c => c.SubtitlePreferences).Storable();
+            RuleFor(c => c.PlaybackPreferences).Storable();
         }
 
         private static bool IsWebUrl(string url) =>
