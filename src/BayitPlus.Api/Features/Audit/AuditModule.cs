@@ -33,8 +33,8 @@ public static class ListAuditLog
         string? ActionType,
         string? ResourceType,
         string? ResourceId,
-        DateTime? From,
-        DateTime? To,
+        string? From,
+        string? To,
         string? Cursor,
         int? Limit) : IQuery<Page<AuditEntry>>;
 
@@ -44,8 +44,7 @@ public static class ListAuditLog
         {
             RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
                 .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
-            RuleFor(q => q.To).Must((query, to) => query.From is null || to is null || query.From <= to)
-                .WithMessage("To must not be earlier than from.");
+            this.TimeRangeRules(q => q.From, q => q.To);
             RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
             RuleFor(q => q.ActionType).MaximumLength(100).WithMessage("Action type must be at most 100 characters long.");
             RuleFor(q => q.ResourceType).MaximumLength(100).WithMessage("Resource type must be at most 100 characters long.");
@@ -58,7 +57,7 @@ public static class ListAuditLog
         public async ValueTask<Page<AuditEntry>> Handle(Query query, CancellationToken cancellationToken)
         {
             var filter = Builders<AuditLogDocument>.Filter;
-            var conditions = new List<FilterDefinition<AuditLogDocument>>();
+            var conditions = new List<FilterDefinition<AuditLogDocument>> { TimeRange.Filter<AuditLogDocument>(a => a.CreatedAt, query.From, query.To) };
             if (query.UserId is not null)
             {
                 conditions.Add(filter.Eq(a => a.UserId, query.UserId));
@@ -79,16 +78,6 @@ public static class ListAuditLog
                 conditions.Add(filter.Eq(a => a.ResourceId, query.ResourceId));
             }
 
-            if (query.From is DateTime from)
-            {
-                conditions.Add(filter.Gte(a => a.CreatedAt, Utc(from)));
-            }
-
-            if (query.To is DateTime to)
-            {
-                conditions.Add(filter.Lte(a => a.CreatedAt, Utc(to)));
-            }
-
             if (query.Cursor is not null)
             {
                 var keys = KeysetCursor.Decode(query.Cursor, 2);
@@ -103,7 +92,7 @@ public static class ListAuditLog
 
             var limit = KeysetCursor.Limit(query.Limit);
             var records = await db.Collection<AuditLogDocument>(AuditLogDocument.CollectionName)
-                .Find(conditions.Count > 0 ? filter.And(conditions) : filter.Empty)
+                .Find(filter.And(conditions))
                 .Sort(Builders<AuditLogDocument>.Sort.Descending(a => a.CreatedAt).Descending("_id"))
                 .Limit(limit + 1)
                 .ToListAsync(cancellationToken);
@@ -113,10 +102,6 @@ public static class ListAuditLog
                 : null;
             return new Page<AuditEntry>([.. page.Select(ToEntry)], next);
         }
-
-        // A time without an offset is taken as UTC, the trail's own clock, not the server's zone.
-        private static DateTime Utc(DateTime time) =>
-            time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime();
 
         private static AuditEntry ToEntry(AuditLogDocument record) => new(
             record.Id, record.UserId, record.ActionType, record.ResourceType, record.ResourceId,
@@ -130,10 +115,11 @@ public sealed class AuditModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app) => app
         .MapGet("/api/admin/audit", async (
             string? userId, string? actionType, string? resourceType, string? resourceId,
-            DateTime? from, DateTime? to, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
+            string? from, string? to, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListAuditLog.Query(userId, actionType, resourceType, resourceId, from, to, cursor, limit), ct)))
         .WithTags("Admin")
         .RequireAuthorization(Policies.Admin)
+        .WithTimeRange()
         .WithName("ListAuditLog")
         .WithSummary("Admin: the audit trail, newest first, filtered by user, action, resource and time range")
         .ProducesValidationProblem()

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Users;
@@ -33,34 +32,12 @@ public sealed record SecurityEventResponse(
         new(e.Id, e.EventType, e.Severity, e.UserId, e.IpAddress, e.Details is null ? null : JsonBson.ToJson(e.Details), e.CreatedAt);
 }
 
-/// <summary>The time-range rules both queries share: ISO 8601 dates, <c>from</c> not after <c>to</c>.</summary>
-internal static class TimeRange
-{
-    public static readonly string[] Severities = [Severity.Low, Severity.Medium, Severity.High, Severity.Critical];
-
-    public static DateTime? Parse(string? value) =>
-        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed.UtcDateTime : null;
-
-    public static bool IsDateOrAbsent(string? value) => value is null || Parse(value) is not null;
-
-    public static bool IsOrdered(string? from, string? to) =>
-        Parse(from) is not { } start || Parse(to) is not { } end || start <= end;
-
-    public static void AddRules<T>(AbstractValidator<T> validator, Func<T, string?> from, Func<T, string?> to)
-    {
-        validator.RuleFor(q => from(q)).Must(IsDateOrAbsent).WithName("from").OverridePropertyName("from")
-            .WithMessage("From must be an ISO 8601 date.");
-        validator.RuleFor(q => to(q)).Must(IsDateOrAbsent).WithName("to").OverridePropertyName("to")
-            .WithMessage("To must be an ISO 8601 date.");
-        validator.RuleFor(q => q).Must(q => IsOrdered(from(q), to(q))).OverridePropertyName("from")
-            .WithMessage("From must not be after to.");
-    }
-}
-
 /// <summary>Admin: security events newest first, filtered by type, severity, user, IP and time,
 /// in keyset pages (<c>created_at</c> desc, then <c>_id</c> desc).</summary>
 public static class ListSecurityEvents
 {
+    private static readonly string[] Severities = [Severity.Low, Severity.Medium, Severity.High, Severity.Critical];
+
     public sealed record Query(
         string AdminId, string? EventType, string? Severity, string? UserId, string? IpAddress, string? From, string? To, string? Cursor, int? Limit)
         : IQuery<Page<SecurityEventResponse>>;
@@ -70,13 +47,13 @@ public static class ListSecurityEvents
         public Validator()
         {
             RuleFor(q => q.EventType).MaximumLength(100).WithMessage("Event type must be at most 100 characters long.");
-            RuleFor(q => q.Severity).Must(s => s is null || TimeRange.Severities.Contains(s))
-                .WithMessage($"Severity must be one of: {string.Join(", ", TimeRange.Severities)}.");
+            RuleFor(q => q.Severity).Must(s => s is null || Severities.Contains(s))
+                .WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
             RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
             RuleFor(q => q.IpAddress).MaximumLength(64).WithMessage("IP address must be at most 64 characters long.");
             RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
                 .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
-            TimeRange.AddRules(this, q => q.From, q => q.To);
+            this.TimeRangeRules(q => q.From, q => q.To);
         }
     }
 
@@ -86,21 +63,11 @@ public static class ListSecurityEvents
         {
             await db.GetActiveAdminAsync(query.AdminId, cancellationToken);
             var filter = Builders<SecurityEventDocument>.Filter;
-            var conditions = new List<FilterDefinition<SecurityEventDocument>>();
+            var conditions = new List<FilterDefinition<SecurityEventDocument>> { TimeRange.Filter<SecurityEventDocument>(e => e.CreatedAt, query.From, query.To) };
             AddIfSet(conditions, query.EventType, e => e.EventType);
             AddIfSet(conditions, query.Severity, e => e.Severity);
             AddIfSet(conditions, query.UserId, e => e.UserId);
             AddIfSet(conditions, query.IpAddress, e => e.IpAddress);
-            if (TimeRange.Parse(query.From) is { } from)
-            {
-                conditions.Add(filter.Gte(e => e.CreatedAt, from));
-            }
-
-            if (TimeRange.Parse(query.To) is { } to)
-            {
-                conditions.Add(filter.Lte(e => e.CreatedAt, to));
-            }
-
             if (query.Cursor is not null)
             {
                 var (createdAt, id) = DecodeCursor(query.Cursor);
@@ -109,7 +76,7 @@ public static class ListSecurityEvents
 
             var limit = KeysetCursor.Limit(query.Limit);
             var found = await db.Collection<SecurityEventDocument>(SecurityEventDocument.CollectionName)
-                .Find(conditions.Count > 0 ? filter.And(conditions) : filter.Empty)
+                .Find(filter.And(conditions))
                 .Sort(Builders<SecurityEventDocument>.Sort.Descending(e => e.CreatedAt).Descending("_id"))
                 .Limit(limit + 1)
                 .ToListAsync(cancellationToken);
@@ -141,6 +108,7 @@ public static class ListSecurityEvents
                 string? eventType, string? severity, string? userId, string? ipAddress, string? from, string? to, string? cursor, int? limit,
                 ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(user.Id(), eventType, severity, userId, ipAddress, from, to, cursor, limit), ct)))
+        .WithTimeRange()
         .WithName("ListSecurityEvents")
         .WithSummary("Admin: security events, newest first, filtered by eventType, severity, userId, ipAddress and from/to")
         .ProducesValidationProblem()
@@ -164,7 +132,7 @@ public static class SummarizeSecurityEvents
 
     public sealed class Validator : AbstractValidator<Query>
     {
-        public Validator() => TimeRange.AddRules(this, q => q.From, q => q.To);
+        public Validator() => this.TimeRangeRules(q => q.From, q => q.To);
     }
 
     public sealed class Handler(MongoContext db, TimeProvider time) : IQueryHandler<Query, SecurityEventSummary>
@@ -200,6 +168,7 @@ public static class SummarizeSecurityEvents
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/summary", async (string? from, string? to, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(user.Id(), from, to), ct)))
+        .WithTimeRange()
         .WithName("SummarizeSecurityEvents")
         .WithSummary("Admin: counts of security events per type and severity between from and to (default the last 24 hours)")
         .ProducesValidationProblem()
