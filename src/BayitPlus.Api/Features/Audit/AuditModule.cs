@@ -4,7 +4,6 @@ using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using Carter;
 using FluentValidation;
-using FluentValidation.Results;
 using Mediator;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -28,6 +27,8 @@ public sealed record AuditEntry(
 /// through never shift a page.</summary>
 public static class ListAuditLog
 {
+    private static readonly Keyset<AuditLogDocument> Newest = new("audit", "created_at", BsonType.DateTime, a => a.CreatedAt, a => a.Id);
+
     public sealed record Query(
         string? UserId,
         string? ActionType,
@@ -36,14 +37,14 @@ public static class ListAuditLog
         string? From,
         string? To,
         string? Cursor,
-        int? Limit) : IQuery<Page<AuditEntry>>;
+        string? Limit) : IQuery<Page<AuditEntry>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
-            RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
-                .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
+            RuleFor(q => q.Limit).PageLimit();
+            RuleFor(q => q.Cursor).PageCursor(Newest);
             this.TimeRangeRules(q => q.From, q => q.To);
             RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
             RuleFor(q => q.ActionType).MaximumLength(100).WithMessage("Action type must be at most 100 characters long.");
@@ -78,29 +79,9 @@ public static class ListAuditLog
                 conditions.Add(filter.Eq(a => a.ResourceId, query.ResourceId));
             }
 
-            if (query.Cursor is not null)
-            {
-                var keys = KeysetCursor.Decode(query.Cursor, 2);
-                if (keys[0] is not BsonDateTime createdAt || keys[1] is not BsonObjectId id)
-                {
-                    throw new ValidationException([new ValidationFailure("cursor", "The cursor is not valid; use the nextCursor of a previous page.")]);
-                }
-
-                conditions.Add(filter.Lt(a => a.CreatedAt, createdAt.ToUniversalTime())
-                    | (filter.Eq(a => a.CreatedAt, createdAt.ToUniversalTime()) & filter.Lt("_id", id.Value)));
-            }
-
-            var limit = KeysetCursor.Limit(query.Limit);
-            var records = await db.Collection<AuditLogDocument>(AuditLogDocument.CollectionName)
-                .Find(filter.And(conditions))
-                .Sort(Builders<AuditLogDocument>.Sort.Descending(a => a.CreatedAt).Descending("_id"))
-                .Limit(limit + 1)
-                .ToListAsync(cancellationToken);
-            var page = records.Take(limit).ToList();
-            var next = records.Count > limit
-                ? KeysetCursor.Encode(new BsonDateTime(page[^1].CreatedAt), ObjectId.Parse(page[^1].Id))
-                : null;
-            return new Page<AuditEntry>([.. page.Select(ToEntry)], next);
+            var page = await Newest.ReadAsync(
+                db.Collection<AuditLogDocument>(AuditLogDocument.CollectionName), filter.And(conditions), query.Cursor, query.Limit, cancellationToken);
+            return page.Select(ToEntry);
         }
 
         private static AuditEntry ToEntry(AuditLogDocument record) => new(
@@ -115,10 +96,11 @@ public sealed class AuditModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app) => app
         .MapGet("/api/admin/audit", async (
             string? userId, string? actionType, string? resourceType, string? resourceId,
-            string? from, string? to, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
+            string? from, string? to, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListAuditLog.Query(userId, actionType, resourceType, resourceId, from, to, cursor, limit), ct)))
         .WithTags("Admin")
         .RequireAuthorization(Policies.Admin)
+        .WithPaging()
         .WithTimeRange()
         .WithName("ListAuditLog")
         .WithSummary("Admin: the audit trail, newest first, filtered by user, action, resource and time range")

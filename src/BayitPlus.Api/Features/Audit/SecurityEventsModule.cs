@@ -6,7 +6,6 @@ using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using Carter;
 using FluentValidation;
-using FluentValidation.Results;
 using Mediator;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -38,8 +37,10 @@ public static class ListSecurityEvents
 {
     private static readonly string[] Severities = [Severity.Low, Severity.Medium, Severity.High, Severity.Critical];
 
+    private static readonly Keyset<SecurityEventDocument> Newest = new("security-events", "created_at", BsonType.DateTime, e => e.CreatedAt, e => e.Id);
+
     public sealed record Query(
-        string AdminId, string? EventType, string? Severity, string? UserId, string? IpAddress, string? From, string? To, string? Cursor, int? Limit)
+        string AdminId, string? EventType, string? Severity, string? UserId, string? IpAddress, string? From, string? To, string? Cursor, string? Limit)
         : IQuery<Page<SecurityEventResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
@@ -51,8 +52,8 @@ public static class ListSecurityEvents
                 .WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
             RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
             RuleFor(q => q.IpAddress).MaximumLength(64).WithMessage("IP address must be at most 64 characters long.");
-            RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
-                .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
+            RuleFor(q => q.Limit).PageLimit();
+            RuleFor(q => q.Cursor).PageCursor(Newest);
             this.TimeRangeRules(q => q.From, q => q.To);
         }
     }
@@ -68,21 +69,9 @@ public static class ListSecurityEvents
             AddIfSet(conditions, query.Severity, e => e.Severity);
             AddIfSet(conditions, query.UserId, e => e.UserId);
             AddIfSet(conditions, query.IpAddress, e => e.IpAddress);
-            if (query.Cursor is not null)
-            {
-                var (createdAt, id) = DecodeCursor(query.Cursor);
-                conditions.Add(filter.Lt(e => e.CreatedAt, createdAt) | (filter.Eq(e => e.CreatedAt, createdAt) & filter.Lt("_id", id)));
-            }
-
-            var limit = KeysetCursor.Limit(query.Limit);
-            var found = await db.Collection<SecurityEventDocument>(SecurityEventDocument.CollectionName)
-                .Find(filter.And(conditions))
-                .Sort(Builders<SecurityEventDocument>.Sort.Descending(e => e.CreatedAt).Descending("_id"))
-                .Limit(limit + 1)
-                .ToListAsync(cancellationToken);
-            var page = found.Take(limit).ToList();
-            var next = found.Count > limit ? KeysetCursor.Encode(new BsonDateTime(page[^1].CreatedAt), ObjectId.Parse(page[^1].Id)) : null;
-            return new Page<SecurityEventResponse>([.. page.Select(SecurityEventResponse.From)], next);
+            var page = await Newest.ReadAsync(
+                db.Collection<SecurityEventDocument>(SecurityEventDocument.CollectionName), filter.And(conditions), query.Cursor, query.Limit, cancellationToken);
+            return page.Select(SecurityEventResponse.From);
         }
 
         private static void AddIfSet(
@@ -93,21 +82,14 @@ public static class ListSecurityEvents
                 conditions.Add(Builders<SecurityEventDocument>.Filter.Eq(field, value));
             }
         }
-
-        private static (DateTime CreatedAt, ObjectId Id) DecodeCursor(string cursor)
-        {
-            var keys = KeysetCursor.Decode(cursor, 2);
-            return keys[0] is BsonDateTime createdAt && keys[1] is BsonObjectId id
-                ? (createdAt.ToUniversalTime(), id.Value)
-                : throw new ValidationException([new ValidationFailure("cursor", "The cursor is not valid; use the nextCursor of a previous page.")]);
-        }
     }
 
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("", async (
-                string? eventType, string? severity, string? userId, string? ipAddress, string? from, string? to, string? cursor, int? limit,
+                string? eventType, string? severity, string? userId, string? ipAddress, string? from, string? to, string? cursor, string? limit,
                 ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(user.Id(), eventType, severity, userId, ipAddress, from, to, cursor, limit), ct)))
+        .WithPaging()
         .WithTimeRange()
         .WithName("ListSecurityEvents")
         .WithSummary("Admin: security events, newest first, filtered by eventType, severity, userId, ipAddress and from/to")
