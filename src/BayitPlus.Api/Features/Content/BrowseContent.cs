@@ -58,7 +58,7 @@ public static partial class BrowseContent
         string? Sort,
         string? Cursor,
         string? Limit,
-        string Language) : IQuery<Page<ContentItem>>;
+        string Language) : IQuery<Page<ContentResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -99,14 +99,14 @@ public static partial class BrowseContent
         private static bool BeYear(string? value) => ParseInt(value) is >= MinYear and <= MaxYear;
     }
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<ContentItem>>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<ContentResponse>>
     {
-        public async ValueTask<Page<ContentItem>> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<Page<ContentResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var sort = BrowseSort.Find(query.Sort) ?? BrowseSort.Newest;
             var page = await sort.Keyset.ReadAsync(
                 db.Collection<ContentDocument>(ContentDocument.CollectionName), Filter(query), query.Cursor, query.Limit, cancellationToken);
-            return page.Select(c => ContentItem.From(c, query.Language));
+            return page.Select(c => ContentResponse.From(c, query.Language));
         }
     }
 
