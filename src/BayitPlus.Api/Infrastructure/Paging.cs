@@ -1,48 +1,195 @@
-using BayitPlus.Api.Infrastructure.Errors;
+using System.Globalization;
 using FluentValidation;
 using FluentValidation.Results;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.OpenApi;
 using MongoDB.Bson;
-using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
 
 namespace BayitPlus.Api.Infrastructure;
 
 /// <summary>A page of a list: <c>{ items, nextCursor }</c>; <c>nextCursor</c> is null on the last page.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor)
+{
+    public Page<TResult> Select<TResult>(Func<T, TResult> map) => new([.. Items.Select(map)], NextCursor);
+}
 
-/// <summary>Keyset cursors: the sort-key values of the last item of a page, opaque to clients
-/// (base64url of a BSON array), so a page never repeats or skips items while others are added.</summary>
-public static class KeysetCursor
+/// <summary>The paging parameters every list takes: <c>limit</c> (a whole number from 1 to
+/// <see cref="MaxLimit"/>, default <see cref="DefaultLimit"/>) and <c>cursor</c> (the
+/// <c>nextCursor</c> of the previous page). Both are read as text, so a malformed value is a 400
+/// naming its parameter rather than an anonymous binding failure; an empty value counts as absent.</summary>
+public static class Paging
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
+    public static readonly string LimitMessage = $"limit must be a whole number from 1 to {MaxLimit}.";
+    public const string CursorMessage = "cursor is not one this list issued for this order; use the nextCursor of a previous page.";
 
-    public static string Encode(params BsonValue[] keys) =>
-        Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(new BsonDocument("k", new BsonArray(keys)).ToBson());
+    /// <summary>The page size, or null when <paramref name="limit"/> is not a whole number from 1 to <see cref="MaxLimit"/>.</summary>
+    public static int? ParseLimit(string? limit) =>
+        string.IsNullOrEmpty(limit) ? DefaultLimit
+        : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= MaxLimit ? parsed
+        : null;
 
-    /// <summary>The keys of a cursor, or a 400 naming the <c>cursor</c> field when it is not one of ours.</summary>
-    public static BsonArray Decode(string cursor, int expectedKeys)
+    /// <summary>A validator rule for a list's <c>limit</c>, so its error is reported with the other fields'.</summary>
+    public static IRuleBuilderOptions<T, string?> PageLimit<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(limit => ParseLimit(limit) is not null).WithMessage(LimitMessage);
+
+    /// <summary>A validator rule for a list's <c>cursor</c>, so its error is reported with the other fields'.</summary>
+    public static IRuleBuilderOptions<T, string?> PageCursor<T, TDocument>(this IRuleBuilder<T, string?> rule, Keyset<TDocument> keyset) =>
+        rule.Must(keyset.Accepts).WithMessage(CursorMessage);
+
+    /// <summary>Documents a list's <c>limit</c> as the integer it is and <c>cursor</c> as opaque: both
+    /// are bound as text, which would otherwise leave clients with a bare string.</summary>
+    public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder endpoint) => endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
     {
-        try
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
-            var bytes = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlDecode(cursor);
-            using var reader = new BsonBinaryReader(new MemoryStream(bytes));
-            var document = BsonSerializer.Deserialize<BsonDocument>(reader);
-            if (document.GetValue("k", null) is BsonArray keys && keys.Count == expectedKeys)
+            if (parameter.Name == "limit")
             {
-                return keys;
+                parameter.Description = $"Items per page, 1 to {MaxLimit} (default {DefaultLimit}).";
+                parameter.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int32",
+                    Minimum = "1",
+                    Maximum = MaxLimit.ToString(CultureInfo.InvariantCulture),
+                    Default = DefaultLimit,
+                };
+            }
+            else if (parameter.Name == "cursor")
+            {
+                parameter.Description = "The nextCursor of the previous page, unchanged, with the same filters and order.";
             }
         }
-        catch (Exception error) when (error is FormatException or EndOfStreamException or InvalidOperationException or BsonSerializationException)
+
+        return Task.CompletedTask;
+    });
+}
+
+/// <summary>
+/// The order a list pages in: descending on one field, then on <c>_id</c>, so ties keep a fixed
+/// order and a cursor names one exact position; items added while a client pages never shift a
+/// page. Documents without the field (written by other services) come last, where MongoDB puts
+/// missing values in a descending sort.
+/// </summary>
+/// <remarks>
+/// A cursor is base64url of the BSON document <c>{ k: [name, key, _id] }</c>. Cursors are checked
+/// strictly rather than signed: one is accepted only if it re-encodes to exactly the same text and
+/// holds this keyset's name, a key of the field's BSON type (a date within .NET's range), and an
+/// ObjectId. A cursor is only a position in an order the client could walk anyway, and the query's
+/// filters and authorization apply on top of it, so forging one gains nothing; what must never
+/// happen is a malformed one reaching the query (a 500, or a document key read as an operator).
+/// Strict checking gives that without a key to manage, and cursors stay valid across restarts and
+/// instances.
+/// </remarks>
+/// <param name="name">Names the list and order in the cursor, so one list's cursor is refused by another.</param>
+/// <param name="field">The element name sorted on.</param>
+/// <param name="keyType">The BSON type <paramref name="key"/> gives.</param>
+/// <param name="key">The sort key of a document, as stored.</param>
+/// <param name="id">The document's id (24 hex digits).</param>
+/// <param name="keyMayBeNull">Whether <paramref name="key"/> can be null (a document without the field).</param>
+public sealed class Keyset<TDocument>(
+    string name, string field, BsonType keyType, Func<TDocument, BsonValue> key, Func<TDocument, string> id, bool keyMayBeNull = false)
+{
+    /// <summary>Issued cursors are under 100 characters; a longer one is refused before decoding.</summary>
+    private const int MaxCursorLength = 200;
+
+    private readonly SortDefinition<TDocument> _order = new BsonDocument { { field, -1 }, { "_id", -1 } };
+
+    /// <summary>Whether a cursor is absent or one this keyset issued.</summary>
+    public bool Accepts(string? cursor) => string.IsNullOrEmpty(cursor) || Decode(cursor) is not null;
+
+    public Task<Page<TDocument>> ReadAsync(
+        IMongoCollection<TDocument> collection, FilterDefinition<TDocument> filter, string? cursor, string? limit, CancellationToken cancellationToken) =>
+        ReadAsync(collection, filter, cursor, limit, projection: null, cancellationToken);
+
+    /// <summary>One page of the documents matching <paramref name="filter"/>, after the cursor's
+    /// position. An invalid cursor or limit is a 400 naming it, even where a validator forgot its rule.</summary>
+    public async Task<Page<TDocument>> ReadAsync(
+        IMongoCollection<TDocument> collection,
+        FilterDefinition<TDocument> filter,
+        string? cursor,
+        string? limit,
+        ProjectionDefinition<TDocument>? projection,
+        CancellationToken cancellationToken)
+    {
+        var size = Paging.ParseLimit(limit);
+        var position = string.IsNullOrEmpty(cursor) ? null : Decode(cursor);
+        var badCursor = position is null && !string.IsNullOrEmpty(cursor);
+        if (size is null || badCursor)
         {
-            // Falls through to the validation error: a cursor that does not decode is the client's mistake.
+            throw Invalid(size is null, badCursor);
         }
 
-        throw new ValidationException([new ValidationFailure("cursor", "The cursor is not valid; use the nextCursor of a previous page.")]);
+        var find = collection.Find(position is null ? filter : filter & After(position)).Sort(_order).Limit(size + 1);
+        var found = await (projection is null ? find : find.Project<TDocument>(projection)).ToListAsync(cancellationToken);
+        var items = found.Take(size.Value).ToList();
+        return new Page<TDocument>(items, found.Count > size ? Encode(new BsonArray { name, key(items[^1]), ObjectId.Parse(id(items[^1])) }) : null);
     }
 
-    /// <summary>The page size a request asked for, within 1..MaxLimit.</summary>
-    public static int Limit(int? requested) => Math.Clamp(requested ?? DefaultLimit, 1, MaxLimit);
+    private static ValidationException Invalid(bool limit, bool cursor)
+    {
+        var failures = new List<ValidationFailure>();
+        if (limit)
+        {
+            failures.Add(new ValidationFailure("limit", Paging.LimitMessage));
+        }
 
-    public static ObjectId IdKey(BsonValue value) => value is BsonObjectId id ? id.Value : throw new NotFoundException("Cursor position");
+        if (cursor)
+        {
+            failures.Add(new ValidationFailure("cursor", Paging.CursorMessage));
+        }
+
+        return new ValidationException(failures);
+    }
+
+    private static string Encode(BsonArray keys) => WebEncoders.Base64UrlEncode(new BsonDocument("k", keys).ToBson());
+
+    /// <summary>The cursor's keys, or null when it is not exactly what this keyset issues.</summary>
+    private BsonArray? Decode(string cursor)
+    {
+        if (cursor.Length > MaxCursorLength)
+        {
+            return null;
+        }
+
+        BsonDocument document;
+        try
+        {
+            document = BsonSerializer.Deserialize<BsonDocument>(WebEncoders.Base64UrlDecode(cursor));
+        }
+        catch (Exception error) when (error is FormatException or EndOfStreamException or ArgumentException or BsonException)
+        {
+            // The BSON reader reports malformed input (bad lengths, invalid UTF-8, unknown types)
+            // through these; any of them means the text is not one of our cursors.
+            return null;
+        }
+
+        return document.GetValue("k", null) is BsonArray keys && Fits(keys) && Encode(keys) == cursor ? keys : null;
+    }
+
+    private bool Fits(BsonArray keys) =>
+        keys.Count == 3
+        && keys[0] is BsonString tag && tag.Value == name
+        && (keys[1].BsonType == keyType || (keyMayBeNull && keys[1].IsBsonNull))
+        && keys[1] is not BsonDateTime { IsValidDateTime: false }
+        && keys[2].IsObjectId;
+
+    /// <summary>The documents after a position. A range on the field never matches documents
+    /// without it, which sort last, so they are added explicitly.</summary>
+    private FilterDefinition<TDocument> After(BsonArray keys)
+    {
+        var (position, lastId) = (keys[1], keys[2]);
+        var sameKeyBefore = new BsonDocument { { field, position }, { "_id", new BsonDocument("$lt", lastId) } };
+        return position.IsBsonNull
+            ? sameKeyBefore
+            : new BsonDocument("$or", new BsonArray
+            {
+                new BsonDocument(field, new BsonDocument("$lt", position)),
+                sameKeyBefore,
+                new BsonDocument(field, BsonNull.Value),
+            });
+    }
 }

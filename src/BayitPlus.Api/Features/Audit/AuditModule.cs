@@ -1,142 +1,14 @@
-using System.Text.Json.Nodes;
-using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Auth;
-using BayitPlus.Api.Infrastructure.Mongo;
 using Carter;
-using FluentValidation;
-using FluentValidation.Results;
-using Mediator;
-using MongoDB.Bson;
-using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Audit;
-
-/// <summary>One audit record as admins read it.</summary>
-public sealed record AuditEntry(
-    string Id,
-    string? UserId,
-    string ActionType,
-    string ResourceType,
-    string? ResourceId,
-    JsonObject Changes,
-    string? IpAddress,
-    string? UserAgent,
-    DateTime CreatedAt);
-
-/// <summary>Admin: the audit trail newest first, filtered by user, action, resource and time range,
-/// in keyset pages (<c>created_at</c>, then <c>_id</c>), so records written while an admin pages
-/// through never shift a page.</summary>
-public static class ListAuditLog
-{
-    public sealed record Query(
-        string? UserId,
-        string? ActionType,
-        string? ResourceType,
-        string? ResourceId,
-        DateTime? From,
-        DateTime? To,
-        string? Cursor,
-        int? Limit) : IQuery<Page<AuditEntry>>;
-
-    public sealed class Validator : AbstractValidator<Query>
-    {
-        public Validator()
-        {
-            RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
-                .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
-            RuleFor(q => q.To).Must((query, to) => query.From is null || to is null || query.From <= to)
-                .WithMessage("To must not be earlier than from.");
-            RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
-            RuleFor(q => q.ActionType).MaximumLength(100).WithMessage("Action type must be at most 100 characters long.");
-            RuleFor(q => q.ResourceType).MaximumLength(100).WithMessage("Resource type must be at most 100 characters long.");
-            RuleFor(q => q.ResourceId).MaximumLength(100).WithMessage("Resource id must be at most 100 characters long.");
-        }
-    }
-
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<AuditEntry>>
-    {
-        public async ValueTask<Page<AuditEntry>> Handle(Query query, CancellationToken cancellationToken)
-        {
-            var filter = Builders<AuditLogDocument>.Filter;
-            var conditions = new List<FilterDefinition<AuditLogDocument>>();
-            if (query.UserId is not null)
-            {
-                conditions.Add(filter.Eq(a => a.UserId, query.UserId));
-            }
-
-            if (query.ActionType is not null)
-            {
-                conditions.Add(filter.Eq(a => a.ActionType, query.ActionType));
-            }
-
-            if (query.ResourceType is not null)
-            {
-                conditions.Add(filter.Eq(a => a.ResourceType, query.ResourceType));
-            }
-
-            if (query.ResourceId is not null)
-            {
-                conditions.Add(filter.Eq(a => a.ResourceId, query.ResourceId));
-            }
-
-            if (query.From is DateTime from)
-            {
-                conditions.Add(filter.Gte(a => a.CreatedAt, Utc(from)));
-            }
-
-            if (query.To is DateTime to)
-            {
-                conditions.Add(filter.Lte(a => a.CreatedAt, Utc(to)));
-            }
-
-            if (query.Cursor is not null)
-            {
-                var keys = KeysetCursor.Decode(query.Cursor, 2);
-                if (keys[0] is not BsonDateTime createdAt || keys[1] is not BsonObjectId id)
-                {
-                    throw new ValidationException([new ValidationFailure("cursor", "The cursor is not valid; use the nextCursor of a previous page.")]);
-                }
-
-                conditions.Add(filter.Lt(a => a.CreatedAt, createdAt.ToUniversalTime())
-                    | (filter.Eq(a => a.CreatedAt, createdAt.ToUniversalTime()) & filter.Lt("_id", id.Value)));
-            }
-
-            var limit = KeysetCursor.Limit(query.Limit);
-            var records = await db.Collection<AuditLogDocument>(AuditLogDocument.CollectionName)
-                .Find(conditions.Count > 0 ? filter.And(conditions) : filter.Empty)
-                .Sort(Builders<AuditLogDocument>.Sort.Descending(a => a.CreatedAt).Descending("_id"))
-                .Limit(limit + 1)
-                .ToListAsync(cancellationToken);
-            var page = records.Take(limit).ToList();
-            var next = records.Count > limit
-                ? KeysetCursor.Encode(new BsonDateTime(page[^1].CreatedAt), ObjectId.Parse(page[^1].Id))
-                : null;
-            return new Page<AuditEntry>([.. page.Select(ToEntry)], next);
-        }
-
-        // A time without an offset is taken as UTC, the trail's own clock, not the server's zone.
-        private static DateTime Utc(DateTime time) =>
-            time.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(time, DateTimeKind.Utc) : time.ToUniversalTime();
-
-        private static AuditEntry ToEntry(AuditLogDocument record) => new(
-            record.Id, record.UserId, record.ActionType, record.ResourceType, record.ResourceId,
-            JsonBson.ToJson(record.Changes), record.IpAddress, record.UserAgent, record.CreatedAt);
-    }
-}
 
 /// <summary>The audit trail for admins: <c>/api/admin/audit</c>.</summary>
 public sealed class AuditModule : ICarterModule
 {
-    public void AddRoutes(IEndpointRouteBuilder app) => app
-        .MapGet("/api/admin/audit", async (
-            string? userId, string? actionType, string? resourceType, string? resourceId,
-            DateTime? from, DateTime? to, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ListAuditLog.Query(userId, actionType, resourceType, resourceId, from, to, cursor, limit), ct)))
-        .WithTags("Admin")
-        .RequireAuthorization(Policies.Admin)
-        .WithName("ListAuditLog")
-        .WithSummary("Admin: the audit trail, newest first, filtered by user, action, resource and time range")
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status401Unauthorized)
-        .ProducesProblem(StatusCodes.Status403Forbidden);
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/admin/audit").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        ListAuditLog.Map(group);
+    }
 }

@@ -3,7 +3,6 @@ using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
-using FluentValidation.Results;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using MongoDB.Bson;
@@ -59,7 +58,7 @@ public static partial class BrowseContent
         string? Sort,
         string? Cursor,
         string? Limit,
-        string Language) : IQuery<Page<ContentItem>>;
+        string Language) : IQuery<Page<ContentResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -83,8 +82,10 @@ public static partial class BrowseContent
                 .WithMessage("featured must be true or false.");
             RuleFor(q => q.Sort).Must(value => BrowseSort.Find(value) is not null).When(q => q.Sort is not null)
                 .WithMessage($"sort must be one of: {string.Join(", ", BrowseSort.All.Select(s => s.Name))}.");
-            RuleFor(q => q.Limit).Must(value => ParseInt(value) is >= 1 and <= KeysetCursor.MaxLimit).When(q => q.Limit is not null)
-                .WithMessage($"limit must be a whole number from 1 to {KeysetCursor.MaxLimit}.");
+            RuleFor(q => q.Limit).PageLimit();
+            RuleFor(q => q.Cursor).Must((q, cursor) => (BrowseSort.Find(q.Sort) ?? BrowseSort.Newest).Keyset.Accepts(cursor))
+                .When(q => q.Sort is null || BrowseSort.Find(q.Sort) is not null)
+                .WithMessage(Paging.CursorMessage);
         }
 
         private void Slugs(System.Linq.Expressions.Expression<Func<Query, IReadOnlyList<string>>> axis, string name)
@@ -98,26 +99,14 @@ public static partial class BrowseContent
         private static bool BeYear(string? value) => ParseInt(value) is >= MinYear and <= MaxYear;
     }
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<ContentItem>>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<ContentResponse>>
     {
-        public async ValueTask<Page<ContentItem>> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<Page<ContentResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var sort = BrowseSort.Find(query.Sort) ?? BrowseSort.Newest;
-            var limit = ParseInt(query.Limit) ?? KeysetCursor.DefaultLimit;
-            var filter = Filter(query);
-            if (query.Cursor is not null)
-            {
-                filter &= sort.After(query.Cursor);
-            }
-
-            var found = await db.Collection<ContentDocument>(ContentDocument.CollectionName)
-                .Find(filter)
-                .Sort(sort.Order)
-                .Limit(limit + 1)
-                .ToListAsync(cancellationToken);
-            var page = found.Take(limit).ToList();
-            var next = found.Count > limit ? sort.CursorAt(page[^1]) : null;
-            return new Page<ContentItem>([.. page.Select(c => ContentItem.From(c, query.Language))], next);
+            var page = await sort.Keyset.ReadAsync(
+                db.Collection<ContentDocument>(ContentDocument.CollectionName), Filter(query), query.Cursor, query.Limit, cancellationToken);
+            return page.Select(c => ContentResponse.From(c, query.Language));
         }
     }
 
@@ -144,6 +133,7 @@ public static partial class BrowseContent
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/", async ([AsParameters] Parameters parameters, HttpContext http, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(parameters.ToQuery(RequestLanguage.Resolve(http)), ct)))
+        .WithPaging()
         .WithName("BrowseContent")
         .WithSummary("Browse the catalog by section, format, audience, genre, topic, year and featured; sorted and paged")
         .WithDescription("Repeated values of one parameter match any of them; different parameters must all match. " +
@@ -152,50 +142,19 @@ public static partial class BrowseContent
         .CacheOutput(CatalogCache.Policy)
         .ProducesValidationProblem();
 
-    /// <summary>A browse order: descending on one field, then on <c>_id</c> so that ties keep a
-    /// fixed order and a cursor names one exact position.</summary>
-    private sealed record BrowseSort(string Name, string Field, Func<ContentDocument, BsonValue> Key)
+    /// <summary>A browse order: newest, most viewed, latest year or best rated first.</summary>
+    private sealed record BrowseSort(string Name, Keyset<ContentDocument> Keyset)
     {
-        public static readonly BrowseSort Newest = new("newest", "created_at", c => new BsonDateTime(c.CreatedAt));
+        public static readonly BrowseSort Newest = new("newest", new("content-newest", "created_at", BsonType.DateTime, c => c.CreatedAt, c => c.Id));
 
         public static readonly IReadOnlyList<BrowseSort> All =
         [
             Newest,
-            new("popular", "view_count", c => new BsonInt64(c.ViewCount)),
-            new("year", "year", c => c.Year is { } year ? new BsonInt32(year) : BsonNull.Value),
-            new("rating", "rating", c => c.Rating is { } rating ? new BsonDouble(rating) : BsonNull.Value),
+            new("popular", new("content-popular", "view_count", BsonType.Int64, c => c.ViewCount, c => c.Id)),
+            new("year", new("content-year", "year", BsonType.Int32, c => c.Year, c => c.Id, keyMayBeNull: true)),
+            new("rating", new("content-rating", "rating", BsonType.Double, c => c.Rating, c => c.Id, keyMayBeNull: true)),
         ];
 
         public static BrowseSort? Find(string? name) => All.FirstOrDefault(s => s.Name == name);
-
-        public SortDefinition<ContentDocument> Order => new BsonDocument { { Field, -1 }, { "_id", -1 } };
-
-        public string CursorAt(ContentDocument last) => KeysetCursor.Encode(Name, Key(last), ObjectId.Parse(last.Id));
-
-        /// <summary>The items after a cursor's position. Items without the sort field sort last
-        /// (as null), and <c>$lt</c> never matches them, so they are added explicitly.</summary>
-        public FilterDefinition<ContentDocument> After(string cursor)
-        {
-            var keys = KeysetCursor.Decode(cursor, 3);
-            var key = keys[1];
-            var fitsSort = keys[0].IsString && keys[0].AsString == Name
-                && keys[2].IsObjectId
-                && (Name == Newest.Name ? key.IsValidDateTime : key.IsNumeric || (key.IsBsonNull && Field is "year" or "rating"));
-            if (!fitsSort)
-            {
-                throw new ValidationException([new ValidationFailure("cursor", "The cursor belongs to another sort order; use the nextCursor of a previous page.")]);
-            }
-
-            var id = keys[2].AsObjectId;
-            var sameKeyBefore = new BsonDocument { { Field, key }, { "_id", new BsonDocument("$lt", id) } };
-            return key.IsBsonNull
-                ? sameKeyBefore
-                : new BsonDocument("$or", new BsonArray
-                {
-                    new BsonDocument(Field, new BsonDocument("$lt", key)),
-                    sameKeyBefore,
-                    new BsonDocument(Field, BsonNull.Value),
-                });
-        }
     }
 }

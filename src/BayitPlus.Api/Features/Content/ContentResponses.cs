@@ -5,7 +5,7 @@ namespace BayitPlus.Api.Features.Content;
 /// <summary>A catalog item as the public catalog shows it, in one language: <c>title</c> and
 /// <c>description</c> in the chosen language, falling back to Hebrew where a translation is
 /// missing. The stream URL is only given by the play endpoint.</summary>
-public sealed record ContentItem(
+public sealed record ContentResponse(
     string Id,
     string Title,
     string? Description,
@@ -29,7 +29,7 @@ public sealed record ContentItem(
     long ViewCount,
     DateTime CreatedAt)
 {
-    public static ContentItem From(ContentDocument content, string language) => new(
+    public static ContentResponse From(ContentDocument content, string language) => new(
         content.Id,
         Localized(content.Title, content.TitleEn, content.TitleEs, language)!,
         Localized(content.Description, content.DescriptionEn, content.DescriptionEs, language),

@@ -10,18 +10,18 @@ namespace BayitPlus.Api.Features.Content;
 /// <summary>One catalog item, localized; an unknown or malformed id is a 404.</summary>
 public static class GetContent
 {
-    public sealed record Query(string Id, string Language) : IQuery<ContentItem>;
+    public sealed record Query(string Id, string Language) : IQuery<ContentResponse>;
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, ContentItem>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, ContentResponse>
     {
-        public async ValueTask<ContentItem> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<ContentResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var id = Ids.Parse(query.Id, "Content");
             var content = await db.Collection<ContentDocument>(ContentDocument.CollectionName)
                 .Find(new BsonDocument("_id", id))
                 .FirstOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException("Content");
-            return ContentItem.From(content, query.Language);
+            return ContentResponse.From(content, query.Language);
         }
     }
 

@@ -16,14 +16,7 @@ public static class GetContentStats
     public const int DefaultTop = 10;
     public const int MaxTop = 50;
 
-    public sealed record Query(string? Top, string Language) : IQuery<Response>;
-
-    public sealed record Response(IReadOnlyList<SectionStats> BySection, IReadOnlyList<TopItem> Top);
-
-    /// <summary>Featured items of one primary section (null for items without one).</summary>
-    public sealed record SectionStats(string? PrimarySectionId, long TotalViews, long ContentCount);
-
-    public sealed record TopItem(string Id, string Title, long ViewCount);
+    public sealed record Query(string? Top, string Language) : IQuery<ContentStatsResponse>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -32,9 +25,9 @@ public static class GetContentStats
                 .WithMessage($"top must be a whole number from 1 to {MaxTop}.");
     }
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Response>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, ContentStatsResponse>
     {
-        public async ValueTask<Response> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<ContentStatsResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var content = db.Collection<ContentDocument>(ContentDocument.CollectionName);
             var bySection = PipelineDefinition<ContentDocument, BsonDocument>.Create(
@@ -58,9 +51,9 @@ public static class GetContentStats
 
             var sections = await (await sectionsTask).ToListAsync(cancellationToken);
             var top = await topTask;
-            return new Response(
-                [.. sections.Select(s => new SectionStats(s["_id"].IsString ? s["_id"].AsString : null, s["total_views"].ToInt64(), s["content_count"].ToInt64()))],
-                [.. top.Select(c => new TopItem(c.Id, ContentItem.Localized(c.Title, c.TitleEn, c.TitleEs, query.Language)!, c.ViewCount))]);
+            return new ContentStatsResponse(
+                [.. sections.Select(s => new ContentStatsSection(s["_id"].IsString ? s["_id"].AsString : null, s["total_views"].ToInt64(), s["content_count"].ToInt64()))],
+                [.. top.Select(c => new ContentStatsTopItem(c.Id, ContentResponse.Localized(c.Title, c.TitleEn, c.TitleEs, query.Language)!, c.ViewCount))]);
         }
     }
 
@@ -77,3 +70,10 @@ public static class GetContentStats
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden);
 }
+
+public sealed record ContentStatsResponse(IReadOnlyList<ContentStatsSection> BySection, IReadOnlyList<ContentStatsTopItem> Top);
+
+/// <summary>Featured items of one primary section (null for items without one).</summary>
+public sealed record ContentStatsSection(string? PrimarySectionId, long TotalViews, long ContentCount);
+
+public sealed record ContentStatsTopItem(string Id, string Title, long ViewCount);

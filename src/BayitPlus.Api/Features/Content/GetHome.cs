@@ -11,17 +11,13 @@ namespace BayitPlus.Api.Features.Content;
 /// featured rail is read; then one indexed query per rail, all in parallel.</summary>
 public static class GetHome
 {
-    public sealed record Query(string Language) : IQuery<Response>;
+    public sealed record Query(string Language) : IQuery<HomeResponse>;
 
-    public sealed record Response(IReadOnlyList<ContentItem> Featured, IReadOnlyList<SectionRail> Rails);
-
-    public sealed record SectionRail(string SectionId, IReadOnlyList<ContentItem> Items);
-
-    public sealed class Handler(MongoContext db, ContentSettings settings) : IQueryHandler<Query, Response>
+    public sealed class Handler(MongoContext db, ContentSettings settings) : IQueryHandler<Query, HomeResponse>
     {
         private static readonly SortDefinition<ContentDocument> Newest = new BsonDocument { { "created_at", -1 }, { "_id", -1 } };
 
-        public async ValueTask<Response> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<HomeResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var content = db.Collection<ContentDocument>(ContentDocument.CollectionName);
             var featured = Rail(content, Builders<ContentDocument>.Filter.Eq(c => c.IsFeatured, true), cancellationToken);
@@ -33,9 +29,9 @@ public static class GetHome
             {
                 var sectionId = section["_id"].AsString;
                 var items = await Rail(content, Builders<ContentDocument>.Filter.AnyEq(c => c.SectionIds, sectionId), cancellationToken);
-                return new SectionRail(sectionId, [.. items.Select(c => ContentItem.From(c, query.Language))]);
+                return new HomeSectionRail(sectionId, [.. items.Select(c => ContentResponse.From(c, query.Language))]);
             }));
-            return new Response([.. (await featured).Select(c => ContentItem.From(c, query.Language))], rails);
+            return new HomeResponse([.. (await featured).Select(c => ContentResponse.From(c, query.Language))], rails);
         }
 
         private Task<List<ContentDocument>> Rail(IMongoCollection<ContentDocument> content, FilterDefinition<ContentDocument> filter, CancellationToken ct) =>
@@ -50,3 +46,8 @@ public static class GetHome
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy);
 }
+
+/// <summary>The home screen: the featured rail, then one rail per section.</summary>
+public sealed record HomeResponse(IReadOnlyList<ContentResponse> Featured, IReadOnlyList<HomeSectionRail> Rails);
+
+public sealed record HomeSectionRail(string SectionId, IReadOnlyList<ContentResponse> Items);

@@ -9,20 +9,11 @@ namespace BayitPlus.Api.Features.Content;
 /// live in one aggregation. Formats and audiences list every allowed value, with 0 when unused.</summary>
 public static class GetTaxonomy
 {
-    public sealed record Query : IQuery<Response>;
+    public sealed record Query : IQuery<TaxonomyResponse>;
 
-    public sealed record Response(
-        IReadOnlyList<AxisValue> Sections,
-        IReadOnlyList<AxisValue> Formats,
-        IReadOnlyList<AxisValue> Audiences,
-        IReadOnlyList<AxisValue> Genres,
-        IReadOnlyList<AxisValue> Topics);
-
-    public sealed record AxisValue(string Id, long Count);
-
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Response>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, TaxonomyResponse>
     {
-        public async ValueTask<Response> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<TaxonomyResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var facets = new BsonDocument
             {
@@ -35,7 +26,7 @@ public static class GetTaxonomy
             var pipeline = PipelineDefinition<BsonDocument, BsonDocument>.Create([new BsonDocument("$facet", facets)]);
             var result = await (await db.Collection<BsonDocument>(ContentDocument.CollectionName)
                 .AggregateAsync(pipeline, cancellationToken: cancellationToken)).SingleAsync(cancellationToken);
-            return new Response(
+            return new TaxonomyResponse(
                 Read(result["sections"]),
                 WithEveryValue(Read(result["formats"]), Taxonomy.Formats),
                 WithEveryValue(Read(result["audiences"]), Taxonomy.Audiences),
@@ -43,15 +34,15 @@ public static class GetTaxonomy
                 Read(result["topics"]));
         }
 
-        private static List<AxisValue> Read(BsonValue facet) =>
-            [.. facet.AsBsonArray.Select(v => new AxisValue(v["_id"].AsString, v["count"].ToInt64()))];
+        private static List<TaxonomyAxisValue> Read(BsonValue facet) =>
+            [.. facet.AsBsonArray.Select(v => new TaxonomyAxisValue(v["_id"].AsString, v["count"].ToInt64()))];
 
-        private static List<AxisValue> WithEveryValue(List<AxisValue> counted, IReadOnlyList<string> allowed) =>
-            [.. allowed.Select(value => counted.FirstOrDefault(c => c.Id == value) ?? new AxisValue(value, 0)).OrderBy(c => c, Order)];
+        private static List<TaxonomyAxisValue> WithEveryValue(List<TaxonomyAxisValue> counted, IReadOnlyList<string> allowed) =>
+            [.. allowed.Select(value => counted.FirstOrDefault(c => c.Id == value) ?? new TaxonomyAxisValue(value, 0)).OrderBy(c => c, Order)];
     }
 
     /// <summary>Most items first, then by id, as the database sorts strings.</summary>
-    private static readonly Comparer<AxisValue> Order = Comparer<AxisValue>.Create((a, b) =>
+    private static readonly Comparer<TaxonomyAxisValue> Order = Comparer<TaxonomyAxisValue>.Create((a, b) =>
         b.Count.CompareTo(a.Count) is var byCount and not 0 ? byCount : string.CompareOrdinal(a.Id, b.Id));
 
     /// <summary>Counts of the string values of a field (one value or an array of them), most items first.</summary>
@@ -77,3 +68,13 @@ public static class GetTaxonomy
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy);
 }
+
+/// <summary>The taxonomy axes, each value with how many items carry it.</summary>
+public sealed record TaxonomyResponse(
+    IReadOnlyList<TaxonomyAxisValue> Sections,
+    IReadOnlyList<TaxonomyAxisValue> Formats,
+    IReadOnlyList<TaxonomyAxisValue> Audiences,
+    IReadOnlyList<TaxonomyAxisValue> Genres,
+    IReadOnlyList<TaxonomyAxisValue> Topics);
+
+public sealed record TaxonomyAxisValue(string Id, long Count);

@@ -1,6 +1,7 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -12,7 +13,19 @@ namespace BayitPlus.Api.Features.Content;
 /// sort last, as MongoDB orders missing values in a descending sort.</summary>
 public static class ListPodcastEpisodes
 {
-    public sealed record Query(string PodcastId, string? Cursor, int? Limit) : IQuery<Page<PodcastEpisodeResponse>>;
+    private static readonly Keyset<PodcastEpisodeDocument> Newest =
+        new("podcast-episodes", "published_date", BsonType.DateTime, e => e.PublishedDate, e => e.Id, keyMayBeNull: true);
+
+    public sealed record Query(string PodcastId, string? Cursor, string? Limit) : IQuery<Page<PodcastEpisodeResponse>>;
+
+    public sealed class Validator : AbstractValidator<Query>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Limit).PageLimit();
+            RuleFor(q => q.Cursor).PageCursor(Newest);
+        }
+    }
 
     public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<PodcastEpisodeResponse>>
     {
@@ -25,53 +38,21 @@ public static class ListPodcastEpisodes
                 throw new NotFoundException("Podcast");
             }
 
-            var filter = Builders<PodcastEpisodeDocument>.Filter;
-            var clauses = new List<FilterDefinition<PodcastEpisodeDocument>> { filter.Eq(e => e.PodcastId, podcastId) };
-            if (query.Cursor is not null)
-            {
-                clauses.Add(After(KeysetCursor.Decode(query.Cursor, 2)));
-            }
-
-            var limit = KeysetCursor.Limit(query.Limit);
-            var found = await db.Collection<PodcastEpisodeDocument>(PodcastEpisodeDocument.CollectionName)
-                .Find(filter.And(clauses))
-                .Sort(Builders<PodcastEpisodeDocument>.Sort.Descending(e => e.PublishedDate).Descending(e => e.Id))
-                .Project<PodcastEpisodeDocument>(Builders<PodcastEpisodeDocument>.Projection.Exclude(e => e.Transcript))
-                .Limit(limit + 1)
-                .ToListAsync(cancellationToken);
-
-            var page = found.Take(limit).ToList();
-            var next = found.Count > limit
-                ? KeysetCursor.Encode(
-                    page[^1].PublishedDate is { } published ? new BsonDateTime(published) : BsonNull.Value,
-                    new BsonObjectId(ObjectId.Parse(page[^1].Id)))
-                : null;
-            return new Page<PodcastEpisodeResponse>([.. page.Select(PodcastEpisodeResponse.From)], next);
-        }
-
-        /// <summary>The episodes after the cursor's position in (published_date desc, _id desc)
-        /// order. Undated episodes come after every dated one, and a range on a date never matches
-        /// them, so they are added explicitly.</summary>
-        private static FilterDefinition<PodcastEpisodeDocument> After(BsonArray keys)
-        {
-            var filter = Builders<PodcastEpisodeDocument>.Filter;
-            var id = KeysetCursor.IdKey(keys[1]).ToString();
-            if (keys[0].IsBsonNull)
-            {
-                return filter.And(filter.Eq(e => e.PublishedDate, null), filter.Lt(e => e.Id, id));
-            }
-
-            var published = ListPodcasts.DateKey(keys[0]);
-            return filter.Or(
-                filter.Lt(e => e.PublishedDate, published),
-                filter.And(filter.Eq(e => e.PublishedDate, published), filter.Lt(e => e.Id, id)),
-                filter.Eq(e => e.PublishedDate, null));
+            var page = await Newest.ReadAsync(
+                db.Collection<PodcastEpisodeDocument>(PodcastEpisodeDocument.CollectionName),
+                Builders<PodcastEpisodeDocument>.Filter.Eq(e => e.PodcastId, podcastId),
+                query.Cursor,
+                query.Limit,
+                Builders<PodcastEpisodeDocument>.Projection.Exclude(e => e.Transcript),
+                cancellationToken);
+            return page.Select(PodcastEpisodeResponse.From);
         }
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapGet("/{id}/episodes", async (string id, string? cursor, int? limit, ISender sender, CancellationToken ct) =>
+        .MapGet("/{id}/episodes", async (string id, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(id, cursor, limit), ct)))
+        .WithPaging()
         .WithName("ListPodcastEpisodes")
         .WithSummary("A show's episodes, newest first (without transcripts)")
         .AllowAnonymous()

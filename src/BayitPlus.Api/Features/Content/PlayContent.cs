@@ -11,13 +11,11 @@ namespace BayitPlus.Api.Features.Content;
 /// exists but cannot be played), and its view is not counted.</summary>
 public static class PlayContent
 {
-    public sealed record Command(string Id) : ICommand<Response>;
+    public sealed record Command(string Id) : ICommand<PlaybackResponse>;
 
-    public sealed record Response(string StreamUrl);
-
-    public sealed class Handler(MongoContext db) : ICommandHandler<Command, Response>
+    public sealed class Handler(MongoContext db) : ICommandHandler<Command, PlaybackResponse>
     {
-        public async ValueTask<Response> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<PlaybackResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var id = Ids.Parse(command.Id, "Content");
             var content = db.Collection<ContentDocument>(ContentDocument.CollectionName);
@@ -37,7 +35,7 @@ public static class PlayContent
                 cancellationToken);
             if (played is not null)
             {
-                return new Response(played["stream_url"].AsString);
+                return new PlaybackResponse(played["stream_url"].AsString);
             }
 
             return await content.Find(new BsonDocument("_id", id)).AnyAsync(cancellationToken)
@@ -56,3 +54,6 @@ public static class PlayContent
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict);
 }
+
+/// <summary>Where the player streams the item from.</summary>
+public sealed record PlaybackResponse(string StreamUrl);

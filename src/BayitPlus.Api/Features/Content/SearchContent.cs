@@ -31,9 +31,7 @@ public static partial class SearchContent
         int? YearTo,
         int? Limit,
         string? UserId,
-        string Language) : ICommand<Response>;
-
-    public sealed record Response(IReadOnlyList<ContentItem> Items, string SearchId);
+        string Language) : ICommand<SearchResultsResponse>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
@@ -62,9 +60,9 @@ public static partial class SearchContent
     [System.Text.RegularExpressions.GeneratedRegex(Taxonomy.SlugPattern)]
     private static partial System.Text.RegularExpressions.Regex Slug();
 
-    public sealed class Handler(MongoContext db, TimeProvider time) : ICommandHandler<Command, Response>
+    public sealed class Handler(MongoContext db, TimeProvider time) : ICommandHandler<Command, SearchResultsResponse>
     {
-        public async ValueTask<Response> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<SearchResultsResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var text = command.Q!.Trim();
             var started = time.GetTimestamp();
@@ -88,7 +86,7 @@ public static partial class SearchContent
             };
             await db.Collection<SearchQueryDocument>(SearchQueryDocument.CollectionName).InsertOneAsync(record, cancellationToken: cancellationToken);
 
-            return new Response([.. found.Select(content => ContentItem.From(content, command.Language))], record.Id);
+            return new SearchResultsResponse([.. found.Select(content => ContentResponse.From(content, command.Language))], record.Id);
         }
 
         private static FilterDefinition<ContentDocument> Filter(Command command, string text)
@@ -126,3 +124,6 @@ public static partial class SearchContent
         .AllowAnonymous()
         .ProducesValidationProblem();
 }
+
+/// <summary>The best matches, most relevant first, and the id a click on one is recorded against.</summary>
+public sealed record SearchResultsResponse(IReadOnlyList<ContentResponse> Items, string SearchId);

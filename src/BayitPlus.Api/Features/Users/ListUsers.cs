@@ -1,10 +1,8 @@
-using System.Security.Claims;
 using System.Text.RegularExpressions;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
-using FluentValidation.Results;
 using MapsterMapper;
 using Mediator;
 using MongoDB.Bson;
@@ -17,7 +15,9 @@ namespace BayitPlus.Api.Features.Users;
 /// through the list never shift a page: no account is repeated or skipped.</summary>
 public static class ListUsers
 {
-    public sealed record Query(string AdminId, string? Role, bool? IsActive, string? Email, string? Cursor, int? Limit) : IQuery<Page<UserResponse>>;
+    private static readonly Keyset<UserDocument> Newest = new("users", "created_at", BsonType.DateTime, u => u.CreatedAt, u => u.Id);
+
+    public sealed record Query(string? Role, bool? IsActive, string? Email, string? Cursor, string? Limit) : IQuery<Page<UserResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -26,8 +26,8 @@ public static class ListUsers
             RuleFor(q => q.Role).Must(role => role is null || Roles.All.Contains(role))
                 .WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
             RuleFor(q => q.Email).MaximumLength(254).WithMessage("Email must be at most 254 characters long.");
-            RuleFor(q => q.Limit).InclusiveBetween(1, KeysetCursor.MaxLimit)
-                .WithMessage($"Limit must be between 1 and {KeysetCursor.MaxLimit}.");
+            RuleFor(q => q.Limit).PageLimit();
+            RuleFor(q => q.Cursor).PageCursor(Newest);
         }
     }
 
@@ -54,38 +54,16 @@ public static class ListUsers
                 conditions.Add(filter.Regex(u => u.Email, new BsonRegularExpression("^" + Regex.Escape(Emails.Normalize(query.Email)))));
             }
 
-            if (query.Cursor is not null)
-            {
-                var (createdAt, id) = DecodeCursor(query.Cursor);
-                conditions.Add(filter.Lt(u => u.CreatedAt, createdAt)
-                    | (filter.Eq(u => u.CreatedAt, createdAt) & filter.Lt("_id", id)));
-            }
-
-            var limit = KeysetCursor.Limit(query.Limit);
-            var users = await db.Users()
-                .Find(conditions.Count > 0 ? filter.And(conditions) : filter.Empty)
-                .Sort(Builders<UserDocument>.Sort.Descending(u => u.CreatedAt).Descending("_id"))
-                .Limit(limit + 1)
-                .ToListAsync(cancellationToken);
-            var page = users.Take(limit).ToList();
-            var next = users.Count > limit
-                ? KeysetCursor.Encode(new BsonDateTime(page[^1].CreatedAt), ObjectId.Parse(page[^1].Id))
-                : null;
-            return new Page<UserResponse>([.. page.Select(mapper.Map<UserResponse>)], next);
-        }
-
-        private static (DateTime CreatedAt, ObjectId Id) DecodeCursor(string cursor)
-        {
-            var keys = KeysetCursor.Decode(cursor, 2);
-            return keys[0] is BsonDateTime createdAt && keys[1] is BsonObjectId id
-                ? (createdAt.ToUniversalTime(), id.Value)
-                : throw new ValidationException([new ValidationFailure("cursor", "The cursor is not valid; use the nextCursor of a previous page.")]);
+            var page = await Newest.ReadAsync(
+                db.Users(), conditions.Count > 0 ? filter.And(conditions) : filter.Empty, query.Cursor, query.Limit, cancellationToken);
+            return page.Select(mapper.Map<UserResponse>);
         }
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapGet("", async (string? role, bool? isActive, string? email, string? cursor, int? limit, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new Query(user.Id(), role, isActive, email, cursor, limit), ct)))
+        .MapGet("", async (string? role, bool? isActive, string? email, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Query(role, isActive, email, cursor, limit), ct)))
+        .WithPaging()
         .WithName("ListUsers")
         .WithSummary("Admin: list accounts, newest first, filtered by role, isActive and email prefix")
         .ProducesValidationProblem()

@@ -106,7 +106,7 @@ public sealed class AuditQueryTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("limit=0", "limit")]
     [InlineData("limit=101", "limit")]
     [InlineData("cursor=not-a-cursor", "cursor")]
-    [InlineData("from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "to")]
+    [InlineData("from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "from")]
     public async Task Bad_queries_are_validation_problems(string query, string field)
     {
         var response = await (await AdminAsync()).GetAsync($"{Route}?{query}", Http.Ct);

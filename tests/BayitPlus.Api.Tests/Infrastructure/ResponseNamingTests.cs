@@ -1,0 +1,30 @@
+using System.Text.Json.Nodes;
+using BayitPlus.Api.Tests.Support;
+
+namespace BayitPlus.Api.Tests.Infrastructure;
+
+/// <summary>Responses are top-level <c>&lt;Thing&gt;Response</c> records, so the OpenAPI schemas
+/// clients generate their types from carry those names (not <c>&lt;UseCase&gt;Response</c>).</summary>
+public sealed class ResponseNamingTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Theory]
+    [InlineData("/api/taxonomy", "get", "TaxonomyResponse")]
+    [InlineData("/api/content/{id}/play", "post", "PlaybackResponse")]
+    [InlineData("/api/content/home", "get", "HomeResponse")]
+    [InlineData("/api/search", "get", "SearchResultsResponse")]
+    [InlineData("/api/admin/content/stats", "get", "ContentStatsResponse")]
+    [InlineData("/api/content/{id}", "get", "ContentResponse")]
+    [InlineData("/api/content", "get", "PageOfContentResponse")]
+    [InlineData("/api/admin/audit", "get", "PageOfAuditEntryResponse")]
+    [InlineData("/api/admin/security-events", "get", "PageOfSecurityEventResponse")]
+    [InlineData("/api/admin/security-events/summary", "get", "SecurityEventSummaryResponse")]
+    public async Task The_success_response_is_a_named_response_schema(string path, string method, string schema)
+    {
+        var document = await (await api.CreateClient().GetAsync("/openapi/v1.json", Http.Ct)).ReadAsync<JsonObject>();
+
+        var success = document["paths"]![path]![method]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
+
+        Assert.Equal($"#/components/schemas/{schema}", success["$ref"]?.GetValue<string>());
+        Assert.NotNull(document["components"]!["schemas"]![schema]);
+    }
+}
