@@ -32,7 +32,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _backend = await MongoBackend.GetSharedAsync();
+        _backend = await MongoBackend.AcquireAsync();
         DatabaseName = Backend.CreateUniqueDatabase(GetType().Name).DatabaseNamespace.DatabaseName;
         await BeforeHostStartsAsync(Database);
         await Services.GetRequiredService<DatabaseReadiness>().WhenIndexesReady.WaitAsync(TimeSpan.FromSeconds(30));
@@ -40,12 +40,17 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public override async ValueTask DisposeAsync()
     {
-        if (_backend is not null && DatabaseName.Length > 0)
+        await base.DisposeAsync();
+        if (_backend is not null)
         {
-            await Backend.Client.DropDatabaseAsync(DatabaseName);
+            if (DatabaseName.Length > 0)
+            {
+                await Backend.Client.DropDatabaseAsync(DatabaseName);
+            }
+
+            await _backend.ReleaseAsync();
         }
 
-        await base.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
