@@ -19,7 +19,7 @@ public sealed class DevelopmentApiFactory : ApiFactory
     }
 }
 
-public sealed class OpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class OpenApiTests(ApiFactory api)
 {
     [Fact]
     public async Task The_document_describes_every_api_endpoint_with_its_body_and_error_responses()

@@ -12,7 +12,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Audit;
 
-public sealed class AuditTrailTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class AuditTrailTests(ApiFactory api)
 {
     private const string UserAgent = "BayitPlusAuditTests/1.0";
     private const string ClientIp = "203.0.113.9";

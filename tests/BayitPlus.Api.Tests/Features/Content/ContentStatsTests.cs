@@ -5,7 +5,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ContentStatsTests(ApiFactory api)
 {
     [Fact]
     public async Task Stats_group_featured_content_by_primary_section_with_views_and_counts()

@@ -86,7 +86,7 @@ public sealed partial class DemoCatalogDataTests
 }
 
 /// <summary>The tests' factory names a MongoDB URI, so the demo catalog is never added to it.</summary>
-public sealed class DemoCatalogNotSeededTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class DemoCatalogNotSeededTests(ApiFactory api)
 {
     [Fact]
     public async Task A_configured_mongodb_uri_is_never_seeded()

@@ -5,7 +5,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class ChangePasswordTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ChangePasswordTests(ApiFactory api)
 {
     private const string NewPassword = "battery-staple-77";
 

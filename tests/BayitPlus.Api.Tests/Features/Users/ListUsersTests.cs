@@ -6,7 +6,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class ListUsersTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ListUsersTests(ApiFactory api)
 {
     private IMongoCollection<BsonDocument> Users => api.Database.GetCollection<BsonDocument>("user");
 
