@@ -1,8 +1,5 @@
 using System.Net;
-using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -26,16 +23,6 @@ public sealed class HealthAndIndexTests(ApiFactory api)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(Http.Ct));
-    }
-
-    [Fact]
-    public async Task Readiness_is_unhealthy_while_the_indexes_are_still_being_created()
-    {
-        var check = new MongoReadinessCheck(api.Services.GetRequiredService<MongoContext>(), new DatabaseReadiness());
-
-        var result = await check.CheckHealthAsync(new HealthCheckContext(), Http.Ct);
-
-        Assert.Equal(HealthStatus.Unhealthy, result.Status);
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class OpenApiTests(ApiFactory api)
                 if (endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is { } accepts)
                 {
                     var content = operation["requestBody"]?["content"]?.AsObject() ?? throw new Xunit.Sdk.XunitException($"{name} has no request body");
+                    Assert.NotEmpty(accepts.ContentTypes);
                     Assert.All(accepts.ContentTypes, type => Assert.NotNull(content[type]?["schema"]));
                 }
 

@@ -44,6 +44,7 @@ public sealed partial class DemoCatalogDataTests
     [Fact]
     public void Every_item_has_unique_titles_and_descriptions_in_hebrew_english_and_spanish()
     {
+        Assert.NotEmpty(Demo.Content);
         string?[][] texts =
         [
             [.. Demo.Content.Select(c => c.Title)], [.. Demo.Content.Select(c => c.TitleEn)], [.. Demo.Content.Select(c => c.TitleEs)],
