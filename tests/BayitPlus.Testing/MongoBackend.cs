@@ -27,7 +27,7 @@ public sealed record StartedEmulator(string ConnectionString, string DirectConne
 /// Docker engine answers, else the in-process emulator. One <see cref="MongoClient"/> is shared
 /// because a client owns connection pools and monitoring threads.
 /// </summary>
-public sealed class MongoBackend : IAsyncDisposable
+public sealed class MongoBackend
 {
     public const string UriVariable = "BAYITPLUS_TEST_MONGODB_URI";
 
@@ -43,6 +43,7 @@ public sealed class MongoBackend : IAsyncDisposable
 
     private readonly MongoClientSettings settings;
     private readonly IAsyncDisposable? owned;
+    private int holders;
 
     private MongoBackend(MongoBackendKind kind, string connectionString, string? directConnectionString, string description, IAsyncDisposable? owned)
     {
@@ -72,8 +73,15 @@ public sealed class MongoBackend : IAsyncDisposable
     public TimeSpan TtlRemovalDeadline =>
         (Kind == MongoBackendKind.Emulator ? EmulatorTtlMonitorInterval : ServerTtlMonitorInterval) + TimeSpan.FromSeconds(10);
 
-    /// <summary>The backend of this process, started on first use.</summary>
-    public static Task<MongoBackend> GetSharedAsync() => Shared.Value;
+    /// <summary>The backend of this process, started on first use and stopped only when every caller
+    /// has released it (<see cref="ReleaseAsync"/>): xunit disposes assembly fixtures in no set order,
+    /// and an API host that is one of them still writes to the database while it stops.</summary>
+    public static async Task<MongoBackend> AcquireAsync()
+    {
+        var backend = await Shared.Value;
+        Interlocked.Increment(ref backend.holders);
+        return backend;
+    }
 
     /// <summary>A separate client with its own connection pool (the application name keeps the driver
     /// from sharing the cluster of another client), optionally further configured (e.g. to subscribe
@@ -112,8 +120,14 @@ public sealed class MongoBackend : IAsyncDisposable
         return new StartedEmulator(server.ConnectionString, server.DirectConnectionString, server);
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Releases one <see cref="AcquireAsync"/>; the last release stops the server.</summary>
+    public async ValueTask ReleaseAsync()
     {
+        if (Interlocked.Decrement(ref holders) > 0)
+        {
+            return;
+        }
+
         if (Client is IDisposable disposable)
         {
             disposable.Dispose();

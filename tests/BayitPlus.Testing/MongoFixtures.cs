@@ -5,7 +5,8 @@ namespace BayitPlus.Testing;
 
 /// <summary>
 /// Assembly fixture (<c>[assembly: AssemblyFixture(typeof(MongoBackendFixture))]</c>): starts the
-/// process's backend before the first test and stops it after the last one.
+/// process's backend before the first test and holds it until the last one is done; it stops once
+/// every other holder (an API host, a database fixture) has released it too.
 /// </summary>
 public sealed class MongoBackendFixture : IAsyncLifetime
 {
@@ -13,13 +14,13 @@ public sealed class MongoBackendFixture : IAsyncLifetime
 
     public MongoBackend Backend => backend ?? throw new InvalidOperationException("The MongoDB backend fixture is not initialized.");
 
-    public async ValueTask InitializeAsync() => backend = await MongoBackend.GetSharedAsync();
+    public async ValueTask InitializeAsync() => backend = await MongoBackend.AcquireAsync();
 
     public async ValueTask DisposeAsync()
     {
         if (backend is not null)
         {
-            await backend.DisposeAsync();
+            await backend.ReleaseAsync();
         }
     }
 }
@@ -39,7 +40,7 @@ public sealed class MongoDatabaseFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Backend = await MongoBackend.GetSharedAsync();
+        Backend = await MongoBackend.AcquireAsync();
         database = Backend.CreateUniqueDatabase(TestContext.Current.TestClass?.TestClassSimpleName ?? "tests");
     }
 
@@ -55,6 +56,7 @@ public sealed class MongoDatabaseFixture : IAsyncLifetime
         if (database is not null)
         {
             await Backend.Client.DropDatabaseAsync(database.DatabaseNamespace.DatabaseName);
+            await Backend.ReleaseAsync();
         }
     }
 }

@@ -7,7 +7,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace BayitPlus.Api.Tests.Infrastructure;
 
 /// <summary>Access tokens live for Jwt:AccessTokenLifetime (15 minutes) on the API's own clock.</summary>
-public sealed class AccessTokenLifetimeTests(FakeClockApiFactory api) : IClassFixture<FakeClockApiFactory>
+[Collection<FakeClockCollection>]
+public sealed class AccessTokenLifetimeTests(FakeClockApiFactory api)
 {
     [Fact]
     public async Task An_access_token_works_until_it_expires_and_is_refused_after()

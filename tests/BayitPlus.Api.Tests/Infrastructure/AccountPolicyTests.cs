@@ -11,7 +11,7 @@ namespace BayitPlus.Api.Tests.Infrastructure;
 
 /// <summary>The policies re-check the account behind a token on every request: a token issued
 /// before a demotion or a deactivation stops working at once, on every endpoint under a policy.</summary>
-public sealed class AccountPolicyTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class AccountPolicyTests(ApiFactory api)
 {
     private const string AnyId = "000000000000000000000000";
 

@@ -11,7 +11,7 @@ namespace BayitPlus.Api.Tests.Infrastructure;
 /// <summary>Only access tokens we signed, for us, and still valid, get through to an endpoint that
 /// requires a signed-in user (<c>GET /api/users/me</c>): everything else is a 401 problem. Tokens are
 /// forged here with the test host's own key to prove each check.</summary>
-public sealed class AuthenticationTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class AuthenticationTests(ApiFactory api)
 {
     private const string Issuer = "bayitplus";
     private const string Audience = "bayitplus-clients";

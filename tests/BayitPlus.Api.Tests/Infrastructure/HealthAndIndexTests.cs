@@ -5,7 +5,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Infrastructure;
 
-public sealed class HealthAndIndexTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class HealthAndIndexTests(ApiFactory api)
 {
     [Fact]
     public async Task Liveness_answers_200()

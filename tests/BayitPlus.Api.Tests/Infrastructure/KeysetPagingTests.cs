@@ -8,7 +8,7 @@ using MongoDB.Bson;
 namespace BayitPlus.Api.Tests.Infrastructure;
 
 /// <summary>The paging rules every keyset-paged list shares, checked on each of them through HTTP.</summary>
-public sealed class KeysetPagingTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class KeysetPagingTests(ApiFactory api)
 {
     /// <summary>Every keyset-paged list, browse once per sort order (each has its own key type).</summary>
     public static readonly TheoryData<string> Lists =

@@ -91,7 +91,7 @@ public sealed partial class StartupReadinessTests
 }
 
 /// <summary>The readiness gates a slice's start-up task joins, through <c>/health/ready</c>.</summary>
-public sealed class ReadinessGateTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ReadinessGateTests(ApiFactory api)
 {
     /// <summary>A start-up task as a slice writes one: it opens its gate when constructed; the test
     /// settles it.</summary>

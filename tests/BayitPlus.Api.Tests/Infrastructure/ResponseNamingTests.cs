@@ -5,7 +5,7 @@ namespace BayitPlus.Api.Tests.Infrastructure;
 
 /// <summary>Responses are top-level <c>&lt;Thing&gt;Response</c> records, so the OpenAPI schemas
 /// clients generate their types from carry those names (not <c>&lt;UseCase&gt;Response</c>).</summary>
-public sealed class ResponseNamingTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ResponseNamingTests(ApiFactory api)
 {
     [Theory]
     [InlineData("/api/taxonomy", "get", "TaxonomyResponse")]

@@ -3,7 +3,7 @@ using BayitPlus.Api.Tests.Support;
 
 namespace BayitPlus.Api.Tests.Infrastructure;
 
-public sealed class SecurityHeadersAndCorsTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class SecurityHeadersAndCorsTests(ApiFactory api)
 {
     /// <summary>A frontend origin from appsettings.json's Cors:AllowedOrigins.</summary>
     private const string Frontend = "http://localhost:5173";

@@ -6,7 +6,7 @@ using BayitPlus.Api.Tests.Support;
 namespace BayitPlus.Api.Tests.Infrastructure;
 
 /// <summary>The one <c>from</c>/<c>to</c> rule, checked on every query that takes a time range.</summary>
-public sealed class TimeRangeTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class TimeRangeTests(ApiFactory api)
 {
     private static readonly string[] TimeRangeRoutes = ["/api/admin/audit", "/api/admin/security-events", "/api/admin/security-events/summary"];
 

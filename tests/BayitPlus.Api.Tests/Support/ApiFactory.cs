@@ -9,13 +9,20 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MongoDB.Driver;
 
 [assembly: AssemblyFixture(typeof(MongoBackendFixture))]
+[assembly: AssemblyFixture(typeof(BayitPlus.Api.Tests.Support.ApiFactory))]
 
 namespace BayitPlus.Api.Tests.Support;
 
 /// <summary>
-/// The real API host (the whole HTTP pipeline) on a fresh database of the process's MongoDB backend
-/// (see <see cref="MongoBackend"/>). One factory per test class; subclasses change settings or
-/// services by overriding <see cref="Settings"/> and <see cref="ConfigureServices"/>.
+/// The real API host (the whole HTTP pipeline) on a database of its own in the process's MongoDB
+/// backend (see <see cref="MongoBackend"/>). This class itself is an assembly fixture: one host, with
+/// the default test settings, serves every test class that takes an <see cref="ApiFactory"/>, and
+/// those classes run in parallel on it, so each test makes its own data (a new email, section slug,
+/// title or id) and asserts only on what its filters find of it. A configuration of its own (other
+/// settings or services, an empty or prepared database) is a subclass overriding
+/// <see cref="Settings"/>, <see cref="ConfigureServices"/> or <see cref="BeforeHostStartsAsync"/>:
+/// the class fixture of the one class that needs it, or a collection fixture when several classes
+/// share it (as <see cref="FakeClockCollection"/>), so each configuration starts one host.
 /// </summary>
 public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -33,7 +40,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _backend = await MongoBackend.GetSharedAsync();
+        _backend = await MongoBackend.AcquireAsync();
         DatabaseName = Backend.CreateUniqueDatabase(GetType().Name).DatabaseNamespace.DatabaseName;
         await BeforeHostStartsAsync(Database);
         await Task.WhenAll(Services.GetRequiredService<ReadinessGates>().Gates.Select(g => g.Settled)).WaitAsync(TimeSpan.FromSeconds(30));
@@ -41,12 +48,17 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public override async ValueTask DisposeAsync()
     {
-        if (_backend is not null && DatabaseName.Length > 0)
+        await base.DisposeAsync();
+        if (_backend is not null)
         {
-            await Backend.Client.DropDatabaseAsync(DatabaseName);
+            if (DatabaseName.Length > 0)
+            {
+                await Backend.Client.DropDatabaseAsync(DatabaseName);
+            }
+
+            await _backend.ReleaseAsync();
         }
 
-        await base.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
@@ -79,6 +91,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter, ClientIpStartupFilter>());
         builder.ConfigureTestServices(ConfigureServices);
     }
 }
@@ -90,3 +103,13 @@ public class FakeClockApiFactory : ApiFactory
 
     protected override void ConfigureServices(IServiceCollection services) => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
 }
+
+/// <summary>
+/// The test classes on the one <see cref="FakeClockApiFactory"/> host (<c>[Collection&lt;FakeClockCollection&gt;]</c>).
+/// They run one after another, never in parallel: a test that advances the shared clock would
+/// otherwise expire another test's tokens, or move "now" between another test's request and its
+/// assertion on the stored time. Hosts whose fake clock goes with other settings (lockout, Firebase,
+/// anonymization) are fixtures of their own classes.
+/// </summary>
+[CollectionDefinition]
+public sealed class FakeClockCollection : ICollectionFixture<FakeClockApiFactory>;

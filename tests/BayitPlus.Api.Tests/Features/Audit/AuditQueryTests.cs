@@ -6,7 +6,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Audit;
 
-public sealed class AuditQueryTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class AuditQueryTests(ApiFactory api)
 {
     private const string Route = "/api/admin/audit";
 

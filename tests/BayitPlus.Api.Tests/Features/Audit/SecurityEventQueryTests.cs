@@ -10,7 +10,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Audit;
 
-public sealed class SecurityEventQueryTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class SecurityEventQueryTests(ApiFactory api)
 {
     private const string Events = "/api/admin/security-events";
     private const string Summary = "/api/admin/security-events/summary";

@@ -11,7 +11,7 @@ using MongoDB.Bson;
 namespace BayitPlus.Api.Tests.Features.Audit;
 
 /// <summary>A low lockout threshold and a low sign-in rate limit (per client address, and each test
-/// signs in from its own address).</summary>
+/// signs in from its own, see <see cref="ClientAddresses"/>).</summary>
 public sealed class SecurityEventsApiFactory : ApiFactory
 {
     public const int Threshold = 3;
@@ -25,8 +25,6 @@ public sealed class SecurityEventsApiFactory : ApiFactory
         ["RateLimits:login:PermitLimit"] = LoginPermits.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["RateLimits:login:WindowSeconds"] = "3600",
     };
-
-    protected override void ConfigureServices(IServiceCollection services) => SecurityEventsSupport.AddClientIps(services);
 }
 
 public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : IClassFixture<SecurityEventsApiFactory>
@@ -36,7 +34,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task A_failed_sign_in_is_a_medium_event_with_the_email_and_address_but_never_the_password()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var client = api.CreateClient().FromIp(ip);
         var email = TestUsers.NewEmail("failed");
         var userId = (await client.RegisterAsync(email))["id"]!.GetValue<string>();
@@ -54,7 +52,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task A_failed_sign_in_of_an_unknown_email_is_recorded_without_a_user()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var email = TestUsers.NewEmail("nobody");
 
         await (await api.CreateClient().FromIp(ip).FailedLoginAsync(email)).AssertProblemAsync(HttpStatusCode.Unauthorized);
@@ -67,7 +65,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task A_successful_sign_in_is_a_low_event_of_the_user()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var client = api.CreateClient().FromIp(ip);
         var email = TestUsers.NewEmail("ok");
         var userId = (await client.RegisterAsync(email))["id"]!.GetValue<string>();
@@ -83,7 +81,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task The_failure_that_locks_an_account_is_a_high_event_and_attempts_while_locked_are_medium()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var client = api.CreateClient().FromIp(ip);
         var email = TestUsers.NewEmail("locked");
         await client.RegisterAsync(email);
@@ -106,7 +104,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task A_tampered_access_token_is_a_medium_invalid_token_event_without_the_token()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var user = await api.SignUpAsync();
         var parts = user.AccessToken.Split('.');
         var tampered = $"{parts[0]}.{parts[1]}.{(parts[2][0] == 'A' ? 'B' : 'A')}{parts[2][1..]}";
@@ -124,7 +122,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task A_403_is_a_medium_access_denied_event_with_the_user_and_path()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var user = await api.SignUpAsync();
 
         var response = await api.ClientFor(user).FromIp(ip).GetAsync("/api/admin/users", Http.Ct);
@@ -139,7 +137,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task Reuse_of_a_rotated_refresh_token_is_a_high_event_of_its_owner()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var client = api.CreateClient().FromIp(ip);
         var email = TestUsers.NewEmail("reuse");
         var userId = (await client.RegisterAsync(email))["id"]!.GetValue<string>();
@@ -160,7 +158,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task A_rate_limited_sign_in_is_a_medium_event_naming_the_policy()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var client = api.CreateClient().FromIp(ip);
         for (var i = 0; i < SecurityEventsApiFactory.LoginPermits; i++)
         {
@@ -177,7 +175,7 @@ public sealed class SecurityEventRecordingTests(SecurityEventsApiFactory api) : 
     [Fact]
     public async Task A_role_change_is_a_high_event_and_a_patch_that_keeps_the_role_is_none()
     {
-        var ip = SecurityEventsSupport.NewIp();
+        var ip = ClientAddresses.NewIp();
         var admin = await api.SignUpAsync(role: Roles.Admin);
         var target = await api.SignUpAsync();
         var client = api.ClientFor(admin).FromIp(ip);

@@ -5,7 +5,7 @@ using MongoDB.Bson;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class BrowseContentTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class BrowseContentTests(ApiFactory api)
 {
     /// <summary>Five items of one section (two also in a second one) and a legacy document written
     /// by another service without the featured flag, taxonomy or year.</summary>

@@ -5,7 +5,8 @@ namespace BayitPlus.Api.Tests.Features.Content;
 
 /// <summary>Anonymous catalog reads come from the output cache until an admin change evicts it;
 /// signed-in requests always see the database.</summary>
-public sealed class CatalogCacheTests(ApiFactory api) : IClassFixture<ApiFactory>
+[Collection<CatalogCacheCollection>]
+public sealed class CatalogCacheTests(LongCatalogCacheApiFactory api)
 {
     private Task RenameAsync(string id, string title) =>
         api.Content().UpdateOneAsync(c => c.Id == id, Builders<Api.Features.Content.ContentDocument>.Update.Set(c => c.Title, title), cancellationToken: Http.Ct);

@@ -2,7 +2,7 @@ using BayitPlus.Api.Tests.Support;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class CatalogOpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class CatalogOpenApiTests(ApiFactory api)
 {
     [Theory]
     [InlineData("/api/content", "get", "BrowseContent", "200", "400")]

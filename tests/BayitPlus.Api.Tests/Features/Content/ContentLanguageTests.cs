@@ -5,7 +5,7 @@ namespace BayitPlus.Api.Tests.Features.Content;
 
 /// <summary>Catalog texts in the language of <c>lang</c> or <c>Accept-Language</c>, falling back to
 /// Hebrew, with <c>Content-Language</c> naming the choice.</summary>
-public sealed class ContentLanguageTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ContentLanguageTests(ApiFactory api)
 {
     private async Task<ContentDocument> InsertTranslatedAsync(bool withSpanish = true)
     {

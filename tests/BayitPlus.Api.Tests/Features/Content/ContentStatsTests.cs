@@ -5,7 +5,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ContentStatsTests(ApiFactory api)
 {
     [Fact]
     public async Task Stats_group_featured_content_by_primary_section_with_views_and_counts()
@@ -22,18 +22,21 @@ public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory
         var stats = await client.GetJsonAsync("/api/admin/content/stats");
 
         var bySection = stats["bySection"]!.AsArray()
-            .Select(s => (s!["primarySectionId"]?.GetValue<string>(), s["totalViews"]!.GetValue<long>(), s["contentCount"]!.GetValue<long>()))
+            .Select(s => (Section: s!["primarySectionId"]?.GetValue<string>(), Views: s["totalViews"]!.GetValue<long>(), Count: s["contentCount"]!.GetValue<long>()))
+            .Where(s => s.Section == first || s.Section == second)
             .ToList();
         Assert.Equal([(first, 30L, 2L), (second, 5L, 1L)], bySection);
     }
 
+    /// <summary>The top list spans the whole shared catalog: these counts are far above any other
+    /// test's items, so the top two are this test's.</summary>
     [Fact]
     public async Task Top_lists_the_most_viewed_items_localized_up_to_the_requested_number()
     {
         var hits = await api.InsertAsync(
-            Catalog.Item("שלישי", ["top"], views: 3_000_000),
-            Catalog.Item("ראשון", ["top"], views: 5_000_000),
-            Catalog.Item("שני", ["top"], views: 4_000_000));
+            Catalog.Item("שלישי", ["top"], views: 3_000_000_000_000),
+            Catalog.Item("ראשון", ["top"], views: 5_000_000_000_000),
+            Catalog.Item("שני", ["top"], views: 4_000_000_000_000));
         hits[1].TitleEn = "First";
         await api.Content().ReplaceOneAsync(c => c.Id == hits[1].Id, hits[1], cancellationToken: Http.Ct);
         await api.InsertAsync([.. Enumerable.Range(0, 12).Select(i => Catalog.Item($"Filler {i}", ["filler"], views: i))]);
@@ -45,7 +48,7 @@ public sealed class ContentStatsTests(ApiFactory api) : IClassFixture<ApiFactory
         var top = two["top"]!.AsArray();
         Assert.Equal(["First", "שני"], top.Select(t => t!["title"]!.GetValue<string>()));
         Assert.Equal([hits[1].Id, hits[2].Id], top.Select(t => t!["id"]!.GetValue<string>()));
-        Assert.Equal([5_000_000L, 4_000_000], top.Select(t => t!["viewCount"]!.GetValue<long>()));
+        Assert.Equal([5_000_000_000_000L, 4_000_000_000_000], top.Select(t => t!["viewCount"]!.GetValue<long>()));
         Assert.Equal(10, byDefault["top"]!.AsArray().Count);
     }
 

@@ -3,7 +3,7 @@ using BayitPlus.Api.Tests.Support;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class GetContentTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class GetContentTests(ApiFactory api)
 {
     [Fact]
     public async Task An_item_shows_its_taxonomy_and_details_in_camelCase_without_the_stream_url()

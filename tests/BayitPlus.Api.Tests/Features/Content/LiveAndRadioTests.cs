@@ -14,7 +14,18 @@ public sealed class LongCatalogCacheApiFactory : ApiFactory
         new Dictionary<string, string?>(base.Settings) { ["Content:CatalogCacheDuration"] = "01:00:00" };
 }
 
-public sealed class LiveAndRadioTests(LongCatalogCacheApiFactory api) : IClassFixture<LongCatalogCacheApiFactory>
+/// <summary>
+/// The test classes that assert a cached answer (<c>[Collection&lt;CatalogCacheCollection&gt;]</c>),
+/// on one <see cref="LongCatalogCacheApiFactory"/> host. The output cache belongs to the host and
+/// any catalog write evicts all of it, so they are kept off the shared host, where other tests'
+/// admin writes would evict the answer under test, and run one after another, as one of them evicts
+/// the cache itself.
+/// </summary>
+[CollectionDefinition]
+public sealed class CatalogCacheCollection : ICollectionFixture<LongCatalogCacheApiFactory>;
+
+[Collection<CatalogCacheCollection>]
+public sealed class LiveAndRadioTests(LongCatalogCacheApiFactory api)
 {
     private static int _nextChannelNumber = 1000;
 

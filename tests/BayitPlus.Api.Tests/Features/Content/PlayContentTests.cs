@@ -5,7 +5,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class PlayContentTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class PlayContentTests(ApiFactory api)
 {
     private async Task<long> StoredViewsAsync(string id) =>
         (await api.RawContent().Find(new BsonDocument("_id", ObjectId.Parse(id))).SingleAsync(Http.Ct))["view_count"].ToInt64();

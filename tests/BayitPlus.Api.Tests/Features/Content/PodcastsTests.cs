@@ -9,7 +9,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class PodcastsTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class PodcastsTests(ApiFactory api)
 {
     private static readonly DateTime Start = new(2024, 3, 1, 12, 0, 0, DateTimeKind.Utc);
 

@@ -8,7 +8,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class RecordSearchClickTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class RecordSearchClickTests(ApiFactory api)
 {
     private IMongoCollection<BsonDocument> Searches => api.Database.GetCollection<BsonDocument>("searchquery");
 

@@ -2,7 +2,7 @@ using BayitPlus.Api.Tests.Support;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class SearchAndAudioOpenApiTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class SearchAndAudioOpenApiTests(ApiFactory api)
 {
     [Theory]
     [InlineData("/api/search", "get", "SearchContent", "200", "400")]

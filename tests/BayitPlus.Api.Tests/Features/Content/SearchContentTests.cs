@@ -8,7 +8,8 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class SearchContentTests(FakeClockApiFactory api) : IClassFixture<FakeClockApiFactory>
+[Collection<FakeClockCollection>]
+public sealed class SearchContentTests(FakeClockApiFactory api)
 {
     private IMongoCollection<ContentDocument> Content =>
         api.Services.GetRequiredService<MongoContext>().Collection<ContentDocument>(ContentDocument.CollectionName);

@@ -3,8 +3,12 @@ using MongoDB.Bson;
 
 namespace BayitPlus.Api.Tests.Features.Content;
 
-public sealed class TaxonomyTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class TaxonomyTests(TaxonomyTests.EmptyCatalogFactory api) : IClassFixture<TaxonomyTests.EmptyCatalogFactory>
 {
+    /// <summary>A host of its own: the taxonomy counts the whole catalog, every format and audience
+    /// included, so this test starts from an empty one, which the shared host never is.</summary>
+    public sealed class EmptyCatalogFactory : ApiFactory;
+
     private static string Counts(System.Text.Json.Nodes.JsonObject taxonomy, string axis) =>
         string.Join(' ', taxonomy[axis]!.AsArray().Select(v => $"{v!["id"]!.GetValue<string>()}:{v["count"]!.GetValue<long>()}"));
 

@@ -69,7 +69,7 @@ public sealed class FirebaseApiFactory : FakeClockApiFactory
     }
 }
 
-public sealed class FirebaseSignInTests : IClassFixture<FirebaseApiFactory>, IClassFixture<ApiFactory>
+public sealed class FirebaseSignInTests : IClassFixture<FirebaseApiFactory>
 {
     private const string Kid = "key-1";
     private static readonly RSA Key = RSA.Create(2048);

@@ -5,7 +5,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class GetCurrentUserTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class GetCurrentUserTests(ApiFactory api)
 {
     private IMongoCollection<BsonDocument> Users => api.Database.GetCollection<BsonDocument>("user");
 

@@ -3,7 +3,7 @@ using BayitPlus.Api.Tests.Support;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class GetProfileTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class GetProfileTests(ApiFactory api)
 {
     [Fact]
     public async Task A_user_without_a_profile_gets_the_defaults()

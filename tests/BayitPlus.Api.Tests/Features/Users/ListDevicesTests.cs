@@ -3,7 +3,7 @@ using BayitPlus.Api.Tests.Support;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class ListDevicesTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class ListDevicesTests(ApiFactory api)
 {
     [Fact]
     public async Task Lists_my_devices_with_the_token_device_flagged_current()

@@ -7,7 +7,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class LogoutTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class LogoutTests(ApiFactory api)
 {
     private static string Sha256(string raw) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
 

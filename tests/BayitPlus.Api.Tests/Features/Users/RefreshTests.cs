@@ -9,7 +9,8 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class RefreshTests(FakeClockApiFactory api) : IClassFixture<FakeClockApiFactory>
+[Collection<FakeClockCollection>]
+public sealed class RefreshTests(FakeClockApiFactory api)
 {
     private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
 

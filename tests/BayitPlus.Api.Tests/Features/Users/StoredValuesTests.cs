@@ -9,7 +9,7 @@ namespace BayitPlus.Api.Tests.Features.Users;
 /// <summary>Free-form values a client stores (preferences, profile settings) are refused when a
 /// later read could not return them, and every read returns whatever the database holds, written by
 /// this API or by another service.</summary>
-public sealed class StoredValuesTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class StoredValuesTests(ApiFactory api)
 {
     private IMongoCollection<BsonDocument> Users => api.Database.GetCollection<BsonDocument>("user");
 

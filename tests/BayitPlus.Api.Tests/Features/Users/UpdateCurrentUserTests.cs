@@ -7,7 +7,8 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class UpdateCurrentUserTests(FakeClockApiFactory api) : IClassFixture<FakeClockApiFactory>
+[Collection<FakeClockCollection>]
+public sealed class UpdateCurrentUserTests(FakeClockApiFactory api)
 {
     private IMongoCollection<BsonDocument> Users => api.Database.GetCollection<BsonDocument>("user");
 

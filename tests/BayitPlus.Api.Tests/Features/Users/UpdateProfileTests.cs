@@ -6,7 +6,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Users;
 
-public sealed class UpdateProfileTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class UpdateProfileTests(ApiFactory api)
 {
     private IMongoCollection<BsonDocument> Profiles => api.Database.GetCollection<BsonDocument>("profile");
 

@@ -7,7 +7,7 @@ namespace BayitPlus.Api.Tests.Features.Content.Admin;
 
 /// <summary>Every admin catalog route is closed to anonymous callers (401) and to signed-in users
 /// who are not admins (403), before any body is read.</summary>
-public sealed class AdminAccessTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class AdminAccessTests(ApiFactory api)
 {
     private static readonly string SomeId = ObjectId.GenerateNewId().ToString();
 

@@ -10,7 +10,7 @@ namespace BayitPlus.Api.Tests.Features.Content.Admin;
 
 /// <summary>The four admin resources run one set of use cases, each from its own declaration: its
 /// operations, audit actions and 404s are named after it.</summary>
-public sealed class CatalogResourcesTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class CatalogResourcesTests(ApiFactory api)
 {
     private static int _nextChannel = 5000;
 

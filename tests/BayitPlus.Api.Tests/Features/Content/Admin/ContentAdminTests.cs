@@ -11,7 +11,8 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content.Admin;
 
-public sealed class ContentAdminTests(FakeClockApiFactory api) : IClassFixture<FakeClockApiFactory>
+[Collection<FakeClockCollection>]
+public sealed class ContentAdminTests(FakeClockApiFactory api)
 {
     private const string Route = "/api/admin/content";
 

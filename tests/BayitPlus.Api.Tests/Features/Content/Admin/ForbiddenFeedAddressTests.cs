@@ -8,7 +8,7 @@ namespace BayitPlus.Api.Tests.Features.Content.Admin;
 
 /// <summary>With the default configuration (no private networks), feeds on this machine are refused
 /// before any connection is made.</summary>
-public sealed class ForbiddenFeedAddressTests(ApiFactory api) : IClassFixture<ApiFactory>, IAsyncLifetime
+public sealed class ForbiddenFeedAddressTests(ApiFactory api) : IAsyncLifetime
 {
     private FeedServer _feeds = null!;
 

@@ -11,7 +11,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content.Admin;
 
-public sealed class LiveAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class LiveAdminTests(ApiFactory api)
 {
     private const string Channels = "/api/admin/live/channels";
     private const string Stations = "/api/admin/radio/stations";

@@ -11,7 +11,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Content.Admin;
 
-public sealed class PodcastAdminTests(ApiFactory api) : IClassFixture<ApiFactory>
+public sealed class PodcastAdminTests(ApiFactory api)
 {
     private const string Route = "/api/admin/podcasts";
 
