@@ -16,6 +16,7 @@ public static class ServiceDefaults
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.AddTelemetry();
+        builder.AddTrustedProxies();
         builder.AddClientRateLimits();
         builder.Services.AddSingleton(TimeProvider.System);
         // Registered before AddProblemDetails adds the framework's writer, so it is the one used.
@@ -38,13 +39,15 @@ public static class ServiceDefaults
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "Accept-Language")
-            .WithExposedHeaders("Content-Language", "Retry-After")));
+            .WithExposedHeaders("Content-Language", "Retry-After", "Location", "WWW-Authenticate")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         builder.Services.AddSingleton<ReadinessGates>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessGatesCheck>("startup", tags: ["ready"]);
         builder.Services.AddOutputCache();
         builder.Services.AddOpenApi(options =>
         {
             options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddDocumentTransformer<ServerUrlTransformer>();
             options.AddOperationTransformer<RateLimitResponseTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case
@@ -58,7 +61,12 @@ public static class ServiceDefaults
 
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
-        // First, so every response the app writes (an error included) carries them.
+        if (ProxySetup.HasTrustedProxies(app.Configuration))
+        {
+            app.UseForwardedHeaders();
+        }
+
+        // Early, so every response the app writes (an error included) carries them.
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

@@ -127,7 +127,8 @@ public sealed class ErrorTests(ErrorsApiFactory api) : IClassFixture<ErrorsApiFa
 
 /// <summary>In Development the framework adds its exception page, which an HTML client used to get
 /// (with the stack trace and source paths) for any error the API answers by exception.</summary>
-public sealed class DevelopmentErrorTests(DevelopmentApiFactory api) : IClassFixture<DevelopmentApiFactory>
+[Collection<DevelopmentCollection>]
+public sealed class DevelopmentErrorTests(DevelopmentApiFactory api)
 {
     [Fact]
     public async Task An_html_client_gets_a_problem_not_the_exception_page()

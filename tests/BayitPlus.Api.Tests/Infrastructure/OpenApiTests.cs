@@ -12,12 +12,20 @@ namespace BayitPlus.Api.Tests.Infrastructure;
 /// <summary>The API as <c>dotnet run</c> starts it (Development), on the test database.</summary>
 public sealed class DevelopmentApiFactory : ApiFactory
 {
+    /// <summary>Without the test hosts' own origin, which would replace the first of appsettings.Development.json's.</summary>
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        base.Settings.Where(setting => !setting.Key.StartsWith("Cors:", StringComparison.Ordinal)).ToDictionary();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
         builder.UseEnvironment("Development");
     }
 }
+
+/// <summary>The classes that need a Development host share one, one class after another.</summary>
+[CollectionDefinition]
+public sealed class DevelopmentCollection : ICollectionFixture<DevelopmentApiFactory>;
 
 public sealed class OpenApiTests(ApiFactory api)
 {
@@ -52,6 +60,19 @@ public sealed class OpenApiTests(ApiFactory api)
                 Assert.True(statuses.Any(s => s.StartsWith('4')), $"{name} declares no 4xx response");
             }
         }
+    }
+
+    [Fact]
+    public async Task The_documents_server_is_relative_whatever_host_the_request_names()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        request.Headers.Host = "evil.example";
+
+        var response = await api.CreateClient().SendAsync(request, Http.Ct);
+
+        var document = await response.ReadJsonAsync();
+        var server = Assert.Single(document["servers"]!.AsArray());
+        Assert.Equal("/", server!["url"]!.GetValue<string>());
     }
 
     [Fact]
@@ -93,7 +114,8 @@ public sealed class OpenApiTests(ApiFactory api)
             : schema;
 }
 
-public sealed class ApiReferenceTests(DevelopmentApiFactory api) : IClassFixture<DevelopmentApiFactory>
+[Collection<DevelopmentCollection>]
+public sealed class ApiReferenceTests(DevelopmentApiFactory api)
 {
     [Fact]
     public async Task The_scalar_api_reference_page_answers_in_development()

@@ -5,8 +5,8 @@ namespace BayitPlus.Api.Tests.Infrastructure;
 
 public sealed class SecurityHeadersAndCorsTests(ApiFactory api)
 {
-    /// <summary>A frontend origin from appsettings.json's Cors:AllowedOrigins.</summary>
-    private const string Frontend = "http://localhost:5173";
+    /// <summary>The frontend origin the test hosts configure (Cors:AllowedOrigins:0).</summary>
+    private const string Frontend = "https://app.example";
 
     [Theory]
     [InlineData("/health/live")]
@@ -46,6 +46,22 @@ public sealed class SecurityHeadersAndCorsTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Outside_development_the_development_origins_are_not_allowed()
+    {
+        var response = await PreflightAsync("http://localhost:3000", "GET");
+
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"), "a development origin was allowed outside Development");
+    }
+
+    [Fact]
+    public async Task A_preflight_answer_may_be_cached_for_ten_minutes()
+    {
+        var response = await PreflightAsync(Frontend, "GET");
+
+        Assert.Equal("600", Header(response, "Access-Control-Max-Age"));
+    }
+
+    [Fact]
     public async Task A_request_from_a_configured_origin_may_read_the_retry_after_header()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
@@ -54,7 +70,10 @@ public sealed class SecurityHeadersAndCorsTests(ApiFactory api)
         var response = await api.CreateClient().SendAsync(request, Http.Ct);
 
         Assert.Equal(Frontend, Header(response, "Access-Control-Allow-Origin"));
-        Assert.Contains("Retry-After", Header(response, "Access-Control-Expose-Headers")!, StringComparison.Ordinal);
+        var exposed = Header(response, "Access-Control-Expose-Headers")!.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Contains("Retry-After", exposed);
+        Assert.Contains("Location", exposed);
+        Assert.Contains("WWW-Authenticate", exposed);
     }
 
     private async Task<HttpResponseMessage> PreflightAsync(string origin, string method)
@@ -70,4 +89,23 @@ public sealed class SecurityHeadersAndCorsTests(ApiFactory api)
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
             ? string.Join(',', values)
             : null;
+}
+
+/// <summary>The development frontends (Vite, Next) are allowed in Development only.</summary>
+[Collection<DevelopmentCollection>]
+public sealed class DevelopmentCorsTests(DevelopmentApiFactory api)
+{
+    [Theory]
+    [InlineData("http://localhost:3000")]
+    [InlineData("http://localhost:5173")]
+    public async Task In_development_the_local_frontends_are_allowed(string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/api/auth/register");
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+
+        var response = await api.CreateClient().SendAsync(request, Http.Ct);
+
+        Assert.Equal(origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+    }
 }

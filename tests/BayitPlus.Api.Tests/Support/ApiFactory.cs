@@ -71,6 +71,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimits:login:PermitLimit"] = "1000000",
         ["RateLimits:refresh:PermitLimit"] = "1000000",
         ["Users:BcryptWorkFactor"] = "4",
+        ["Cors:AllowedOrigins:0"] = "https://app.example",
     };
 
     protected virtual void ConfigureServices(IServiceCollection services)
