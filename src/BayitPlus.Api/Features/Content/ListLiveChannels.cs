@@ -11,16 +11,14 @@ namespace BayitPlus.Api.Features.Content;
 /// <c>nextCursor</c> is always null, kept for the shape every list shares.</summary>
 public static class ListLiveChannels
 {
-    public const int MaxFilterLength = 60;
-
     public sealed record Query(string? Country, string? Language) : IQuery<Page<LiveChannelResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
-            RuleFor(q => q.Country).MaximumLength(MaxFilterLength).WithMessage($"country must be at most {MaxFilterLength} characters long.");
-            RuleFor(q => q.Language).MaximumLength(MaxFilterLength).WithMessage($"language must be at most {MaxFilterLength} characters long.");
+            RuleFor(q => q.Country).ExactFilterValue("country");
+            RuleFor(q => q.Language).ExactFilterValue("language");
         }
     }
 
@@ -28,20 +26,9 @@ public static class ListLiveChannels
     {
         public async ValueTask<Page<LiveChannelResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var filter = Builders<LiveChannelDocument>.Filter;
-            var clauses = new List<FilterDefinition<LiveChannelDocument>> { filter.Eq(c => c.IsActive, true) };
-            if (!string.IsNullOrEmpty(query.Country))
-            {
-                clauses.Add(filter.Eq(c => c.Country, query.Country));
-            }
-
-            if (!string.IsNullOrEmpty(query.Language))
-            {
-                clauses.Add(filter.Eq(c => c.Language, query.Language));
-            }
-
+            var filter = ExactFilters.ActiveWhere<LiveChannelDocument>(c => c.IsActive, (c => c.Country, query.Country), (c => c.Language, query.Language));
             var channels = await db.Collection<LiveChannelDocument>(LiveChannelDocument.CollectionName)
-                .Find(filter.And(clauses))
+                .Find(filter)
                 .SortBy(c => c.ChannelNumber)
                 .ToListAsync(cancellationToken);
             return new Page<LiveChannelResponse>([.. channels.Select(LiveChannelResponse.From)], null);

@@ -16,10 +16,9 @@ public static class ListRadioStations
     {
         public Validator()
         {
-            const int max = ListLiveChannels.MaxFilterLength;
-            RuleFor(q => q.Country).MaximumLength(max).WithMessage($"country must be at most {max} characters long.");
-            RuleFor(q => q.Language).MaximumLength(max).WithMessage($"language must be at most {max} characters long.");
-            RuleFor(q => q.Genre).MaximumLength(max).WithMessage($"genre must be at most {max} characters long.");
+            RuleFor(q => q.Country).ExactFilterValue("country");
+            RuleFor(q => q.Language).ExactFilterValue("language");
+            RuleFor(q => q.Genre).ExactFilterValue("genre");
         }
     }
 
@@ -27,25 +26,10 @@ public static class ListRadioStations
     {
         public async ValueTask<Page<RadioStationResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var filter = Builders<RadioStationDocument>.Filter;
-            var clauses = new List<FilterDefinition<RadioStationDocument>> { filter.Eq(s => s.IsActive, true) };
-            if (!string.IsNullOrEmpty(query.Country))
-            {
-                clauses.Add(filter.Eq(s => s.Country, query.Country));
-            }
-
-            if (!string.IsNullOrEmpty(query.Language))
-            {
-                clauses.Add(filter.Eq(s => s.Language, query.Language));
-            }
-
-            if (!string.IsNullOrEmpty(query.Genre))
-            {
-                clauses.Add(filter.Eq(s => s.Genre, query.Genre));
-            }
-
+            var filter = ExactFilters.ActiveWhere<RadioStationDocument>(
+                s => s.IsActive, (s => s.Country, query.Country), (s => s.Language, query.Language), (s => s.Genre, query.Genre));
             var stations = await db.Collection<RadioStationDocument>(RadioStationDocument.CollectionName)
-                .Find(filter.And(clauses))
+                .Find(filter)
                 .Sort(Builders<RadioStationDocument>.Sort.Ascending(s => s.StationName).Ascending(s => s.Id))
                 .ToListAsync(cancellationToken);
             return new Page<RadioStationResponse>([.. stations.Select(RadioStationResponse.From)], null);
