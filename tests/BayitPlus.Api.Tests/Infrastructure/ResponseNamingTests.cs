@@ -27,4 +27,20 @@ public sealed class ResponseNamingTests(ApiFactory api)
         Assert.Equal($"#/components/schemas/{schema}", success["$ref"]?.GetValue<string>());
         Assert.NotNull(document["components"]!["schemas"]![schema]);
     }
+
+    [Fact]
+    public async Task Every_success_body_of_every_operation_is_a_response_schema()
+    {
+        var document = await (await api.CreateClient().GetAsync("/openapi/v1.json", Http.Ct)).ReadAsync<JsonObject>();
+
+        var bodies = (
+            from path in document["paths"]!.AsObject()
+            from operation in path.Value!.AsObject()
+            from response in operation.Value!["responses"]!.AsObject()
+            where response.Key.StartsWith('2') && response.Value!["content"]?["application/json"] is not null
+            select (Name: $"{operation.Key} {path.Key}", Ref: response.Value!["content"]!["application/json"]!["schema"]!["$ref"]?.GetValue<string>())).ToList();
+
+        Assert.True(bodies.Count >= 40, $"only {bodies.Count} success bodies found");
+        Assert.All(bodies, body => Assert.True(body.Ref?.EndsWith("Response", StringComparison.Ordinal) == true, $"{body.Name} answers {body.Ref ?? "an inline schema"}"));
+    }
 }

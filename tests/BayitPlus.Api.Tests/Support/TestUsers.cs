@@ -64,7 +64,7 @@ public static class TestUsers
     public static HttpClient ClientFor(this ApiFactory api, SignedInUser user) => api.CreateClient().WithToken(user.AccessToken);
 
     /// <summary>A refresh token of the user's, issued by the host's own service (as sign-in would).</summary>
-    public static async Task<AuthTokens> IssueRefreshTokenAsync(this ApiFactory api, SignedInUser user, string? deviceId = null)
+    public static async Task<TokensResponse> IssueRefreshTokenAsync(this ApiFactory api, SignedInUser user, string? deviceId = null)
     {
         var account = await api.Services.GetRequiredService<MongoContext>().Collection<UserDocument>(UserDocument.CollectionName)
             .Find(u => u.Id == user.Id).SingleAsync(Http.Ct);

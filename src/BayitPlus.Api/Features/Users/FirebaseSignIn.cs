@@ -17,7 +17,7 @@ public static class FirebaseSignIn
     /// <summary>Firebase ID tokens are about 1 KB; this bounds what is parsed.</summary>
     public const int MaxTokenLength = 8192;
 
-    public sealed record Command(string IdToken, DeviceInput Device) : ICommand<AuthTokens>
+    public sealed record Command(string IdToken, DeviceInput Device) : ICommand<TokensResponse>
     {
         /// <summary>The caller's address, from the connection (never from the body).</summary>
         [JsonIgnore]
@@ -36,13 +36,13 @@ public static class FirebaseSignIn
     }
 
     public sealed class Handler(MongoContext db, FirebaseIdTokens firebase, DeviceRegistration devices, RefreshTokens tokens, TimeProvider time, ISecurityEvents events)
-        : ICommandHandler<Command, AuthTokens>
+        : ICommandHandler<Command, TokensResponse>
     {
         private const int NameMaxLength = 100;
 
         private IMongoCollection<UserDocument> Users => db.Collection<UserDocument>(UserDocument.CollectionName);
 
-        public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<TokensResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             FirebaseIdentity identity;
             try

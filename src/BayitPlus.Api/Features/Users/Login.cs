@@ -18,7 +18,7 @@ public static class Login
     /// answer never tells whether an account exists.</summary>
     public const string InvalidCredentials = "The email or password is incorrect.";
 
-    public sealed record Command(string Email, string Password, DeviceInput Device) : ICommand<AuthTokens>
+    public sealed record Command(string Email, string Password, DeviceInput Device) : ICommand<TokensResponse>
     {
         /// <summary>The caller's address, from the connection (never from the body).</summary>
         [JsonIgnore]
@@ -39,9 +39,9 @@ public static class Login
     }
 
     public sealed class Handler(MongoContext db, PasswordHasher hasher, LoginLockout lockout, DeviceRegistration devices, RefreshTokens tokens, ISecurityEvents events)
-        : ICommandHandler<Command, AuthTokens>
+        : ICommandHandler<Command, TokensResponse>
     {
-        public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<TokensResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var email = Emails.Normalize(command.Email);
 

@@ -18,7 +18,7 @@ public static class Refresh
     /// <summary>Our tokens are 43 characters; anything far longer is not one of them.</summary>
     public const int MaxTokenLength = 200;
 
-    public sealed record Command(string RefreshToken) : ICommand<AuthTokens>
+    public sealed record Command(string RefreshToken) : ICommand<TokensResponse>
     {
         /// <summary>The caller's address, from the connection (never from the body).</summary>
         [JsonIgnore]
@@ -32,9 +32,9 @@ public static class Refresh
             .MaximumLength(MaxTokenLength).WithMessage($"Refresh token must be at most {MaxTokenLength} characters long.");
     }
 
-    public sealed class Handler(MongoContext db, RefreshTokens tokens, ISecurityEvents events) : ICommandHandler<Command, AuthTokens>
+    public sealed class Handler(MongoContext db, RefreshTokens tokens, ISecurityEvents events) : ICommandHandler<Command, TokensResponse>
     {
-        public async ValueTask<AuthTokens> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<TokensResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             // Reuse of a rotated token has already revoked its family inside RedeemAsync; the
             // caller learns no more than for an unknown token.

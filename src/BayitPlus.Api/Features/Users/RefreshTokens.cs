@@ -7,7 +7,7 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Users;
 
 /// <summary>The tokens a sign-in returns: a short-lived access token and a rotating refresh token.</summary>
-public sealed record AuthTokens(string AccessToken, string RefreshToken, DateTime ExpiresAt);
+public sealed record TokensResponse(string AccessToken, string RefreshToken, DateTime ExpiresAt);
 
 /// <summary>A presented refresh token that was accepted (to be continued) or found reused (its family revoked).</summary>
 public sealed record Redemption(RefreshTokenDocument Token, string PresentedToken, bool ReuseDetected);
@@ -20,7 +20,7 @@ public sealed class RefreshTokens(MongoContext db, AccessTokenIssuer accessToken
     private IMongoCollection<RefreshTokenDocument> Tokens => db.Collection<RefreshTokenDocument>(RefreshTokenDocument.CollectionName);
 
     /// <summary>Starts a new token family for a sign-in.</summary>
-    public Task<AuthTokens> IssueAsync(UserDocument user, string? deviceId, CancellationToken ct) =>
+    public Task<TokensResponse> IssueAsync(UserDocument user, string? deviceId, CancellationToken ct) =>
         IssueAsync(user, deviceId, Guid.NewGuid().ToString("N"), ct);
 
     /// <summary>Exchanges a refresh token for a new pair. An unknown, expired or revoked token is
@@ -60,7 +60,7 @@ public sealed class RefreshTokens(MongoContext db, AccessTokenIssuer accessToken
     /// <summary>Issues the successor of a redeemed token, in the same family. The successor is
     /// derived from the presented token (a keyed hash), so every use in the grace window gets the
     /// same one and whichever request comes first stores it.</summary>
-    public async Task<AuthTokens> ContinueAsync(UserDocument user, Redemption redemption, CancellationToken ct)
+    public async Task<TokensResponse> ContinueAsync(UserDocument user, Redemption redemption, CancellationToken ct)
     {
         var redeemed = redemption.Token;
         var raw = Successor(redemption.PresentedToken);
@@ -93,7 +93,7 @@ public sealed class RefreshTokens(MongoContext db, AccessTokenIssuer accessToken
         }
 
         var (access, expiresAt) = accessTokens.Issue(user.Id, user.Email, user.Role, redeemed.DeviceId);
-        return new AuthTokens(access, raw, expiresAt);
+        return new TokensResponse(access, raw, expiresAt);
     }
 
     /// <summary>Revokes the family of a token; false when the token is unknown.</summary>
@@ -146,7 +146,7 @@ public sealed class RefreshTokens(MongoContext db, AccessTokenIssuer accessToken
     private string Successor(string refreshToken) =>
         Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_successorKey, Encoding.UTF8.GetBytes(refreshToken)));
 
-    private async Task<AuthTokens> IssueAsync(UserDocument user, string? deviceId, string familyId, CancellationToken ct)
+    private async Task<TokensResponse> IssueAsync(UserDocument user, string? deviceId, string familyId, CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var raw = Microsoft.AspNetCore.WebUtilities.WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
@@ -160,6 +160,6 @@ public sealed class RefreshTokens(MongoContext db, AccessTokenIssuer accessToken
             ExpiresAt = now + jwt.RefreshTokenLifetime,
         }, cancellationToken: ct);
         var (access, expiresAt) = accessTokens.Issue(user.Id, user.Email, user.Role, deviceId);
-        return new AuthTokens(access, raw, expiresAt);
+        return new TokensResponse(access, raw, expiresAt);
     }
 }

@@ -8,7 +8,7 @@ namespace BayitPlus.Api.Features.Content.Admin;
 /// the server.</summary>
 public sealed partial class ContentFields
 {
-    public static readonly CatalogResource<ContentDocument, ContentFields, ContentAdminView> Resource = new()
+    public static readonly CatalogResource<ContentDocument, ContentFields, ContentAdminResponse> Resource = new()
     {
         Prefix = "/api/admin/content",
         Tag = "Admin: Content",
@@ -124,7 +124,7 @@ public sealed partial class ContentFields
 
 /// <summary>A content item as admins see it: every stored field, including the stream URL, the
 /// view count and the timestamps.</summary>
-public sealed record ContentAdminView(
+public sealed record ContentAdminResponse(
     string Id,
     string Title,
     string? TitleEn,

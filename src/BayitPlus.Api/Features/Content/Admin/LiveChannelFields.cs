@@ -8,7 +8,7 @@ public sealed class LiveChannelFields
 {
     public const int MaxChannelNumber = 9999;
 
-    public static readonly CatalogResource<LiveChannelDocument, LiveChannelFields, LiveChannelAdminView> Resource = new()
+    public static readonly CatalogResource<LiveChannelDocument, LiveChannelFields, LiveChannelAdminResponse> Resource = new()
     {
         Prefix = "/api/admin/live/channels",
         Tag = "Admin: Live channels",
@@ -56,7 +56,7 @@ public sealed class LiveChannelFields
 }
 
 /// <summary>A live channel as admins see it.</summary>
-public sealed record LiveChannelAdminView(
+public sealed record LiveChannelAdminResponse(
     string Id,
     string ChannelName,
     int ChannelNumber,

@@ -6,7 +6,7 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Content.Admin;
 
 /// <summary>What one sync of a show did.</summary>
-public sealed record PodcastSyncResult(int Added, int Updated, int EpisodeCount);
+public sealed record PodcastSyncResponse(int Added, int Updated, int EpisodeCount);
 
 /// <summary>What one pass over every show did.</summary>
 public sealed record PodcastSyncPass(int Synced, int Failed);
@@ -29,7 +29,7 @@ public sealed partial class PodcastFeedSync(
 
     private IMongoCollection<PodcastEpisodeDocument> Episodes => db.Collection<PodcastEpisodeDocument>(PodcastEpisodeDocument.CollectionName);
 
-    public async Task<PodcastSyncResult> SyncAsync(string podcastId, CancellationToken cancellationToken)
+    public async Task<PodcastSyncResponse> SyncAsync(string podcastId, CancellationToken cancellationToken)
     {
         var id = Ids.Parse(podcastId, PodcastFields.Resource.Name).ToString();
         var podcast = await Podcasts.Find(p => p.Id == id).FirstOrDefaultAsync(cancellationToken)
@@ -59,7 +59,7 @@ public sealed partial class PodcastFeedSync(
         return new PodcastSyncPass(podcasts.Count - failed, failed);
     }
 
-    private async Task<PodcastSyncResult> SyncAsync(PodcastDocument podcast, CancellationToken ct)
+    private async Task<PodcastSyncResponse> SyncAsync(PodcastDocument podcast, CancellationToken ct)
     {
         var episodes = await reader.ReadAsync(podcast.RssFeedUrl, ct);
         var (added, updated) = await UpsertAsync(podcast.Id, episodes, ct);
@@ -69,7 +69,7 @@ public sealed partial class PodcastFeedSync(
             Builders<PodcastDocument>.Update.Set(p => p.EpisodeCount, (int)count).Set(p => p.LastUpdated, time.GetUtcNow().UtcDateTime),
             cancellationToken: ct);
         await CatalogCache.EvictAsync(cache, CancellationToken.None);
-        return new PodcastSyncResult(added, updated, (int)count);
+        return new PodcastSyncResponse(added, updated, (int)count);
     }
 
     private async Task<(int Added, int Updated)> UpsertAsync(string podcastId, IReadOnlyList<FeedEpisode> episodes, CancellationToken ct)

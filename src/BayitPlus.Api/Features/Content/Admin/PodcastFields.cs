@@ -9,7 +9,7 @@ namespace BayitPlus.Api.Features.Content.Admin;
 /// from the server.</summary>
 public sealed class PodcastFields
 {
-    public static readonly CatalogResource<PodcastDocument, PodcastFields, PodcastAdminView> Resource = new()
+    public static readonly CatalogResource<PodcastDocument, PodcastFields, PodcastAdminResponse> Resource = new()
     {
         Prefix = "/api/admin/podcasts",
         Tag = "Admin: Podcasts",
@@ -56,7 +56,7 @@ public sealed class PodcastFields
 }
 
 /// <summary>A podcast show as admins see it.</summary>
-public sealed record PodcastAdminView(
+public sealed record PodcastAdminResponse(
     string Id,
     string Title,
     string? Description,

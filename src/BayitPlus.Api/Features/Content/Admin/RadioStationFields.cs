@@ -6,7 +6,7 @@ namespace BayitPlus.Api.Features.Content.Admin;
 /// <summary>The fields of a radio station an admin edits.</summary>
 public sealed class RadioStationFields
 {
-    public static readonly CatalogResource<RadioStationDocument, RadioStationFields, RadioStationAdminView> Resource = new()
+    public static readonly CatalogResource<RadioStationDocument, RadioStationFields, RadioStationAdminResponse> Resource = new()
     {
         Prefix = "/api/admin/radio/stations",
         Tag = "Admin: Radio stations",
@@ -48,7 +48,7 @@ public sealed class RadioStationFields
 }
 
 /// <summary>A radio station as admins see it.</summary>
-public sealed record RadioStationAdminView(
+public sealed record RadioStationAdminResponse(
     string Id,
     string StationName,
     string StreamUrl,

@@ -5,14 +5,14 @@ namespace BayitPlus.Api.Features.Content.Admin;
 
 public static class SyncPodcast
 {
-    public sealed record Command(string Id) : ICommand<PodcastSyncResult>, IAuditedCommand
+    public sealed record Command(string Id) : ICommand<PodcastSyncResponse>, IAuditedCommand
     {
         AuditTarget IAuditedCommand.Audit => new("podcast.synced", "podcast", PodcastDocument.CollectionName, Id);
     }
 
-    public sealed class Handler(PodcastFeedSync sync) : ICommandHandler<Command, PodcastSyncResult>
+    public sealed class Handler(PodcastFeedSync sync) : ICommandHandler<Command, PodcastSyncResponse>
     {
-        public async ValueTask<PodcastSyncResult> Handle(Command command, CancellationToken cancellationToken) =>
+        public async ValueTask<PodcastSyncResponse> Handle(Command command, CancellationToken cancellationToken) =>
             await sync.SyncAsync(command.Id, cancellationToken);
     }
 
