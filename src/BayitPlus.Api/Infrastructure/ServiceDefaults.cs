@@ -49,6 +49,7 @@ public static class ServiceDefaults
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddDocumentTransformer<ServerUrlTransformer>();
             options.AddOperationTransformer<RateLimitResponseTransformer>();
+            options.AddOperationTransformer<OperationSecurityTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case
             // too (<UseCase>Command), or they would all collide on one name.

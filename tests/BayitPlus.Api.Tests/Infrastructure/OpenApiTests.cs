@@ -63,6 +63,43 @@ public sealed class OpenApiTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Every_operation_declares_whether_it_needs_a_token_as_its_endpoint_enforces()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+        var paths = document["paths"]!.AsObject();
+        var endpoints = api.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .ToList();
+
+        var secured = 0;
+        foreach (var endpoint in endpoints)
+        {
+            var needsToken = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
+                && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null;
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
+            {
+                var name = $"{method} {OpenApiPath(endpoint.RoutePattern)}";
+                var operation = paths[OpenApiPath(endpoint.RoutePattern)]![method.ToLowerInvariant()]!;
+                var security = operation["security"]?.AsArray() ?? throw new Xunit.Sdk.XunitException($"{name} declares no security");
+                if (needsToken)
+                {
+                    secured++;
+                    Assert.True(security.Count == 1 && security[0]!.AsObject().ContainsKey("Bearer"), $"{name} needs a token but declares {security.ToJsonString()}");
+                    Assert.Contains("Requires the bearer token", operation["description"]!.GetValue<string>(), StringComparison.Ordinal);
+                }
+                else
+                {
+                    Assert.True(security.Count == 0, $"{name} is anonymous but declares {security.ToJsonString()}");
+                }
+            }
+        }
+
+        Assert.True(secured >= 30, $"only {secured} secured operations");
+        Assert.Contains("role admin", paths["/api/admin/users"]!["get"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(paths["/api/auth/login"]!["post"]!["security"]!.AsArray());
+    }
+
+    [Fact]
     public async Task The_documents_server_is_relative_whatever_host_the_request_names()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
