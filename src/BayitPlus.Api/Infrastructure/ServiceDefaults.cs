@@ -28,7 +28,14 @@ public static class ServiceDefaults
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        builder.Services.Configure<JsonOptions>(options => options.SerializerOptions.AllowTrailingCommas = false);
+        builder.Services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.AllowTrailingCommas = false;
+
+            // The web defaults read numbers from strings too, which the OpenAPI document then shows
+            // as integer|string with a pattern: a number is a number, in requests and responses.
+            options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+        });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -48,7 +55,8 @@ public static class ServiceDefaults
         {
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddDocumentTransformer<ServerUrlTransformer>();
-            options.AddOperationTransformer<RateLimitResponseTransformer>();
+            options.AddOperationTransformer<ErrorResponsesTransformer>();
+            options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case

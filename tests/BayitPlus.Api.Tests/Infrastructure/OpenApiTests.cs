@@ -122,7 +122,14 @@ public sealed class OpenApiTests(ApiFactory api)
         var schema = Resolve(document, register["requestBody"]!["content"]!["application/json"]!["schema"]!);
         Assert.Equal(["email", "name", "password"], schema["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         var responses = register["responses"]!.AsObject();
-        Assert.Equal(["201", "400", "409", "429"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(["201", "400", "409", "429", "500", "503"], responses.Select(r => r.Key).Order(StringComparer.Ordinal));
+        Assert.NotNull(responses["201"]!["headers"]!["Location"]);
+        Assert.NotNull(responses["429"]!["headers"]!["Retry-After"]);
+        Assert.NotNull(responses["503"]!["headers"]!["Retry-After"]);
+        Assert.Equal("#/components/schemas/ProblemDetails", responses["429"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        var problem = document["components"]!["schemas"]!["ProblemDetails"]!["properties"]!;
+        Assert.Equal("string", problem["traceId"]!["type"]!.GetValue<string>());
+        Assert.Equal("integer", problem["status"]!["type"]!.AsArray().Select(t => t!.GetValue<string>()).Single(t => t != "null"));
         Assert.NotNull(responses["409"]!["content"]!["application/problem+json"]);
         Assert.NotNull(document["components"]!["securitySchemes"]!["Bearer"]);
     }
