@@ -56,6 +56,7 @@ public static class ServiceDefaults
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddDocumentTransformer<ServerUrlTransformer>();
             options.AddOperationTransformer<ErrorResponsesTransformer>();
+            options.AddSchemaTransformer<FreeFormSchemaTransformer>();
             options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Tests.Support;
@@ -80,6 +79,20 @@ public sealed class AuthenticationTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task An_issued_token_carries_the_role_in_the_short_role_claim()
+    {
+        var client = api.CreateClient();
+        var email = TestUsers.NewEmail("claims");
+        await client.RegisterAsync(email);
+
+        var tokens = await client.LoginAsync(email);
+
+        var token = new JsonWebToken(tokens["accessToken"]!.GetValue<string>());
+        Assert.Equal("user", token.GetClaim("role").Value);
+        Assert.DoesNotContain(token.Claims, claim => claim.Type.StartsWith("http", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Token_responses_are_never_stored_by_a_cache()
     {
         var client = api.CreateClient();
@@ -112,7 +125,7 @@ public sealed class AuthenticationTests(ApiFactory api)
             IssuedAt = start,
             NotBefore = start,
             Expires = end,
-            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = userId, [ClaimTypes.Role] = "user" },
+            Claims = new Dictionary<string, object> { [JwtRegisteredClaimNames.Sub] = userId, ["role"] = "user" },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);

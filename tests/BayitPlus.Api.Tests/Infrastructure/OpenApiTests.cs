@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
@@ -97,6 +98,22 @@ public sealed class OpenApiTests(ApiFactory api)
         Assert.True(secured >= 30, $"only {secured} secured operations");
         Assert.Contains("role admin", paths["/api/admin/users"]!["get"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(paths["/api/auth/login"]!["post"]!["security"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("UserResponse", "preferences")]
+    [InlineData("ProfileResponse", "subtitlePreferences")]
+    [InlineData("AuditEntryResponse", "changes")]
+    [InlineData("SecurityEventResponse", "details")]
+    public async Task A_free_form_object_is_a_map_of_json_values(string schema, string property)
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+
+        var declared = document["components"]!["schemas"]![schema]!["properties"]![property]!;
+        var reference = declared["$ref"] ?? declared["oneOf"]!.AsArray().Single(s => s!["$ref"] is not null)!["$ref"];
+        var target = document["components"]!["schemas"]![reference!.GetValue<string>().Split('/')[^1]]!;
+        Assert.Equal("object", target["type"]!.GetValue<string>());
+        Assert.Equal(JsonValueKind.Object, target["additionalProperties"]!.GetValueKind());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -21,7 +20,7 @@ public sealed class AccessTokenIssuer(JwtSettings settings, TimeProvider time)
         {
             [JwtRegisteredClaimNames.Sub] = userId,
             [JwtRegisteredClaimNames.Email] = email,
-            [ClaimTypes.Role] = role,
+            [Roles.Claim] = role,
             [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
         };
         if (deviceId is not null)

@@ -18,5 +18,5 @@ public interface IAccountStatus
 public sealed class TokenAccountStatus : IAccountStatus
 {
     public ValueTask<AccountState?> FindAsync(ClaimsPrincipal user, CancellationToken cancellationToken) =>
-        ValueTask.FromResult<AccountState?>(new AccountState(true, user.FindFirstValue(ClaimTypes.Role) ?? Roles.User));
+        ValueTask.FromResult<AccountState?>(new AccountState(true, user.FindFirstValue(Roles.Claim) ?? Roles.User));
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using BayitPlus.Api.Infrastructure.Security;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -39,7 +38,7 @@ public static partial class AuthSetup
                     RequireSignedTokens = true,
                     ClockSkew = TimeSpan.FromSeconds(30),
                     NameClaimType = JwtRegisteredClaimNames.Sub,
-                    RoleClaimType = ClaimTypes.Role,
+                    RoleClaimType = Roles.Claim,
                 };
                 // The validator's own text (dates in the server's culture, key lookups) stays out of
                 // the WWW-Authenticate header: RFC 6750's error code is all a client acts on.
