@@ -55,6 +55,7 @@ public static class ServiceDefaults
         {
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddDocumentTransformer<ServerUrlTransformer>();
+            options.AddDocumentTransformer<OpenApiTags>();
             options.AddOperationTransformer<ErrorResponsesTransformer>();
             options.AddSchemaTransformer<FreeFormSchemaTransformer>();
             options.AddDocumentTransformer<ErrorResponsesTransformer>();

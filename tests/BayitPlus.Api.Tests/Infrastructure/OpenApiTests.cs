@@ -117,6 +117,24 @@ public sealed class OpenApiTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Every_tag_an_operation_uses_is_described_and_admin_tags_share_one_style()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+
+        var used = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject())
+            .SelectMany(operation => operation.Value!["tags"]!.AsArray().Select(tag => tag!.GetValue<string>()))
+            .ToHashSet();
+        var described = document["tags"]!.AsArray().ToDictionary(tag => tag!["name"]!.GetValue<string>(), tag => tag!["description"]?.GetValue<string>());
+
+        Assert.True(used.Count >= 10, $"only {used.Count} tags used");
+        Assert.All(used, tag => Assert.False(string.IsNullOrWhiteSpace(described.GetValueOrDefault(tag)), $"tag {tag} has no description"));
+        var adminPaths = document["paths"]!.AsObject().Where(path => path.Key.StartsWith("/api/admin/", StringComparison.Ordinal));
+        Assert.All(adminPaths.SelectMany(path => path.Value!.AsObject()), operation =>
+            Assert.StartsWith("Admin: ", operation.Value!["tags"]![0]!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task The_documents_server_is_relative_whatever_host_the_request_names()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");

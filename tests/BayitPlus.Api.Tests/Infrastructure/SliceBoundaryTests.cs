@@ -21,7 +21,8 @@ public sealed class WithoutAuditSliceApiFactory : ApiFactory
         new AuditServices().AddServices(slice, new ConfigurationBuilder().Build());
         var registered = services.Where(d => slice.Any(s => s.ServiceType == d.ServiceType
             && s.ImplementationType == d.ImplementationType
-            && s.ImplementationFactory?.Method == d.ImplementationFactory?.Method)).ToList();
+            && s.ImplementationFactory?.Method == d.ImplementationFactory?.Method
+            && Equals(s.ImplementationInstance, d.ImplementationInstance))).ToList();
         Assert.Equal(slice.Count, registered.Count);
         foreach (var descriptor in registered)
         {

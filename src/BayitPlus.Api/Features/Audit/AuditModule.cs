@@ -8,7 +8,7 @@ public sealed class AuditModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin/audit").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        var group = app.MapGroup("/api/admin/audit").WithTags("Admin: Audit").RequireAuthorization(Policies.Admin);
         ListAuditLog.Map(group);
     }
 }

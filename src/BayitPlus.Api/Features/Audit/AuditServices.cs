@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Audit;
+using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Security;
 
 namespace BayitPlus.Api.Features.Audit;
@@ -11,6 +12,8 @@ public sealed class AuditServices : ISliceServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOpenApiTag("Admin: Audit", "The audit trail of state changes: who changed what, before and after.");
+        services.AddOpenApiTag("Admin: Security events", "Security events (sign-ins, token misuse, refusals, rate limits) and their summary.");
         services.AddSingleton<IAuditTrail, AuditTrail>();
         services.AddSingleton<SecurityEventWriter>();
         services.AddSingleton<ISecurityEvents>(provider => provider.GetRequiredService<SecurityEventWriter>());

@@ -8,7 +8,7 @@ public sealed class SecurityEventsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin/security-events").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        var group = app.MapGroup("/api/admin/security-events").WithTags("Admin: Security events").RequireAuthorization(Policies.Admin);
         ListSecurityEvents.Map(group);
         SummarizeSecurityEvents.Map(group);
     }

@@ -7,7 +7,7 @@ public sealed class AdminContentStatsModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin/content").WithTags("Content admin");
+        var group = app.MapGroup("/api/admin/content").WithTags("Admin: Content stats");
         GetContentStats.Map(group);
     }
 }

@@ -1,5 +1,6 @@
 using BayitPlus.Api.Features.Content.Admin;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Http;
 
 namespace BayitPlus.Api.Features.Content;
 
@@ -17,6 +18,16 @@ public sealed class ContentServices : ISliceServices
         }
 
         services.AddSingleton(settings);
+        services.AddOpenApiTag("Content", "The VOD catalog: browse by the five-axis taxonomy, details, home rails, taxonomy counts and playback.");
+        services.AddOpenApiTag("Search", "Full-text search of the catalog, and recording which result was clicked.");
+        services.AddOpenApiTag("Podcasts", "Podcasts and their episodes.");
+        services.AddOpenApiTag("Live", "Live TV channels.");
+        services.AddOpenApiTag("Radio", "Radio stations.");
+        services.AddOpenApiTag("Admin: Content", "Admins create, replace, patch and delete catalog items.");
+        services.AddOpenApiTag("Admin: Content stats", "Admins see views per section and the most-watched items.");
+        services.AddOpenApiTag("Admin: Podcasts", "Admins manage podcasts and sync their RSS feeds.");
+        services.AddOpenApiTag("Admin: Live channels", "Admins manage live channels.");
+        services.AddOpenApiTag("Admin: Radio stations", "Admins manage radio stations.");
         services.AddOutputCache(options => CatalogCache.AddPolicy(options, settings));
         services.AddHostedService<DemoCatalogSeeder>();
         AddCatalogAdmin(services, configuration);

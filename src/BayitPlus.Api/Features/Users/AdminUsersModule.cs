@@ -8,7 +8,7 @@ public sealed class AdminUsersModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin/users").WithTags("Admin").RequireAuthorization(Policies.Admin);
+        var group = app.MapGroup("/api/admin/users").WithTags("Admin: Users").RequireAuthorization(Policies.Admin);
         ListUsers.Map(group);
         UpdateUserByAdmin.Map(group);
     }

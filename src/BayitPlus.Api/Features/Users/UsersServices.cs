@@ -19,6 +19,9 @@ public sealed class UsersServices : ISliceServices
         }
 
         services.AddSingleton(settings);
+        services.AddOpenApiTag("Auth", "Sign-up, sign-in (password or Firebase), token refresh and sign-out.");
+        services.AddOpenApiTag("Users", "The signed-in user's own account, profile, password and devices.");
+        services.AddOpenApiTag("Admin: Users", "Admins list accounts and change their role or active flag.");
         services.AddSingleton<AccountStatusLookup>();
         services.AddSingleton<IAccountStatus>(provider => provider.GetRequiredService<AccountStatusLookup>());
         services.AddRateLimitPolicy(UsersRateLimits.Register, permitLimit: 3, window: TimeSpan.FromHours(1));
