@@ -53,6 +53,7 @@ public static class ServiceDefaults
         builder.Services.AddOutputCache();
         builder.Services.AddOpenApi(options =>
         {
+            options.AddDocumentTransformer<DocumentInfoTransformer>();
             options.AddDocumentTransformer<BearerSecurityTransformer>();
             options.AddDocumentTransformer<ServerUrlTransformer>();
             options.AddDocumentTransformer<OpenApiTags>();
