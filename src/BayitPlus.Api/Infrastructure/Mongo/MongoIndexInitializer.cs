@@ -33,39 +33,55 @@ public sealed partial class MongoIndexInitializer(
             TimeSpan next;
             try
             {
-                var recreated = await EnsureAsync(stoppingToken);
-                readiness.MarkIndexesReady(check);
-                if (!created)
+                var (recreated, refused) = await EnsureAsync(stoppingToken);
+                if (refused.Count > 0)
                 {
-                    created = true;
-                    LogIndexesReady(logger, declarations.Count());
+                    // A unique index over duplicates written while it was missing, for instance:
+                    // retrying will not help until someone fixes the data, but it costs little.
+                    var problem = $"could not create {string.Join("; ", refused)}";
+                    readiness.MarkIndexesMissing(problem);
+                    LogIndexesRefused(logger, problem, retry.TotalSeconds);
+                    next = retry;
+                    retry = Longer(retry);
                 }
-                else if (recreated.Count > 0)
+                else
                 {
-                    LogIndexesRecreated(logger, string.Join(", ", recreated));
-                }
+                    readiness.MarkIndexesReady(check);
+                    if (!created)
+                    {
+                        created = true;
+                        LogIndexesReady(logger, declarations.Count());
+                    }
+                    else if (recreated.Count > 0)
+                    {
+                        LogIndexesRecreated(logger, string.Join(", ", recreated));
+                    }
 
-                next = settings.IndexCheckInterval;
-                retry = FirstRetry;
+                    next = settings.IndexCheckInterval;
+                    retry = FirstRetry;
+                }
             }
             catch (Exception error) when (error is MongoException or TimeoutException)
             {
-                // The database may still be starting (docker compose brings both up together), be
-                // down, or refuse an index (a unique one over duplicates written while it was missing).
-                readiness.MarkIndexesMissing($"checking or creating them failed: {error.Message}");
+                // The database may still be starting (docker compose brings both up together) or be down.
+                readiness.MarkIndexesMissing($"checking them failed: {error.Message}");
                 LogIndexesFailed(logger, error, retry.TotalSeconds);
                 next = retry;
-                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, settings.IndexCheckInterval.Ticks));
+                retry = Longer(retry);
             }
 
             await readiness.WaitForCheckRequestAsync(next, stoppingToken);
         }
     }
 
-    /// <summary>Creates the declared indexes each collection lacks; returns them as collection.name.</summary>
-    private async Task<List<string>> EnsureAsync(CancellationToken ct)
+    private TimeSpan Longer(TimeSpan retry) => TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, settings.IndexCheckInterval.Ticks));
+
+    /// <summary>Creates the declared indexes each collection lacks; returns those created and those
+    /// the database refused, as collection.name (with the reason).</summary>
+    private async Task<(List<string> Created, List<string> Refused)> EnsureAsync(CancellationToken ct)
     {
         var created = new List<string>();
+        var refused = new List<string>();
         foreach (var declaration in declarations)
         {
             var collection = context.Collection<BsonDocument>(declaration.CollectionName);
@@ -74,15 +90,25 @@ public sealed partial class MongoIndexInitializer(
             foreach (var model in declaration.Indexes)
             {
                 var keys = model.Keys.Render(new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry));
-                if (!existing.Any(index => Matches(index, model, keys)))
+                if (existing.Any(index => Matches(index, model, keys)))
+                {
+                    continue;
+                }
+
+                var name = $"{declaration.CollectionName}.{model.Options?.Name ?? DefaultName(keys)}";
+                try
                 {
                     await CreateAsync(collection, model, ct);
-                    created.Add($"{declaration.CollectionName}.{model.Options?.Name ?? DefaultName(keys)}");
+                    created.Add(name);
+                }
+                catch (MongoCommandException refusal) when (refusal is not (MongoNotPrimaryException or MongoNodeIsRecoveringException))
+                {
+                    refused.Add($"{name} ({refusal.ErrorMessage})");
                 }
             }
         }
 
-        return created;
+        return (created, refused);
     }
 
     /// <summary>An existing index stands for a declared one when it has its name or its keys (the
@@ -129,6 +155,9 @@ public sealed partial class MongoIndexInitializer(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recreated missing MongoDB indexes: {Indexes}")]
     private static partial void LogIndexesRecreated(ILogger logger, string indexes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "MongoDB refused to create declared indexes, readiness stays 503: {Problem}; retrying in {Seconds} s")]
+    private static partial void LogIndexesRefused(ILogger logger, string problem, double seconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Checking or creating MongoDB indexes failed; retrying in {Seconds} s")]
     private static partial void LogIndexesFailed(ILogger logger, Exception error, double seconds);
