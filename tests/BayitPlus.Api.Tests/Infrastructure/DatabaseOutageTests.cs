@@ -120,6 +120,38 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageApiFactory api
         Assert.Contains(userIndexes, i => i["name"] == "email_1" && i["unique"].ToBoolean());
     }
 
+    [Fact]
+    public async Task An_index_found_missing_is_recreated_and_one_the_database_refuses_keeps_readiness_503_until_the_data_is_fixed()
+    {
+        var client = api.CreateClient();
+        await WaitUntilReadyAsync(client);
+        var database = api.EmulatorDatabase;
+        var users = database.GetCollection<BsonDocument>("user");
+        var content = database.GetCollection<BsonDocument>("content");
+        var textIndex = (await (await content.Indexes.ListAsync(Http.Ct)).ToListAsync(Http.Ct)).Single(i => i["key"].AsBsonDocument.Contains("_fts"))["name"].AsString;
+        await content.Indexes.DropOneAsync(textIndex, Http.Ct);
+        await users.Indexes.DropOneAsync("email_1", Http.Ct);
+        var email = TestUsers.NewEmail("duplicate");
+        await users.InsertManyAsync([new BsonDocument("email", email), new BsonDocument("email", email)], cancellationToken: Http.Ct);
+
+        // The search's IndexNotFound is what sets off the check: this host's periodic one is an hour away.
+        await (await client.GetAsync("/api/search?q=x", Http.Ct)).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var waited = Stopwatch.StartNew();
+        while ((await client.GetAsync("/api/search?q=x", Http.Ct)).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the text index was never recreated");
+            await Task.Delay(TimeSpan.FromMilliseconds(200), Http.Ct);
+        }
+
+        var refused = await client.GetAsync("/health/ready", Http.Ct);
+        await users.DeleteOneAsync(Builders<BsonDocument>.Filter.Eq("email", email), Http.Ct);
+        await WaitUntilReadyAsync(client);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        var userIndexes = await (await users.Indexes.ListAsync(Http.Ct)).ToListAsync(Http.Ct);
+        Assert.Contains(userIndexes, i => i["name"] == "email_1" && i["unique"].ToBoolean());
+    }
+
     private static async Task WaitUntilReadyAsync(HttpClient client)
     {
         var waited = Stopwatch.StartNew();
