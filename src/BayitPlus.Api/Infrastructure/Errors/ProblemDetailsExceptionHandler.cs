@@ -8,8 +8,8 @@ namespace BayitPlus.Api.Infrastructure.Errors;
 
 /// <summary>Turns every exception into RFC 9457 ProblemDetails (with <c>traceId</c>): validation →
 /// 400 with field errors, malformed or oversized bodies → 400/413/415, domain errors → their
-/// status, a duplicate key → 409 naming the field, a saturated or unreachable database → 503 with
-/// Retry-After, anything else → 500 with no internals.</summary>
+/// status, a duplicate key → 409 naming the field, a saturated, unreachable or recovering database
+/// → 503 with Retry-After, anything else → 500 with no internals.</summary>
 public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -21,7 +21,8 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             MongoWriteException { WriteError.Category: ServerErrorCategory.DuplicateKey } duplicate => Duplicate(duplicate.WriteError.Message),
             MongoCommandException { Code: 11000 } duplicate => Duplicate(duplicate.ErrorMessage),
             BadHttpRequestException badRequest => BadRequest(badRequest),
-            MongoWaitQueueFullException or MongoConnectionPoolPausedException or TimeoutException => Unavailable(),
+            MongoWaitQueueFullException => Unavailable(),
+            _ when IsDatabaseUnavailable(exception) => DatabaseUnavailable(),
             JsonException => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Malformed JSON", Detail = "The request body is not valid JSON for this endpoint." },
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
@@ -41,7 +42,8 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         var retryAfter = exception switch
         {
             TooManyRequestsException limited => limited.RetryAfter,
-            _ when problem.Status == StatusCodes.Status503ServiceUnavailable => OverloadRetryAfter,
+            MongoWaitQueueFullException => OverloadRetryAfter,
+            _ when problem.Status == StatusCodes.Status503ServiceUnavailable => OutageRetryAfter,
             _ => (TimeSpan?)null,
         };
         if (retryAfter is { } wait)
@@ -55,10 +57,32 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
     /// <summary>How soon a client may retry when the database connection pool is saturated.</summary>
     private static readonly TimeSpan OverloadRetryAfter = TimeSpan.FromSeconds(1);
 
-    /// <summary>The database is out of connections or unreachable: the request was fine, the
-    /// service is momentarily overloaded (a burst beyond the driver's pool and wait queue).</summary>
+    /// <summary>How soon a client may retry when the database is unreachable: long enough not to
+    /// hammer a database that is coming back, about one server selection timeout.</summary>
+    private static readonly TimeSpan OutageRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>The database is out of connections: the request was fine, the service is
+    /// momentarily overloaded (a burst beyond the driver's pool and wait queue).</summary>
     private static Microsoft.AspNetCore.Mvc.ProblemDetails Unavailable() =>
         new() { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable", Detail = "The service is busy; retry shortly." };
+
+    /// <summary>The database could not be reached, the connection dropped mid-request, no primary
+    /// is available (an election), or an index it needs is being recreated after a restart
+    /// (IndexNotFound, 27): the request was fine and will work once the database is back. Errors
+    /// that retrying cannot fix (authentication, serialization, a malformed command) stay 500.</summary>
+    private static bool IsDatabaseUnavailable(Exception exception) => exception is
+        MongoConnectionPoolPausedException
+        or TimeoutException
+        or MongoExecutionTimeoutException
+        or MongoNotPrimaryException
+        or MongoNodeIsRecoveringException
+        or MongoCommandException { Code: IndexNotFound }
+        or MongoConnectionException and not MongoAuthenticationException;
+
+    private const int IndexNotFound = 27;
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails DatabaseUnavailable() =>
+        new() { Status = StatusCodes.Status503ServiceUnavailable, Title = "Service unavailable", Detail = "The database is unavailable; retry shortly." };
 
     private static HttpValidationProblemDetails ValidationProblem(ValidationException validation)
     {
