@@ -41,10 +41,23 @@ public sealed class DatabaseOutageTests(DatabaseOutageTests.OutageApiFactory api
         /// <summary>The emulator's own client, so the test's checks never share the API's connections.</summary>
         public IMongoDatabase EmulatorDatabase => new MongoClient(_emulator!.ConnectionString).GetDatabase(DatabaseName);
 
+        /// <summary>A port below the kernel's ephemeral range (32768 and up): a free port another
+        /// test or process is handed while this emulator is stopped always comes from that range,
+        /// so the restart finds its port still free.</summary>
         protected override async Task BeforeHostStartsAsync(IMongoDatabase database)
         {
-            _emulator = await MongoEmulatorServer.StartAsync(new MongoEmulatorOptions());
-            _port = _emulator.Port;
+            for (var attempt = 0; _emulator is null; attempt++)
+            {
+                try
+                {
+                    _port = Random.Shared.Next(20_000, 32_000);
+                    _emulator = await MongoEmulatorServer.StartAsync(new MongoEmulatorOptions { Port = _port });
+                }
+                catch (System.Net.Sockets.SocketException) when (attempt < 20)
+                {
+                    // Taken by something else: try another.
+                }
+            }
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
