@@ -127,6 +127,21 @@ public sealed class HostileInputTests(ApiFactory api)
         await response.AssertValidationProblemAsync(field);
     }
 
+    [Theory]
+    [InlineData("/api/auth/register", false)]
+    [InlineData("/api/admin/content", true)]
+    public async Task A_json_body_in_an_unknown_charset_is_a_415(string url, bool asAdmin)
+    {
+        var client = asAdmin ? (await api.SignedInClientAsync(Roles.Admin)).Client : api.CreateClient();
+        var content = new StringContent("{}", Encoding.UTF8);
+        content.Headers.Remove("Content-Type");
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=bogus");
+
+        var response = await client.PostAsync(url, content, Http.Ct);
+
+        await response.AssertProblemAsync(HttpStatusCode.UnsupportedMediaType);
+    }
+
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, string method, string url, string json) =>
         client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(json, Encoding.UTF8, "application/json") }, Http.Ct);
 }

@@ -24,6 +24,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             BadHttpRequestException badRequest => BadRequest(badRequest, httpContext),
             MongoWaitQueueFullException or MongoConnectionPoolPausedException or TimeoutException => Unavailable(),
             JsonException json => MalformedBody(json),
+            InvalidOperationException when HasUnknownCharset(httpContext.Request) => UnsupportedMediaType(),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
@@ -96,11 +97,35 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
     private static Microsoft.AspNetCore.Mvc.ProblemDetails BadRequest(BadHttpRequestException badRequest, HttpContext httpContext) => badRequest.StatusCode switch
     {
         StatusCodes.Status413PayloadTooLarge => new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 413, Title = "Payload too large", Detail = "The request body is larger than this API accepts." },
-        StatusCodes.Status415UnsupportedMediaType => new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 415, Title = "Unsupported media type", Detail = "Send the request body as application/json." },
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType(),
         _ when badRequest.InnerException is JsonException json => MalformedBody(json),
         _ when ParameterFailure().Match(badRequest.Message) is { Success: true } failure => UnboundParameter(failure, httpContext),
         _ => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The request is malformed." },
     };
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails UnsupportedMediaType() =>
+        new() { Status = StatusCodes.Status415UnsupportedMediaType, Title = "Unsupported media type", Detail = "Send the request body as application/json (UTF-8)." };
+
+    /// <summary>A JSON content type whose charset names no encoding (<c>charset=bogus</c>): the
+    /// framework's body reader fails with an <see cref="InvalidOperationException"/> rather than a
+    /// bad request, so the request's own header is what tells this apart from a server fault.</summary>
+    private static bool HasUnknownCharset(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.Charset.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            System.Text.Encoding.GetEncoding(contentType.Charset.ToString().Trim('"'));
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>A body that is not JSON, or not the JSON this endpoint reads: 400 naming where it
     /// goes wrong (the property, or <c>body</c> for the whole), without the serializer's own message,
