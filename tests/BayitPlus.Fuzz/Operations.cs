@@ -6,13 +6,15 @@ namespace BayitPlus.Fuzz;
 public sealed record Parameter(string Name, string In, string? Type);
 
 /// <summary>One operation of the OpenAPI document, with the JSON body schema it reads (resolved one
-/// level, with the properties' own schemas) and the 5xx statuses it documents (502/503 of a feed or
-/// an unconfigured Firebase), which are not findings.</summary>
-public sealed record Operation(string Method, string Path, string Name, IReadOnlyList<Parameter> Parameters, JsonObject? Body, IReadOnlySet<int> Documented5xx)
+/// level, with the properties' own schemas) and the 502/503 it documents (an unreachable feed, an
+/// unconfigured Firebase, a busy or down database), which are not findings. A documented 500 is
+/// still one: every operation may list it, none may answer it.</summary>
+public sealed record Operation(string Method, string Path, IReadOnlyList<Parameter> Parameters, JsonObject? Body, IReadOnlySet<int> Documented5xx)
 {
-    public string Label => $"{Method} {Path}";
+    private const int StatusBadGateway = 502;
+    private const int StatusServiceUnavailable = 503;
 
-    public bool NeedsAuthentication { get; init; }
+    public string Label => $"{Method} {Path}";
 
     public static IReadOnlyList<Operation> Read(JsonObject document)
     {
@@ -34,12 +36,9 @@ public sealed record Operation(string Method, string Path, string Name, IReadOnl
                 var body = Resolve(operation["requestBody"]?["content"]?["application/json"]?["schema"], schemas);
                 var documented = (operation["responses"]?.AsObject() ?? [])
                     .Select(r => int.TryParse(r.Key, out var status) ? status : 0)
-                    .Where(status => status >= 500)
+                    .Where(status => status is StatusBadGateway or StatusServiceUnavailable)
                     .ToHashSet();
-                operations.Add(new Operation(method.ToUpperInvariant(), path, operation["operationId"]?.GetValue<string>() ?? path, parameters, body, documented)
-                {
-                    NeedsAuthentication = operation["security"] is JsonArray { Count: > 0 },
-                });
+                operations.Add(new Operation(method.ToUpperInvariant(), path, parameters, body, documented));
             }
         }
 

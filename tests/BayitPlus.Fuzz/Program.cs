@@ -8,9 +8,9 @@ using System.Text.Json.Nodes;
 using BayitPlus.Fuzz;
 
 // Schema-driven fuzzer: starts the built API, reads its OpenAPI document and sends every operation
-// hostile requests anonymous, as a user and as an admin. Every answer >= 500 that the operation
-// does not document (a feed's 502/503, an unconfigured Firebase's 503), and every request left
-// without an answer, is a finding; the exit code is 1 when there is any.
+// hostile requests anonymous, as a user and as an admin. Every answer >= 500 other than a 502/503
+// the operation documents (an unreachable feed, an unconfigured Firebase, a busy database), and every
+// request left without an answer, is a finding; the exit code is 1 when there is any.
 var requestsPerOperation = Option("--requests", 600);
 var seed = Option("--seed", 9);
 var deadline = TimeSpan.FromMinutes(Option("--max-minutes", 20));
