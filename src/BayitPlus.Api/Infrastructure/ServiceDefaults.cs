@@ -1,6 +1,7 @@
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Telemetry;
+using BayitPlus.Api.Infrastructure.Validation;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Scalar.AspNetCore;
@@ -35,6 +36,10 @@ public static class ServiceDefaults
             // The web defaults read numbers from strings too, which the OpenAPI document then shows
             // as integer|string with a pattern: a number is a number, in requests and responses.
             options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+
+            // A key given twice is ambiguous (which one wins differs between parsers): refuse it.
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -25,7 +25,7 @@ public static class SummarizeSecurityEvents
         public async ValueTask<SecurityEventSummaryResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var to = TimeRange.Parse(query.To) ?? time.GetUtcNow().UtcDateTime;
-            var from = TimeRange.Parse(query.From) ?? to - DefaultWindow;
+            var from = TimeRange.Parse(query.From) ?? DefaultFrom(to);
             var counted = await db.Collection<BsonDocument>(SecurityEventDocument.CollectionName)
                 .Aggregate()
                 .Match(new BsonDocument("created_at", new BsonDocument { ["$gte"] = from, ["$lte"] = to }))
@@ -41,6 +41,11 @@ public static class SummarizeSecurityEvents
                 [.. counted["by_type"].AsBsonArray.Select(c => new EventTypeCount(c["_id"].AsString, c["count"].ToInt64()))],
                 [.. counted["by_severity"].AsBsonArray.Select(c => new SeverityCount(c["_id"].AsString, c["count"].ToInt64()))]);
         }
+
+        /// <summary>The default window before <paramref name="to"/>, or from the start of time when
+        /// <paramref name="to"/> lies within the first day of the calendar (0001-01-01).</summary>
+        private static DateTime DefaultFrom(DateTime to) =>
+            to.Ticks < DefaultWindow.Ticks ? DateTime.SpecifyKind(DateTime.MinValue, DateTimeKind.Utc) : to - DefaultWindow;
 
         private static BsonArray CountBy(string field) =>
         [

@@ -25,7 +25,8 @@ public static class ListUsers
         {
             RuleFor(q => q.Role).Must(role => role is null || Roles.All.Contains(role))
                 .WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
-            RuleFor(q => q.Email).MaximumLength(254).WithMessage("Email must be at most 254 characters long.");
+            RuleFor(q => q.Email).MaximumLength(254).WithMessage("Email must be at most 254 characters long.")
+                .Must(email => email is null || !email.Any(char.IsControl)).WithMessage("Email must not contain control characters.");
             RuleFor(q => q.Limit).PageLimit();
             RuleFor(q => q.Cursor).PageCursor(Newest);
         }

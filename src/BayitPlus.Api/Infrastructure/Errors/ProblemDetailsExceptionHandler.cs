@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using MongoDB.Driver;
@@ -20,10 +21,11 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             ApiException api => Problem(api),
             MongoWriteException { WriteError.Category: ServerErrorCategory.DuplicateKey } duplicate => Duplicate(duplicate.WriteError.Message),
             MongoCommandException { Code: 11000 } duplicate => Duplicate(duplicate.ErrorMessage),
-            BadHttpRequestException badRequest => BadRequest(badRequest),
+            BadHttpRequestException badRequest => BadRequest(badRequest, httpContext),
             MongoWaitQueueFullException => Unavailable(),
             _ when IsDatabaseUnavailable(exception) => DatabaseUnavailable(),
-            JsonException => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Malformed JSON", Detail = "The request body is not valid JSON for this endpoint." },
+            JsonException json => MalformedBody(json),
+            InvalidOperationException when HasUnknownCharset(httpContext.Request) => UnsupportedMediaType(),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
@@ -116,12 +118,100 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         return Problem(new ConflictException(field, $"A resource with this {field} already exists."));
     }
 
-    private static Microsoft.AspNetCore.Mvc.ProblemDetails BadRequest(BadHttpRequestException badRequest) => badRequest.StatusCode switch
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails BadRequest(BadHttpRequestException badRequest, HttpContext httpContext) => badRequest.StatusCode switch
     {
         StatusCodes.Status413PayloadTooLarge => new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 413, Title = "Payload too large", Detail = "The request body is larger than this API accepts." },
-        StatusCodes.Status415UnsupportedMediaType => new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = 415, Title = "Unsupported media type", Detail = "Send the request body as application/json." },
-        _ => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = badRequest.InnerException is JsonException ? "The request body is not valid JSON for this endpoint." : "The request is malformed." },
+        StatusCodes.Status415UnsupportedMediaType => UnsupportedMediaType(),
+        _ when badRequest.InnerException is JsonException json => MalformedBody(json),
+        _ when ParameterFailure().Match(badRequest.Message) is { Success: true } failure => UnboundParameter(failure, httpContext),
+        _ => new HttpValidationProblemDetails { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "The request is malformed." },
     };
+
+    private static Microsoft.AspNetCore.Mvc.ProblemDetails UnsupportedMediaType() =>
+        new() { Status = StatusCodes.Status415UnsupportedMediaType, Title = "Unsupported media type", Detail = "Send the request body as application/json (UTF-8)." };
+
+    /// <summary>A JSON content type whose charset names no encoding (<c>charset=bogus</c>): the
+    /// framework's body reader fails with an <see cref="InvalidOperationException"/> rather than a
+    /// bad request, so the request's own header is what tells this apart from a server fault.</summary>
+    private static bool HasUnknownCharset(HttpRequest request)
+    {
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || contentType.Charset.Length == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            System.Text.Encoding.GetEncoding(contentType.Charset.ToString().Trim('"'));
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>A body that is not JSON, or not the JSON this endpoint reads: 400 naming where it
+    /// goes wrong (the property, or <c>body</c> for the whole), without the serializer's own message,
+    /// which names internal types.</summary>
+    private static HttpValidationProblemDetails MalformedBody(JsonException json)
+    {
+        var at = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+        var (field, message) = json switch
+        {
+            DuplicateJsonPropertyException duplicate => (at is null ? duplicate.Property : $"{at}.{duplicate.Property}", "must appear only once in the body."),
+            _ when json.Message.StartsWith("Duplicate property", StringComparison.Ordinal) => (at ?? "body", "must appear only once in the body."),
+            _ => (at ?? "body", "is not valid JSON of the type this endpoint reads (a wrong type, a value out of range, or malformed JSON)."),
+        };
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [$"{field} {message}"] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Malformed JSON",
+            Detail = "The request body is not valid JSON for this endpoint.",
+        };
+    }
+
+    /// <summary>A route, query or header value the framework could not bind (<c>isActive=maybe</c>,
+    /// <c>yearFrom=abc</c>), or a required one that is missing: 400 naming the parameter as the client
+    /// writes it, like the validators' errors. The framework only says so in its message
+    /// (<c>Failed to bind parameter "bool? isActive" from "maybe".</c>).</summary>
+    private static HttpValidationProblemDetails UnboundParameter(Match failure, HttpContext httpContext)
+    {
+        var name = failure.Groups["name"].Value;
+        var source = failure.Groups["source"].Value;
+        var field = source == "body" ? "body" : ClientName(name, httpContext);
+        var message = failure.Groups["missing"].Success
+            ? $"{field} is required."
+            : $"{field} must be {Expected(failure.Groups["type"].Value)}.";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "One or more validation errors occurred.",
+        };
+    }
+
+    /// <summary>The name a parameter has in the request: its <c>[FromQuery(Name = ...)]</c>-style
+    /// name when the handler declares one, else the parameter's own name.</summary>
+    private static string ClientName(string parameter, HttpContext httpContext)
+    {
+        var declared = httpContext.GetEndpoint()?.Metadata.GetMetadata<System.Reflection.MethodInfo>()?.GetParameters()
+            .FirstOrDefault(p => p.Name == parameter)?
+            .GetCustomAttributes(inherit: false).OfType<Microsoft.AspNetCore.Http.Metadata.IFromQueryMetadata>().FirstOrDefault()?.Name;
+        return declared ?? JsonNamingPolicy.CamelCase.ConvertName(parameter);
+    }
+
+    private static string Expected(string type) => type.TrimEnd('?') switch
+    {
+        "bool" => "true or false",
+        "int" or "long" or "short" or "byte" or "uint" or "ulong" => "a whole number",
+        "double" or "float" or "decimal" => "a number",
+        "DateTime" or "DateTimeOffset" or "DateOnly" => "an ISO 8601 date",
+        "Guid" => "a GUID",
+        var other => $"a valid {other}",
+    };
+
+    [GeneratedRegex("""^(?:Failed to bind|(?<missing>Required)) parameter "(?<type>[^"]+) (?<name>[A-Za-z0-9_]+)"(?: was not provided from (?<source>[a-z ]+))?""")]
+    private static partial Regex ParameterFailure();
 
     [GeneratedRegex(@"index: (?<field>[A-Za-z0-9_.]+?)(_-?1)+ dup key")]
     private static partial Regex DuplicateIndex();
