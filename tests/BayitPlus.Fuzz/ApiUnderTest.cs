@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using BayitPlus.Testing;
 
 namespace BayitPlus.Fuzz;
 
@@ -25,35 +25,22 @@ public sealed class ApiUnderTest : IDisposable
 
     public static async Task<ApiUnderTest> StartAsync()
     {
-        var port = FreePort();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var port = ApiProcessStart.FreePort();
+        var environment = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["BAYITPLUS_BOOTSTRAP_ADMIN_EMAIL"] = AdminEmail,
+            ["BAYITPLUS_BOOTSTRAP_ADMIN_PASSWORD"] = AdminPassword,
+            ["Jwt__AccessTokenLifetime"] = "04:00:00",
+            ["Content__Rss__SyncInterval"] = "00:00:00",
+            ["Logging__LogLevel__Default"] = "Error",
         };
-        var assembly = ApiAssembly();
-        start.WorkingDirectory = Path.GetDirectoryName(assembly)!;
-        start.ArgumentList.Add(assembly);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
-        foreach (var name in start.Environment.Keys.Where(IsApiSetting).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["BAYITPLUS_BOOTSTRAP_ADMIN_EMAIL"] = AdminEmail;
-        start.Environment["BAYITPLUS_BOOTSTRAP_ADMIN_PASSWORD"] = AdminPassword;
-        start.Environment["Jwt__AccessTokenLifetime"] = "04:00:00";
-        start.Environment["Content__Rss__SyncInterval"] = "00:00:00";
-        start.Environment["Logging__LogLevel__Default"] = "Error";
         foreach (var policy in new[] { "Global", "register", "login", "refresh" })
         {
-            start.Environment[$"RateLimits__{policy}__PermitLimit"] = "100000000";
+            environment[$"RateLimits__{policy}__PermitLimit"] = "100000000";
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
+        var process = ApiProcessStart.Start(environment, ["--urls", $"http://127.0.0.1:{port}"]);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
         {
@@ -77,16 +64,7 @@ public sealed class ApiUnderTest : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => ApiProcessStart.Stop(_process);
 
     private async Task WaitUntilReadyAsync()
     {
@@ -115,33 +93,5 @@ public sealed class ApiUnderTest : IDisposable
         }
 
         throw new TimeoutException($"/health/ready did not answer 200 within {StartDeadline}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsApiSetting(string name) =>
-        name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("MONGODB_", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("BAYITPLUS_", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("__", StringComparison.Ordinal);
-
-    /// <summary>The API's Debug build (the embedded emulator exists only there), built with this project.</summary>
-    private static string ApiAssembly()
-    {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "BayitPlus.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var assembly = Path.Combine(root?.FullName ?? ".", "src", "BayitPlus.Api", "bin", "Debug", "net10.0", "BayitPlus.Api.dll");
-        return File.Exists(assembly) ? assembly : throw new FileNotFoundException("the API is not built in Debug", assembly);
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using BayitPlus.Api.Tests.Support;
+using BayitPlus.Testing;
 
 namespace BayitPlus.Api.Tests.Infrastructure;
 
@@ -43,39 +43,13 @@ public sealed class ApiProcess : IDisposable
         }
     }
 
-    public static ApiProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var assembly = ApiAssembly();
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(assembly);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var name in start.Environment.Keys.Where(IsApiSetting).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        return new ApiProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));
-    }
+    public static ApiProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        new(ApiProcessStart.Start(environment, arguments));
 
     /// <summary>Starts the API listening on a free loopback port and waits until it is ready.</summary>
     public static async Task<(ApiProcess Api, HttpClient Client)> StartListeningAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var port = FreePort();
+        var port = ApiProcessStart.FreePort();
         var api = Start(environment, "--urls", $"http://127.0.0.1:{port}");
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         try
@@ -137,49 +111,7 @@ public sealed class ApiProcess : IDisposable
         return Process.ExitCode;
     }
 
-    public void Dispose()
-    {
-        if (!Process.HasExited)
-        {
-            Process.Kill(entireProcessTree: true);
-            Process.WaitForExit();
-        }
-
-        Process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool IsApiSetting(string name) =>
-        name.StartsWith("ASPNETCORE_", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("DOTNET_ENVIRONMENT", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("MONGODB_", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("OTEL_", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("BAYITPLUS_", StringComparison.OrdinalIgnoreCase)
-        || name.Contains("__", StringComparison.Ordinal);
-
-    /// <summary>The API's build output beside this test project's, in the same configuration.</summary>
-    private static string ApiAssembly()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "BayitPlus.sln")))
-        {
-            root = root.Parent;
-        }
-
-        Assert.NotNull(root);
-        var assembly = Path.Combine(root.FullName, "src", "BayitPlus.Api", "bin", configuration, framework, "BayitPlus.Api.dll");
-        Assert.True(File.Exists(assembly), $"the API is not built at {assembly}");
-        return assembly;
-    }
+    public void Dispose() => ApiProcessStart.Stop(Process);
 
     private static void Append(StringBuilder text, string? line)
     {
