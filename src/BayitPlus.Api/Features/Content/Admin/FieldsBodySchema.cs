@@ -50,7 +50,6 @@ internal static class FieldsBodySchema
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(TFields), null, cancellationToken);
             Complete<TFields>(schema, context);
-            schema.Description ??= "Every editable field: a field left out is cleared (or takes its default).";
             context.Document.AddComponent(name, schema);
         }
 
