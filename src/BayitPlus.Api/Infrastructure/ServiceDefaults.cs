@@ -66,6 +66,8 @@ public static class ServiceDefaults
             options.AddSchemaTransformer<FreeFormSchemaTransformer>();
             options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
+            options.AddSchemaTransformer<ValidatorSchemaTransformer>();
+            options.AddOperationTransformer<QueryRulesTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case
             // too (<UseCase>Command), or they would all collide on one name.

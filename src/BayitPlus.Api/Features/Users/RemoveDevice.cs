@@ -3,6 +3,8 @@ using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
+using FluentValidation;
 using Mediator;
 using MongoDB.Driver;
 
@@ -15,6 +17,13 @@ public static class RemoveDevice
     public sealed record Command(string UserId, string DeviceId) : ICommand, IAuditedCommand
     {
         AuditTarget IAuditedCommand.Audit => new("user.device_removed", "user", UserDocument.CollectionName, UserId);
+    }
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator() => RuleFor(c => c.DeviceId)
+            .MaximumLength(DeviceInputValidator.MaxDeviceIdLength)
+            .WithMessage($"Device id must be at most {DeviceInputValidator.MaxDeviceIdLength} characters long.");
     }
 
     public sealed class Handler(MongoContext db, RefreshTokens refreshTokens, TimeProvider time) : ICommandHandler<Command>
@@ -44,8 +53,10 @@ public static class RemoveDevice
             await sender.Send(new Command(user.Id(), deviceId), ct);
             return TypedResults.NoContent();
         })
+        .WithQueryRules<Command>()
         .WithName("RemoveDevice")
         .WithSummary("Remove one of the signed-in user's devices and sign it out")
+        .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status404NotFound);
 }
