@@ -65,7 +65,7 @@ public static class DescriptiveRules
     public static IRuleBuilderOptions<T, string?> WholeNumber<T>(this IRuleBuilder<T, string?> rule, int min, int max, int? defaultValue = null) =>
         rule.SetValidator(new WholeNumberValidator<T>(min, max, defaultValue));
 
-    /// <summary>Text that is <c>true</c> or <c>false</c> (any case): documented as a boolean.</summary>
+    /// <summary>Text that is <c>true</c> or <c>false</c> (any case; empty is neither): documented as a boolean.</summary>
     public static IRuleBuilderOptions<T, string?> Boolean<T>(this IRuleBuilder<T, string?> rule) =>
         rule.SetValidator(new BooleanTextValidator<T>());
 
@@ -308,7 +308,7 @@ public sealed class BooleanTextValidator<T> : PropertyValidator<T, string?>, IDe
 {
     public override string Name => "BooleanTextValidator";
 
-    public override bool IsValid(ValidationContext<T> context, string? value) => string.IsNullOrEmpty(value) || bool.TryParse(value, out _);
+    public override bool IsValid(ValidationContext<T> context, string? value) => value is null || bool.TryParse(value, out _);
 
     public void Describe(Microsoft.OpenApi.OpenApiSchema schema)
     {
