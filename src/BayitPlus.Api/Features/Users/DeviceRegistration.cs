@@ -8,18 +8,21 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
-/// <summary>The calling device as a sign-in request describes it; <see cref="DeviceId"/> is the
-/// client's raw identifier, which is never stored (only its SHA-256).</summary>
+/// <summary>The calling device as a sign-in request describes it. <c>deviceId</c> is the client's own
+/// stable identifier for the installation (any string up to 200 characters); the server stores only
+/// a digest of it, and the device later removes itself with this same <c>deviceId</c>.</summary>
 public sealed record DeviceInput(string DeviceId, string DeviceName, string DeviceType, string? Platform, string? Os, string? Browser);
 
 public sealed class DeviceInputValidator : AbstractValidator<DeviceInput>
 {
     public static readonly IReadOnlyList<string> DeviceTypes = ["mobile", "desktop", "tv", "tablet"];
 
+    public const int MaxDeviceIdLength = 200;
+
     public DeviceInputValidator()
     {
         RuleFor(d => d.DeviceId).NotEmpty().WithMessage("Device id is required.")
-            .MaximumLength(200).WithMessage("Device id must be at most 200 characters long.");
+            .MaximumLength(MaxDeviceIdLength).WithMessage($"Device id must be at most {MaxDeviceIdLength} characters long.");
         RuleFor(d => d.DeviceName).NotEmpty().WithMessage("Device name is required.")
             .MaximumLength(100).WithMessage("Device name must be at most 100 characters long.");
         RuleFor(d => d.DeviceType).NotEmpty().WithMessage("Device type is required.")
