@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Mongo;
 using FluentValidation;
 using Mediator;
@@ -71,6 +72,19 @@ public static class ListAuditLog
 }
 
 /// <summary>One audit record as admins read it.</summary>
+/// <param name="Id">The record's id.</param>
+/// <param name="UserId">Who made the change; null for an anonymous request (a registration).</param>
+/// <param name="ActionType">What was done, as <c>resource.action</c> (<c>user.role_changed</c>, <c>content.patched</c>).</param>
+/// <param name="ResourceType">The kind of resource changed (<c>user</c>, <c>profile</c>, <c>content</c>).</param>
+/// <param name="ResourceId">The id of the resource changed.</param>
+/// <param name="Changes"><c>{ before, after }</c>: the fields of the resource that changed, under
+/// the API's camelCase names (<c>subscriptionTier</c>, <c>isActive</c>); a created resource has a null
+/// <c>before</c>, a deleted one a null <c>after</c>. The keys inside free-form values (such as
+/// <c>preferences</c>) are the client's own and appear exactly as the client sent them; secrets
+/// show as "[redacted]".</param>
+/// <param name="IpAddress">The address the request came from.</param>
+/// <param name="UserAgent">The request's User-Agent, cut to 512 characters.</param>
+/// <param name="CreatedAt">When the change was made.</param>
 public sealed record AuditEntryResponse(
     string Id,
     string? UserId,
@@ -84,5 +98,5 @@ public sealed record AuditEntryResponse(
 {
     public static AuditEntryResponse From(AuditLogDocument record) => new(
         record.Id, record.UserId, record.ActionType, record.ResourceType, record.ResourceId,
-        JsonBson.ToJson(record.Changes), record.IpAddress, record.UserAgent, record.CreatedAt);
+        ApiFieldNames.ToJson(record.Changes), record.IpAddress, record.UserAgent, record.CreatedAt);
 }
