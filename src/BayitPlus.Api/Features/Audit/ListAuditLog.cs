@@ -66,6 +66,9 @@ public static class ListAuditLog
         .WithTimeRange()
         .WithName("ListAuditLog")
         .WithSummary("Admin: the audit trail, newest first, filtered by user, action, resource and time range")
+        .WithDescription("One record per successful change. Each record's `changes` holds `{ before, after }` with only the fields " +
+            "that changed, named as the API names them (`subscriptionTier`, `isActive`); keys inside free-form values such as " +
+            "`preferences` are the client's own and shown as sent, and secrets show as \"[redacted]\". Records are kept one year.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden);

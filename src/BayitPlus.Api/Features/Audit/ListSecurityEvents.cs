@@ -75,6 +75,9 @@ public static class ListSecurityEvents
         .WithTimeRange()
         .WithName("ListSecurityEvents")
         .WithSummary("Admin: security events, newest first, filtered by eventType, severity, userId, ipAddress and from/to")
+        .WithDescription("Failed and locked sign-ins, refresh token reuse, invalid tokens, denied access, rate limiting and role " +
+            "changes. Each event's `details` says what its type records, keyed in camelCase (`changedBy`, `familyId`). Events are " +
+            "kept one year.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden);
