@@ -40,6 +40,8 @@ public static class ServiceDefaults
             // A key given twice is ambiguous (which one wins differs between parsers): refuse it.
             options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
+            options.SerializerOptions.Converters.Add(new UtcDateConverters.ForDateTime());
+            options.SerializerOptions.Converters.Add(new UtcDateConverters.ForDateTimeOffset());
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -64,6 +66,7 @@ public static class ServiceDefaults
             options.AddDocumentTransformer<OpenApiTags>();
             options.AddOperationTransformer<ErrorResponsesTransformer>();
             options.AddSchemaTransformer<FreeFormSchemaTransformer>();
+            options.AddSchemaTransformer<UtcDateConverters.SchemaTransformer>();
             options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
 
