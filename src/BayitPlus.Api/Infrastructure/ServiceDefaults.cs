@@ -53,7 +53,7 @@ public static class ServiceDefaults
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "Accept-Language")
-            .WithExposedHeaders("Content-Language", "Retry-After", "Location", "WWW-Authenticate")
+            .WithExposedHeaders(["Content-Language", "Retry-After", "Location", "WWW-Authenticate", .. RateLimiting.HeaderNames])
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         builder.Services.AddSingleton<ReadinessGates>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessGatesCheck>("startup", tags: ["ready"]);
@@ -69,6 +69,10 @@ public static class ServiceDefaults
             options.AddSchemaTransformer<UtcDateConverters.SchemaTransformer>();
             options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
+            options.AddOperationTransformer<ResponseHeadersTransformer>();
+
+            // Last: it adds the headers to every response the other transformers declared.
+            options.AddDocumentTransformer<ResponseHeadersTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case
             // too (<UseCase>Command), or they would all collide on one name.
@@ -97,7 +101,7 @@ public static class ServiceDefaults
 
         app.UseCors();
         app.UseAuthentication();
-        app.UseRateLimiter();
+        app.UseClientRateLimits();
         app.UseAuthorization();
         app.UseOutputCache();
 
