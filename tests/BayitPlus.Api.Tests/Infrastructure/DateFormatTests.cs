@@ -65,7 +65,25 @@ public sealed partial class DateFormatTests(ApiFactory api)
         Assert.Equal(withOffset, JsonSerializer.Deserialize<DateTimeOffset>("\"2026-12-03T16:42:00.1234567+02:00\"", options));
         Assert.Equal(new DateTime(2026, 12, 3, 14, 42, 0, DateTimeKind.Utc), JsonSerializer.Deserialize<DateTime>("\"2026-12-03T14:42:00Z\"", options).ToUniversalTime());
         Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<DateTime>("\"03/12/2026\"", options));
+        Assert.Equal(42, "2026-12-03T14:42:00.1234567890123456+02:00".Length);
+        Assert.Equal(withOffset.UtcDateTime, JsonSerializer.Deserialize<DateTime>("\"2026-12-03T16:42:00.1234567890123456+02:00\"", options).ToUniversalTime());
+        Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize<DateTime>("\"2026-12-03T16:42:00.12345678901234567+02:00\"", options));
         Assert.Equal(DateTime.Parse("2026-12-03T14:42:00.123Z", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), JsonSerializer.Deserialize<DateTime>("\"2026-12-03T14:42:00.123Z\"", options).ToUniversalTime());
+    }
+
+    [Fact]
+    public async Task The_document_shows_dates_as_date_time_strings_nullable_where_the_value_may_be_missing()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+
+        var user = document["components"]!["schemas"]!["UserResponse"]!["properties"]!;
+        Assert.Equal("\"string\"", user["createdAt"]!["type"]!.ToJsonString());
+        Assert.Equal("[\"null\",\"string\"]", user["lastLogin"]!["type"]!.ToJsonString());
+        Assert.All([user["createdAt"]!, user["lastLogin"]!], date =>
+        {
+            Assert.Equal("date-time", date["format"]!.GetValue<string>());
+            Assert.Equal(42, date["maxLength"]!.GetValue<int>());
+        });
     }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")]

@@ -18,6 +18,9 @@ public static class UtcDateConverters
     /// <summary>Milliseconds, as MongoDB stores dates; finer ticks are cut, not rounded.</summary>
     public const string Format = "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'";
 
+    /// <summary>The longest date text the serializer reads.</summary>
+    public const int MaxReadLength = 42;
+
     public static string ToApiString(DateTime value) => AsUtc(value).ToString(Format, CultureInfo.InvariantCulture);
 
     /// <summary>Dates are stored and computed in UTC (ARCHITECTURE.md), so one without a kind is UTC.</summary>
@@ -46,7 +49,7 @@ public static class UtcDateConverters
 
     /// <summary>A type with a converter of its own is opaque to the schema generator, which then
     /// gives dates only their format: this restores <c>type: string</c> (and <c>null</c> for a
-    /// nullable date).</summary>
+    /// nullable date), with the longest length read.</summary>
     public sealed class SchemaTransformer : IOpenApiSchemaTransformer
     {
         public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
@@ -57,6 +60,9 @@ public static class UtcDateConverters
             {
                 schema.Type = date == type ? JsonSchemaType.String : JsonSchemaType.String | JsonSchemaType.Null;
                 schema.Format = "date-time";
+
+                // The serializer refuses a longer date (16 fraction digits and an offset); a response's is 24.
+                schema.MaxLength = MaxReadLength;
             }
 
             return Task.CompletedTask;
