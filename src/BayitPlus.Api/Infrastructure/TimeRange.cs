@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Linq.Expressions;
 using FluentValidation;
+using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Validation;
 using MongoDB.Driver;
 
@@ -15,9 +16,8 @@ namespace BayitPlus.Api.Infrastructure;
 /// </summary>
 public static class TimeRange
 {
-    /// <summary>The longest ISO 8601 date-time worth reading: seven fractional digits and an offset
-    /// ("2026-03-01T12:00:00.1234567+05:30" is 33 characters).</summary>
-    public const int MaxLength = 40;
+    /// <summary>The longest date text read, the same as a date in a request body.</summary>
+    public const int MaxLength = UtcDateConverters.MaxReadLength;
 
     /// <summary>The instant <paramref name="value"/> names, or null when it is not an ISO 8601 date
     /// or date-time of at most <see cref="MaxLength"/> characters.</summary>

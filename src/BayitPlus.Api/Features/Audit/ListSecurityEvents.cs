@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
@@ -73,14 +74,26 @@ public static class ListSecurityEvents
         .WithQueryRules<Query>()
         .WithName("ListSecurityEvents")
         .WithSummary("Admin: security events, newest first, filtered by eventType, severity, userId, ipAddress and from/to")
+        .WithDescription("Failed and locked sign-ins, refresh token reuse, invalid tokens, denied access, rate limiting and role " +
+            "changes. Each event's `details` says what its type records, keyed in camelCase (`changedBy`, `familyId`). Events are " +
+            "kept one year.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden);
 }
 
+/// <summary>One security event as admins read it.</summary>
+/// <param name="Id">The event's id.</param>
+/// <param name="EventType">What happened (<c>sign_in_failed</c>, <c>role_changed</c>, <c>rate_limited</c>).</param>
+/// <param name="Severity">low, medium, high or critical.</param>
+/// <param name="UserId">The account involved, when one is known.</param>
+/// <param name="IpAddress">The address the request came from.</param>
+/// <param name="Details">What the event type records (an email, a path, the role before and after),
+/// keyed in the API's camelCase (<c>changedBy</c>, <c>familyId</c>); the values are as stored.</param>
+/// <param name="CreatedAt">When it happened.</param>
 public sealed record SecurityEventResponse(
     string Id, string EventType, string Severity, string? UserId, string? IpAddress, JsonObject? Details, DateTime CreatedAt)
 {
     public static SecurityEventResponse From(SecurityEventDocument e) =>
-        new(e.Id, e.EventType, e.Severity, e.UserId, e.IpAddress, e.Details is null ? null : JsonBson.ToJson(e.Details), e.CreatedAt);
+        new(e.Id, e.EventType, e.Severity, e.UserId, e.IpAddress, e.Details is null ? null : ApiFieldNames.ToJsonTopLevel(e.Details), e.CreatedAt);
 }

@@ -80,6 +80,9 @@ public static class ChangePassword
         })
         .WithName("ChangePassword")
         .WithSummary("Change the signed-in user's password; signs out every device")
+        .WithDescription("Answers 204 and revokes every refresh token of the account, this device's too: sign in again with the new " +
+            "password. A wrong currentPassword is a 400 on `currentPassword` (not a 401: the session stays valid until then); an " +
+            "account that signs in only through Firebase has no password (409 on `currentPassword`).")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status409Conflict);

@@ -9,9 +9,17 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
-/// <summary>The calling device as a sign-in request describes it; <see cref="DeviceId"/> is the
-/// client's raw identifier, which is never stored (only its SHA-256).</summary>
-public sealed record DeviceInput(string DeviceId, string DeviceName, string DeviceType, string? Platform, string? Os, string? Browser);
+/// <summary>The calling device as a sign-in request describes it. <c>deviceId</c> is the client's own
+/// stable identifier for the installation (any string up to 200 characters); the server stores only
+/// a digest of it, and the device later removes itself with this same <c>deviceId</c>.</summary>
+/// <param name="DeviceId">The client's own stable id for this installation (e.g. a UUID generated
+/// once and kept); signing in again with it updates the device instead of adding one.</param>
+/// <param name="DeviceName">A name the user recognizes in the device list ("Living room TV").</param>
+/// <param name="DeviceType">mobile, desktop, tv or tablet.</param>
+/// <param name="Platform">e.g. iOS, Android, Web, tvOS.</param>
+/// <param name="Os">e.g. iOS 17.2, Windows 11.</param>
+/// <param name="Browser">e.g. Chrome, Safari (web clients).</param>
+public sealed record DeviceInput(string DeviceId, string DeviceName, string DeviceType, string? Platform = null, string? Os = null, string? Browser = null);
 
 public sealed class DeviceInputValidator : AbstractValidator<DeviceInput>
 {

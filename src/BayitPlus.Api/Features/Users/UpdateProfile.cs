@@ -109,6 +109,8 @@ public static class UpdateProfile
                 ct)))
         .WithName("UpdateProfile")
         .WithSummary("Save the signed-in user's profile")
+        .WithDescription("Replaces the whole profile (PUT): an absent or null field is cleared, so send every field you keep. " +
+            "`subtitlePreferences` and `playbackPreferences` are the client's own free-form objects, returned exactly as sent.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized);
 }
