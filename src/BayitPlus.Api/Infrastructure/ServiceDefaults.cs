@@ -69,6 +69,8 @@ public static class ServiceDefaults
             options.AddSchemaTransformer<UtcDateConverters.SchemaTransformer>();
             options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
+            options.AddSchemaTransformer<ValidatorSchemaTransformer>();
+            options.AddOperationTransformer<QueryRulesTransformer>();
             options.AddOperationTransformer<ResponseHeadersTransformer>();
 
             // Last: it adds the headers to every response the other transformers declared.

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -62,8 +63,7 @@ public static class ListAuditLog
             string? userId, string? actionType, string? resourceType, string? resourceId,
             string? from, string? to, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(userId, actionType, resourceType, resourceId, from, to, cursor, limit), ct)))
-        .WithPaging()
-        .WithTimeRange()
+        .WithQueryRules<Query>()
         .WithName("ListAuditLog")
         .WithSummary("Admin: the audit trail, newest first, filtered by user, action, resource and time range")
         .WithDescription("One record per successful change. Each record's `changes` holds `{ before, after }` with only the fields " +

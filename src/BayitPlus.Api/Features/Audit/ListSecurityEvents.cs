@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -28,8 +29,7 @@ public static class ListSecurityEvents
         public Validator()
         {
             RuleFor(q => q.EventType).MaximumLength(100).WithMessage("Event type must be at most 100 characters long.");
-            RuleFor(q => q.Severity).Must(s => s is null || Severities.Contains(s))
-                .WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
+            RuleFor(q => q.Severity).OneOf(Severities).WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
             RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
             RuleFor(q => q.IpAddress).MaximumLength(64).WithMessage("IP address must be at most 64 characters long.");
             RuleFor(q => q.Limit).PageLimit();
@@ -71,8 +71,7 @@ public static class ListSecurityEvents
                 string? eventType, string? severity, string? userId, string? ipAddress, string? from, string? to, string? cursor, string? limit,
                 ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(eventType, severity, userId, ipAddress, from, to, cursor, limit), ct)))
-        .WithPaging()
-        .WithTimeRange()
+        .WithQueryRules<Query>()
         .WithName("ListSecurityEvents")
         .WithSummary("Admin: security events, newest first, filtered by eventType, severity, userId, ipAddress and from/to")
         .WithDescription("Failed and locked sign-ins, refresh token reuse, invalid tokens, denied access, rate limiting and role " +

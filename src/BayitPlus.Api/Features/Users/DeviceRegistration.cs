@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -22,9 +23,9 @@ public sealed record DeviceInput(string DeviceId, string DeviceName, string Devi
 
 public sealed class DeviceInputValidator : AbstractValidator<DeviceInput>
 {
-    public static readonly IReadOnlyList<string> DeviceTypes = ["mobile", "desktop", "tv", "tablet"];
-
     public const int MaxDeviceIdLength = 200;
+
+    public static readonly IReadOnlyList<string> DeviceTypes = ["mobile", "desktop", "tv", "tablet"];
 
     public DeviceInputValidator()
     {
@@ -33,7 +34,7 @@ public sealed class DeviceInputValidator : AbstractValidator<DeviceInput>
         RuleFor(d => d.DeviceName).NotEmpty().WithMessage("Device name is required.")
             .MaximumLength(100).WithMessage("Device name must be at most 100 characters long.");
         RuleFor(d => d.DeviceType).NotEmpty().WithMessage("Device type is required.")
-            .Must(t => DeviceTypes.Contains(t)).WithMessage($"Device type must be one of: {string.Join(", ", DeviceTypes)}.");
+            .OneOf(DeviceTypes).WithMessage($"Device type must be one of: {string.Join(", ", DeviceTypes)}.");
         RuleFor(d => d.Platform).MaximumLength(100).WithMessage("Platform must be at most 100 characters long.");
         RuleFor(d => d.Os).MaximumLength(100).WithMessage("OS must be at most 100 characters long.");
         RuleFor(d => d.Browser).MaximumLength(100).WithMessage("Browser must be at most 100 characters long.");

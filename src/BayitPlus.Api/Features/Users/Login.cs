@@ -1,9 +1,9 @@
-using System.Text;
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Security;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -33,7 +33,7 @@ public static class Login
                 .MaximumLength(254).WithMessage("Email must be at most 254 characters long.")
                 .EmailAddress().WithMessage("Email is not a valid email address.");
             RuleFor(c => c.Password).NotEmpty().WithMessage("Password is required.")
-                .Must(p => Encoding.UTF8.GetByteCount(p) <= PasswordRules.MaxBytes).WithMessage($"Password must be at most {PasswordRules.MaxBytes} bytes long.");
+                .MaxBytes(PasswordRules.MaxBytes).WithMessage($"Password must be at most {PasswordRules.MaxBytes} bytes long.");
             RuleFor(c => c.Device).NotNull().WithMessage("Device is required.").SetValidator(new DeviceInputValidator());
         }
     }

@@ -4,6 +4,7 @@ using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Driver;
@@ -73,6 +74,7 @@ public static class RemoveDevice
             await sender.Send(new Command(user.Id(), deviceId), ct);
             return TypedResults.NoContent();
         })
+        .WithQueryRules<Command>()
         .WithName("RemoveDevice")
         .WithSummary("Remove one of the signed-in user's devices and sign it out")
         .WithDescription("The device's refresh tokens are revoked at once; an access token it already holds keeps working until it expires (minutes). " +

@@ -15,6 +15,7 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Users;
 
 /// <summary>The body of <c>PATCH /api/users/me</c>: each field optional; absent or null leaves it as it is.</summary>
+[ValidatedAs(typeof(UpdateCurrentUser.Command))]
 public sealed record UpdateCurrentUserRequest
 {
     public string? Name { get; init; }

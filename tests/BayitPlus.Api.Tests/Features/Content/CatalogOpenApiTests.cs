@@ -21,6 +21,6 @@ public sealed class CatalogOpenApiTests(ApiFactory api)
 
         var names = document["paths"]!["/api/content"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>());
 
-        Assert.Equal(["section", "format", "audience", "genre", "topic", "yearFrom", "yearTo", "featured", "sort", "cursor", "limit"], names);
+        Assert.Equal(["section", "format", "audience", "genre", "topic", "yearFrom", "yearTo", "featured", "sort", "cursor", "limit", "lang"], names);
     }
 }
