@@ -79,7 +79,7 @@ public static class JsonBson
         BsonType.Int64 => JsonValue.Create(value.AsInt64),
         BsonType.Double when double.IsFinite(value.AsDouble) => JsonValue.Create(value.AsDouble),
         BsonType.Decimal128 when decimal.TryParse(value.AsDecimal128.ToString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
-        BsonType.DateTime when value.AsBsonDateTime.IsValidDateTime => JsonValue.Create(value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture)),
+        BsonType.DateTime when value.AsBsonDateTime.IsValidDateTime => JsonValue.Create(Http.UtcDateConverters.ToApiString(value.ToUniversalTime())),
         BsonType.DateTime => JsonValue.Create(value.AsBsonDateTime.MillisecondsSinceEpoch),
         BsonType.ObjectId => JsonValue.Create(value.AsObjectId.ToString()),
         _ => JsonValue.Create(value.ToString()),

@@ -1,6 +1,7 @@
-using System.Globalization;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using FluentValidation.Results;
+using FluentValidation.Validators;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.OpenApi;
 using MongoDB.Bson;
@@ -18,7 +19,8 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor)
 /// <summary>The paging parameters every list takes: <c>limit</c> (a whole number from 1 to
 /// <see cref="MaxLimit"/>, default <see cref="DefaultLimit"/>) and <c>cursor</c> (the
 /// <c>nextCursor</c> of the previous page). Both are read as text, so a malformed value is a 400
-/// naming its parameter rather than an anonymous binding failure; an empty value counts as absent.</summary>
+/// naming its parameter rather than an anonymous binding failure; an empty value counts as absent.
+/// Their rules document them (<see cref="QueryRules.WithQueryRules{TMessage}"/>).</summary>
 public static class Paging
 {
     public const int DefaultLimit = 20;
@@ -26,46 +28,40 @@ public static class Paging
     public static readonly string LimitMessage = $"limit must be a whole number from 1 to {MaxLimit}.";
     public const string CursorMessage = "cursor is not one this list issued for this order; use the nextCursor of a previous page.";
 
+    /// <summary>Issued cursors are under 100 characters; a longer one is refused before decoding.</summary>
+    public const int MaxCursorLength = 200;
+
     /// <summary>The page size, or null when <paramref name="limit"/> is not a whole number from 1 to <see cref="MaxLimit"/>.</summary>
     public static int? ParseLimit(string? limit) =>
-        string.IsNullOrEmpty(limit) ? DefaultLimit
-        : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= MaxLimit ? parsed
-        : null;
+        string.IsNullOrEmpty(limit) ? DefaultLimit : DescriptiveRules.ParseWholeNumber(limit) is { } parsed and >= 1 and <= MaxLimit ? parsed : null;
 
-    /// <summary>A validator rule for a list's <c>limit</c>, so its error is reported with the other fields'.</summary>
+    /// <summary>A validator rule for a list's <c>limit</c>, so its error is reported with the other
+    /// fields' and the document shows it as the integer it is.</summary>
     public static IRuleBuilderOptions<T, string?> PageLimit<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(limit => ParseLimit(limit) is not null).WithMessage(LimitMessage);
+        rule.WholeNumber(1, MaxLimit, DefaultLimit).WithMessage(LimitMessage);
 
     /// <summary>A validator rule for a list's <c>cursor</c>, so its error is reported with the other fields'.</summary>
     public static IRuleBuilderOptions<T, string?> PageCursor<T, TDocument>(this IRuleBuilder<T, string?> rule, Keyset<TDocument> keyset) =>
-        rule.Must(keyset.Accepts).WithMessage(CursorMessage);
+        rule.PageCursor((_, cursor) => keyset.Accepts(cursor));
 
-    /// <summary>Documents a list's <c>limit</c> as the integer it is and <c>cursor</c> as opaque: both
-    /// are bound as text, which would otherwise leave clients with a bare string.</summary>
-    public static RouteHandlerBuilder WithPaging(this RouteHandlerBuilder endpoint) => endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
-    {
-        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
-        {
-            if (parameter.Name == "limit")
-            {
-                parameter.Description = $"Items per page, 1 to {MaxLimit} (default {DefaultLimit}).";
-                parameter.Schema = new OpenApiSchema
-                {
-                    Type = JsonSchemaType.Integer,
-                    Format = "int32",
-                    Minimum = "1",
-                    Maximum = MaxLimit.ToString(CultureInfo.InvariantCulture),
-                    Default = DefaultLimit,
-                };
-            }
-            else if (parameter.Name == "cursor")
-            {
-                parameter.Description = "The nextCursor of the previous page, unchanged, with the same filters and order.";
-            }
-        }
+    /// <summary>A list's <c>cursor</c> when the keyset depends on the query (its sort order).</summary>
+    public static IRuleBuilderOptions<T, string?> PageCursor<T>(this IRuleBuilder<T, string?> rule, Func<T, string?, bool> accepts) =>
+        rule.SetValidator(new CursorValidator<T>(accepts)).WithMessage(CursorMessage);
+}
 
-        return Task.CompletedTask;
-    });
+/// <summary>A list's <c>cursor</c>: one the list issued (<paramref name="accepts"/> decides), at
+/// most <see cref="Paging.MaxCursorLength"/> characters.</summary>
+public sealed class CursorValidator<T>(Func<T, string?, bool> accepts) : PropertyValidator<T, string?>, IDescriptiveRule
+{
+    public override string Name => "CursorValidator";
+
+    public string Description => "The nextCursor of the previous page, unchanged, with the same filters and order.";
+
+    public override bool IsValid(ValidationContext<T> context, string? value) => string.IsNullOrEmpty(value) || accepts(context.InstanceToValidate, value);
+
+    public void Describe(OpenApiSchema schema) => schema.MaxLength = Paging.MaxCursorLength;
+
+    protected override string GetDefaultMessageTemplate(string errorCode) => Paging.CursorMessage;
 }
 
 /// <summary>
@@ -93,9 +89,6 @@ public static class Paging
 public sealed class Keyset<TDocument>(
     string name, string field, BsonType keyType, Func<TDocument, BsonValue> key, Func<TDocument, string> id, bool keyMayBeNull = false)
 {
-    /// <summary>Issued cursors are under 100 characters; a longer one is refused before decoding.</summary>
-    private const int MaxCursorLength = 200;
-
     private readonly SortDefinition<TDocument> _order = new BsonDocument { { field, -1 }, { "_id", -1 } };
 
     /// <summary>Whether a cursor is absent or one this keyset issued.</summary>
@@ -150,7 +143,7 @@ public sealed class Keyset<TDocument>(
     /// <summary>The cursor's keys, or null when it is not exactly what this keyset issues.</summary>
     private BsonArray? Decode(string cursor)
     {
-        if (cursor.Length > MaxCursorLength)
+        if (cursor.Length > Paging.MaxCursorLength)
         {
             return null;
         }

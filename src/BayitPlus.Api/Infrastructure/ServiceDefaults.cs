@@ -40,6 +40,8 @@ public static class ServiceDefaults
             // A key given twice is ambiguous (which one wins differs between parsers): refuse it.
             options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new StrictJsonObjectConverter());
+            options.SerializerOptions.Converters.Add(new UtcDateConverters.ForDateTime());
+            options.SerializerOptions.Converters.Add(new UtcDateConverters.ForDateTimeOffset());
         });
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -51,7 +53,7 @@ public static class ServiceDefaults
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "Accept-Language")
-            .WithExposedHeaders("Content-Language", "Retry-After", "Location", "WWW-Authenticate")
+            .WithExposedHeaders(["Content-Language", "Retry-After", "Location", "WWW-Authenticate", .. RateLimiting.HeaderNames])
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         builder.Services.AddSingleton<ReadinessGates>();
         builder.Services.AddHealthChecks().AddCheck<ReadinessGatesCheck>("startup", tags: ["ready"]);
@@ -64,8 +66,15 @@ public static class ServiceDefaults
             options.AddDocumentTransformer<OpenApiTags>();
             options.AddOperationTransformer<ErrorResponsesTransformer>();
             options.AddSchemaTransformer<FreeFormSchemaTransformer>();
+            options.AddSchemaTransformer<UtcDateConverters.SchemaTransformer>();
             options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
+            options.AddSchemaTransformer<ValidatorSchemaTransformer>();
+            options.AddOperationTransformer<QueryRulesTransformer>();
+            options.AddOperationTransformer<ResponseHeadersTransformer>();
+
+            // Last: it adds the headers to every response the other transformers declared.
+            options.AddDocumentTransformer<ResponseHeadersTransformer>();
 
             // Every use case nests a type named Command or Query: name schemas after the use case
             // too (<UseCase>Command), or they would all collide on one name.
@@ -94,7 +103,7 @@ public static class ServiceDefaults
 
         app.UseCors();
         app.UseAuthentication();
-        app.UseRateLimiter();
+        app.UseClientRateLimits();
         app.UseAuthorization();
         app.UseOutputCache();
 

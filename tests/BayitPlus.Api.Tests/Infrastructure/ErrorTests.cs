@@ -102,6 +102,19 @@ public sealed class ErrorTests(ErrorsApiFactory api) : IClassFixture<ErrorsApiFa
     }
 
     [Fact]
+    public async Task A_500_for_a_configured_frontend_origin_carries_its_cors_and_rate_limit_headers()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, TestEndpoints.Throw);
+        request.Headers.Add("Origin", "https://app.example");
+
+        var response = await api.CreateClient().SendAsync(request, Http.Ct);
+
+        await response.AssertProblemAsync(HttpStatusCode.InternalServerError);
+        Assert.Equal("https://app.example", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.True(response.Headers.Contains("RateLimit-Remaining"), "the rate-limit headers were lost with the failed response");
+    }
+
+    [Fact]
     public async Task A_saturated_database_connection_pool_is_a_503_problem_with_retry_after()
     {
         var response = await api.CreateClient().GetAsync(TestEndpoints.Overloaded, Http.Ct);

@@ -75,8 +75,9 @@ public sealed class OpenApiTests(ApiFactory api)
         var secured = 0;
         foreach (var endpoint in endpoints)
         {
-            var needsToken = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any()
-                && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null;
+            var authorize = endpoint.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>();
+            var needsToken = authorize.Any() && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null;
+            var scheme = authorize.Any(a => a.Policy == "admin") ? "AdminBearer" : "Bearer";
             foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [])
             {
                 var name = $"{method} {OpenApiPath(endpoint.RoutePattern)}";
@@ -85,7 +86,7 @@ public sealed class OpenApiTests(ApiFactory api)
                 if (needsToken)
                 {
                     secured++;
-                    Assert.True(security.Count == 1 && security[0]!.AsObject().ContainsKey("Bearer"), $"{name} needs a token but declares {security.ToJsonString()}");
+                    Assert.True(security.Count == 1 && security[0]!.AsObject().Select(s => s.Key).SequenceEqual([scheme]), $"{name} needs {scheme} but declares {security.ToJsonString()}");
                     Assert.Contains("Requires the bearer token", operation["description"]!.GetValue<string>(), StringComparison.Ordinal);
                 }
                 else
@@ -96,6 +97,8 @@ public sealed class OpenApiTests(ApiFactory api)
         }
 
         Assert.True(secured >= 30, $"only {secured} secured operations");
+        Assert.Equal("""[{"AdminBearer":[]}]""", paths["/api/admin/users"]!["get"]!["security"]!.ToJsonString());
+        Assert.Equal("""[{"Bearer":[]}]""", paths["/api/users/me"]!["get"]!["security"]!.ToJsonString());
         Assert.Contains("role admin", paths["/api/admin/users"]!["get"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(paths["/api/auth/login"]!["post"]!["security"]!.AsArray());
     }
@@ -167,6 +170,64 @@ public sealed class OpenApiTests(ApiFactory api)
         Assert.Equal("integer", problem["status"]!["type"]!.AsArray().Select(t => t!.GetValue<string>()).Single(t => t != "null"));
         Assert.NotNull(responses["409"]!["content"]!["application/problem+json"]);
         Assert.NotNull(document["components"]!["securitySchemes"]!["Bearer"]);
+    }
+
+    [Fact]
+    public async Task Every_response_documents_the_cors_header_and_every_2xx_and_4xx_the_rate_limit_headers()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+
+        var responses = document["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(operation => (Name: $"{operation.Key} {path.Key}", Operation: operation.Value!)))
+            .SelectMany(operation => operation.Operation["responses"]!.AsObject().Select(response => (Name: $"{operation.Name} {response.Key}", Status: response.Key, Headers: response.Value!["headers"]?.AsObject())))
+            .ToList();
+        Assert.True(responses.Count > 200, $"only {responses.Count} responses");
+        foreach (var (name, status, headers) in responses)
+        {
+            Assert.True(headers is not null, $"{name} documents no headers");
+            Assert.Equal("#/components/headers/Access-Control-Allow-Origin", headers["Access-Control-Allow-Origin"]?["$ref"]?.GetValue<string>());
+            var rateLimit = new[] { "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy" };
+            if (status[0] is '2' or '4')
+            {
+                Assert.All(rateLimit, header => Assert.Equal($"#/components/headers/{header}", headers[header]?["$ref"]?.GetValue<string>()));
+            }
+            else
+            {
+                Assert.All(rateLimit, header => Assert.False(headers.ContainsKey(header), $"{name} documents {header}"));
+            }
+        }
+
+        var components = document["components"]!["headers"]!;
+        foreach (var (header, minimum) in new[] { ("RateLimit-Limit", 1), ("RateLimit-Remaining", 0), ("RateLimit-Reset", 1), ("Retry-After", 1) })
+        {
+            var schema = components[header]!["schema"]!;
+            Assert.Equal("integer", schema["type"]!.GetValue<string>());
+            Assert.Equal("int32", schema["format"]!.GetValue<string>());
+            Assert.Equal(minimum, schema["minimum"]!.GetValue<int>());
+            Assert.True(schema["maximum"]!.GetValue<long>() is > 1 and <= int.MaxValue, $"{header} has maximum {schema["maximum"]}");
+        }
+
+        // The longest window is the register policy's hour.
+        Assert.Equal(3600, components["RateLimit-Reset"]!["schema"]!["maximum"]!.GetValue<int>());
+        Assert.Equal("#/components/headers/Retry-After", document["paths"]!["/api/auth/login"]!["post"]!["responses"]!["429"]!["headers"]!["Retry-After"]!["$ref"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_bearer_schemes_say_what_the_server_checks_of_a_token_and_the_server_is_public()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+
+        var schemes = document["components"]!["securitySchemes"]!.AsObject();
+        Assert.Equal(["AdminBearer", "Bearer"], schemes.Select(s => s.Key).Order(StringComparer.Ordinal));
+        Assert.All(schemes, scheme =>
+        {
+            Assert.Equal("bearer", scheme.Value!["scheme"]!.GetValue<string>());
+            Assert.Equal("JWT", scheme.Value!["bearerFormat"]!.GetValue<string>());
+            var description = scheme.Value!["description"]!.GetValue<string>();
+            Assert.All(["RFC8725", "HS256", "issuer (iss)", "audience (aud)", "exp is required"], fact => Assert.Contains(fact, description, StringComparison.Ordinal));
+        });
+        Assert.Contains("role is admin", schemes["AdminBearer"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(document["servers"]![0]!["x-internal"]!.GetValue<bool>());
     }
 
     [Fact]

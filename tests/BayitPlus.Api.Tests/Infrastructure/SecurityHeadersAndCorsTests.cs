@@ -74,6 +74,30 @@ public sealed class SecurityHeadersAndCorsTests(ApiFactory api)
         Assert.Contains("Retry-After", exposed);
         Assert.Contains("Location", exposed);
         Assert.Contains("WWW-Authenticate", exposed);
+        Assert.Contains("RateLimit-Limit", exposed);
+        Assert.Contains("RateLimit-Remaining", exposed);
+        Assert.Contains("RateLimit-Reset", exposed);
+        Assert.Contains("RateLimit-Policy", exposed);
+    }
+
+    [Fact]
+    public async Task An_error_for_a_configured_origin_carries_the_cors_headers_and_another_origin_gets_none()
+    {
+        var allowed = await GetAsync("/api/users/me", Frontend);
+        var other = await GetAsync("/api/users/me", "https://evil.example");
+
+        await allowed.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal(Frontend, Header(allowed, "Access-Control-Allow-Origin"));
+        Assert.Contains("WWW-Authenticate", Header(allowed, "Access-Control-Expose-Headers")!.Split(',', StringSplitOptions.TrimEntries));
+        await other.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Null(Header(other, "Access-Control-Allow-Origin"));
+    }
+
+    private async Task<HttpResponseMessage> GetAsync(string path, string origin)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("Origin", origin);
+        return await api.CreateClient().SendAsync(request, Http.Ct);
     }
 
     private async Task<HttpResponseMessage> PreflightAsync(string origin, string method)

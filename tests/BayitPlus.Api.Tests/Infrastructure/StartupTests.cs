@@ -68,6 +68,24 @@ public sealed class StartupTests
         Assert.Contains("login", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("RateLimits__login__WindowSeconds", "1.5", "RateLimits:login:WindowSeconds must be a whole number of at least 1")]
+    [InlineData("RateLimits__Global__PermitLimit", "0", "RateLimits:Global:PermitLimit must be a whole number of at least 1")]
+    public async Task A_rate_limit_that_is_not_a_whole_positive_number_refuses_to_start_naming_it(string variable, string value, string message)
+    {
+        using var api = ApiProcess.Start(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["MONGODB_URI"] = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100",
+            ["Jwt__SigningKey"] = ApiFactory.JwtSigningKey,
+            [variable] = value,
+        });
+
+        Assert.Equal(1, await api.WaitForExitAsync());
+        var line = Assert.Single(Lines(api.Errors));
+        Assert.StartsWith($"BayitPlus cannot start: {message}", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task In_development_with_nothing_configured_it_starts_on_the_embedded_emulator_and_serves_requests()
     {

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -61,16 +63,31 @@ public static class ListAuditLog
             string? userId, string? actionType, string? resourceType, string? resourceId,
             string? from, string? to, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(userId, actionType, resourceType, resourceId, from, to, cursor, limit), ct)))
-        .WithPaging()
-        .WithTimeRange()
+        .WithQueryRules<Query>()
         .WithName("ListAuditLog")
         .WithSummary("Admin: the audit trail, newest first, filtered by user, action, resource and time range")
+        .WithDescription("One record per successful change. Each record's `changes` holds `{ before, after }` with only the fields " +
+            "that changed, named as the API names them (`subscriptionTier`, `isActive`); keys inside free-form values such as " +
+            "`preferences` are the client's own and shown as sent, and secrets show as \"[redacted]\". Records are kept one year.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden);
 }
 
 /// <summary>One audit record as admins read it.</summary>
+/// <param name="Id">The record's id.</param>
+/// <param name="UserId">Who made the change; null for an anonymous request (a registration).</param>
+/// <param name="ActionType">What was done, as <c>resource.action</c> (<c>user.role_changed</c>, <c>content.patched</c>).</param>
+/// <param name="ResourceType">The kind of resource changed (<c>user</c>, <c>profile</c>, <c>content</c>).</param>
+/// <param name="ResourceId">The id of the resource changed.</param>
+/// <param name="Changes"><c>{ before, after }</c>: the fields of the resource that changed, under
+/// the API's camelCase names (<c>subscriptionTier</c>, <c>isActive</c>); a created resource has a null
+/// <c>before</c>, a deleted one a null <c>after</c>. The keys inside free-form values (such as
+/// <c>preferences</c>) are the client's own and appear exactly as the client sent them; secrets
+/// show as "[redacted]".</param>
+/// <param name="IpAddress">The address the request came from.</param>
+/// <param name="UserAgent">The request's User-Agent, cut to 512 characters.</param>
+/// <param name="CreatedAt">When the change was made.</param>
 public sealed record AuditEntryResponse(
     string Id,
     string? UserId,
@@ -84,5 +101,5 @@ public sealed record AuditEntryResponse(
 {
     public static AuditEntryResponse From(AuditLogDocument record) => new(
         record.Id, record.UserId, record.ActionType, record.ResourceType, record.ResourceId,
-        JsonBson.ToJson(record.Changes), record.IpAddress, record.UserAgent, record.CreatedAt);
+        ApiFieldNames.ToJson(record.Changes), record.IpAddress, record.UserAgent, record.CreatedAt);
 }

@@ -1,7 +1,9 @@
 using System.Linq.Expressions;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -27,8 +29,7 @@ public static class ListSecurityEvents
         public Validator()
         {
             RuleFor(q => q.EventType).MaximumLength(100).WithMessage("Event type must be at most 100 characters long.");
-            RuleFor(q => q.Severity).Must(s => s is null || Severities.Contains(s))
-                .WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
+            RuleFor(q => q.Severity).OneOf(Severities).WithMessage($"Severity must be one of: {string.Join(", ", Severities)}.");
             RuleFor(q => q.UserId).MaximumLength(100).WithMessage("User id must be at most 100 characters long.");
             RuleFor(q => q.IpAddress).MaximumLength(64).WithMessage("IP address must be at most 64 characters long.");
             RuleFor(q => q.Limit).PageLimit();
@@ -70,18 +71,29 @@ public static class ListSecurityEvents
                 string? eventType, string? severity, string? userId, string? ipAddress, string? from, string? to, string? cursor, string? limit,
                 ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(eventType, severity, userId, ipAddress, from, to, cursor, limit), ct)))
-        .WithPaging()
-        .WithTimeRange()
+        .WithQueryRules<Query>()
         .WithName("ListSecurityEvents")
         .WithSummary("Admin: security events, newest first, filtered by eventType, severity, userId, ipAddress and from/to")
+        .WithDescription("Failed and locked sign-ins, refresh token reuse, invalid tokens, denied access, rate limiting and role " +
+            "changes. Each event's `details` says what its type records, keyed in camelCase (`changedBy`, `familyId`). Events are " +
+            "kept one year.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status403Forbidden);
 }
 
+/// <summary>One security event as admins read it.</summary>
+/// <param name="Id">The event's id.</param>
+/// <param name="EventType">What happened (<c>sign_in_failed</c>, <c>role_changed</c>, <c>rate_limited</c>).</param>
+/// <param name="Severity">low, medium, high or critical.</param>
+/// <param name="UserId">The account involved, when one is known.</param>
+/// <param name="IpAddress">The address the request came from.</param>
+/// <param name="Details">What the event type records (an email, a path, the role before and after),
+/// keyed in the API's camelCase (<c>changedBy</c>, <c>familyId</c>); the values are as stored.</param>
+/// <param name="CreatedAt">When it happened.</param>
 public sealed record SecurityEventResponse(
     string Id, string EventType, string Severity, string? UserId, string? IpAddress, JsonObject? Details, DateTime CreatedAt)
 {
     public static SecurityEventResponse From(SecurityEventDocument e) =>
-        new(e.Id, e.EventType, e.Severity, e.UserId, e.IpAddress, e.Details is null ? null : JsonBson.ToJson(e.Details), e.CreatedAt);
+        new(e.Id, e.EventType, e.Severity, e.UserId, e.IpAddress, e.Details is null ? null : ApiFieldNames.ToJsonTopLevel(e.Details), e.CreatedAt);
 }

@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -57,7 +58,7 @@ public static class SummarizeSecurityEvents
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/summary", async (string? from, string? to, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(from, to), ct)))
-        .WithTimeRange()
+        .WithQueryRules<Query>()
         .WithName("SummarizeSecurityEvents")
         .WithSummary("Admin: counts of security events per type and severity between from and to (default the last 24 hours)")
         .ProducesValidationProblem()

@@ -1,7 +1,7 @@
-using System.Globalization;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
@@ -15,7 +15,7 @@ namespace BayitPlus.Api.Features.Content;
 /// (<c>genre=drama&amp;genre=comedy</c>: dramas and comedies); different parameters must ALL match
 /// (<c>genre=drama&amp;audience=kids</c>: dramas for kids). Sorted newest first by default; pages are
 /// keyset cursors on the sort key and <c>_id</c>.</summary>
-public static partial class BrowseContent
+public static class BrowseContent
 {
     public const int MaxValuesPerAxis = 20;
     public const int MaxSlugLength = 100;
@@ -67,33 +67,32 @@ public static partial class BrowseContent
             Slugs(q => q.Section, "section");
             Slugs(q => q.Genre, "genre");
             Slugs(q => q.Topic, "topic");
-            RuleFor(q => q.Format).Must(values => values.All(Taxonomy.Formats.Contains))
-                .WithMessage($"format must be one of: {string.Join(", ", Taxonomy.Formats)}.");
-            RuleFor(q => q.Audience).Must(values => values.All(Taxonomy.Audiences.Contains))
-                .WithMessage($"audience must be one of: {string.Join(", ", Taxonomy.Audiences)}.");
-            RuleFor(q => q.YearFrom).Must(BeYear).When(q => q.YearFrom is not null)
-                .WithMessage($"yearFrom must be a year between {MinYear} and {MaxYear}.");
-            RuleFor(q => q.YearTo).Must(BeYear).When(q => q.YearTo is not null)
-                .WithMessage($"yearTo must be a year between {MinYear} and {MaxYear}.");
+            Choices(q => q.Format, "format", Taxonomy.Formats);
+            Choices(q => q.Audience, "audience", Taxonomy.Audiences);
+            RuleFor(q => q.YearFrom).WholeNumber(MinYear, MaxYear).WithMessage($"yearFrom must be a year between {MinYear} and {MaxYear}.");
+            RuleFor(q => q.YearTo).WholeNumber(MinYear, MaxYear).WithMessage($"yearTo must be a year between {MinYear} and {MaxYear}.");
             RuleFor(q => q.YearFrom).Must((q, from) => ParseInt(from) <= ParseInt(q.YearTo))
                 .When(q => BeYear(q.YearFrom) && BeYear(q.YearTo))
                 .WithMessage("yearFrom must not be after yearTo.");
-            RuleFor(q => q.Featured).Must(value => bool.TryParse(value, out _)).When(q => q.Featured is not null)
-                .WithMessage("featured must be true or false.");
-            RuleFor(q => q.Sort).Must(value => BrowseSort.Find(value) is not null).When(q => q.Sort is not null)
+            RuleFor(q => q.Featured).Boolean().WithMessage("featured must be true or false.");
+            RuleFor(q => q.Sort).OneOf(BrowseSort.All.Select(s => s.Name))
                 .WithMessage($"sort must be one of: {string.Join(", ", BrowseSort.All.Select(s => s.Name))}.");
             RuleFor(q => q.Limit).PageLimit();
-            RuleFor(q => q.Cursor).Must((q, cursor) => (BrowseSort.Find(q.Sort) ?? BrowseSort.Newest).Keyset.Accepts(cursor))
-                .When(q => q.Sort is null || BrowseSort.Find(q.Sort) is not null)
-                .WithMessage(Paging.CursorMessage);
+            RuleFor(q => q.Cursor).PageCursor((q, cursor) => (BrowseSort.Find(q.Sort) ?? BrowseSort.Newest).Keyset.Accepts(cursor))
+                .When(q => q.Sort is null || BrowseSort.Find(q.Sort) is not null);
         }
 
         private void Slugs(System.Linq.Expressions.Expression<Func<Query, IReadOnlyList<string>>> axis, string name)
         {
-            RuleFor(axis).Must(values => values.All(v => v.Length <= MaxSlugLength && Slug().IsMatch(v)))
+            RuleFor(axis).EachMatches(Taxonomy.SlugPattern, MaxSlugLength)
                 .WithMessage($"{name} values must be lowercase slugs such as 'drama' or 'jewish-history'.");
-            RuleFor(axis).Must(values => values.Count <= MaxValuesPerAxis)
-                .WithMessage($"At most {MaxValuesPerAxis} {name} values can be combined.");
+            RuleFor(axis).MaxItems(MaxValuesPerAxis).WithMessage($"At most {MaxValuesPerAxis} {name} values can be combined.");
+        }
+
+        private void Choices(System.Linq.Expressions.Expression<Func<Query, IReadOnlyList<string>>> axis, string name, IEnumerable<string> allowed)
+        {
+            RuleFor(axis).EachOneOf(allowed).WithMessage($"{name} must be one of: {string.Join(", ", allowed)}.");
+            RuleFor(axis).MaxItems(MaxValuesPerAxis).WithMessage($"At most {MaxValuesPerAxis} {name} values can be combined.");
         }
 
         private static bool BeYear(string? value) => ParseInt(value) is >= MinYear and <= MaxYear;
@@ -124,16 +123,13 @@ public static partial class BrowseContent
         return filters.Count == 0 ? where.Empty : where.And(filters);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(Taxonomy.SlugPattern)]
-    private static partial System.Text.RegularExpressions.Regex Slug();
-
-    private static int? ParseInt(string? value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+    private static int? ParseInt(string? value) => DescriptiveRules.ParseWholeNumber(value);
 
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/", async ([AsParameters] Parameters parameters, HttpContext http, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(parameters.ToQuery(RequestLanguage.Resolve(http)), ct)))
-        .WithPaging()
+        .WithQueryRules<Query>()
+        .WithLanguage()
         .WithName("BrowseContent")
         .WithSummary("Browse the catalog by section, format, audience, genre, topic, year and featured; sorted and paged")
         .WithDescription("Repeated values of one parameter match any of them; different parameters must all match. " +

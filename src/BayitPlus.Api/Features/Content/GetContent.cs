@@ -28,6 +28,7 @@ public static class GetContent
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/{id}", async (string id, HttpContext http, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(id, RequestLanguage.Resolve(http)), ct)))
+        .WithLanguage()
         .WithName("GetContent")
         .WithSummary("One catalog item, in the language of lang or Accept-Language")
         .WithDescription(

@@ -1,7 +1,7 @@
-using System.Globalization;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -21,8 +21,7 @@ public static class GetContentStats
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator() =>
-            RuleFor(q => q.Top).Must(top => ParseTop(top) is >= 1 and <= MaxTop).When(q => q.Top is not null)
-                .WithMessage($"top must be a whole number from 1 to {MaxTop}.");
+            RuleFor(q => q.Top).WholeNumber(1, MaxTop, DefaultTop).WithMessage($"top must be a whole number from 1 to {MaxTop}.");
     }
 
     public sealed class Handler(MongoContext db) : IQueryHandler<Query, ContentStatsResponse>
@@ -44,7 +43,7 @@ public static class GetContentStats
             var sectionsTask = content.AggregateAsync(bySection, cancellationToken: cancellationToken);
             var topTask = content.Find(Builders<ContentDocument>.Filter.Empty)
                 .Sort(new BsonDocument { { "view_count", -1 }, { "_id", -1 } })
-                .Limit(ParseTop(query.Top) ?? DefaultTop)
+                .Limit(DescriptiveRules.ParseWholeNumber(query.Top) ?? DefaultTop)
                 .Project<ContentDocument>(Builders<ContentDocument>.Projection
                     .Include(c => c.Title).Include(c => c.TitleEn).Include(c => c.TitleEs).Include(c => c.ViewCount))
                 .ToListAsync(cancellationToken);
@@ -57,12 +56,11 @@ public static class GetContentStats
         }
     }
 
-    private static int? ParseTop(string? value) =>
-        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/stats", async (string? top, HttpContext http, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(string.IsNullOrWhiteSpace(top) ? null : top, RequestLanguage.Resolve(http)), ct)))
+        .WithQueryRules<Query>()
+        .WithLanguage()
         .WithName("GetContentStats")
         .WithSummary("Views and item counts of featured content per primary section, and the most viewed items (top, 1–50, default 10)")
         .RequireAuthorization(Policies.Admin)

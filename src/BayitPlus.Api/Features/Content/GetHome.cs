@@ -41,6 +41,7 @@ public static class GetHome
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/home", async (HttpContext http, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(RequestLanguage.Resolve(http)), ct)))
+        .WithLanguage()
         .WithName("GetContentHome")
         .WithSummary("The home screen: the featured rail and the first items of each section, newest first")
         .WithDescription(

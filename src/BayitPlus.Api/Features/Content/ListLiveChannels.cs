@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Driver;
@@ -38,6 +39,7 @@ public static class ListLiveChannels
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/", async (string? country, string? language, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(country, language), ct)))
+        .WithQueryRules<Query>()
         .WithName("ListLiveChannels")
         .WithSummary("Active live channels by channel number, optionally by country and language")
         .WithDescription(

@@ -1,6 +1,7 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -52,7 +53,7 @@ public static class ListPodcastEpisodes
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/{id}/episodes", async (string id, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(id, cursor, limit), ct)))
-        .WithPaging()
+        .WithQueryRules<Query>()
         .WithName("ListPodcastEpisodes")
         .WithSummary("A show's episodes, newest first (without transcripts)")
         .WithDescription(

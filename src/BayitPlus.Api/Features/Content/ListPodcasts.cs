@@ -1,6 +1,7 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -20,8 +21,7 @@ public static class ListPodcasts
     {
         public Validator()
         {
-            RuleFor(q => q.Language).Must(RequestLanguage.Supported.Contains).When(q => q.Language is not null)
-                .WithMessage($"language must be one of: {string.Join(", ", RequestLanguage.Supported)}.");
+            RuleFor(q => q.Language).OneOf(RequestLanguage.Supported).WithMessage($"language must be one of: {string.Join(", ", RequestLanguage.Supported)}.");
             RuleFor(q => q.Category).Length(1, 100).When(q => q.Category is not null)
                 .WithMessage("category must be 1 to 100 characters long.");
             RuleFor(q => q.Limit).PageLimit();
@@ -54,7 +54,7 @@ public static class ListPodcasts
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/", async (string? language, string? category, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(language, category, cursor, limit), ct)))
-        .WithPaging()
+        .WithQueryRules<Query>()
         .WithName("ListPodcasts")
         .WithSummary("List podcast shows, newest first, optionally by language and category")
         .WithDescription(

@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Driver;
@@ -39,6 +40,7 @@ public static class ListRadioStations
     internal static void Map(RouteGroupBuilder group) => group
         .MapGet("/", async (string? country, string? language, string? genre, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(country, language, genre), ct)))
+        .WithQueryRules<Query>()
         .WithName("ListRadioStations")
         .WithSummary("Active radio stations by name, optionally by country, language and genre")
         .WithDescription(

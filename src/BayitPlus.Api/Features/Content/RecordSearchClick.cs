@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -14,6 +15,7 @@ namespace BayitPlus.Api.Features.Content;
 /// search); an anonymous search has no owner to protect and can be clicked by any caller.</summary>
 public static class RecordSearchClick
 {
+    [ValidatedAs(typeof(Command))]
     public sealed record Request(string? ContentId);
 
     public sealed record Command(string SearchId, string? ContentId, string? UserId) : ICommand;
@@ -24,7 +26,7 @@ public static class RecordSearchClick
             RuleFor(c => c.ContentId)
                 .Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("contentId is required.")
-                .Must(Ids.IsValid).WithMessage("contentId is not a content id.");
+                .ObjectId().WithMessage("contentId is not a content id.");
     }
 
     public sealed class Handler(MongoContext db) : ICommandHandler<Command>

@@ -1,10 +1,12 @@
-using System.ComponentModel;
 using System.Security.Claims;
+using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Content;
@@ -14,12 +16,35 @@ namespace BayitPlus.Api.Features.Content;
 /// filters, paged by an opaque cursor bound to the search (<see cref="SearchCursor"/>). Every search is
 /// recorded in <c>searchquery</c> once, by its first page, and its id is returned with every page so a
 /// click on a result can be recorded against it.</summary>
-public static partial class SearchContent
+public static class SearchContent
 {
     public const int MaxQueryLength = 200;
     public const int DefaultLimit = 20;
     public const int MaxLimit = 50;
     public const string SearchType = "traditional";
+
+    /// <summary>The query string, taken as text (as browse's) so that a malformed value is a 400
+    /// naming its parameter rather than a binding failure. Empty values count as absent.</summary>
+    public sealed record Parameters(
+        [FromQuery(Name = "q")] string? Q,
+        [FromQuery(Name = "section")] string[]? Section,
+        [FromQuery(Name = "format")] string[]? Format,
+        [FromQuery(Name = "audience")] string[]? Audience,
+        [FromQuery(Name = "genre")] string[]? Genre,
+        [FromQuery(Name = "topic")] string[]? Topic,
+        [FromQuery(Name = "yearFrom")] string? YearFrom,
+        [FromQuery(Name = "yearTo")] string? YearTo,
+        [FromQuery(Name = "limit")] string? Limit,
+        [FromQuery(Name = "cursor")] string? Cursor)
+    {
+        public Command ToCommand(string? userId, string language) => new(
+            Q, Values(Section), Values(Format), Values(Audience), Values(Genre), Values(Topic),
+            Blank(YearFrom), Blank(YearTo), Blank(Limit), Blank(Cursor), userId, language);
+
+        private static string[] Values(string[]? values) => values?.Where(v => !string.IsNullOrWhiteSpace(v)).ToArray() ?? [];
+
+        private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+    }
 
     /// <summary>A search. Within one axis repeated values are any-of; across axes all must hold,
     /// as in browse. <paramref name="UserId"/> is null for anonymous searches.</summary>
@@ -30,9 +55,9 @@ public static partial class SearchContent
         IReadOnlyList<string> Audience,
         IReadOnlyList<string> Genre,
         IReadOnlyList<string> Topic,
-        int? YearFrom,
-        int? YearTo,
-        int? Limit,
+        string? YearFrom,
+        string? YearTo,
+        string? Limit,
         string? Cursor,
         string? UserId,
         string Language) : ICommand<SearchResultsResponse>;
@@ -42,27 +67,43 @@ public static partial class SearchContent
         public Validator()
         {
             RuleFor(c => c.Q)
-                .Must(q => !string.IsNullOrWhiteSpace(q)).WithMessage("q is required: give the words to search for.")
+                .NotEmpty().WithMessage("q is required: give the words to search for.")
                 .MaximumLength(MaxQueryLength).WithMessage($"q must be at most {MaxQueryLength} characters long.");
-            RuleFor(c => c.Limit).InclusiveBetween(1, MaxLimit).When(c => c.Limit is not null)
-                .WithMessage($"limit must be between 1 and {MaxLimit}.");
-            RuleFor(c => c.Format).Must(values => values.All(Taxonomy.Formats.Contains))
-                .WithMessage($"format must be one of: {string.Join(", ", Taxonomy.Formats)}.");
-            RuleFor(c => c.Audience).Must(values => values.All(Taxonomy.Audiences.Contains))
-                .WithMessage($"audience must be one of: {string.Join(", ", Taxonomy.Audiences)}.");
-            RuleFor(c => c.Section).Must(AreSlugs).WithMessage("section values must be lowercase slugs (letters, digits and dashes).");
-            RuleFor(c => c.Genre).Must(AreSlugs).WithMessage("genre values must be lowercase slugs (letters, digits and dashes).");
-            RuleFor(c => c.Topic).Must(AreSlugs).WithMessage("topic values must be lowercase slugs (letters, digits and dashes).");
-            RuleFor(c => c.YearTo).GreaterThanOrEqualTo(c => c.YearFrom).When(c => c.YearFrom is not null && c.YearTo is not null)
+            RuleFor(c => c.Limit).WholeNumber(1, MaxLimit, DefaultLimit).WithMessage($"limit must be between 1 and {MaxLimit}.");
+            Choices(c => c.Format, "format", Taxonomy.Formats);
+            Choices(c => c.Audience, "audience", Taxonomy.Audiences);
+            Slugs(c => c.Section, "section");
+            Slugs(c => c.Genre, "genre");
+            Slugs(c => c.Topic, "topic");
+            RuleFor(c => c.YearFrom).WholeNumber(BrowseContent.MinYear, BrowseContent.MaxYear)
+                .WithMessage($"yearFrom must be a year between {BrowseContent.MinYear} and {BrowseContent.MaxYear}.");
+            RuleFor(c => c.YearTo).WholeNumber(BrowseContent.MinYear, BrowseContent.MaxYear)
+                .WithMessage($"yearTo must be a year between {BrowseContent.MinYear} and {BrowseContent.MaxYear}.");
+            RuleFor(c => c.Cursor).PageCursor((_, cursor) => SearchCursor.IsWellFormed(cursor));
+            RuleFor(c => c.YearTo).Must((c, to) => Year(to) >= Year(c.YearFrom))
+                .When(c => Year(c.YearFrom) is not null && Year(c.YearTo) is not null)
                 .WithMessage("yearTo must not be before yearFrom.");
         }
 
-        private static bool AreSlugs(IReadOnlyList<string> values) =>
-            values.All(value => value.Length <= 100 && Slug().IsMatch(value));
-    }
+        private void Slugs(System.Linq.Expressions.Expression<Func<Command, IReadOnlyList<string>>> axis, string name)
+        {
+            RuleFor(axis).EachMatches(Taxonomy.SlugPattern, BrowseContent.MaxSlugLength)
+                .WithMessage($"{name} values must be lowercase slugs (letters, digits and dashes).");
+            RuleFor(axis).MaxItems(BrowseContent.MaxValuesPerAxis)
+                .WithMessage($"At most {BrowseContent.MaxValuesPerAxis} {name} values can be combined.");
+        }
 
-    [System.Text.RegularExpressions.GeneratedRegex(Taxonomy.SlugPattern)]
-    private static partial System.Text.RegularExpressions.Regex Slug();
+        private void Choices(System.Linq.Expressions.Expression<Func<Command, IReadOnlyList<string>>> axis, string name, IEnumerable<string> allowed)
+        {
+            RuleFor(axis).EachOneOf(allowed).WithMessage($"{name} must be one of: {string.Join(", ", allowed)}.");
+            RuleFor(axis).MaxItems(BrowseContent.MaxValuesPerAxis)
+                .WithMessage($"At most {BrowseContent.MaxValuesPerAxis} {name} values can be combined.");
+        }
+
+        /// <summary>A year within range, or null: the range rules report the rest.</summary>
+        private static int? Year(string? value) =>
+            DescriptiveRules.ParseWholeNumber(value) is { } year && year >= BrowseContent.MinYear && year <= BrowseContent.MaxYear ? year : null;
+    }
 
     public sealed class Handler(MongoContext db, TimeProvider time) : ICommandHandler<Command, SearchResultsResponse>
     {
@@ -75,7 +116,7 @@ public static partial class SearchContent
             var position = string.IsNullOrEmpty(command.Cursor) ? null
                 : SearchCursor.Decode(command.Cursor, digest) ?? throw new ValidationException([new ValidationFailure("cursor", SearchCursor.Message)]);
             var offset = position?.Offset ?? 0;
-            var size = Math.Min(command.Limit ?? DefaultLimit, SearchCursor.MaxResults - offset);
+            var size = Math.Min(DescriptiveRules.ParseWholeNumber(command.Limit) ?? DefaultLimit, SearchCursor.MaxResults - offset);
 
             var started = time.GetTimestamp();
             var found = await content
@@ -113,34 +154,19 @@ public static partial class SearchContent
         private static FilterDefinition<ContentDocument> Filter(Command command, string text)
         {
             var filter = Builders<ContentDocument>.Filter;
-            var clauses = new TaxonomyFilter(command.Section, command.Format, command.Audience, command.Genre, command.Topic, command.YearFrom, command.YearTo).Clauses();
+            var clauses = new TaxonomyFilter(
+                command.Section, command.Format, command.Audience, command.Genre, command.Topic,
+                DescriptiveRules.ParseWholeNumber(command.YearFrom), DescriptiveRules.ParseWholeNumber(command.YearTo)).Clauses();
             clauses.Insert(0, filter.Text(text));
             return filter.And(clauses);
         }
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapGet("/", async (
-            string? q,
-            string[]? section,
-            string[]? format,
-            string[]? audience,
-            string[]? genre,
-            string[]? topic,
-            int? yearFrom,
-            int? yearTo,
-            int? limit,
-            [Description("The nextCursor of the previous page, unchanged, with the same q and filters."), System.ComponentModel.DataAnnotations.MaxLength(SearchCursor.MaxLength)] string? cursor,
-            ClaimsPrincipal user,
-            HttpContext http,
-            ISender sender,
-            CancellationToken ct) =>
-        {
-            var command = new Command(
-                q, section ?? [], format ?? [], audience ?? [], genre ?? [], topic ?? [], yearFrom, yearTo, limit, cursor,
-                SearchModule.SignedInUserId(user), RequestLanguage.Resolve(http));
-            return TypedResults.Ok(await sender.Send(command, ct));
-        })
+        .MapGet("/", async ([AsParameters] Parameters parameters, ClaimsPrincipal user, HttpContext http, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(parameters.ToCommand(SearchModule.SignedInUserId(user), RequestLanguage.Resolve(http)), ct)))
+        .WithQueryRules<Command>()
+        .WithLanguage()
         .WithName("SearchContent")
         .WithSummary("Search the catalog by text, ranked by relevance, with optional taxonomy filters; the search is recorded")
         .WithDescription(

@@ -37,9 +37,19 @@ public sealed record SearchCursor(string SearchId, int Offset)
     public string Encode(string digest) =>
         WebEncoders.Base64UrlEncode(new BsonDocument("s", new BsonArray { Tag, ObjectId.Parse(SearchId), Offset, digest }).ToBson());
 
+    /// <summary>Whether <paramref name="cursor"/> is absent or has the shape of one this search issues,
+    /// so the validator reports a malformed one with the other parameters; which search it belongs to
+    /// is checked by <see cref="Decode"/>, against the query.</summary>
+    public static bool IsWellFormed(string? cursor) =>
+        string.IsNullOrEmpty(cursor) || (Read(cursor) is { } read && read.Position.Encode(read.Digest) == cursor);
+
     /// <summary>The position <paramref name="cursor"/> names, or null when it is not exactly a
     /// cursor issued for the search whose digest is <paramref name="digest"/>.</summary>
-    public static SearchCursor? Decode(string cursor, string digest)
+    public static SearchCursor? Decode(string cursor, string digest) =>
+        Read(cursor) is { } read && read.Digest == digest && read.Position.Encode(digest) == cursor ? read.Position : null;
+
+    /// <summary>The position and digest a cursor holds, when it has exactly the shape issued cursors have.</summary>
+    private static (SearchCursor Position, string Digest)? Read(string cursor)
     {
         if (cursor.Length > MaxLength)
         {
@@ -62,12 +72,11 @@ public sealed record SearchCursor(string SearchId, int Offset)
             || keys[0] is not BsonString { Value: Tag }
             || keys[1] is not BsonObjectId searchId
             || keys[2] is not BsonInt32 { Value: > 0 and < MaxResults } offset
-            || keys[3] is not BsonString query || query.Value != digest)
+            || keys[3] is not BsonString query)
         {
             return null;
         }
 
-        var position = new SearchCursor(searchId.Value.ToString(), offset.Value);
-        return position.Encode(digest) == cursor ? position : null;
+        return (new SearchCursor(searchId.Value.ToString(), offset.Value), query.Value);
     }
 }

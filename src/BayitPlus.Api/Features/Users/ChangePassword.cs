@@ -3,6 +3,7 @@ using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
@@ -11,6 +12,7 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Users;
 
 /// <summary>The body of <c>POST /api/users/me/password</c>.</summary>
+[ValidatedAs(typeof(ChangePassword.Command))]
 public sealed record ChangePasswordRequest(string CurrentPassword, string NewPassword);
 
 /// <summary>Changes the signed-in user's password and signs out every session (all refresh tokens
@@ -29,7 +31,9 @@ public static class ChangePassword
     {
         public Validator()
         {
-            RuleFor(c => c.CurrentPassword).NotEmpty().WithMessage("Current password is required.");
+            // A longer one cannot be correct: BCrypt reads no more, so no stored password is longer.
+            RuleFor(c => c.CurrentPassword).NotEmpty().WithMessage("Current password is required.")
+                .MaxBytes(PasswordRules.MaxBytes).WithMessage($"Current password must be at most {PasswordRules.MaxBytes} bytes long.");
             RuleFor(c => c.NewPassword).Cascade(CascadeMode.Stop).StrongPassword()
                 .Must((command, password) => password != command.CurrentPassword)
                 .WithMessage("The new password must differ from the current one.");
@@ -76,6 +80,9 @@ public static class ChangePassword
         })
         .WithName("ChangePassword")
         .WithSummary("Change the signed-in user's password; signs out every device")
+        .WithDescription("Answers 204 and revokes every refresh token of the account, this device's too: sign in again with the new " +
+            "password. A wrong currentPassword is a 400 on `currentPassword` (not a 401: the session stays valid until then); an " +
+            "account that signs in only through Firebase has no password (409 on `currentPassword`).")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status409Conflict);

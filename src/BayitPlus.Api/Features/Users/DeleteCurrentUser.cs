@@ -75,6 +75,8 @@ public static class DeleteCurrentUser
         })
         .WithName("DeleteCurrentUser")
         .WithSummary("Delete the signed-in user's account (deactivated now, anonymized after 30 days)")
+        .WithDescription("Answers 204; every session of the account is signed out and its tokens stop working. 409 when the caller " +
+            "is the last active admin, who cannot leave the system without one.")
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status409Conflict);
 }

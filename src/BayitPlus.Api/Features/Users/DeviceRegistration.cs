@@ -2,28 +2,39 @@ using System.Security.Cryptography;
 using System.Text;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
-/// <summary>The calling device as a sign-in request describes it; <see cref="DeviceId"/> is the
-/// client's raw identifier, which is never stored (only its SHA-256).</summary>
-public sealed record DeviceInput(string DeviceId, string DeviceName, string DeviceType, string? Platform, string? Os, string? Browser);
+/// <summary>The calling device as a sign-in request describes it. <c>deviceId</c> is the client's own
+/// stable identifier for the installation (any string up to 200 characters); the server stores only
+/// a digest of it, and the device later removes itself with this same <c>deviceId</c>.</summary>
+/// <param name="DeviceId">The client's own stable id for this installation (e.g. a UUID generated
+/// once and kept); signing in again with it updates the device instead of adding one.</param>
+/// <param name="DeviceName">A name the user recognizes in the device list ("Living room TV").</param>
+/// <param name="DeviceType">mobile, desktop, tv or tablet.</param>
+/// <param name="Platform">e.g. iOS, Android, Web, tvOS.</param>
+/// <param name="Os">e.g. iOS 17.2, Windows 11.</param>
+/// <param name="Browser">e.g. Chrome, Safari (web clients).</param>
+public sealed record DeviceInput(string DeviceId, string DeviceName, string DeviceType, string? Platform = null, string? Os = null, string? Browser = null);
 
 public sealed class DeviceInputValidator : AbstractValidator<DeviceInput>
 {
+    public const int MaxDeviceIdLength = 200;
+
     public static readonly IReadOnlyList<string> DeviceTypes = ["mobile", "desktop", "tv", "tablet"];
 
     public DeviceInputValidator()
     {
         RuleFor(d => d.DeviceId).NotEmpty().WithMessage("Device id is required.")
-            .MaximumLength(200).WithMessage("Device id must be at most 200 characters long.");
+            .MaximumLength(MaxDeviceIdLength).WithMessage($"Device id must be at most {MaxDeviceIdLength} characters long.");
         RuleFor(d => d.DeviceName).NotEmpty().WithMessage("Device name is required.")
             .MaximumLength(100).WithMessage("Device name must be at most 100 characters long.");
         RuleFor(d => d.DeviceType).NotEmpty().WithMessage("Device type is required.")
-            .Must(t => DeviceTypes.Contains(t)).WithMessage($"Device type must be one of: {string.Join(", ", DeviceTypes)}.");
+            .OneOf(DeviceTypes).WithMessage($"Device type must be one of: {string.Join(", ", DeviceTypes)}.");
         RuleFor(d => d.Platform).MaximumLength(100).WithMessage("Platform must be at most 100 characters long.");
         RuleFor(d => d.Os).MaximumLength(100).WithMessage("OS must be at most 100 characters long.");
         RuleFor(d => d.Browser).MaximumLength(100).WithMessage("Browser must be at most 100 characters long.");

@@ -130,6 +130,16 @@ public static class FirebaseSignIn
             TypedResults.Ok(await sender.Send(command with { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
         .WithName("FirebaseSignIn")
         .WithSummary("Exchange a Firebase ID token for our tokens; links or creates the account and registers the calling device")
+        .WithDescription("Send the ID token from the Firebase client SDK (`getIdToken()`) and the calling device, as for " +
+            "POST /api/auth/login; returns the same `{ accessToken, refreshToken, expiresAt }`. The account is the one already " +
+            "linked to this Firebase user; else the account with the same email when Firebase has verified that email (it gets " +
+            "linked); else a new account with role `user`.\n\n" +
+            "400 when the Firebase account shares no email; 401 when the ID token is invalid or expired, or the account is no " +
+            "longer active; 409 on `device` when the account already has 10 devices, or on `email` when the email belongs to " +
+            "another account that cannot be linked (Firebase has not verified the email, or that account is linked to another " +
+            "Firebase user); 503 (with Retry-After) when Firebase sign-in is not configured or " +
+            "Google's signing keys cannot be fetched. Limited to 5 requests per minute per client IP, shared with password " +
+            "sign-in (429 with Retry-After).")
         .AllowAnonymous()
         .WithNoStore()
         .RequireRateLimiting(UsersRateLimits.Login)

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using MapsterMapper;
@@ -7,17 +6,20 @@ using Mediator;
 
 namespace BayitPlus.Api.Features.Users;
 
-/// <summary>The signed-in user's devices as <c>{ items, nextCursor }</c>. The list is bounded by
-/// <c>Users:MaxDevices</c>, so it is one page and <c>nextCursor</c> is always null.</summary>
+/// <summary>All of the signed-in user's devices, most recently active first. The list is bounded
+/// by <c>Users:MaxDevices</c> (10 by default; sign-in on one more is a 409), so it is never paged.</summary>
+/// <param name="Items">Every device of the account: at most <c>Users:MaxDevices</c> (10 by default).</param>
+public sealed record DeviceListResponse(IReadOnlyList<DeviceResponse> Items);
+
 public static class ListDevices
 {
     /// <summary><paramref name="CurrentDeviceId"/> is the hashed device id of the access token
     /// (none when the token was issued without a device).</summary>
-    public sealed record Query(string UserId, string? CurrentDeviceId) : IQuery<Page<DeviceResponse>>;
+    public sealed record Query(string UserId, string? CurrentDeviceId) : IQuery<DeviceListResponse>;
 
-    public sealed class Handler(MongoContext db, IMapper mapper) : IQueryHandler<Query, Page<DeviceResponse>>
+    public sealed class Handler(MongoContext db, IMapper mapper) : IQueryHandler<Query, DeviceListResponse>
     {
-        public async ValueTask<Page<DeviceResponse>> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<DeviceListResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var user = await db.GetActiveAsync(query.UserId, cancellationToken);
 
@@ -26,7 +28,7 @@ public static class ListDevices
                 .OrderByDescending(d => d.LastActive)
                 .Select(d => mapper.Map<DeviceResponse>(d) with { IsCurrent = d.DeviceId == query.CurrentDeviceId })
                 .ToList();
-            return new Page<DeviceResponse>(devices, null);
+            return new DeviceListResponse(devices);
         }
     }
 
@@ -35,5 +37,8 @@ public static class ListDevices
             TypedResults.Ok(await sender.Send(new Query(user.Id(), user.DeviceId()), ct)))
         .WithName("ListDevices")
         .WithSummary("The signed-in user's devices; the one of this token is flagged isCurrent")
+        .WithDescription("The whole list in one response, `{ items }`, most recently active first: an account has at most " +
+            "Users:MaxDevices devices (10 by default), so there is no cursor. Each item's `id` is the server's id of the device " +
+            "(not the raw deviceId it signed in with); pass it to DELETE /api/users/me/devices/{deviceId} to sign that device out.")
         .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

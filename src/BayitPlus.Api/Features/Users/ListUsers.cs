@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using MapsterMapper;
 using Mediator;
@@ -17,14 +18,15 @@ public static class ListUsers
 {
     private static readonly Keyset<UserDocument> Newest = new("users", "created_at", BsonType.DateTime, u => u.CreatedAt, u => u.Id);
 
-    public sealed record Query(string? Role, bool? IsActive, string? Email, string? Cursor, string? Limit) : IQuery<Page<UserResponse>>;
+    /// <summary>The query string, as text: a malformed value is a 400 naming its parameter.</summary>
+    public sealed record Query(string? Role, string? IsActive, string? Email, string? Cursor, string? Limit) : IQuery<Page<UserResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator()
         {
-            RuleFor(q => q.Role).Must(role => role is null || Roles.All.Contains(role))
-                .WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
+            RuleFor(q => q.Role).OneOf(Roles.All).WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
+            RuleFor(q => q.IsActive).Boolean().WithMessage("isActive must be true or false.");
             RuleFor(q => q.Email).MaximumLength(254).WithMessage("Email must be at most 254 characters long.")
                 .Must(email => email is null || !email.Any(char.IsControl)).WithMessage("Email must not contain control characters.");
             RuleFor(q => q.Limit).PageLimit();
@@ -43,9 +45,9 @@ public static class ListUsers
                 conditions.Add(filter.Eq(u => u.Role, query.Role));
             }
 
-            if (query.IsActive is bool active)
+            if (!string.IsNullOrEmpty(query.IsActive))
             {
-                conditions.Add(filter.Eq(u => u.IsActive, active));
+                conditions.Add(filter.Eq(u => u.IsActive, bool.Parse(query.IsActive)));
             }
 
             if (!string.IsNullOrWhiteSpace(query.Email))
@@ -62,9 +64,9 @@ public static class ListUsers
     }
 
     internal static void Map(RouteGroupBuilder group) => group
-        .MapGet("", async (string? role, bool? isActive, string? email, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
+        .MapGet("", async (string? role, string? isActive, string? email, string? cursor, string? limit, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Query(role, isActive, email, cursor, limit), ct)))
-        .WithPaging()
+        .WithQueryRules<Query>()
         .WithName("ListUsers")
         .WithSummary("Admin: list accounts, newest first, filtered by role, isActive and email prefix")
         .ProducesValidationProblem()

@@ -1,9 +1,9 @@
-using System.Text;
 using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Security;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using MongoDB.Bson;
@@ -33,7 +33,7 @@ public static class Login
                 .MaximumLength(254).WithMessage("Email must be at most 254 characters long.")
                 .EmailAddress().WithMessage("Email is not a valid email address.");
             RuleFor(c => c.Password).NotEmpty().WithMessage("Password is required.")
-                .Must(p => Encoding.UTF8.GetByteCount(p) <= PasswordRules.MaxBytes).WithMessage($"Password must be at most {PasswordRules.MaxBytes} bytes long.");
+                .MaxBytes(PasswordRules.MaxBytes).WithMessage($"Password must be at most {PasswordRules.MaxBytes} bytes long.");
             RuleFor(c => c.Device).NotNull().WithMessage("Device is required.").SetValidator(new DeviceInputValidator());
         }
     }
@@ -88,6 +88,16 @@ public static class Login
             TypedResults.Ok(await sender.Send(command with { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
         .WithName("Login")
         .WithSummary("Sign in with email and password; registers or refreshes the calling device")
+        .WithDescription("Returns `{ accessToken, refreshToken, expiresAt }`: send the access token as `Authorization: Bearer …` " +
+            "until `expiresAt` (15 minutes by default), then exchange the refresh token (valid 30 days, single use) at " +
+            "POST /api/auth/refresh.\n\n" +
+            "`device.deviceId` is the client's own stable id for this installation (any string up to 200 characters, e.g. a UUID " +
+            "it generated once and kept). Signing in again with the same deviceId updates that device instead of adding one; " +
+            "the device later removes itself with the same deviceId (DELETE /api/users/me/devices/{deviceId}). An account has at " +
+            "most 10 devices (Users:MaxDevices): a new device beyond that is a 409 on `device`, and one must be removed first.\n\n" +
+            "401 for a wrong email or password and for an inactive account alike (the answer never tells whether an account " +
+            "exists). After 5 failed sign-ins within 15 minutes the email is locked for 15 minutes: 429 with Retry-After, even " +
+            "with the right password. Limited to 5 requests per minute per client IP (429 with Retry-After).")
         .AllowAnonymous()
         .WithNoStore()
         .RequireRateLimiting(UsersRateLimits.Login)

@@ -34,6 +34,10 @@ public static class Logout
         })
         .WithName("Logout")
         .WithSummary("End the session of a refresh token (its whole family is revoked); needs no access token")
+        .WithDescription("Send the refresh token of the session to end; that sign-in's refresh tokens are revoked, other devices stay " +
+            "signed in (DELETE /api/users/me/devices/{deviceId} signs out a whole device). Always 204, also for an unknown or " +
+            "already revoked token, so a retry after a lost response succeeds. An access token already issued keeps working until " +
+            "its `expiresAt` (minutes): discard it on the client.")
         .AllowAnonymous()
         .ProducesValidationProblem();
 }

@@ -67,6 +67,13 @@ public static class Refresh
             TypedResults.Ok(await sender.Send(command with { IpAddress = http.Connection.RemoteIpAddress?.ToString() }, ct)))
         .WithName("RefreshTokens")
         .WithSummary("Exchange a refresh token for a new token pair (the presented token is rotated out)")
+        .WithDescription("Returns a new `{ accessToken, refreshToken, expiresAt }` for the same account and device; no access token " +
+            "is needed. Refresh tokens rotate: keep the new one and drop the one you sent, which is now used up. Two requests that " +
+            "send the same token within 10 seconds of each other (a client racing itself, e.g. two tabs) both succeed with the same new refresh token. " +
+            "Any later reuse of a used-up token is treated as theft: the whole session (every token descended from that sign-in) is " +
+            "revoked and the client must sign in again.\n\n" +
+            "401 for an unknown, expired, revoked or reused token, or an account that is no longer active: sign in again. " +
+            "Limited to 10 requests per minute per client IP (429 with Retry-After).")
         .AllowAnonymous()
         .WithNoStore()
         .RequireRateLimiting(UsersRateLimits.Refresh)

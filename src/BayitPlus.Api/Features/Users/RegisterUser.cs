@@ -57,6 +57,10 @@ public static class RegisterUser
             TypedResults.Created("/api/users/me", await sender.Send(command, ct)))
         .WithName("RegisterUser")
         .WithSummary("Create an account with email and password")
+        .WithDescription("Answers 201 with the new account (role `user`) and `Location: /api/users/me`; it returns no tokens, so sign in " +
+            "next with POST /api/auth/login. The email is stored trimmed and lowercased. The password needs at least 8 characters, " +
+            "at most 72 bytes, a letter and a digit, and must not be the email. 400 names each invalid field; 409 when the email " +
+            "already has an account. Limited to 3 registrations per hour per client IP (429 with Retry-After).")
         .AllowAnonymous()
         .RequireRateLimiting(UsersRateLimits.Register)
         .ProducesValidationProblem()

@@ -15,6 +15,7 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Users;
 
 /// <summary>The body of <c>PATCH /api/users/me</c>: each field optional; absent or null leaves it as it is.</summary>
+[ValidatedAs(typeof(UpdateCurrentUser.Command))]
 public sealed record UpdateCurrentUserRequest
 {
     public string? Name { get; init; }
@@ -80,6 +81,9 @@ public static class UpdateCurrentUser
             TypedResults.Ok(await sender.Send(new Command(user.Id(), request.Name, request.Preferences, UnknownFields.In(request.Unknown)), ct)))
         .WithName("UpdateCurrentUser")
         .WithSummary("Change the signed-in user's name or preferences (no other field)")
+        .WithDescription("Send only what changes; an absent or null field is left as it is. `preferences` is the client's own " +
+            "free-form object and is replaced as a whole (read it, change a key, send it back); its keys come back exactly as sent. " +
+            "Any other field (role, email, isActive, ...) is a 400 naming it. Returns the updated account.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

@@ -14,6 +14,7 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Users;
 
 /// <summary>The body of <c>PUT /api/users/me/profile</c>: the whole profile; only the language is required.</summary>
+[ValidatedAs(typeof(UpdateProfile.Command))]
 public sealed record UpdateProfileRequest(string? LanguagePreference)
 {
     public string? Bio { get; init; }
@@ -56,17 +57,13 @@ public static class UpdateProfile
             RuleFor(c => c.Bio).MaximumLength(MaxBioLength).WithMessage($"Bio must be at most {MaxBioLength} characters long.");
             RuleFor(c => c.AvatarUrl!).Cascade(CascadeMode.Stop)
                 .MaximumLength(MaxAvatarUrlLength).WithMessage($"Avatar URL must be at most {MaxAvatarUrlLength} characters long.")
-                .Must(IsWebUrl).WithMessage("Avatar URL must be an absolute http or https URL.")
+                .AbsoluteHttpUri().WithMessage("Avatar URL must be an absolute http or https URL.")
                 .When(c => c.AvatarUrl is not null);
             RuleFor(c => c.LanguagePreference).NotEmpty().WithMessage("Language preference is required.")
-                .Must(language => language is null || Languages.All.Contains(language))
-                .WithMessage($"Language preference must be one of: {string.Join(", ", Languages.All)}.");
+                .OneOf(Languages.All).WithMessage($"Language preference must be one of: {string.Join(", ", Languages.All)}.");
             RuleFor(c => c.SubtitlePreferences).Storable();
             RuleFor(c => c.PlaybackPreferences).Storable();
         }
-
-        private static bool IsWebUrl(string url) =>
-            Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && uri.Host.Length > 0;
     }
 
     public sealed class Handler(MongoContext db) : ICommandHandler<Command, ProfileResponse>
@@ -112,6 +109,8 @@ public static class UpdateProfile
                 ct)))
         .WithName("UpdateProfile")
         .WithSummary("Save the signed-in user's profile")
+        .WithDescription("Replaces the whole profile (PUT): an absent or null field is cleared, so send every field you keep. " +
+            "`subtitlePreferences` and `playbackPreferences` are the client's own free-form objects, returned exactly as sent.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

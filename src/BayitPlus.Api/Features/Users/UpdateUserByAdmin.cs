@@ -16,6 +16,7 @@ using Severity = BayitPlus.Api.Infrastructure.Security.Severity;
 namespace BayitPlus.Api.Features.Users;
 
 /// <summary>The body of <c>PATCH /api/admin/users/{id}</c>: each field optional.</summary>
+[ValidatedAs(typeof(UpdateUserByAdmin.Command))]
 public sealed record UpdateUserByAdminRequest
 {
     public string? Role { get; init; }
@@ -56,8 +57,7 @@ public static class UpdateUserByAdmin
         public Validator()
         {
             RuleFor(c => c.UnknownFields).AreRefused(typeof(UpdateUserByAdminRequest));
-            RuleFor(c => c.Role).Must(role => role is null || Roles.All.Contains(role))
-                .WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
+            RuleFor(c => c.Role).OneOf(Roles.All).WithMessage($"Role must be one of: {string.Join(", ", Roles.All)}.");
         }
     }
 

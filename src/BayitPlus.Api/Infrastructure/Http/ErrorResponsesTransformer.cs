@@ -7,7 +7,7 @@ namespace BayitPlus.Api.Infrastructure.Http;
 /// The error responses any operation can give without its endpoint saying so: 429 from the global
 /// rate limiter, 503 when the database is saturated or unreachable (both with <c>Retry-After</c>),
 /// and 500. Each is a reference to the one ProblemDetails schema, and every 201 names its
-/// <c>Location</c> header.
+/// <c>Location</c> header (both headers are described by <see cref="ResponseHeadersTransformer"/>).
 /// </summary>
 public sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer, IOpenApiDocumentTransformer
 {
@@ -17,17 +17,13 @@ public sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer, IO
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         operation.Responses ??= [];
-        Add(operation, context.Document, "429", "Too many requests from this client; retry after the Retry-After header's seconds.", RetryAfter());
+        Add(operation, context.Document, "429", "Too many requests from this client; retry after the Retry-After header's seconds.", RetryAfter(context.Document));
         Add(operation, context.Document, "500", "An unexpected error; the response carries a traceId to report, never details.", headers: null);
-        Add(operation, context.Document, "503", "The service is momentarily unable to answer (its database is saturated or unreachable); retry after the Retry-After header's seconds.", RetryAfter());
+        Add(operation, context.Document, "503", "The service is momentarily unable to answer (its database is saturated or unreachable); retry after the Retry-After header's seconds.", RetryAfter(context.Document));
         if (operation.Responses.TryGetValue("201", out var created) && created is OpenApiResponse response)
         {
             response.Headers ??= new Dictionary<string, IOpenApiHeader>();
-            response.Headers["Location"] = new OpenApiHeader
-            {
-                Description = "The address of the created resource.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
-            };
+            response.Headers[ResponseHeadersTransformer.Location] = new OpenApiHeaderReference(ResponseHeadersTransformer.Location, context.Document);
         }
 
         return Task.CompletedTask;
@@ -76,12 +72,8 @@ public sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer, IO
         };
     }
 
-    private static Dictionary<string, IOpenApiHeader> RetryAfter() => new()
+    private static Dictionary<string, IOpenApiHeader> RetryAfter(OpenApiDocument? document) => new()
     {
-        ["Retry-After"] = new OpenApiHeader
-        {
-            Description = "Seconds to wait before retrying.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
-        },
+        [ResponseHeadersTransformer.RetryAfter] = new OpenApiHeaderReference(ResponseHeadersTransformer.RetryAfter, document),
     };
 }

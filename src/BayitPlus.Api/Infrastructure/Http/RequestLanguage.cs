@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 
 namespace BayitPlus.Api.Infrastructure.Http;
 
@@ -11,6 +13,23 @@ public static class RequestLanguage
     public const string Spanish = "es";
 
     public static readonly IReadOnlyList<string> Supported = [Hebrew, English, Spanish];
+
+    /// <summary>Documents the <c>lang</c> query parameter on an endpoint whose response is written
+    /// in the <see cref="Resolve"/>d language: it is read from the request, not bound, so the
+    /// document would not show it otherwise.</summary>
+    public static RouteHandlerBuilder WithLanguage(this RouteHandlerBuilder endpoint) => endpoint.AddOpenApiOperationTransformer((operation, _, _) =>
+    {
+        operation.Parameters ??= [];
+        operation.Parameters.Add(new OpenApiParameter
+        {
+            Name = "lang",
+            In = ParameterLocation.Query,
+            Description = "The language of titles and descriptions. Without it (or with a value not listed), the best match of " +
+                "Accept-Language, else Hebrew; the response's Content-Language says which was used.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [.. Supported.Select(language => (JsonNode)JsonValue.Create(language))] },
+        });
+        return Task.CompletedTask;
+    });
 
     public static string Resolve(HttpContext context)
     {

@@ -22,7 +22,7 @@ public sealed class CatalogOpenApiTests(ApiFactory api)
 
         var names = document["paths"]!["/api/content"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>());
 
-        Assert.Equal(["section", "format", "audience", "genre", "topic", "yearFrom", "yearTo", "featured", "sort", "cursor", "limit"], names);
+        Assert.Equal(["section", "format", "audience", "genre", "topic", "yearFrom", "yearTo", "featured", "sort", "cursor", "limit", "lang"], names);
     }
 
     /// <summary>The handlers read these bodies as JSON objects (to tell a field left out from one

@@ -19,14 +19,15 @@ public sealed class ListDevicesTests(ApiFactory api)
 
         var body = await response.ReadJsonAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Null(body["nextCursor"]);
+        Assert.Equal(["items"], body.Select(p => p.Key));
         var items = body["items"]!.AsArray();
-        Assert.Equal(new[] { phone, tv }.Order(StringComparer.Ordinal), items.Select(d => d!["deviceId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
-        Assert.DoesNotContain(items, d => d!["deviceId"]!.GetValue<string>() == othersDevice);
-        Assert.True(items.Single(d => d!["deviceId"]!.GetValue<string>() == tv)!["isCurrent"]!.GetValue<bool>());
-        Assert.False(items.Single(d => d!["deviceId"]!.GetValue<string>() == phone)!["isCurrent"]!.GetValue<bool>());
-        var tvItem = items.Single(d => d!["deviceId"]!.GetValue<string>() == tv)!;
+        Assert.Equal(new[] { phone, tv }.Order(StringComparer.Ordinal), items.Select(d => d!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(items, d => d!["id"]!.GetValue<string>() == othersDevice);
+        Assert.True(items.Single(d => d!["id"]!.GetValue<string>() == tv)!["isCurrent"]!.GetValue<bool>());
+        Assert.False(items.Single(d => d!["id"]!.GetValue<string>() == phone)!["isCurrent"]!.GetValue<bool>());
+        var tvItem = items.Single(d => d!["id"]!.GetValue<string>() == tv)!;
         Assert.Equal("TV", tvItem["deviceName"]!.GetValue<string>());
+        Assert.False(tvItem.AsObject().ContainsKey("deviceId"));
         Assert.Equal("mobile", tvItem["deviceType"]!.GetValue<string>());
         Assert.Equal("iOS", tvItem["platform"]!.GetValue<string>());
     }

@@ -1,12 +1,12 @@
-using System.Text.RegularExpressions;
 using BayitPlus.Api.Infrastructure.Http;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 
 namespace BayitPlus.Api.Features.Content.Admin;
 
 /// <summary>The validation rules the catalog's admin resources share. Messages name the field as
 /// clients send it (camelCase).</summary>
-public static partial class CatalogRules
+public static class CatalogRules
 {
     public const int MaxUrlLength = 2048;
     public const int MaxNameLength = 200;
@@ -24,40 +24,27 @@ public static partial class CatalogRules
     /// <summary>Absent, or an absolute http(s) URL.</summary>
     public static IRuleBuilderOptions<T, string?> HttpUrl<T>(this IRuleBuilder<T, string?> rule, string field) => rule
         .MaximumLength(MaxUrlLength).WithMessage($"{field} must be at most {MaxUrlLength} characters long.")
-        .Must(url => url is null || IsHttpUrl(url)).WithMessage($"{field} must be an absolute http or https URL.");
+        .AbsoluteHttpUri().WithMessage($"{field} must be an absolute http or https URL.");
 
     public static IRuleBuilderOptions<T, string?> Slug<T>(this IRuleBuilder<T, string?> rule, string field) => rule
-        .Must(slug => slug is null || IsSlug(slug)).WithMessage($"{field} must be a lowercase slug of letters, digits and single hyphens (e.g. \"kids-shows\"), at most {MaxSlugLength} characters.");
+        .Pattern(Taxonomy.SlugPattern, MaxSlugLength).WithMessage($"{field} must be a lowercase slug of letters, digits and single hyphens (e.g. \"kids-shows\"), at most {MaxSlugLength} characters.");
 
     /// <summary>A list of distinct slugs, at most <paramref name="maxCount"/> of them.</summary>
     public static IRuleBuilderOptions<T, List<string>> Slugs<T>(this IRuleBuilder<T, List<string>> rule, string field, int maxCount) => rule
-        .Must(list => list.Count <= maxCount).WithMessage($"{field} must hold at most {maxCount} values.")
-        .Must(list => list.All(IsSlug)).WithMessage($"{field} must hold lowercase slugs of letters, digits and single hyphens (e.g. \"kids-shows\"), at most {MaxSlugLength} characters each.")
-        .Must(list => list.Distinct(StringComparer.Ordinal).Count() == list.Count).WithMessage($"{field} must not repeat a value.");
+        .MaxItems(maxCount).WithMessage($"{field} must hold at most {maxCount} values.")
+        .EachMatches(Taxonomy.SlugPattern, MaxSlugLength).WithMessage($"{field} must hold lowercase slugs of letters, digits and single hyphens (e.g. \"kids-shows\"), at most {MaxSlugLength} characters each.")
+        .UniqueItems().WithMessage($"{field} must not repeat a value.");
 
     /// <summary>A list of distinct non-empty strings: at most <paramref name="maxCount"/>, each at most <paramref name="maxLength"/> characters.</summary>
     public static IRuleBuilderOptions<T, List<string>> Names<T>(this IRuleBuilder<T, List<string>> rule, string field, int maxCount, int maxLength) => rule
-        .Must(list => list.Count <= maxCount).WithMessage($"{field} must hold at most {maxCount} values.")
-        .Must(list => list.All(name => name.Length is > 0 && name.Length <= maxLength)).WithMessage($"{field} must hold non-empty values of at most {maxLength} characters.")
-        .Must(list => list.Distinct(StringComparer.Ordinal).Count() == list.Count).WithMessage($"{field} must not repeat a value.");
+        .MaxItems(maxCount).WithMessage($"{field} must hold at most {maxCount} values.")
+        .EachLength(1, maxLength).WithMessage($"{field} must hold non-empty values of at most {maxLength} characters.")
+        .UniqueItems().WithMessage($"{field} must not repeat a value.");
 
     public static IRuleBuilderOptions<T, string?> Language<T>(this IRuleBuilder<T, string?> rule, string field) => rule
-        .Must(language => language is null || RequestLanguage.Supported.Contains(language))
-        .WithMessage($"{field} must be one of: {string.Join(", ", RequestLanguage.Supported)}.");
+        .OneOf(RequestLanguage.Supported).WithMessage($"{field} must be one of: {string.Join(", ", RequestLanguage.Supported)}.");
 
     /// <summary>An ISO 3166-1 alpha-2 country code, upper case ("IL").</summary>
     public static IRuleBuilderOptions<T, string?> Country<T>(this IRuleBuilder<T, string?> rule, string field) => rule
-        .Must(country => country is null || CountryCode().IsMatch(country))
-        .WithMessage($"{field} must be a two-letter ISO 3166 country code in upper case (e.g. \"IL\").");
-
-    public static bool IsHttpUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps) && uri.Host.Length > 0;
-
-    public static bool IsSlug(string slug) => slug.Length <= MaxSlugLength && SlugRegex().IsMatch(slug);
-
-    [GeneratedRegex(Taxonomy.SlugPattern, RegexOptions.CultureInvariant)]
-    private static partial Regex SlugRegex();
-
-    [GeneratedRegex("^[A-Z]{2}$", RegexOptions.CultureInvariant)]
-    private static partial Regex CountryCode();
+        .Pattern("^[A-Z]{2}$", 2).WithMessage($"{field} must be a two-letter ISO 3166 country code in upper case (e.g. \"IL\").");
 }

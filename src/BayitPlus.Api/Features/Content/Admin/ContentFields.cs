@@ -1,4 +1,5 @@
 using BayitPlus.Api.Infrastructure.Audit;
+using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mapster;
 
@@ -7,7 +8,7 @@ namespace BayitPlus.Api.Features.Content.Admin;
 /// <summary>The fields of a content item an admin edits (the spec's <c>content</c> fields, in the
 /// API's camelCase). <c>id</c>, <c>viewCount</c>, <c>createdAt</c> and <c>updatedAt</c> belong to
 /// the server.</summary>
-public sealed partial class ContentFields
+public sealed class ContentFields
 {
     public static readonly CatalogResource<ContentDocument, ContentFields, ContentAdminResponse> Resource = new()
     {
@@ -71,11 +72,14 @@ public sealed partial class ContentFields
 
     public bool IsFeatured { get; set; }
 
-    public sealed partial class Validator : AbstractValidator<ContentFields>
+    public sealed class Validator : AbstractValidator<ContentFields>
     {
         /// <summary>The first film (Roundhay Garden Scene) is from 1888; announced titles may be dated a few years ahead.</summary>
         public const int FirstYear = 1888;
         public const int YearsAhead = 5;
+
+        /// <summary>"999:59:59", the longest duration the pattern allows.</summary>
+        public const int MaxDurationLength = 9;
 
         public Validator(TimeProvider time)
         {
@@ -90,36 +94,34 @@ public sealed partial class ContentFields
             RuleFor(c => c.PosterUrl).HttpUrl("posterUrl");
             RuleFor(c => c.StreamUrl).Cascade(CascadeMode.Stop).NotEmpty().WithMessage("streamUrl is required.").HttpUrl("streamUrl");
             RuleFor(c => c.SectionIds).Cascade(CascadeMode.Stop)
-                .Must(s => s.Count > 0).WithMessage("sectionIds must name at least one section.")
+                .MinItems(1).WithMessage("sectionIds must name at least one section.")
                 .Slugs("sectionIds", 20);
             RuleFor(c => c.PrimarySectionId).Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("primarySectionId is required.")
+                .MaximumLength(CatalogRules.MaxSlugLength).WithMessage($"primarySectionId must be at most {CatalogRules.MaxSlugLength} characters long.")
                 .Must((c, primary) => c.SectionIds.Contains(primary!)).WithMessage("primarySectionId must be one of sectionIds.");
             RuleFor(c => c.ContentFormat).Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("contentFormat is required.")
-                .Must(f => Taxonomy.Formats.Contains(f!)).WithMessage($"contentFormat must be one of: {string.Join(", ", Taxonomy.Formats)}.");
+                .OneOf(Taxonomy.Formats).WithMessage($"contentFormat must be one of: {string.Join(", ", Taxonomy.Formats)}.");
             RuleFor(c => c.AudienceId).Cascade(CascadeMode.Stop)
                 .NotEmpty().WithMessage("audienceId is required.")
-                .Must(a => Taxonomy.Audiences.Contains(a!)).WithMessage($"audienceId must be one of: {string.Join(", ", Taxonomy.Audiences)}.");
+                .OneOf(Taxonomy.Audiences).WithMessage($"audienceId must be one of: {string.Join(", ", Taxonomy.Audiences)}.");
             RuleFor(c => c.GenreIds).Slugs("genreIds", 10);
             RuleFor(c => c.TopicTags).Slugs("topicTags", 20);
             RuleFor(c => c.SubcategoryIds).Slugs("subcategoryIds", 20);
             RuleFor(c => c.Duration)
-                .Must(d => d is null || DurationFormat().IsMatch(d))
+                .Pattern(@"^\d{1,3}:[0-5]\d:[0-5]\d$", MaxDurationLength)
                 .WithMessage("duration must be H:MM:SS (e.g. \"1:45:00\"), with minutes and seconds 00-59.");
             RuleFor(c => c.Year)
-                .Must(y => y is null || (y >= FirstYear && y <= time.GetUtcNow().Year + YearsAhead))
+                .Within(FirstYear, () => time.GetUtcNow().Year + YearsAhead)
                 .WithMessage(_ => $"year must be between {FirstYear} and {time.GetUtcNow().Year + YearsAhead}.");
             RuleFor(c => c.Rating)
-                .Must(r => r is null || (r >= 0 && r <= 10)).WithMessage("rating must be between 0 and 10.");
+                .InclusiveBetween(0.0, 10.0).WithMessage("rating must be between 0 and 10.");
             RuleFor(c => c.Cast).Names("cast", 50, CatalogRules.MaxNameLength);
             RuleFor(c => c.Director).Optional("director", CatalogRules.MaxNameLength);
             RuleFor(c => c.TmdbId)
-                .Must(id => id is null || id > 0).WithMessage("tmdbId must be a positive integer.");
+                .GreaterThan(0).WithMessage("tmdbId must be a positive integer.");
         }
-
-        [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,3}:[0-5]\d:[0-5]\d$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
-        private static partial System.Text.RegularExpressions.Regex DurationFormat();
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.ServiceModel.Syndication;
 using System.Xml;
+using BayitPlus.Api.Infrastructure.Validation;
 
 namespace BayitPlus.Api.Features.Content.Admin;
 
@@ -57,7 +58,7 @@ public static class PodcastFeed
     private static FeedEpisode? Episode(SyndicationItem item)
     {
         var enclosure = item.Links.FirstOrDefault(link => link.RelationshipType == "enclosure")?.Uri;
-        if (enclosure is not { IsAbsoluteUri: true } || !CatalogRules.IsHttpUrl(enclosure.AbsoluteUri))
+        if (enclosure is not { IsAbsoluteUri: true } || !DescriptiveRules.IsHttpUri(enclosure.AbsoluteUri))
         {
             return null;
         }

@@ -1,3 +1,5 @@
+using BayitPlus.Api.Infrastructure.Validation;
+
 namespace BayitPlus.Api.Features.Content.Admin;
 
 /// <summary>Fetches a show's feed with the named client (public addresses only unless allowed,
@@ -8,7 +10,7 @@ public sealed class PodcastFeedReader(IHttpClientFactory clients, PodcastFeedSet
 
     public async Task<IReadOnlyList<FeedEpisode>> ReadAsync(string feedUrl, CancellationToken cancellationToken)
     {
-        if (!CatalogRules.IsHttpUrl(feedUrl))
+        if (!DescriptiveRules.IsHttpUri(feedUrl))
         {
             throw new FeedRejectedException("rssFeedUrl must be an absolute http or https URL.");
         }
