@@ -57,25 +57,37 @@ internal static class FieldsBodySchema
     }
 
     /// <summary>Refuses other properties and marks required what the validator requires without
-    /// condition (NotNull or NotEmpty). Added to what other transformers marked, never removed, so
-    /// a generic rule that does the same agrees with it.</summary>
+    /// condition (NotNull or NotEmpty): added to what other transformers marked, never removed, so a
+    /// generic rule that does the same agrees with it. A required field is not nullable either (the
+    /// same rule refuses null, which would clear it), so a client reads <c>title</c> as a string.</summary>
     private static void Complete<TFields>(OpenApiSchema schema, OpenApiOperationTransformerContext context)
     {
         schema.AdditionalPropertiesAllowed = false;
         schema.AdditionalProperties = null;
-        if (context.ApplicationServices.GetService(typeof(IValidator<TFields>)) is not IValidator<TFields> validator || schema.Properties is null)
+        if (schema.Properties is null)
         {
             return;
         }
 
-        foreach (var member in validator.CreateDescriptor().GetMembersWithValidators())
+        if (context.ApplicationServices.GetService(typeof(IValidator<TFields>)) is IValidator<TFields> validator)
         {
-            var required = member.Any(rule => rule.Validator is INotNullValidator or INotEmptyValidator && !rule.Options.HasCondition && !rule.Options.HasAsyncCondition);
-            var property = schema.Properties.Keys.FirstOrDefault(key => string.Equals(key, member.Key, StringComparison.OrdinalIgnoreCase));
-            if (required && property is not null)
+            foreach (var member in validator.CreateDescriptor().GetMembersWithValidators())
             {
-                schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
-                schema.Required.Add(property);
+                var required = member.Any(rule => rule.Validator is INotNullValidator or INotEmptyValidator && !rule.Options.HasCondition && !rule.Options.HasAsyncCondition);
+                var property = schema.Properties.Keys.FirstOrDefault(key => string.Equals(key, member.Key, StringComparison.OrdinalIgnoreCase));
+                if (required && property is not null)
+                {
+                    schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
+                    schema.Required.Add(property);
+                }
+            }
+        }
+
+        foreach (var name in schema.Required ?? new HashSet<string>())
+        {
+            if (schema.Properties.TryGetValue(name, out var property) && property is OpenApiSchema { Type: { } type } value)
+            {
+                value.Type = type & ~JsonSchemaType.Null;
             }
         }
     }
