@@ -70,8 +70,11 @@ public static class ServiceDefaults
             options.AddDocumentTransformer<ErrorResponsesTransformer>();
             options.AddOperationTransformer<OperationSecurityTransformer>();
             options.AddSchemaTransformer<ValidatorSchemaTransformer>();
+            options.AddSchemaTransformer<AllowedValuesSchemaTransformer>();
             options.AddOperationTransformer<QueryRulesTransformer>();
             options.AddOperationTransformer<ResponseHeadersTransformer>();
+
+            options.AddDocumentTransformer<IntegerBoundsTransformer>();
 
             // Last: it adds the headers to every response the other transformers declared.
             options.AddDocumentTransformer<ResponseHeadersTransformer>();

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Linq.Expressions;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
@@ -92,7 +93,13 @@ public static class ListSecurityEvents
 /// keyed in the API's camelCase (<c>changedBy</c>, <c>familyId</c>); the values are as stored.</param>
 /// <param name="CreatedAt">When it happened.</param>
 public sealed record SecurityEventResponse(
-    string Id, string EventType, string Severity, string? UserId, string? IpAddress, JsonObject? Details, DateTime CreatedAt)
+    string Id,
+    string EventType,
+    [property: AllowedValues(Severity.Low, Severity.Medium, Severity.High, Severity.Critical)] string Severity,
+    string? UserId,
+    string? IpAddress,
+    JsonObject? Details,
+    DateTime CreatedAt)
 {
     public static SecurityEventResponse From(SecurityEventDocument e) =>
         new(e.Id, e.EventType, e.Severity, e.UserId, e.IpAddress, e.Details is null ? null : ApiFieldNames.ToJsonTopLevel(e.Details), e.CreatedAt);

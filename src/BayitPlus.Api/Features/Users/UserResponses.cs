@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Audit;
+using BayitPlus.Api.Infrastructure.Auth;
 using Mapster;
 
 namespace BayitPlus.Api.Features.Users;
@@ -10,7 +12,7 @@ public sealed record UserResponse(
     string Id,
     string Email,
     string Name,
-    string Role,
+    [property: AllowedValues(Roles.User, Roles.Beta, Roles.Admin)] string Role,
     bool IsActive,
     string? SubscriptionTier,
     JsonObject Preferences,

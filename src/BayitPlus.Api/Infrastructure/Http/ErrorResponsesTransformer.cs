@@ -38,6 +38,8 @@ public sealed class ErrorResponsesTransformer : IOpenApiOperationTransformer, IO
             {
                 problem.Properties ??= new Dictionary<string, IOpenApiSchema>();
                 problem.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id, to quote when reporting a problem." };
+                problem.Required ??= new HashSet<string>(StringComparer.Ordinal);
+                problem.Required.Add("traceId");
             }
         }
 

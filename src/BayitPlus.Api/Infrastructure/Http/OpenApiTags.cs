@@ -7,7 +7,8 @@ namespace BayitPlus.Api.Infrastructure.Http;
 /// from the slice's <see cref="ISliceServices"/>).</summary>
 public sealed record OpenApiTagDescription(string Name, string Description);
 
-/// <summary>The document's tags, each with its description, in the order slices declared them.</summary>
+/// <summary>The document's tags, each with its description, in alphabetical order (admin tags,
+/// "Admin: ...", sort together).</summary>
 public sealed class OpenApiTags(IEnumerable<OpenApiTagDescription> declared) : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -19,6 +20,7 @@ public sealed class OpenApiTags(IEnumerable<OpenApiTagDescription> declared) : I
             .ToHashSet(StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(declared
             .Where(tag => used.Contains(tag.Name))
+            .OrderBy(tag => tag.Name, StringComparer.Ordinal)
             .Select(tag => new OpenApiTag { Name = tag.Name, Description = tag.Description }));
         return Task.CompletedTask;
     }
