@@ -178,6 +178,8 @@ public sealed class KeysetPagingTests(ApiFactory api)
         var paged = document["paths"]!.AsObject()
             .SelectMany(path => path.Value!.AsObject().Select(operation => (Name: $"{operation.Key} {path.Key}", Parameters: operation.Value!["parameters"]?.AsArray() ?? [])))
             .Where(operation => operation.Parameters.Any(p => p!["name"]!.GetValue<string>() == "cursor"))
+            // Search pages by an offset cursor of its own, with its own limit (1 to 50): SearchPagingTests.
+            .Where(operation => operation.Name != "get /api/search")
             .ToList();
 
         Assert.Equal(

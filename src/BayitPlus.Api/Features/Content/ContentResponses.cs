@@ -4,7 +4,8 @@ namespace BayitPlus.Api.Features.Content;
 
 /// <summary>A catalog item as the public catalog shows it, in one language: <c>title</c> and
 /// <c>description</c> in the chosen language, falling back to Hebrew where a translation is
-/// missing. The stream URL is only given by the play endpoint.</summary>
+/// missing. The stream URL is only given by the play endpoint. <c>duration</c> is the spec's text
+/// (<c>"1:45:00"</c>) as stored; <c>durationSeconds</c> the same in seconds, null when unknown.</summary>
 public sealed record ContentResponse(
     string Id,
     string Title,
@@ -20,6 +21,7 @@ public sealed record ContentResponse(
     IReadOnlyList<string> TopicTags,
     IReadOnlyList<string> SubcategoryIds,
     string? Duration,
+    int? DurationSeconds,
     int? Year,
     double? Rating,
     IReadOnlyList<string> Cast,
@@ -44,6 +46,7 @@ public sealed record ContentResponse(
         content.TopicTags,
         content.SubcategoryIds,
         content.Duration,
+        Durations.Seconds(content.Duration),
         content.Year,
         content.Rating,
         content.Cast,

@@ -31,6 +31,9 @@ public static class GetContent
         .WithLanguage()
         .WithName("GetContent")
         .WithSummary("One catalog item, in the language of lang or Accept-Language")
+        .WithDescription(
+            "The item's card with every public field; the stream URL is only handed out by POST /api/content/{id}/play, which needs a token. " +
+            OperationNotes.Language + " " + OperationNotes.Durations + " " + OperationNotes.Cached + " " + OperationNotes.NotFoundById)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesProblem(StatusCodes.Status404NotFound);

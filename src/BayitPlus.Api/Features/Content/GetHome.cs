@@ -44,6 +44,10 @@ public static class GetHome
         .WithLanguage()
         .WithName("GetContentHome")
         .WithSummary("The home screen: the featured rail and the first items of each section, newest first")
+        .WithDescription(
+            "featured holds the newest featured items (isFeatured), rails one entry per section, the sections with the most items first " +
+            "(at most Content:HomeSections, 8 by default), each with its newest items; every rail holds at most Content:HomeRailSize items (10 by default). " +
+            "Items are the same cards as in browse, without stream URLs. " + OperationNotes.Language + " " + OperationNotes.Durations + " " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy);
 }

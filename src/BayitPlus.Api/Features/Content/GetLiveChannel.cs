@@ -28,6 +28,8 @@ public static class GetLiveChannel
             TypedResults.Ok(await sender.Send(new Query(id), ct)))
         .WithName("GetLiveChannel")
         .WithSummary("One active live channel")
+        .WithDescription(
+            "The channel with its public stream URL. An inactive channel answers 404 like an unknown one. " + OperationNotes.NotFoundById + " " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesProblem(StatusCodes.Status404NotFound);

@@ -27,6 +27,9 @@ public static class GetPodcast
             TypedResults.Ok(await sender.Send(new Query(id), ct)))
         .WithName("GetPodcast")
         .WithSummary("One podcast show")
+        .WithDescription(
+            "The show with its episode count and when its feed was last read (lastUpdated); its episodes are at /api/podcasts/{id}/episodes. " +
+            OperationNotes.NotFoundById + " " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesProblem(StatusCodes.Status404NotFound);

@@ -29,6 +29,9 @@ public static class GetPodcastEpisode
             TypedResults.Ok(await sender.Send(new Query(id, episodeId), ct)))
         .WithName("GetPodcastEpisode")
         .WithSummary("One episode of a show, with its transcript")
+        .WithDescription(
+            "The episode with its transcript (null when none is stored). durationSeconds is its length in whole seconds, null when unknown. " +
+            "404 when either id is unknown or malformed, or the episode belongs to another show. " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesProblem(StatusCodes.Status404NotFound);

@@ -28,6 +28,8 @@ public static class GetRadioStation
             TypedResults.Ok(await sender.Send(new Query(id), ct)))
         .WithName("GetRadioStation")
         .WithSummary("One active radio station")
+        .WithDescription(
+            "The station with its public stream URL. An inactive station answers 404 like an unknown one. " + OperationNotes.NotFoundById + " " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesProblem(StatusCodes.Status404NotFound);

@@ -65,6 +65,10 @@ public static class GetTaxonomy
         .MapGet("/", async (ISender sender, CancellationToken ct) => TypedResults.Ok(await sender.Send(new Query(), ct)))
         .WithName("GetTaxonomy")
         .WithSummary("The five taxonomy axes (sections, formats, audiences, genres, topics) with live item counts")
+        .WithDescription(
+            "Each axis lists its values (ids, e.g. drama, not localized names) with how many items carry them, most items first, then by id. " +
+            "Sections, genres and topics list only values in use; formats and audiences list every allowed value, with 0 when unused, " +
+            "and are the only values the browse and search filters format and audience accept. Counted live from the catalog. " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy);
 }

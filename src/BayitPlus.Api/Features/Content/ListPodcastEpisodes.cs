@@ -56,6 +56,10 @@ public static class ListPodcastEpisodes
         .WithQueryRules<Query>()
         .WithName("ListPodcastEpisodes")
         .WithSummary("A show's episodes, newest first (without transcripts)")
+        .WithDescription(
+            "Episodes by publication date, newest first (undated episodes last), paged: pass nextCursor as cursor for the next page; nextCursor is null on the last one. " +
+            "Transcripts are left out (they can be long): read one episode for it. durationSeconds is the episode's length in whole seconds, null when unknown. " +
+            "404 when the show is unknown; 400 names a bad cursor or limit. " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesValidationProblem()

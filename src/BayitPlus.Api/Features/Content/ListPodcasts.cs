@@ -57,6 +57,10 @@ public static class ListPodcasts
         .WithQueryRules<Query>()
         .WithName("ListPodcasts")
         .WithSummary("List podcast shows, newest first, optionally by language and category")
+        .WithDescription(
+            "Shows newest first (when they were added), paged: pass the answer's nextCursor as cursor for the next page; nextCursor is null on the last one. " +
+            "language (he, en or es) and category (one of a show's categories, exactly as stored) narrow the list; the RSS feed address is not shown. " +
+            "400 names a bad language, category, cursor or limit. Texts are the shows' own, in their language. " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesValidationProblem();

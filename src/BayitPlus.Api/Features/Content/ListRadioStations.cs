@@ -8,10 +8,10 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Content;
 
 /// <summary>The active radio stations by name, optionally by country, language and genre (exact
-/// values as stored). Like the channel lineup, one page: <c>nextCursor</c> is always null.</summary>
+/// values as stored). Like the channel lineup, a small curated list answered whole, <c>{ items }</c>.</summary>
 public static class ListRadioStations
 {
-    public sealed record Query(string? Country, string? Language, string? Genre) : IQuery<Page<RadioStationResponse>>;
+    public sealed record Query(string? Country, string? Language, string? Genre) : IQuery<ItemsResponse<RadioStationResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
@@ -23,9 +23,9 @@ public static class ListRadioStations
         }
     }
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<RadioStationResponse>>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, ItemsResponse<RadioStationResponse>>
     {
-        public async ValueTask<Page<RadioStationResponse>> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<ItemsResponse<RadioStationResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var filter = ExactFilters.ActiveWhere<RadioStationDocument>(
                 s => s.IsActive, (s => s.Country, query.Country), (s => s.Language, query.Language), (s => s.Genre, query.Genre));
@@ -33,7 +33,7 @@ public static class ListRadioStations
                 .Find(filter)
                 .Sort(Builders<RadioStationDocument>.Sort.Ascending(s => s.StationName).Ascending(s => s.Id))
                 .ToListAsync(cancellationToken);
-            return new Page<RadioStationResponse>([.. stations.Select(RadioStationResponse.From)], null);
+            return new ItemsResponse<RadioStationResponse>([.. stations.Select(RadioStationResponse.From)]);
         }
     }
 
@@ -43,6 +43,9 @@ public static class ListRadioStations
         .WithQueryRules<Query>()
         .WithName("ListRadioStations")
         .WithSummary("Active radio stations by name, optionally by country, language and genre")
+        .WithDescription(
+            "Active stations only, ordered by stationName, each with its public stream URL. country, language and genre match the stored values exactly " +
+            "(e.g. IL, he, news), at most 60 characters each, else 400. " + OperationNotes.WholeList + " " + OperationNotes.Cached)
         .AllowAnonymous()
         .CacheOutput(CatalogCache.Policy)
         .ProducesValidationProblem();

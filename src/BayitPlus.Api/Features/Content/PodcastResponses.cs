@@ -24,14 +24,15 @@ public sealed record PodcastResponse(
         podcast.LastUpdated);
 }
 
-/// <summary>An episode in a show's list: everything but the transcript, which can be long.</summary>
+/// <summary>An episode in a show's list: everything but the transcript, which can be long. The
+/// stored <c>duration</c> (seconds) is answered as <c>durationSeconds</c>, as every duration is.</summary>
 public sealed record PodcastEpisodeResponse(
     string Id,
     string PodcastId,
     string Title,
     string? Description,
     string AudioUrl,
-    int? Duration,
+    int? DurationSeconds,
     DateTime? PublishedDate,
     int? EpisodeNumber,
     int? SeasonNumber)
@@ -42,7 +43,7 @@ public sealed record PodcastEpisodeResponse(
         episode.Title,
         episode.Description,
         episode.AudioUrl,
-        episode.Duration,
+        Durations.Seconds(episode.Duration),
         episode.PublishedDate,
         episode.EpisodeNumber,
         episode.SeasonNumber);
@@ -55,7 +56,7 @@ public sealed record PodcastEpisodeDetailResponse(
     string Title,
     string? Description,
     string AudioUrl,
-    int? Duration,
+    int? DurationSeconds,
     DateTime? PublishedDate,
     int? EpisodeNumber,
     int? SeasonNumber,
@@ -67,7 +68,7 @@ public sealed record PodcastEpisodeDetailResponse(
         episode.Title,
         episode.Description,
         episode.AudioUrl,
-        episode.Duration,
+        Durations.Seconds(episode.Duration),
         episode.PublishedDate,
         episode.EpisodeNumber,
         episode.SeasonNumber,

@@ -65,6 +65,11 @@ public static class RecordSearchClick
         })
         .WithName("RecordSearchClick")
         .WithSummary("Record the result a user opened from a search")
+        .WithDescription(
+            "searchId is the one a search answered (every page of a search answers the same one); the body names the opened item, { contentId }. " +
+            "A search keeps one click: a later click replaces it. Anonymous callers may record clicks on anonymous searches; a signed-in user's search " +
+            "accepts clicks only with that user's token. 404 when the search is unknown or another user's, or the content item is unknown; " +
+            "400 when contentId is missing or not an id. Answers 204 with no body.")
         .AllowAnonymous()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound);

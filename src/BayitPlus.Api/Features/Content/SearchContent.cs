@@ -1,8 +1,10 @@
 using System.Security.Claims;
+using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
+using FluentValidation.Results;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
 using MongoDB.Driver;
@@ -11,8 +13,9 @@ namespace BayitPlus.Api.Features.Content;
 
 /// <summary>Full-text search over the catalog with the weighted text index (titles 10, descriptions
 /// 5, cast and director 3, in all three languages), ranked by relevance and narrowed by the taxonomy
-/// filters. Every search is recorded in <c>searchquery</c>, and its id is returned so a click on a
-/// result can be recorded against it.</summary>
+/// filters, paged by an opaque cursor bound to the search (<see cref="SearchCursor"/>). Every search is
+/// recorded in <c>searchquery</c> once, by its first page, and its id is returned with every page so a
+/// click on a result can be recorded against it.</summary>
 public static class SearchContent
 {
     public const int MaxQueryLength = 200;
@@ -31,11 +34,12 @@ public static class SearchContent
         [FromQuery(Name = "topic")] string[]? Topic,
         [FromQuery(Name = "yearFrom")] string? YearFrom,
         [FromQuery(Name = "yearTo")] string? YearTo,
-        [FromQuery(Name = "limit")] string? Limit)
+        [FromQuery(Name = "limit")] string? Limit,
+        [FromQuery(Name = "cursor")] string? Cursor)
     {
         public Command ToCommand(string? userId, string language) => new(
             Q, Values(Section), Values(Format), Values(Audience), Values(Genre), Values(Topic),
-            Blank(YearFrom), Blank(YearTo), Blank(Limit), userId, language);
+            Blank(YearFrom), Blank(YearTo), Blank(Limit), Blank(Cursor), userId, language);
 
         private static string[] Values(string[]? values) => values?.Where(v => !string.IsNullOrWhiteSpace(v)).ToArray() ?? [];
 
@@ -54,6 +58,7 @@ public static class SearchContent
         string? YearFrom,
         string? YearTo,
         string? Limit,
+        string? Cursor,
         string? UserId,
         string Language) : ICommand<SearchResultsResponse>;
 
@@ -74,6 +79,7 @@ public static class SearchContent
                 .WithMessage($"yearFrom must be a year between {BrowseContent.MinYear} and {BrowseContent.MaxYear}.");
             RuleFor(c => c.YearTo).WholeNumber(BrowseContent.MinYear, BrowseContent.MaxYear)
                 .WithMessage($"yearTo must be a year between {BrowseContent.MinYear} and {BrowseContent.MaxYear}.");
+            RuleFor(c => c.Cursor).PageCursor((_, cursor) => SearchCursor.IsWellFormed(cursor));
             RuleFor(c => c.YearTo).Must((c, to) => Year(to) >= Year(c.YearFrom))
                 .When(c => Year(c.YearFrom) is not null && Year(c.YearTo) is not null)
                 .WithMessage("yearTo must not be before yearFrom.");
@@ -104,28 +110,45 @@ public static class SearchContent
         public async ValueTask<SearchResultsResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var text = command.Q!.Trim();
+            var content = db.Collection<ContentDocument>(ContentDocument.CollectionName);
+            var filter = Filter(command, text);
+            var digest = SearchCursor.Digest(filter.Render(new RenderArgs<ContentDocument>(content.DocumentSerializer, content.Settings.SerializerRegistry)));
+            var position = string.IsNullOrEmpty(command.Cursor) ? null
+                : SearchCursor.Decode(command.Cursor, digest) ?? throw new ValidationException([new ValidationFailure("cursor", SearchCursor.Message)]);
+            var offset = position?.Offset ?? 0;
+            var size = Math.Min(DescriptiveRules.ParseWholeNumber(command.Limit) ?? DefaultLimit, SearchCursor.MaxResults - offset);
+
             var started = time.GetTimestamp();
-            var found = await db.Collection<ContentDocument>(ContentDocument.CollectionName)
-                .Find(Filter(command, text))
+            var found = await content
+                .Find(filter)
                 .Sort(Builders<ContentDocument>.Sort.Combine(
                     Builders<ContentDocument>.Sort.MetaTextScore("score"),
                     Builders<ContentDocument>.Sort.Descending(c => c.Id)))
-                .Limit(DescriptiveRules.ParseWholeNumber(command.Limit) ?? DefaultLimit)
+                .Skip(offset)
+                .Limit(size + 1)
                 .ToListAsync(cancellationToken);
             var elapsed = time.GetElapsedTime(started);
+            var items = found.Take(size).ToList();
 
+            var searchId = position?.SearchId ?? await RecordAsync(command, text, items.Count, elapsed, cancellationToken);
+            var next = found.Count > size && offset + size < SearchCursor.MaxResults ? new SearchCursor(searchId, offset + size).Encode(digest) : null;
+            return new SearchResultsResponse([.. items.Select(c => ContentResponse.From(c, command.Language))], next, searchId);
+        }
+
+        /// <summary>Records a search, by its first page, and returns its id.</summary>
+        private async Task<string> RecordAsync(Command command, string text, int results, TimeSpan elapsed, CancellationToken cancellationToken)
+        {
             var record = new SearchQueryDocument
             {
                 UserId = command.UserId,
                 QueryText = text,
                 SearchType = SearchType,
-                ResultsCount = found.Count,
+                ResultsCount = results,
                 ResponseTimeMs = (int)Math.Round(elapsed.TotalMilliseconds, MidpointRounding.AwayFromZero),
                 CreatedAt = time.GetUtcNow().UtcDateTime,
             };
             await db.Collection<SearchQueryDocument>(SearchQueryDocument.CollectionName).InsertOneAsync(record, cancellationToken: cancellationToken);
-
-            return new SearchResultsResponse([.. found.Select(content => ContentResponse.From(content, command.Language))], record.Id);
+            return record.Id;
         }
 
         private static FilterDefinition<ContentDocument> Filter(Command command, string text)
@@ -146,9 +169,18 @@ public static class SearchContent
         .WithLanguage()
         .WithName("SearchContent")
         .WithSummary("Search the catalog by text, ranked by relevance, with optional taxonomy filters; the search is recorded")
+        .WithDescription(
+            "q (required, at most 200 characters) is matched against titles (weight 10), descriptions (5), cast and director (3) in Hebrew, English and Spanish; " +
+            "section, format, audience, genre and topic narrow the results as in browse (repeated values of one parameter: any of them; different parameters: all), " +
+            "and yearFrom/yearTo bound the year. Pages of limit results (1 to 50, default 20), most relevant first: pass nextCursor as cursor, with the same q " +
+            "and filters, for the next page; nextCursor is null on the last page, and at most the 1,000 best matches can be paged through. " +
+            "Each search is recorded once (its first page) for analytics, with the caller's user id when a valid bearer token comes along (an invalid one searches " +
+            "anonymously); searchId, the same on every page, is what POST /api/search/{searchId}/click takes. Never cached. " +
+            OperationNotes.Language + " " + OperationNotes.Durations + " 400 names each invalid parameter, a cursor of another search included.")
         .AllowAnonymous()
         .ProducesValidationProblem();
 }
 
-/// <summary>The best matches, most relevant first, and the id a click on one is recorded against.</summary>
-public sealed record SearchResultsResponse(IReadOnlyList<ContentResponse> Items, string SearchId);
+/// <summary>A page of matches, most relevant first; <c>nextCursor</c> is null on the last page, and
+/// <c>searchId</c>, the id a click on a result is recorded against, is the same on every page.</summary>
+public sealed record SearchResultsResponse(IReadOnlyList<ContentResponse> Items, string? NextCursor, string SearchId);

@@ -33,6 +33,8 @@ public sealed class ContentHomeTests(ContentHomeTests.SmallRailsFactory api) : I
             Catalog.Item("Not featured", ["delta"], featured: false),
         ];
         items[4].TitleEs = "Gamma y beta";
+        items[4].Duration = "0:47:00";
+        items[2].Duration = "47 minutes";
         await api.InsertAsync(items);
         await api.EvictCatalogCacheAsync();
 
@@ -44,6 +46,10 @@ public sealed class ContentHomeTests(ContentHomeTests.SmallRailsFactory api) : I
             Titles: string.Join('|', r["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>())))).ToList();
         // alpha has 3 items; beta and gamma 2 each (the tie goes by id); delta's rail is beyond the 2 sections shown.
         Assert.Equal([("alpha", "Alpha 3|Alpha 2 and gamma"), ("beta", "Gamma and beta|Beta 1")], rails);
+        // Rails are content cards: the stored duration text and its seconds, null when unreadable.
+        Assert.Equal(["0:47:00", "47 minutes"], home["featured"]!.AsArray().Select(i => i!["duration"]!.GetValue<string>()));
+        Assert.Equal(new int?[] { 2820, null }, home["featured"]!.AsArray().Select(i => i!["durationSeconds"]?.GetValue<int>()));
+        Assert.Equal(new int?[] { 2820, null }, home["rails"]![1]!["items"]!.AsArray().Select(i => i!["durationSeconds"]?.GetValue<int>()));
         var spanish = await client.GetJsonAsync("/api/content/home?lang=es");
         Assert.Equal("Gamma y beta", spanish["featured"]![0]!["title"]!.GetValue<string>());
         Assert.Equal("Gamma y beta", spanish["rails"]![1]!["items"]![0]!["title"]!.GetValue<string>());

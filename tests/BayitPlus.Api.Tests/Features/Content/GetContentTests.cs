@@ -31,6 +31,7 @@ public sealed class GetContentTests(ApiFactory api)
         Assert.Equal(2018, body["year"]!.GetValue<int>());
         Assert.Equal(8.1, body["rating"]!.GetValue<double>());
         Assert.Equal("1:45:00", body["duration"]!.GetValue<string>());
+        Assert.Equal(6300, body["durationSeconds"]!.GetValue<int>());
         Assert.Equal(123456, body["tmdbId"]!.GetValue<int>());
         Assert.True(body["isFeatured"]!.GetValue<bool>());
         Assert.Equal(42, body["viewCount"]!.GetValue<long>());

@@ -77,8 +77,7 @@ public sealed class LiveAndRadioTests(LongCatalogCacheApiFactory api)
         var response = await (client ?? api.CreateClient()).GetAsync(url, Http.Ct);
         var body = await response.ReadJsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
-        Assert.Null(body["nextCursor"]?.GetValue<string>());
-        Assert.True(body.ContainsKey("nextCursor"));
+        Assert.False(body.ContainsKey("nextCursor"), "the whole lineup is one answer, with no cursor");
         return [.. body["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>())];
     }
 

@@ -202,7 +202,8 @@ public sealed class PodcastsTests(ApiFactory api)
         Assert.Equal("Episode 9", first["title"]!.GetValue<string>());
         Assert.Equal("What happened", first["description"]!.GetValue<string>());
         Assert.Equal(expected[0].AudioUrl, first["audioUrl"]!.GetValue<string>());
-        Assert.Equal(1800, first["duration"]!.GetValue<int>());
+        Assert.Equal(1800, first["durationSeconds"]!.GetValue<int>());
+        Assert.False(first.ContainsKey("duration"), "an episode's duration is answered in seconds, as durationSeconds");
         Assert.Equal(Start.AddDays(5), first["publishedDate"]!.GetValue<DateTime>().ToUniversalTime());
         Assert.Equal(9, first["episodeNumber"]!.GetValue<int>());
         Assert.Equal(2, first["seasonNumber"]!.GetValue<int>());

@@ -15,12 +15,19 @@ public static class AdminEndpoints
         return byId ? endpoint.ProducesProblem(StatusCodes.Status404NotFound) : endpoint;
     }
 
-    /// <summary>A write whose body is a resource's editable <typeparamref name="TFields"/>: the
-    /// admin problems, 400 for invalid fields and 409 for a taken unique value.</summary>
-    public static RouteHandlerBuilder AcceptsFields<TFields>(this RouteHandlerBuilder endpoint, bool byId = true)
-        where TFields : notnull =>
-        endpoint.Accepts<TFields>("application/json")
-            .ProducesAdminProblems(byId)
+    /// <summary>A write whose body is a resource's editable <typeparamref name="TFields"/>, every one
+    /// of them (create, replace): the admin problems, 400 for invalid fields and 409 for a taken
+    /// unique value.</summary>
+    public static RouteHandlerBuilder AcceptsFields<TFields>(this RouteHandlerBuilder endpoint, bool byId = true) =>
+        endpoint.AddOpenApiOperationTransformer(FieldsBodySchema.WholeAsync<TFields>).ProducesWriteProblems(byId);
+
+    /// <summary>A PATCH whose body is any of <typeparamref name="TFields"/>, documented as the
+    /// all-optional schema <paramref name="schemaName"/>; its problems as <see cref="AcceptsFields{TFields}"/>'s.</summary>
+    public static RouteHandlerBuilder AcceptsPatchOf<TFields>(this RouteHandlerBuilder endpoint, string schemaName) =>
+        endpoint.AddOpenApiOperationTransformer(FieldsBodySchema.Patch<TFields>(schemaName)).ProducesWriteProblems(byId: true);
+
+    private static RouteHandlerBuilder ProducesWriteProblems(this RouteHandlerBuilder endpoint, bool byId) =>
+        endpoint.ProducesAdminProblems(byId)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 }

@@ -1,6 +1,7 @@
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
+using Mapster;
 
 namespace BayitPlus.Api.Features.Content.Admin;
 
@@ -125,7 +126,8 @@ public sealed class ContentFields
 }
 
 /// <summary>A content item as admins see it: every stored field, including the stream URL, the
-/// view count and the timestamps.</summary>
+/// view count and the timestamps, and <c>durationSeconds</c> (the stored <c>duration</c> in
+/// seconds, null when unknown) as in every response.</summary>
 public sealed record ContentAdminResponse(
     string Id,
     string Title,
@@ -146,6 +148,7 @@ public sealed record ContentAdminResponse(
     IReadOnlyList<string> SubcategoryIds,
     string? StreamUrl,
     string? Duration,
+    int? DurationSeconds,
     int? Year,
     double? Rating,
     IReadOnlyList<string> Cast,
@@ -155,3 +158,9 @@ public sealed record ContentAdminResponse(
     long ViewCount,
     DateTime CreatedAt,
     DateTime? UpdatedAt) : IHasId;
+
+public sealed class ContentAdminMappings : IRegister
+{
+    public void Register(TypeAdapterConfig config) => config.NewConfig<ContentDocument, ContentAdminResponse>()
+        .Map(response => response.DurationSeconds, content => Durations.Seconds(content.Duration));
+}

@@ -36,5 +36,5 @@ public static class PatchCatalogItem
             TypedResults.Ok((TView)await sender.Send(new Command(resource, id, body), ct)))
         .WithName($"Patch{resource.OperationName}")
         .WithSummary("Change only the fields sent (null clears a field)")
-        .AcceptsFields<TFields>();
+        .AcceptsPatchOf<TFields>($"{resource.OperationName}Patch");
 }

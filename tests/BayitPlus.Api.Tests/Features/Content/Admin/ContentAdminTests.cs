@@ -50,6 +50,7 @@ public sealed class ContentAdminTests(FakeClockApiFactory api)
         Assert.Equal(["jewish", "history"], body["topicTags"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Equal("https://cdn.example.com/movie.m3u8", body["streamUrl"]!.GetValue<string>());
         Assert.Equal("1:45:00", body["duration"]!.GetValue<string>());
+        Assert.Equal(6300, body["durationSeconds"]!.GetValue<int>());
         Assert.Equal(2020, body["year"]!.GetValue<int>());
         Assert.Equal(7.5, body["rating"]!.GetValue<double>());
         Assert.Equal(101, body["tmdbId"]!.GetValue<int>());
