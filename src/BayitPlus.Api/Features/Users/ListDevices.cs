@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using MapsterMapper;
@@ -6,20 +7,18 @@ using Mediator;
 
 namespace BayitPlus.Api.Features.Users;
 
-/// <summary>All of the signed-in user's devices, most recently active first. The list is bounded
-/// by <c>Users:MaxDevices</c> (10 by default; sign-in on one more is a 409), so it is never paged.</summary>
-/// <param name="Items">Every device of the account: at most <c>Users:MaxDevices</c> (10 by default).</param>
-public sealed record DeviceListResponse(IReadOnlyList<DeviceResponse> Items);
-
+/// <summary>All of the signed-in user's devices, most recently active first, as one whole list
+/// (<c>{ items }</c>): it is bounded by <c>Users:MaxDevices</c> (10 by default; sign-in on one more is a
+/// 409), so it is never paged.</summary>
 public static class ListDevices
 {
     /// <summary><paramref name="CurrentDeviceId"/> is the hashed device id of the access token
     /// (none when the token was issued without a device).</summary>
-    public sealed record Query(string UserId, string? CurrentDeviceId) : IQuery<DeviceListResponse>;
+    public sealed record Query(string UserId, string? CurrentDeviceId) : IQuery<ItemsResponse<DeviceResponse>>;
 
-    public sealed class Handler(MongoContext db, IMapper mapper) : IQueryHandler<Query, DeviceListResponse>
+    public sealed class Handler(MongoContext db, IMapper mapper) : IQueryHandler<Query, ItemsResponse<DeviceResponse>>
     {
-        public async ValueTask<DeviceListResponse> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<ItemsResponse<DeviceResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var user = await db.GetActiveAsync(query.UserId, cancellationToken);
 
@@ -28,7 +27,7 @@ public static class ListDevices
                 .OrderByDescending(d => d.LastActive)
                 .Select(d => mapper.Map<DeviceResponse>(d) with { IsCurrent = d.DeviceId == query.CurrentDeviceId })
                 .ToList();
-            return new DeviceListResponse(devices);
+            return new ItemsResponse<DeviceResponse>(devices);
         }
     }
 

@@ -181,7 +181,13 @@ public sealed class EachLengthValidator<T, TList>(int minLength, int maxLength) 
     protected override string GetDefaultMessageTemplate(string errorCode) => $"{{PropertyName}} values must be {MinLength} to {MaxLength} characters long.";
 }
 
-public sealed class ItemCountValidator<T, TList>(int min, int? max) : PropertyValidator<T, TList>, IDescriptiveRule
+/// <summary>A rule on how many items a list holds, whatever the list's type.</summary>
+public interface IItemCountRule
+{
+    int Min { get; }
+}
+
+public sealed class ItemCountValidator<T, TList>(int min, int? max) : PropertyValidator<T, TList>, IDescriptiveRule, IItemCountRule
     where TList : System.Collections.IEnumerable?
 {
     public int Min { get; } = min;

@@ -34,6 +34,12 @@ public static class RuleSchema
     public static bool Requires(IEnumerable<IRuleComponent> components) =>
         components.Any(c => !c.HasCondition && !c.HasAsyncCondition && c.Validator is INotNullValidator or INotEmptyValidator);
 
+    /// <summary>Whether a list that cannot be null (an absent one reads as empty) must hold at least
+    /// one item, which makes it as required as a NotEmpty rule would.</summary>
+    public static bool RequiresItems(IEnumerable<IRuleComponent> components, OpenApiSchema schema) =>
+        schema.Type is { } type && type.HasFlag(JsonSchemaType.Array) && !type.HasFlag(JsonSchemaType.Null)
+        && components.Any(c => !c.HasCondition && !c.HasAsyncCondition && c.Validator is IItemCountRule { Min: > 0 });
+
     /// <summary>A schema for a value of <paramref name="type"/> as it is bound (before any rule).</summary>
     public static OpenApiSchema ForType(Type type)
     {

@@ -32,7 +32,7 @@ public sealed class ValidatorSchemaTransformer : IOpenApiSchemaTransformer
             var components = RuleSchema.Components(validators, (property.AttributeProvider as MemberInfo)?.Name ?? property.Name);
             RuleSchema.Apply(target, components);
             RuleSchema.BoundIntegers(target);
-            if (RuleSchema.Requires(components))
+            if (RuleSchema.Requires(components) || RuleSchema.RequiresItems(components, target))
             {
                 schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
                 schema.Required.Add(property.Name);

@@ -1,5 +1,3 @@
-using FluentValidation;
-using FluentValidation.Validators;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -32,7 +30,7 @@ internal static class FieldsBodySchema
         async (operation, context, cancellationToken) =>
         {
             var fields = await context.GetOrCreateSchemaAsync(typeof(TFields), null, cancellationToken);
-            Complete<TFields>(fields, context);
+            Complete(fields);
             // A shallow copy: the properties are the fields schema's own, limits and all.
             var patch = (OpenApiSchema)fields.CreateShallowCopy();
             patch.Required = null;
@@ -49,43 +47,23 @@ internal static class FieldsBodySchema
         if (context.Document!.Components?.Schemas?.ContainsKey(name) != true)
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(TFields), null, cancellationToken);
-            Complete<TFields>(schema, context);
+            Complete(schema);
             context.Document.AddComponent(name, schema);
         }
 
         return name;
     }
 
-    /// <summary>Refuses other properties and marks required what the validator requires without
-    /// condition (NotNull or NotEmpty): added to what other transformers marked, never removed, so a
-    /// generic rule that does the same agrees with it. A required field is not nullable either (the
-    /// same rule refuses null, which would clear it), so a client reads <c>title</c> as a string.</summary>
-    private static void Complete<TFields>(OpenApiSchema schema, OpenApiOperationTransformerContext context)
+    /// <summary>Refuses other properties. What the validator requires is marked required by the
+    /// generic <c>ValidatorSchemaTransformer</c>; such a field is not nullable either (the same rule
+    /// refuses null, which would clear it), so a client reads <c>title</c> as a string.</summary>
+    private static void Complete(OpenApiSchema schema)
     {
         schema.AdditionalPropertiesAllowed = false;
         schema.AdditionalProperties = null;
-        if (schema.Properties is null)
-        {
-            return;
-        }
-
-        if (context.ApplicationServices.GetService(typeof(IValidator<TFields>)) is IValidator<TFields> validator)
-        {
-            foreach (var member in validator.CreateDescriptor().GetMembersWithValidators())
-            {
-                var required = member.Any(rule => rule.Validator is INotNullValidator or INotEmptyValidator && !rule.Options.HasCondition && !rule.Options.HasAsyncCondition);
-                var property = schema.Properties.Keys.FirstOrDefault(key => string.Equals(key, member.Key, StringComparison.OrdinalIgnoreCase));
-                if (required && property is not null)
-                {
-                    schema.Required ??= new HashSet<string>(StringComparer.Ordinal);
-                    schema.Required.Add(property);
-                }
-            }
-        }
-
         foreach (var name in schema.Required ?? new HashSet<string>())
         {
-            if (schema.Properties.TryGetValue(name, out var property) && property is OpenApiSchema { Type: { } type } value)
+            if (schema.Properties?.TryGetValue(name, out var property) == true && property is OpenApiSchema { Type: { } type } value)
             {
                 value.Type = type & ~JsonSchemaType.Null;
             }
