@@ -239,6 +239,40 @@ public sealed class OpenApiTests(ApiFactory api)
     }
 
     /// <summary>A route as OpenAPI writes it: parameters by name, without constraints.</summary>
+    [Fact]
+    public async Task Fixed_sets_are_enums_problems_require_a_trace_id_tags_are_sorted_and_every_integer_is_bounded()
+    {
+        var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
+        var schemas = document["components"]!["schemas"]!;
+
+        Assert.Equal(["user", "beta", "admin"], schemas["UserResponse"]!["properties"]!["role"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Equal(["low", "medium", "high", "critical"], schemas["SecurityEventResponse"]!["properties"]!["severity"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains("traceId", schemas["ProblemDetails"]!["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.Contains("traceId", schemas["HttpValidationProblemDetails"]!["required"]!.AsArray().Select(v => v!.GetValue<string>()));
+
+        var tags = document["tags"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(tags.Order(StringComparer.Ordinal), tags);
+
+        var viewCount = schemas["ContentResponse"]!["properties"]!["viewCount"]!;
+        Assert.Equal("int64", viewCount["format"]!.GetValue<string>());
+        Assert.Equal(long.MinValue, viewCount["minimum"]!.GetValue<long>());
+        Assert.Equal(long.MaxValue, viewCount["maximum"]!.GetValue<long>());
+        var unbounded = Integers(document).Where(schema => schema["minimum"] is null && schema["exclusiveMinimum"] is null
+            || schema["maximum"] is null && schema["exclusiveMaximum"] is null).ToList();
+        Assert.Empty(unbounded);
+    }
+
+    /// <summary>Every integer schema in the document, wherever it is.</summary>
+    private static IEnumerable<JsonObject> Integers(JsonNode? node) => node switch
+    {
+        JsonObject schema when schema["type"] is JsonValue type && type.GetValue<string>() == "integer"
+            || schema["type"] is JsonArray types && types.Any(t => t!.GetValue<string>() == "integer") =>
+            schema.SelectMany(property => Integers(property.Value)).Prepend(schema),
+        JsonObject other => other.SelectMany(property => Integers(property.Value)),
+        JsonArray items => items.SelectMany(Integers),
+        _ => [],
+    };
+
     private static string OpenApiPath(RoutePattern pattern) =>
         "/" + string.Join('/', pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
         {
