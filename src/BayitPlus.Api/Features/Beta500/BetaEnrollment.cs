@@ -1,0 +1,10 @@
+namespace BayitPlus.Api.Features.Beta500;
+
+/// <summary>The enrollment side of the program: seats, fraud screening, membership and expiry.</summary>
+public static class BetaEnrollment
+{
+    public static void AddServices(IServiceCollection services)
+    {
+        _ = services;
+    }
+}

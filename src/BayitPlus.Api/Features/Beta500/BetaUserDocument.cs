@@ -1,0 +1,67 @@
+using BayitPlus.Api.Infrastructure.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Beta500;
+
+/// <summary>The spec's <c>betauser</c> collection: one document per account that ever enrolled in
+/// the Beta 500 program. The spec's fields come first; the rest are this API's additions, which the
+/// Python system ignores.</summary>
+public sealed class BetaUserDocument
+{
+    public const string CollectionName = "betauser";
+
+    public string Id { get; set; } = "";
+
+    public required string UserId { get; set; }
+
+    public required string Email { get; set; }
+
+    public int CreditsBalance { get; set; }
+
+    public int TotalCreditsGranted { get; set; }
+
+    /// <summary>The last credit deduction of a metered session.</summary>
+    public DateTime? SessionCheckpoint { get; set; }
+
+    public double FraudScore { get; set; }
+
+    public required string FingerprintHash { get; set; }
+
+    public bool IsActive { get; set; }
+
+    public DateTime EnrolledAt { get; set; }
+
+    public DateTime LastCreditUpdate { get; set; }
+
+    /// <summary>The names of the fraud signals that fired at enrollment (shown to admins only).</summary>
+    public List<string> FraudSignals { get; set; } = [];
+
+    /// <summary>Accepted with a score at or above <c>Beta:ReviewScore</c>: waiting for an admin.</summary>
+    public bool FlaggedForReview { get; set; }
+
+    /// <summary>When access ends: <c>enrolled_at</c> plus <c>Beta:DurationDays</c>.</summary>
+    public DateTime ExpiresAt { get; set; }
+
+    /// <summary>Why the member is inactive: withdrawn, expired or deactivated (by an admin).</summary>
+    public string? EndedReason { get; set; }
+
+    public DateTime? EndedAt { get; set; }
+
+    /// <summary>Set when a deduction crosses <c>Beta:LowBalanceThreshold</c> or reaches 0, so the
+    /// crossing is recorded once; a grant clears it.</summary>
+    public bool LowBalance { get; set; }
+}
+
+public sealed class BetaUserIndexes : ICollectionIndexes
+{
+    public string CollectionName => BetaUserDocument.CollectionName;
+
+    public IEnumerable<CreateIndexModel<BsonDocument>> Indexes =>
+    [
+        IndexModels.Unique("user_id"),
+        IndexModels.Ascending("email"),
+        IndexModels.Ascending("is_active"),
+        IndexModels.Ascending("fingerprint_hash"),
+    ];
+}
