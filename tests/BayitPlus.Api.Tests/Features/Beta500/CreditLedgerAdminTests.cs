@@ -120,7 +120,7 @@ public sealed class CreditLedgerAdminTests(ApiFactory api)
 
         Assert.Equal(6, seen.Count);
         Assert.Equal("grant", seen[^1]["transactionType"]!.GetValue<string>());
-        Assert.Equal(995, seen[0]["balanceAfter"]!.GetValue<int>());
+        Assert.Equal(990, seen[0]["balanceAfter"]!.GetValue<int>());
         var ids = (await api.EntriesAsync(member.Id)).Select(e => e["_id"].AsObjectId.ToString()).ToHashSet();
         Assert.All(seen, s => Assert.Contains(s["id"]!.GetValue<string>(), ids));
         await (await client.GetAsync("/api/beta/me/transactions?limit=0", Http.Ct)).AssertValidationProblemAsync("limit");
