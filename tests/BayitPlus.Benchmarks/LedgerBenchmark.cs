@@ -20,7 +20,7 @@ namespace BayitPlus.Benchmarks;
 /// </summary>
 internal static class LedgerBenchmark
 {
-    private const int Members = 64;
+    private const int Members = 500;
     private const int StartingCredits = 10_000_000;
 
     public static async Task<Result> RunAsync(IMongoClient client, string databaseName, int clients, int chargesPerClient)

@@ -40,12 +40,9 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         }
 
         var amount = checked(price.Credits * units);
+        // No look-up first: a retry is rare, and the unique key finds it at the insert, which
+        // aborts the transaction and so undoes the deduction (then the first charge is read).
         var key = $"charge:{userId}:{idempotencyKey}";
-        if (await FindByKeyAsync(key, cancellationToken) is { } earlier)
-        {
-            return Charged(earlier);
-        }
-
         var entry = new LedgerEntry(userId, BetaTransactionTypes.Deduct, amount, $"{feature} × {units}", feature,
             new BsonDocument { ["idempotency_key"] = idempotencyKey, ["units"] = units }, key);
         try
