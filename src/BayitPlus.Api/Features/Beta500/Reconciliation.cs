@@ -12,7 +12,7 @@ namespace BayitPlus.Api.Features.Beta500;
 /// <param name="LedgerBalance">What the ledger adds up to: total granted − deducted + refunded.</param>
 /// <param name="LedgerGranted">The grants in the ledger.</param>
 /// <param name="LatestBalanceAfter">The latest entry's balance after it, or null without entries.</param>
-public sealed record ReconciliationMismatch(string UserId, int CreditsBalance, int TotalCreditsGranted, int LedgerBalance, int LedgerGranted, int? LatestBalanceAfter);
+public sealed record ReconciliationMismatchResponse(string UserId, int CreditsBalance, int TotalCreditsGranted, int LedgerBalance, int LedgerGranted, int? LatestBalanceAfter);
 
 /// <summary>Admin: every member whose ledger disagrees with the balance. The ledger's entries are
 /// summed per member by the database; a member disagrees when the grants do not add up to
@@ -21,14 +21,14 @@ public sealed record ReconciliationMismatch(string UserId, int CreditsBalance, i
 /// ledger's invariant keeps this empty.</summary>
 public static class Reconciliation
 {
-    public sealed record Query : IQuery<ItemsResponse<ReconciliationMismatch>>;
+    public sealed record Query : IQuery<ItemsResponse<ReconciliationMismatchResponse>>;
 
-    public sealed class Handler(CreditLedger ledger) : IQueryHandler<Query, ItemsResponse<ReconciliationMismatch>>
+    public sealed class Handler(CreditLedger ledger) : IQueryHandler<Query, ItemsResponse<ReconciliationMismatchResponse>>
     {
-        public async ValueTask<ItemsResponse<ReconciliationMismatch>> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<ItemsResponse<ReconciliationMismatchResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var sums = await LedgerSumsAsync(ledger.Entries, cancellationToken);
-            var mismatches = new List<ReconciliationMismatch>();
+            var mismatches = new List<ReconciliationMismatchResponse>();
             using var members = await ledger.Members.Find(FilterDefinition<BetaUserDocument>.Empty).ToCursorAsync(cancellationToken);
             while (await members.MoveNextAsync(cancellationToken))
             {
@@ -38,12 +38,12 @@ public static class Reconciliation
                     var ledgerBalance = member.TotalCreditsGranted - sum.Deducted + sum.Refunded;
                     if (sum.Granted != member.TotalCreditsGranted || ledgerBalance != member.CreditsBalance || (sum.Latest is { } latest && latest != member.CreditsBalance))
                     {
-                        mismatches.Add(new ReconciliationMismatch(member.UserId, member.CreditsBalance, member.TotalCreditsGranted, ledgerBalance, sum.Granted, sum.Latest));
+                        mismatches.Add(new ReconciliationMismatchResponse(member.UserId, member.CreditsBalance, member.TotalCreditsGranted, ledgerBalance, sum.Granted, sum.Latest));
                     }
                 }
             }
 
-            return new ItemsResponse<ReconciliationMismatch>(mismatches);
+            return new ItemsResponse<ReconciliationMismatchResponse>(mismatches);
         }
     }
 
