@@ -82,7 +82,9 @@ public sealed class MeteredSessions(MongoContext db, CreditLedger ledger, BetaSe
                 {
                     var entry = new LedgerEntry(userId, BetaTransactionTypes.Deduct, covered * price, $"{current.Feature} session, {covered} s", current.Feature,
                         new BsonDocument { ["session_id"] = id, ["seconds"] = covered }, $"session:{id}:{checkpoint.Ticks}");
-                    await ledger.ApplyAsync(transaction, entry, requireActive: true, raised, token);
+                    // The balance was read in this transaction's snapshot, so the deduction fits.
+                    _ = (await ledger.ApplyAsync(transaction, entry, requireActive: true, raised, token)).Entry
+                        ?? throw new InvalidOperationException($"Session {id}: a covered deduction was refused.");
                     await ledger.Members.UpdateOneAsync(transaction, m => m.UserId == userId,
                         Builders<BetaUserDocument>.Update.Set(m => m.SessionCheckpoint, checkpoint), cancellationToken: token);
                 }
