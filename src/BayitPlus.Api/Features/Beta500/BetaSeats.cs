@@ -12,8 +12,16 @@ namespace BayitPlus.Api.Features.Beta500;
 /// from the active members nor pass the limit, however many enrollments race: of two transactions
 /// writing the counter one conflicts and is retried, and then sees the other's seat.
 /// </summary>
-public sealed class BetaSeats(MongoContext db, BetaSettings settings)
+/// <remarks>
+/// Every transaction that takes a seat writes the same document, so parallel ones mostly conflict
+/// and retry. Within one instance they therefore queue (<see cref="TakeInTurnAsync"/>) and a full
+/// program is answered from a plain read before any transaction starts; across instances the
+/// conditional update and the conflicts alone keep the count right.
+/// </remarks>
+public sealed class BetaSeats(MongoContext db, BetaSettings settings) : IDisposable
 {
+    private readonly SemaphoreSlim _turn = new(1, 1);
+
     public const string CollectionName = "betaprogram";
     private const string SeatsId = "seats";
     private const string Filled = "filled";
@@ -63,6 +71,27 @@ public sealed class BetaSeats(MongoContext db, BetaSettings settings)
         return result.ModifiedCount == 1;
     }
 
+    /// <summary>Runs <paramref name="transaction"/> (which takes a seat) after this instance's
+    /// earlier ones have finished, unless the program is already full (false).</summary>
+    public async Task<bool> TakeInTurnAsync(Func<Task> transaction, CancellationToken cancellationToken)
+    {
+        await _turn.WaitAsync(cancellationToken);
+        try
+        {
+            if (await FilledAsync(cancellationToken) >= settings.Seats)
+            {
+                return false;
+            }
+
+            await transaction();
+            return true;
+        }
+        finally
+        {
+            _turn.Release();
+        }
+    }
+
     /// <summary>Frees a seat in the transaction that ends a membership.</summary>
     public async Task FreeAsync(IClientSessionHandle session, CancellationToken cancellationToken)
     {
@@ -81,4 +110,6 @@ public sealed class BetaSeats(MongoContext db, BetaSettings settings)
         var counter = await Program.Find(Counter).FirstOrDefaultAsync(cancellationToken);
         return counter?.GetValue(Filled, 0).ToInt32() ?? 0;
     }
+
+    public void Dispose() => _turn.Dispose();
 }

@@ -85,41 +85,12 @@ public static class Enroll
                 LastCreditUpdate = now,
                 ExpiresAt = now.AddDays(settings.DurationDays),
             };
-            await seats.EnsureAsync(cancellationToken);
             try
             {
-                using var session = await db.Client.StartSessionAsync(cancellationToken: cancellationToken);
-                await session.WithTransactionAsync(
-                    async (transaction, token) =>
-                    {
-                        // The seat first: a full program ends the attempt before anything is written.
-                        if (!await seats.TakeAsync(transaction, token))
-                        {
-                            throw Membership.Full();
-                        }
-
-                        member.Id = ObjectId.GenerateNewId().ToString();
-                        await Membership.Members(db).InsertOneAsync(transaction, member, cancellationToken: token);
-                        if (settings.InitialCredits > 0)
-                        {
-                            await Membership.Ledger(db).InsertOneAsync(
-                                transaction,
-                                new BetaCreditTransactionDocument
-                                {
-                                    UserId = account.UserId,
-                                    TransactionType = BetaTransactionTypes.Grant,
-                                    Amount = settings.InitialCredits,
-                                    BalanceAfter = settings.InitialCredits,
-                                    Reason = GrantReason,
-                                    CreatedAt = now,
-                                },
-                                cancellationToken: token);
-                        }
-
-                        await accounts.ChangeRoleAsync(transaction, account.UserId, Roles.User, Roles.Beta, token);
-                        return true;
-                    },
-                    cancellationToken: cancellationToken);
+                if (!await seats.TakeInTurnAsync(() => StoreAsync(member, cancellationToken), cancellationToken))
+                {
+                    throw Membership.Full();
+                }
             }
             catch (MongoWriteException error) when (error.WriteError.Category == ServerErrorCategory.DuplicateKey)
             {
@@ -129,6 +100,43 @@ public static class Enroll
 
             accounts.Forget(account.UserId);
             return BetaMembershipResponse.Of(member);
+        }
+
+        /// <summary>The seat, the member, its grant and the role: all or nothing.</summary>
+        private async Task StoreAsync(BetaUserDocument member, CancellationToken cancellationToken)
+        {
+            using var session = await db.Client.StartSessionAsync(cancellationToken: cancellationToken);
+            await session.WithTransactionAsync(
+                async (transaction, token) =>
+                {
+                    // The seat first: a full program ends the attempt before anything is written.
+                    if (!await seats.TakeAsync(transaction, token))
+                    {
+                        throw Membership.Full();
+                    }
+
+                    member.Id = ObjectId.GenerateNewId().ToString();
+                    await Membership.Members(db).InsertOneAsync(transaction, member, cancellationToken: token);
+                    if (member.TotalCreditsGranted > 0)
+                    {
+                        await Membership.Ledger(db).InsertOneAsync(
+                            transaction,
+                            new BetaCreditTransactionDocument
+                            {
+                                UserId = member.UserId,
+                                TransactionType = BetaTransactionTypes.Grant,
+                                Amount = member.TotalCreditsGranted,
+                                BalanceAfter = member.CreditsBalance,
+                                Reason = GrantReason,
+                                CreatedAt = member.EnrolledAt,
+                            },
+                            cancellationToken: token);
+                    }
+
+                    await accounts.ChangeRoleAsync(transaction, member.UserId, Roles.User, Roles.Beta, token);
+                    return true;
+                },
+                cancellationToken: cancellationToken);
         }
 
         private static ConflictException AlreadyEnrolled() =>
