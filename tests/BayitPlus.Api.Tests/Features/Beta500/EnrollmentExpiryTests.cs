@@ -28,7 +28,10 @@ public sealed class EnrollmentExpiryTests(FakeClockApiFactory api)
         var filled = await FilledAsync();
         api.Clock.Advance(TimeSpan.FromDays(89));
         await job.RunOnceAsync(Http.Ct);
-        Assert.All(users, user => Assert.True(api.MemberAsync(user.Id).Result!["is_active"].AsBoolean));
+        foreach (var user in users)
+        {
+            Assert.True((await api.MemberAsync(user.Id))!["is_active"].AsBoolean);
+        }
 
         api.Clock.Advance(TimeSpan.FromDays(2));
         var ended = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => job.RunOnceAsync(Http.Ct)));
