@@ -72,6 +72,19 @@ public sealed class EnrollmentTests(ApiFactory api)
         Assert.Equal(ip[..ip.LastIndexOf('.')] + ".0/24", first["network"].AsString);
     }
 
+    [Theory]
+    [InlineData("::ffff:198.51.{0}.77", "198.51.{0}.0/24")]
+    [InlineData("2001:db8:{0:x}:1234::1", "2001:db8:{0:x}::/48")]
+    public async Task The_network_is_the_ipv4_24_or_the_ipv6_48(string address, string network)
+    {
+        var n = Random.Shared.Next(0, 255);
+        var user = await api.SignUpAsync();
+
+        Assert.Equal(HttpStatusCode.Created, (await From(user, string.Format(System.Globalization.CultureInfo.InvariantCulture, address, n)).EnrollAsync()).StatusCode);
+
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, network, n), (await api.MemberAsync(user.Id))!["network"].AsString);
+    }
+
     [Fact]
     public async Task Unverified_email_alone_scores_its_weight()
     {
