@@ -56,6 +56,7 @@ public static class SliceSetup
         services.TryAddSingleton<IAuditTrail, NoAuditTrail>();
         services.TryAddSingleton<ISecurityEvents, NoSecurityEvents>();
         services.TryAddSingleton<IAccountStatus, TokenAccountStatus>();
+        services.TryAddSingleton<IAccountRoles, NoAccountRoles>();
     }
 
     /// <summary>Maps every slice's endpoints, then checks what they name exists (rate-limit policies).</summary>

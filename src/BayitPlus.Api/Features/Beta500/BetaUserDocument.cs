@@ -51,6 +51,10 @@ public sealed class BetaUserDocument
     /// <summary>Set when a deduction crosses <c>Beta:LowBalanceThreshold</c> or reaches 0, so the
     /// crossing is recorded once; a grant clears it.</summary>
     public bool LowBalance { get; set; }
+
+    /// <summary>The network enrolled from (<see cref="Fingerprints.Network"/>): the network-burst
+    /// signal counts recent enrollments by it. Absent when the client's address was unknown.</summary>
+    public string? Network { get; set; }
 }
 
 public sealed class BetaUserIndexes : ICollectionIndexes
@@ -63,5 +67,8 @@ public sealed class BetaUserIndexes : ICollectionIndexes
         IndexModels.Ascending("email"),
         IndexModels.Ascending("is_active"),
         IndexModels.Ascending("fingerprint_hash"),
+        IndexModels.Compound(("network", 1), ("enrolled_at", -1)),
+        IndexModels.Compound(("is_active", 1), ("expires_at", 1)),
+        IndexModels.Descending("enrolled_at"),
     ];
 }
