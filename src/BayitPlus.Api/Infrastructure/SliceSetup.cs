@@ -57,6 +57,7 @@ public static class SliceSetup
         services.TryAddSingleton<IAuditTrail, NoAuditTrail>();
         services.TryAddSingleton<ISecurityEvents, NoSecurityEvents>();
         services.TryAddSingleton<IAccountStatus, TokenAccountStatus>();
+        services.TryAddSingleton<IAccountRoles, NoAccountRoles>();
         services.TryAddSingleton<ICreditLedger, NoCreditLedger>();
     }
 

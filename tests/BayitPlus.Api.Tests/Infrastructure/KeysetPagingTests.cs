@@ -12,7 +12,7 @@ public sealed class KeysetPagingTests(ApiFactory api)
 {
     /// <summary>Every keyset-paged list, browse once per sort order (each has its own key type).</summary>
     public static readonly TheoryData<string> Lists =
-        ["users", "audit", "security-events", "podcasts", "podcast-episodes", "content-newest", "content-popular", "content-year", "content-rating"];
+        ["users", "audit", "security-events", "beta-members", "podcasts", "podcast-episodes", "content-newest", "content-popular", "content-year", "content-rating"];
 
     /// <summary>Limits that are not a whole number from 1 to 100 (<c>%2B5</c> is "+5").</summary>
     private static readonly string[] BadLimits = ["abc", "0", "101", "-1", "2.5", "%2B5", "1e2"];
@@ -49,6 +49,21 @@ public sealed class KeysetPagingTests(ApiFactory api)
                     [.. Enumerable.Range(0, 2).Select(i => new BsonDocument { ["event_type"] = tag, ["severity"] = "low", ["created_at"] = at.AddMinutes(i) })],
                     cancellationToken: Http.Ct);
                 return (await AdminAsync(), $"/api/admin/security-events?eventType={tag}");
+
+            case "beta-members":
+            {
+                // The list has no text filter: a fraud score no other test stores narrows it to these two.
+                var score = Math.Round(0.1 + (0.8 * Random.Shared.NextDouble()), 12);
+                await api.Database.GetCollection<BsonDocument>("betauser").InsertManyAsync(
+                    [.. Enumerable.Range(0, 2).Select(i => new BsonDocument
+                    {
+                        ["user_id"] = ObjectId.GenerateNewId().ToString(), ["email"] = $"{tag}-{i}@example.com", ["fingerprint_hash"] = tag, ["is_active"] = true,
+                        ["fraud_score"] = score, ["enrolled_at"] = at.AddMinutes(i), ["expires_at"] = at.AddDays(90),
+                    })],
+                    cancellationToken: Http.Ct);
+                var bound = score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                return (await AdminAsync(), $"/api/admin/beta/members?minFraudScore={bound}&maxFraudScore={bound}");
+            }
 
             case "podcasts":
                 await InsertPodcastsAsync(tag, at, 2);
@@ -183,7 +198,7 @@ public sealed class KeysetPagingTests(ApiFactory api)
             .ToList();
 
         Assert.Equal(
-            ["get /api/admin/audit", "get /api/admin/security-events", "get /api/admin/users", "get /api/beta/me/transactions", "get /api/content", "get /api/podcasts", "get /api/podcasts/{id}/episodes"],
+            ["get /api/admin/audit", "get /api/admin/beta/members", "get /api/admin/security-events", "get /api/admin/users", "get /api/beta/me/transactions", "get /api/content", "get /api/podcasts", "get /api/podcasts/{id}/episodes"],
             paged.Select(operation => operation.Name).Order(StringComparer.Ordinal));
         Assert.All(paged, operation =>
         {

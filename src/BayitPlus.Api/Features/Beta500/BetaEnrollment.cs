@@ -5,6 +5,11 @@ public static class BetaEnrollment
 {
     public static void AddServices(IServiceCollection services)
     {
-        _ = services;
+        services.AddSingleton<DisposableEmailDomains>();
+        services.AddSingleton<BetaSeats>();
+        services.AddSingleton<Membership>();
+        services.AddSingleton<FraudScreening>();
+        services.AddSingleton<BetaExpiryJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<BetaExpiryJob>());
     }
 }

@@ -52,6 +52,10 @@ public sealed class BetaUserDocument
     /// crossing is recorded once; a grant clears it.</summary>
     public bool LowBalance { get; set; }
 
+    /// <summary>The network enrolled from (<see cref="Fingerprints.Network"/>): the network-burst
+    /// signal counts recent enrollments by it. Absent when the client's address was unknown.</summary>
+    public string? Network { get; set; }
+
     /// <summary>The number of ledger entries written through this API; each entry carries its own
     /// (<c>seq</c>), so the latest one is found without trusting clocks or id order.</summary>
     public long LedgerSeq { get; set; }
@@ -76,5 +80,8 @@ public sealed class BetaUserIndexes : ICollectionIndexes
         IndexModels.Ascending("email"),
         IndexModels.Ascending("is_active"),
         IndexModels.Ascending("fingerprint_hash"),
+        IndexModels.Compound(("network", 1), ("enrolled_at", -1)),
+        IndexModels.Compound(("is_active", 1), ("expires_at", 1)),
+        IndexModels.Descending("enrolled_at"),
     ];
 }

@@ -7,6 +7,10 @@ public abstract class ApiException(int status, string title, string detail) : Ex
     public int Status { get; } = status;
 
     public string Title { get; } = title;
+
+    /// <summary>The problem's <c>type</c> URI when the status alone does not say what went wrong
+    /// (a full program and an existing membership are both 409s); null for the status's default.</summary>
+    public string? Type { get; init; }
 }
 
 public sealed class NotFoundException(string resource) : ApiException(StatusCodes.Status404NotFound, "Not found", $"{resource} was not found.");

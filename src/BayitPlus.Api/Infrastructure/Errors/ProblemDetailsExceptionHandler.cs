@@ -96,7 +96,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
 
     private static Microsoft.AspNetCore.Mvc.ProblemDetails Problem(ApiException api)
     {
-        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = api.Status, Title = api.Title, Detail = api.Message };
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = api.Status, Title = api.Title, Detail = api.Message, Type = api.Type };
         if (api is ConflictException conflict)
         {
             problem.Extensions["field"] = conflict.Field;

@@ -28,7 +28,9 @@ public static class CreditLedgerSupport
 
     public static async Task EnrollAsync(this ApiFactory api, SignedInUser user, int credits, bool active = true)
     {
-        var now = DateTime.UtcNow;
+        // The host's clock: on a fake clock moved past real time, a real-time expiry would let the
+        // expiry job end the membership mid-test.
+        var now = api.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         await api.BetaUsers().InsertOneAsync(new BsonDocument
         {
             ["user_id"] = user.Id,

@@ -1,0 +1,71 @@
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Mongo;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Beta500;
+
+/// <summary>Ends the memberships whose <c>expires_at</c> has passed: inactive with
+/// <c>ended_reason</c> expired, the seat freed, the role back to <c>user</c>. Runs every
+/// <c>Beta:JobInterval</c> on the injected clock. Each member is claimed by a conditional update
+/// (still active, still expired) inside its own transaction, so several instances running at once,
+/// or a withdrawal racing the job, end a membership and free its seat exactly once.</summary>
+public sealed partial class BetaExpiryJob(
+    MongoContext db, Membership membership, IAccountRoles accounts, DatabaseReadiness readiness, BetaSettings settings, TimeProvider time, ILogger<BetaExpiryJob> logger)
+    : BackgroundService
+{
+    /// <summary>One pass; returns how many memberships it ended.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var expired = Builders<BetaUserDocument>.Filter.Lte(m => m.ExpiresAt, now);
+        var due = await Membership.Members(db)
+            .Find(Builders<BetaUserDocument>.Filter.Eq(m => m.IsActive, true) & expired)
+            .Project(m => m.UserId)
+            .ToListAsync(ct);
+        var ended = 0;
+        foreach (var userId in due)
+        {
+            using var session = await db.Client.StartSessionAsync(cancellationToken: ct);
+            var member = await session.WithTransactionAsync(
+                (transaction, token) => membership.EndAsync(transaction, userId, EndedReasons.Expired, now, token, expired),
+                cancellationToken: ct);
+            if (member is not null)
+            {
+                accounts.Forget(userId);
+                ended++;
+            }
+        }
+
+        if (ended > 0)
+        {
+            LogExpired(logger, ended);
+        }
+
+        return ended;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
+        using var timer = new PeriodicTimer(settings.JobInterval, time);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception error) when (error is MongoException or TimeoutException)
+            {
+                // The next tick tries again; a failing database must not stop the host.
+                LogFailed(logger, error);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ended {Count} expired Beta 500 memberships")]
+    private static partial void LogExpired(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Ending expired Beta 500 memberships failed; retrying at the next interval")]
+    private static partial void LogFailed(ILogger logger, Exception error);
+}

@@ -1,0 +1,56 @@
+using System.Net;
+using BayitPlus.Api.Features.Beta500;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BayitPlus.Api.Tests.Features.Beta500;
+
+/// <summary>Memberships end <c>Beta:DurationDays</c> after enrollment, on the fake clock.</summary>
+[Collection<FakeClockCollection>]
+public sealed class EnrollmentExpiryTests(FakeClockApiFactory api)
+{
+    private async Task<int> FilledAsync() =>
+        (await (await api.CreateClient().GetAsync("/api/beta/status", Http.Ct)).ReadJsonAsync())["filledSeats"]!.GetValue<int>();
+
+    [Fact]
+    public async Task Expired_members_are_ended_once_even_by_parallel_runs()
+    {
+        var job = api.Services.GetRequiredService<BetaExpiryJob>();
+        var users = new List<SignedInUser>();
+        for (var i = 0; i < 3; i++)
+        {
+            var user = await api.SignUpAsync();
+            Assert.Equal(HttpStatusCode.Created, (await api.ClientFor(user).FromIp(EnrollmentSupport.NewNetworkIp()).EnrollAsync()).StatusCode);
+            users.Add(user);
+        }
+
+        var filled = await FilledAsync();
+        api.Clock.Advance(TimeSpan.FromDays(89));
+        await job.RunOnceAsync(Http.Ct);
+        foreach (var user in users)
+        {
+            Assert.True((await api.MemberAsync(user.Id))!["is_active"].AsBoolean);
+        }
+
+        api.Clock.Advance(TimeSpan.FromDays(2));
+        var ended = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => job.RunOnceAsync(Http.Ct)));
+
+        Assert.True(ended.Sum() <= 3, $"ended {ended.Sum()}");
+        Assert.Equal(filled - 3, await FilledAsync());
+        foreach (var user in users)
+        {
+            var member = (await api.MemberAsync(user.Id))!;
+            Assert.False(member["is_active"].AsBoolean);
+            Assert.Equal("expired", member["ended_reason"].AsString);
+            Assert.Equal(5000, member["credits_balance"].AsInt32);
+            Assert.Equal(Roles.User, await api.RoleAsync(user.Id));
+        }
+
+        Assert.Equal(0, await job.RunOnceAsync(Http.Ct));
+        Assert.Equal(filled - 3, await FilledAsync());
+        var token = api.MintAccessToken(users[0].Id, users[0].Email, Roles.User);
+        var me = await (await api.CreateClient().WithToken(token).GetAsync("/api/beta/me", Http.Ct)).ReadJsonAsync();
+        Assert.False(me["isActive"]!.GetValue<bool>());
+    }
+}
