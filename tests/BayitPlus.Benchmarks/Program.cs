@@ -14,6 +14,13 @@ if (args is ["seed-catalog", var seedUri, var seedDatabase, var seedCount])
     return;
 }
 
+// `ledger` measures the Beta 500 credit ledger's charges instead (LedgerBenchmark), kept apart from
+// the database benchmarks below.
+// `ledger <clients> <charges per client>` changes the defaults (32, 500).
+var ledgerMode = args is ["ledger", ..];
+var ledgerClients = args is ["ledger", var c, ..] ? int.Parse(c, CultureInfo.InvariantCulture) : 32;
+var ledgerCharges = args is ["ledger", _, var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 500;
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
@@ -28,6 +35,22 @@ var benchmarks = new Benchmarks(connectionString, client.GetDatabase(databaseNam
 var results = new List<Result>();
 try
 {
+    if (ledgerMode)
+    {
+        results.Add(await LedgerBenchmark.RunAsync(client, databaseName, ledgerClients, ledgerCharges));
+    }
+    else
+    {
+        await RunDatabaseBenchmarksAsync();
+    }
+}
+finally
+{
+    await client.DropDatabaseAsync(databaseName);
+}
+
+async Task RunDatabaseBenchmarksAsync()
+{
     // A discarded first pass lets tiered JIT finish optimizing the driver and server code paths;
     // without it the first measured rows carry compilation pauses in their tails.
     await benchmarks.LookupsAsync(1_000, 5_000);
@@ -39,10 +62,6 @@ try
     results.AddRange(await benchmarks.LookupsAsync(100_000, 5_000));
     results.Add(await benchmarks.ParallelFindAndModifyAsync(clients: 1, operationsPerClient: 4_000, documents: 1_000));
     results.Add(await benchmarks.ParallelFindAndModifyAsync(clients: 8, operationsPerClient: 1_000, documents: 1_000));
-}
-finally
-{
-    await client.DropDatabaseAsync(databaseName);
 }
 
 static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";

@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Credits;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Pipeline;
 using BayitPlus.Api.Infrastructure.Security;
@@ -57,6 +58,7 @@ public static class SliceSetup
         services.TryAddSingleton<ISecurityEvents, NoSecurityEvents>();
         services.TryAddSingleton<IAccountStatus, TokenAccountStatus>();
         services.TryAddSingleton<IAccountRoles, NoAccountRoles>();
+        services.TryAddSingleton<ICreditLedger, NoCreditLedger>();
     }
 
     /// <summary>Maps every slice's endpoints, then checks what they name exists (rate-limit policies).</summary>

@@ -29,6 +29,15 @@ public sealed class BetaCreditTransactionDocument
     public BsonDocument Metadata { get; set; } = [];
 
     public DateTime CreatedAt { get; set; }
+
+    /// <summary>The member's entry number (<see cref="BetaUserDocument.LedgerSeq"/> after it); absent
+    /// on entries written by other services, which count as 0.</summary>
+    public long Seq { get; set; }
+
+    /// <summary>What makes a retried charge or refund the same one (a unique, sparse index): the
+    /// caller's key scoped by user for a charge, the charge's id for a refund, the checkpoint for a
+    /// metered session. Absent on grants and admin adjustments, which are never retried blindly.</summary>
+    public string? IdempotencyKey { get; set; }
 }
 
 public static class BetaTransactionTypes
@@ -47,5 +56,12 @@ public sealed class BetaCreditTransactionIndexes : ICollectionIndexes
         IndexModels.Compound(("user_id", 1), ("created_at", -1)),
         IndexModels.Ascending("feature_used"),
         IndexModels.Ascending("transaction_type"),
+        IndexModels.Unique("idempotency_key", sparse: true),
+
+        // The look-up of a retried key: the emulator's planner does not use sparse indexes, and
+        // without this one a retry scanned the whole ledger.
+        IndexModels.Compound(("idempotency_key", 1), ("user_id", 1)),
+        IndexModels.Compound(("user_id", 1), ("seq", -1)),
+        IndexModels.Compound(("created_at", 1), ("feature_used", 1)),
     ];
 }

@@ -55,6 +55,19 @@ public sealed class BetaUserDocument
     /// <summary>The network enrolled from (<see cref="Fingerprints.Network"/>): the network-burst
     /// signal counts recent enrollments by it. Absent when the client's address was unknown.</summary>
     public string? Network { get; set; }
+
+    /// <summary>The number of ledger entries written through this API; each entry carries its own
+    /// (<c>seq</c>), so the latest one is found without trusting clocks or id order.</summary>
+    public long LedgerSeq { get; set; }
+
+    /// <summary>The clock hour (UTC) <see cref="SpendHourCredits"/> counts.</summary>
+    public DateTime? SpendHour { get; set; }
+
+    /// <summary>Credits charged for features within <see cref="SpendHour"/>.</summary>
+    public int SpendHourCredits { get; set; }
+
+    /// <summary>The hour whose spending above <c>Beta:HourlySpendAlert</c> was recorded, so it is recorded once.</summary>
+    public DateTime? SpendAlertHour { get; set; }
 }
 
 public sealed class BetaUserIndexes : ICollectionIndexes

@@ -28,6 +28,7 @@ public sealed class ProblemJsonWriter(IOptions<ProblemDetailsOptions> problemOpt
     {
         400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
         401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        402 => "https://tools.ietf.org/html/rfc9110#section-15.5.3",
         403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",

@@ -1,0 +1,64 @@
+namespace BayitPlus.Api.Infrastructure.Credits;
+
+/// <summary>How a slice (AI search, recaps, dubbing) spends a member's AI credits. Every call is one
+/// atomic ledger entry: the balance and its transaction record change together or not at all.</summary>
+public interface ICreditLedger
+{
+    /// <summary>Charges the feature's price times <paramref name="units"/> (uses, or seconds for a
+    /// per-second feature). A retry with the same <paramref name="idempotencyKey"/> for the same
+    /// user charges nothing more and answers the first charge, even when the two race.</summary>
+    Task<ChargeResult> ChargeAsync(string userId, string feature, int units, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Gives back a charge (all of it, or <paramref name="amount"/> of it when given):
+    /// at most once per charge, and never more than was charged.</summary>
+    Task<RefundResult> RefundAsync(string chargeId, string reason, int? amount, CancellationToken cancellationToken);
+}
+
+/// <summary>What <see cref="ICreditLedger.ChargeAsync"/> did.</summary>
+public abstract record ChargeResult
+{
+    private ChargeResult()
+    {
+    }
+
+    /// <summary>Charged <paramref name="Amount"/> credits; <paramref name="Balance"/> is what is left.
+    /// <paramref name="ChargeId"/> names the charge for a refund.</summary>
+    public sealed record Charged(string ChargeId, int Amount, int Balance) : ChargeResult;
+
+    /// <summary>Nothing charged: the balance does not cover the price.</summary>
+    public sealed record Insufficient(int Balance, int Required) : ChargeResult;
+
+    /// <summary>Nothing charged: the user is not an active member of a program that has credits.</summary>
+    public sealed record NotAMember : ChargeResult;
+
+    /// <summary>Nothing charged: no price is set for the feature.</summary>
+    public sealed record UnknownFeature : ChargeResult;
+}
+
+/// <summary>What <see cref="ICreditLedger.RefundAsync"/> did.</summary>
+public abstract record RefundResult
+{
+    private RefundResult()
+    {
+    }
+
+    /// <summary>Refunded <paramref name="Amount"/>; <paramref name="Balance"/> is the balance after.
+    /// A repeated refund of the same charge answers the first one's.</summary>
+    public sealed record Refunded(string RefundId, int Amount, int Balance) : RefundResult;
+
+    /// <summary>Nothing refunded: the amount asked is more than the charge (or not positive).</summary>
+    public sealed record ExceedsCharge(int Charged) : RefundResult;
+
+    /// <summary>Nothing refunded: no charge has that id.</summary>
+    public sealed record ChargeNotFound : RefundResult;
+}
+
+/// <summary>The ledger when no slice keeps credits: nobody is a member, and no charge exists.</summary>
+public sealed class NoCreditLedger : ICreditLedger
+{
+    public Task<ChargeResult> ChargeAsync(string userId, string feature, int units, string idempotencyKey, CancellationToken cancellationToken) =>
+        Task.FromResult<ChargeResult>(new ChargeResult.NotAMember());
+
+    public Task<RefundResult> RefundAsync(string chargeId, string reason, int? amount, CancellationToken cancellationToken) =>
+        Task.FromResult<RefundResult>(new RefundResult.ChargeNotFound());
+}
