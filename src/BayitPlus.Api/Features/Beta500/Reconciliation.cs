@@ -36,7 +36,7 @@ public static class Reconciliation
                 {
                     var sum = sums.GetValueOrDefault(member.UserId);
                     var ledgerBalance = member.TotalCreditsGranted - sum.Deducted + sum.Refunded;
-                    if (sum.Granted != member.TotalCreditsGranted || ledgerBalance != member.CreditsBalance || (sum.Latest is { } latest && latest != member.CreditsBalance))
+                    if (!sum.AgreesWith(member))
                     {
                         mismatches.Add(new ReconciliationMismatchResponse(member.UserId, member.CreditsBalance, member.TotalCreditsGranted, ledgerBalance, sum.Granted, sum.Latest));
                     }
@@ -47,8 +47,10 @@ public static class Reconciliation
         }
     }
 
-    /// <summary>Each member's sums by type and latest <c>balance_after</c> (highest <c>seq</c>, then newest id).</summary>
-    public static async Task<Dictionary<string, LedgerSums>> LedgerSumsAsync(IMongoCollection<BetaCreditTransactionDocument> entries, CancellationToken cancellationToken)
+    /// <summary>Each member's sums by type and latest <c>balance_after</c> (highest <c>seq</c>, then
+    /// newest id); only <paramref name="userId"/>'s when given.</summary>
+    public static async Task<Dictionary<string, LedgerSums>> LedgerSumsAsync(
+        IMongoCollection<BetaCreditTransactionDocument> entries, CancellationToken cancellationToken, string? userId = null)
     {
         static BsonDocument SumOf(string type) => new("$sum", new BsonDocument("$cond", new BsonArray
         {
@@ -57,6 +59,7 @@ public static class Reconciliation
 
         var pipeline = new[]
         {
+            new BsonDocument("$match", userId is null ? [] : new BsonDocument("user_id", userId)),
             new BsonDocument("$sort", new BsonDocument { ["user_id"] = 1, ["seq"] = 1, ["_id"] = 1 }),
             new BsonDocument("$group", new BsonDocument
             {
@@ -85,4 +88,12 @@ public static class Reconciliation
 }
 
 /// <summary>One member's ledger summed: credits granted, deducted, refunded, and the latest balance after.</summary>
-public readonly record struct LedgerSums(int Granted, int Deducted, int Refunded, int? Latest);
+public readonly record struct LedgerSums(int Granted, int Deducted, int Refunded, int? Latest)
+{
+    /// <summary>Whether the grants are the member's total granted, total granted − deducted +
+    /// refunded is the balance, and the latest entry (if any) left that balance.</summary>
+    public bool AgreesWith(BetaUserDocument member) =>
+        Granted == member.TotalCreditsGranted
+        && member.TotalCreditsGranted - Deducted + Refunded == member.CreditsBalance
+        && (Latest ?? member.CreditsBalance) == member.CreditsBalance;
+}

@@ -67,7 +67,7 @@ public sealed class CreditLedgerAdminTests(ApiFactory api)
     {
         var client = api.ClientFor(await api.SignUpAsync(role: "admin"));
         var member = await api.MemberAsync(10);
-        await api.AssertReconciledAsync(client);
+        await api.AssertReconciledAsync(client, member.Id);
 
         await api.BetaUsers().UpdateOneAsync(new BsonDocument("user_id", member.Id), new BsonDocument("$inc", new BsonDocument("credits_balance", 5)), cancellationToken: Http.Ct);
 
@@ -76,7 +76,7 @@ public sealed class CreditLedgerAdminTests(ApiFactory api)
         Assert.Equal(15, mismatch["creditsBalance"]!.GetValue<int>());
         Assert.Equal(10, mismatch["ledgerBalance"]!.GetValue<int>());
         await api.BetaUsers().UpdateOneAsync(new BsonDocument("user_id", member.Id), new BsonDocument("$inc", new BsonDocument("credits_balance", -5)), cancellationToken: Http.Ct);
-        await api.AssertReconciledAsync(client);
+        await api.AssertReconciledAsync(client, member.Id);
     }
 
     [Fact]

@@ -75,6 +75,6 @@ public sealed class CreditLedgerConcurrencyTests(ApiFactory api)
         }
 
         Assert.All(charges.GroupBy(c => c.ChargeId), g => Assert.Single(g.Distinct()));
-        await api.AssertReconciledAsync(admin);
+        await api.AssertReconciledAsync(admin, members.Select(member => member.Id));
     }
 }

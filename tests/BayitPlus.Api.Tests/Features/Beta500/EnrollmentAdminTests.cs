@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Credits;
 using BayitPlus.Api.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -69,7 +71,8 @@ public sealed class EnrollmentAdminTests(ApiFactory api)
         var (_, admin) = await api.SignedInClientAsync(Roles.Admin);
         var member = await EnrolledAsync();
 
-        var body = await (await admin.GetAsync($"/api/admin/beta/members/{member.Id}", Http.Ct)).ReadJsonAsync();
+        var detail = await (await admin.GetAsync($"/api/admin/beta/members/{member.Id}", Http.Ct)).ReadJsonAsync();
+        var body = detail["member"]!;
 
         Assert.Equal(member.Id, body["userId"]!.GetValue<string>());
         Assert.Equal(member.Email, body["email"]!.GetValue<string>());
@@ -78,6 +81,33 @@ public sealed class EnrollmentAdminTests(ApiFactory api)
         Assert.False(body["flaggedForReview"]!.GetValue<bool>());
         await (await admin.GetAsync($"/api/admin/beta/members/{ObjectId.GenerateNewId()}", Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
         await (await admin.GetAsync("/api/admin/beta/members/not-an-id", Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_member_shows_the_ledger_summed_and_whether_it_agrees_with_the_balance()
+    {
+        var (_, admin) = await api.SignedInClientAsync(Roles.Admin);
+        var member = await EnrolledAsync();
+        var charged = await api.Services.GetRequiredService<ICreditLedger>().ChargeAsync(member.Id, "ai_search", 3, "summary-test", Http.Ct);
+        var charge = Assert.IsType<ChargeResult.Charged>(charged);
+
+        var detail = await (await admin.GetAsync($"/api/admin/beta/members/{member.Id}", Http.Ct)).ReadJsonAsync();
+
+        var granted = detail["member"]!["totalCreditsGranted"]!.GetValue<int>();
+        Assert.Equal(granted - charge.Amount, detail["member"]!["creditsBalance"]!.GetValue<int>());
+        var ledger = detail["ledger"]!;
+        Assert.Equal(granted, ledger["granted"]!.GetValue<int>());
+        Assert.Equal(charge.Amount, ledger["deducted"]!.GetValue<int>());
+        Assert.Equal(0, ledger["refunded"]!.GetValue<int>());
+        Assert.True(ledger["reconciled"]!.GetValue<bool>());
+
+        // A balance changed behind the ledger's back is shown as not reconciled.
+        await api.Database.GetCollection<BsonDocument>("betauser").UpdateOneAsync(
+            new BsonDocument("user_id", member.Id), new BsonDocument("$inc", new BsonDocument("credits_balance", 1)), cancellationToken: Http.Ct);
+        var tampered = await (await admin.GetAsync($"/api/admin/beta/members/{member.Id}", Http.Ct)).ReadJsonAsync();
+        Assert.False(tampered["ledger"]!["reconciled"]!.GetValue<bool>());
+        await api.Database.GetCollection<BsonDocument>("betauser").UpdateOneAsync(
+            new BsonDocument("user_id", member.Id), new BsonDocument("$inc", new BsonDocument("credits_balance", -1)), cancellationToken: Http.Ct);
     }
 
     [Fact]
