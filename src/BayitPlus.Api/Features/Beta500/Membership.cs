@@ -33,7 +33,9 @@ public sealed class Membership(MongoContext db, BetaSeats seats, IAccountRoles a
         var forfeit = reason == EndedReasons.Withdrawn;
         if (forfeit)
         {
-            update = update.Set(m => m.CreditsBalance, 0).Set(m => m.LastCreditUpdate, now);
+            // The forfeit is the member's next ledger entry: numbered like every other, so the
+            // latest entry is still the one that left the balance.
+            update = update.Set(m => m.CreditsBalance, 0).Set(m => m.LastCreditUpdate, now).Inc(m => m.LedgerSeq, 1);
         }
 
         var before = await Members(db).FindOneAndUpdateAsync(
@@ -60,6 +62,7 @@ public sealed class Membership(MongoContext db, BetaSeats seats, IAccountRoles a
                     BalanceAfter = 0,
                     Reason = EndedReasons.Withdrawn,
                     CreatedAt = now,
+                    Seq = before.LedgerSeq + 1,
                 },
                 cancellationToken: cancellationToken);
         }

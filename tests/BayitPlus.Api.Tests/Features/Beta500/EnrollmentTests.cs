@@ -1,6 +1,7 @@
 using System.Net;
 using BayitPlus.Api.Features.Beta500;
 using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Credits;
 using BayitPlus.Api.Tests.Features.Audit;
 using BayitPlus.Api.Tests.Support;
 using MongoDB.Bson;
@@ -281,6 +282,19 @@ public sealed class EnrollmentTests(ApiFactory api)
         await (await api.ClientFor(user).DeleteAsync("/api/beta/me", Http.Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
         var again = await (await From(user).EnrollAsync()).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(EnrollmentProblems.AlreadyEnrolled, again["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Withdrawing_after_spending_leaves_a_ledger_whose_latest_entry_is_the_forfeit()
+    {
+        var user = await api.SignUpAsync();
+        Assert.Equal(HttpStatusCode.Created, (await From(user).EnrollAsync()).StatusCode);
+        Assert.IsType<ChargeResult.Charged>(await api.Ledger().ChargeAsync(user.Id, "ai_search", 1, "before-withdrawal-1", Http.Ct));
+        Assert.IsType<ChargeResult.Charged>(await api.Ledger().ChargeAsync(user.Id, "ai_search", 1, "before-withdrawal-2", Http.Ct));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.ClientFor(user).DeleteAsync("/api/beta/me", Http.Ct)).StatusCode);
+
+        Assert.Equal(0, await api.AssertInvariantAsync(user.Id));
     }
 
     [Fact]
