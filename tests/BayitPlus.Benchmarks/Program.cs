@@ -21,6 +21,13 @@ var ledgerMode = args is ["ledger", ..];
 var ledgerClients = args is ["ledger", var c, ..] ? int.Parse(c, CultureInfo.InvariantCulture) : 32;
 var ledgerCharges = args is ["ledger", _, var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 500;
 
+// `enroll` measures Beta 500 enrollment (EnrollmentBenchmark); `enroll <clients> <seats> <candidates>`
+// changes the defaults (32, 500, 1,000).
+var enrollMode = args is ["enroll", ..];
+var enrollClients = args is ["enroll", var ec, ..] ? int.Parse(ec, CultureInfo.InvariantCulture) : 32;
+var enrollSeats = args is ["enroll", _, var es, ..] ? int.Parse(es, CultureInfo.InvariantCulture) : 500;
+var enrollCandidates = args is ["enroll", _, _, var en] ? int.Parse(en, CultureInfo.InvariantCulture) : 1_000;
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
@@ -38,6 +45,10 @@ try
     if (ledgerMode)
     {
         results.Add(await LedgerBenchmark.RunAsync(client, databaseName, ledgerClients, ledgerCharges));
+    }
+    else if (enrollMode)
+    {
+        results.AddRange(await EnrollmentBenchmark.RunAsync(client, databaseName, enrollClients, enrollSeats, enrollCandidates));
     }
     else
     {
