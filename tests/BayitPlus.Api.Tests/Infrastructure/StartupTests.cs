@@ -69,9 +69,12 @@ public sealed class StartupTests
     }
 
     [Theory]
+    [InlineData("Beta__SignalWeights__disposable_emial", "0.8", "Beta:SignalWeights:disposable_emial names no fraud signal")]
+    [InlineData("Beta__ReviewScore", "0.9", "Beta:ReviewScore and Beta:BlockScore must be between 0 and 1, ReviewScore not above BlockScore")]
+    [InlineData("Beta__Prices__ai_search__Per", "minute", "Beta:Prices:ai_search must have Credits of at least 1 and Per of")]
     [InlineData("RateLimits__login__WindowSeconds", "1.5", "RateLimits:login:WindowSeconds must be a whole number of at least 1")]
     [InlineData("RateLimits__Global__PermitLimit", "0", "RateLimits:Global:PermitLimit must be a whole number of at least 1")]
-    public async Task A_rate_limit_that_is_not_a_whole_positive_number_refuses_to_start_naming_it(string variable, string value, string message)
+    public async Task A_setting_that_cannot_mean_what_it_says_refuses_to_start_naming_it(string variable, string value, string message)
     {
         using var api = ApiProcess.Start(new Dictionary<string, string>
         {

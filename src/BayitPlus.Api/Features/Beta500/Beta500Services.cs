@@ -42,6 +42,8 @@ public sealed class Beta500Services : ISliceServices
 
         foreach (var (signal, weight) in settings.SignalWeights)
         {
+            // A misspelt signal would otherwise weigh nothing, silently.
+            Require(BetaFraudSignals.All.Contains(signal), $"Beta:SignalWeights:{signal} names no fraud signal (signals: {string.Join(", ", BetaFraudSignals.All)}).");
             Require(weight is >= 0 and <= 1, $"Beta:SignalWeights:{signal} must be between 0 and 1.");
         }
     }

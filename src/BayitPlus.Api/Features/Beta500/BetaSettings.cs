@@ -85,4 +85,6 @@ public static class BetaFraudSignals
     public const string NetworkBurst = "network_burst";
     public const string NewAccount = "new_account";
     public const string UnverifiedEmail = "unverified_email";
+
+    public static readonly IReadOnlyList<string> All = [DisposableEmail, SharedFingerprint, NetworkBurst, NewAccount, UnverifiedEmail];
 }
