@@ -11,12 +11,14 @@ namespace BayitPlus.Api.Features.Beta500;
 /// or a withdrawal racing the job, end a membership and free its seat exactly once.</summary>
 public sealed partial class BetaExpiryJob(
     MongoContext db, Membership membership, IAccountRoles accounts, DatabaseReadiness readiness, BetaSettings settings, TimeProvider time, ILogger<BetaExpiryJob> logger)
-    : BackgroundService
+    : PeriodicDatabaseJob(readiness, settings.JobInterval, time, logger)
 {
+    protected override string Work => "Ending expired Beta 500 memberships";
+
     /// <summary>One pass; returns how many memberships it ended.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Time.GetUtcNow().UtcDateTime;
         var expired = Builders<BetaUserDocument>.Filter.Lte(m => m.ExpiresAt, now);
         var due = await Membership.Members(db)
             .Find(Builders<BetaUserDocument>.Filter.Eq(m => m.IsActive, true) & expired)
@@ -44,28 +46,6 @@ public sealed partial class BetaExpiryJob(
         return ended;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
-        using var timer = new PeriodicTimer(settings.JobInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception error) when (error is MongoException or TimeoutException)
-            {
-                // The next tick tries again; a failing database must not stop the host.
-                LogFailed(logger, error);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Ended {Count} expired Beta 500 memberships")]
     private static partial void LogExpired(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Ending expired Beta 500 memberships failed; retrying at the next interval")]
-    private static partial void LogFailed(ILogger logger, Exception error);
 }

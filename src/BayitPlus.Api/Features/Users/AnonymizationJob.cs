@@ -7,15 +7,18 @@ namespace BayitPlus.Api.Features.Users;
 /// deleted users are anonymized after 30 days). The account document stays, so references to its
 /// id elsewhere remain valid, but nothing in it identifies the person any more, and its email is
 /// free to register again. Runs every <c>Users:AnonymizationInterval</c> on the injected clock.</summary>
-public sealed partial class AnonymizationJob(MongoContext db, DatabaseReadiness readiness, UsersSettings settings, TimeProvider time, ILogger<AnonymizationJob> logger) : BackgroundService
+public sealed partial class AnonymizationJob(MongoContext db, DatabaseReadiness readiness, UsersSettings settings, TimeProvider time, ILogger<AnonymizationJob> logger)
+    : PeriodicDatabaseJob(readiness, settings.AnonymizationInterval, time, logger)
 {
     public const string DeletedName = "Deleted user";
 
+    protected override string Work => "Anonymizing deleted accounts";
+
     /// <summary>One pass: anonymizes every account that is due; returns how many it changed. Safe
     /// to run again or concurrently: an account is anonymized once, and only while it is due.</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow().UtcDateTime;
+        var now = Time.GetUtcNow().UtcDateTime;
         var due = Builders<UserDocument>.Filter.Lte(u => u.AnonymizeAfter, now);
         var ids = await db.Users().Find(due).Project(u => u.Id).ToListAsync(ct);
         var anonymized = 0;
@@ -45,30 +48,6 @@ public sealed partial class AnonymizationJob(MongoContext db, DatabaseReadiness 
         return anonymized;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // Its query needs the anonymize_after index; run before it exists, the first pass scans
-        // every account while the indexes are still being built.
-        await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
-        using var timer = new PeriodicTimer(settings.AnonymizationInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception error) when (error is MongoException or TimeoutException)
-            {
-                // The next tick tries again; a failing database must not stop the host.
-                LogFailed(logger, error);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Anonymized {Count} deleted accounts")]
     private static partial void LogAnonymized(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Anonymizing deleted accounts failed; retrying at the next interval")]
-    private static partial void LogFailed(ILogger logger, Exception error);
 }
