@@ -31,6 +31,16 @@ public static class CreditLedgerSupport
         // The host's clock: on a fake clock moved past real time, a real-time expiry would let the
         // expiry job end the membership mid-test.
         var now = api.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        if (active)
+        {
+            // An active member holds a seat, as enrollment gives it one: ending this membership
+            // (the expiry job on the shared fake-clock host) frees a seat, which must have been
+            // taken, or the counter other tests read drifts. The seat first: the counter, if
+            // created meanwhile from the active members, does not count this one twice.
+            await api.Database.GetCollection<BsonDocument>(BetaSeats.CollectionName).UpdateOneAsync(
+                new BsonDocument("_id", "seats"), new BsonDocument("$inc", new BsonDocument("filled", 1)), new UpdateOptions { IsUpsert = true }, Http.Ct);
+        }
+
         await api.BetaUsers().InsertOneAsync(new BsonDocument
         {
             ["user_id"] = user.Id,
