@@ -1,6 +1,7 @@
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Credits;
+using BayitPlus.Api.Infrastructure.Entitlements;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Pipeline;
 using BayitPlus.Api.Infrastructure.Security;
@@ -59,6 +60,8 @@ public static class SliceSetup
         services.TryAddSingleton<IAccountStatus, TokenAccountStatus>();
         services.TryAddSingleton<IAccountRoles, NoAccountRoles>();
         services.TryAddSingleton<ICreditLedger, NoCreditLedger>();
+        services.TryAddSingleton<IAccountTiers, NoAccountTiers>();
+        services.TryAddSingleton<IEntitlements, FreeEntitlements>();
     }
 
     /// <summary>Maps every slice's endpoints, then checks what they name exists (rate-limit policies).</summary>

@@ -1,0 +1,200 @@
+using BayitPlus.Api.Infrastructure.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Payments;
+
+/// <summary>The spec's <c>subscription</c> collection: one document per subscription a user bought
+/// (a user has at most one that is not ended). The spec's fields come first; the rest are this API's
+/// additions, which the Python system ignores.</summary>
+public sealed class SubscriptionDocument
+{
+    public const string CollectionName = "subscription";
+
+    public string Id { get; set; } = "";
+
+    public required string UserId { get; set; }
+
+    public required string PlanId { get; set; }
+
+    /// <summary><see cref="SubscriptionStatuses"/>: active, canceled, expired or past_due.</summary>
+    public required string Status { get; set; }
+
+    public DateTime StartDate { get; set; }
+
+    /// <summary>The end of the period paid for (or of the trial); the expiry job ends the
+    /// subscription <c>Payments:GraceDays</c> after it unless a renewal moved it.</summary>
+    public DateTime EndDate { get; set; }
+
+    public bool AutoRenew { get; set; }
+
+    /// <summary>The provider that takes the payments: stripe or paypal.</summary>
+    public required string PaymentMethod { get; set; }
+
+    public double Amount { get; set; }
+
+    public required string Currency { get; set; }
+
+    /// <summary>monthly or yearly.</summary>
+    public required string BillingPeriod { get; set; }
+
+    /// <summary>The provider's id of the subscription (Stripe <c>sub_…</c>, PayPal <c>I-…</c>).</summary>
+    public string? ProviderSubscriptionId { get; set; }
+
+    /// <summary>The provider's id of the paying customer, when it has one.</summary>
+    public string? ProviderCustomerId { get; set; }
+
+    /// <summary>The checkout session the subscription came from.</summary>
+    public string? CheckoutSessionId { get; set; }
+
+    /// <summary>When the free trial ends, if the subscription started with one.</summary>
+    public DateTime? TrialEnd { get; set; }
+
+    /// <summary>When a failed renewal's grace period ends (status past_due).</summary>
+    public DateTime? GraceUntil { get; set; }
+
+    public DateTime? CanceledAt { get; set; }
+
+    /// <summary>The provider's time of the latest event applied to this subscription: an older event
+    /// arriving late never takes the state back.</summary>
+    public DateTime? ProviderUpdatedAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+public static class SubscriptionStatuses
+{
+    public const string Active = "active";
+    public const string Canceled = "canceled";
+    public const string Expired = "expired";
+    public const string PastDue = "past_due";
+}
+
+public static class BillingPeriods
+{
+    public const string Monthly = "monthly";
+    public const string Yearly = "yearly";
+
+    public static readonly string[] All = [Monthly, Yearly];
+}
+
+public static class PaymentProviderNames
+{
+    public const string Stripe = "stripe";
+    public const string PayPal = "paypal";
+
+    public static readonly string[] All = [Stripe, PayPal];
+}
+
+/// <summary>The spec's <c>transaction</c> collection: one document per payment or refund a provider
+/// reported. <c>provider_transaction_id</c> is unique: a report seen again is never a second record.</summary>
+public sealed class PaymentTransactionDocument
+{
+    public const string CollectionName = "transaction";
+
+    public string Id { get; set; } = "";
+
+    public required string UserId { get; set; }
+
+    public double Amount { get; set; }
+
+    public required string Currency { get; set; }
+
+    /// <summary><see cref="PaymentTransactionTypes"/>: payment or refund.</summary>
+    public required string TransactionType { get; set; }
+
+    /// <summary><see cref="PaymentTransactionStatuses"/>: success, failed or pending.</summary>
+    public required string Status { get; set; }
+
+    public required string PaymentProvider { get; set; }
+
+    public string? ProviderTransactionId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public string? SubscriptionId { get; set; }
+
+    public string? PlanId { get; set; }
+
+    /// <summary>A refund's: the <c>provider_transaction_id</c> of the payment it gives back.</summary>
+    public string? RefundOf { get; set; }
+
+    /// <summary>A payment's: how much of it has been refunded so far.</summary>
+    public double AmountRefunded { get; set; }
+
+    public string? Reason { get; set; }
+}
+
+public static class PaymentTransactionTypes
+{
+    public const string Payment = "payment";
+    public const string Refund = "refund";
+}
+
+public static class PaymentTransactionStatuses
+{
+    public const string Success = "success";
+    public const string Failed = "failed";
+    public const string Pending = "pending";
+}
+
+/// <summary>A new collection, <c>paymentwebhookevent</c>: one document per provider event applied,
+/// written in the same transaction as its effects, so an event is done exactly when its effects
+/// are, and a redelivery finds it and does nothing. Kept for <see cref="Retention"/>.</summary>
+public sealed class PaymentWebhookEventDocument
+{
+    public const string CollectionName = "paymentwebhookevent";
+
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+
+    /// <summary><c>&lt;provider&gt;:&lt;event id&gt;</c>.</summary>
+    public string Id { get; set; } = "";
+
+    public required string Provider { get; set; }
+
+    public required string EventId { get; set; }
+
+    public required string EventType { get; set; }
+
+    /// <summary>When the provider says the event happened.</summary>
+    public DateTime OccurredAt { get; set; }
+
+    public DateTime ProcessedAt { get; set; }
+}
+
+public sealed class SubscriptionIndexes : ICollectionIndexes
+{
+    public string CollectionName => SubscriptionDocument.CollectionName;
+
+    public IEnumerable<CreateIndexModel<BsonDocument>> Indexes =>
+    [
+        IndexModels.Ascending("user_id"),
+        IndexModels.Ascending("status"),
+        IndexModels.Ascending("end_date"),
+        IndexModels.Compound(("payment_method", 1), ("provider_subscription_id", 1)),
+    ];
+}
+
+public sealed class PaymentTransactionIndexes : ICollectionIndexes
+{
+    public string CollectionName => PaymentTransactionDocument.CollectionName;
+
+    public IEnumerable<CreateIndexModel<BsonDocument>> Indexes =>
+    [
+        IndexModels.Compound(("user_id", 1), ("created_at", -1)),
+        IndexModels.Unique("provider_transaction_id", sparse: true),
+        IndexModels.Ascending("status"),
+    ];
+}
+
+public sealed class PaymentWebhookEventIndexes : ICollectionIndexes
+{
+    public string CollectionName => PaymentWebhookEventDocument.CollectionName;
+
+    public IEnumerable<CreateIndexModel<BsonDocument>> Indexes =>
+    [
+        IndexModels.Ttl("processed_at", PaymentWebhookEventDocument.Retention),
+    ];
+}

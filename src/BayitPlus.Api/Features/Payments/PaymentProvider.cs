@@ -1,0 +1,130 @@
+using BayitPlus.Api.Infrastructure.Errors;
+
+namespace BayitPlus.Api.Features.Payments;
+
+/// <summary>One payment provider (Stripe, PayPal) behind the slice's seam: the use cases and the
+/// webhook processor speak only this, and each provider turns it into its own API calls and its
+/// own events into <see cref="PaymentEvent"/>s. Calls to an unconfigured provider throw
+/// <see cref="ProviderNotConfiguredException"/> (503); a provider that refuses or cannot be
+/// reached throws <see cref="ProviderUnavailableException"/> (502/503), never a bare 500.</summary>
+public interface IPaymentProvider
+{
+    /// <summary><see cref="PaymentProviderNames"/>: stripe or paypal.</summary>
+    string Name { get; }
+
+    bool IsConfigured { get; }
+
+    /// <summary>Creates a hosted checkout for a new subscription. The user id travels as the
+    /// session's client reference and the plan and billing period in its metadata, so the
+    /// completion event can be checked against the configured prices.</summary>
+    Task<CheckoutSession> CreateCheckoutAsync(CheckoutOrder order, CancellationToken cancellationToken);
+
+    /// <summary>Cancels at the end of the paid period (<paramref name="cancel"/> true) or undoes that
+    /// (false); answers the subscription as the provider now has it.</summary>
+    Task<ProviderSubscription> SetCancelAtPeriodEndAsync(string providerSubscriptionId, bool cancel, CancellationToken cancellationToken);
+
+    /// <summary>Moves the subscription to another plan or billing period with the provider's
+    /// proration; answers the subscription as the provider now has it.</summary>
+    Task<ProviderSubscription> ChangePlanAsync(string providerSubscriptionId, PlanSelection selection, CancellationToken cancellationToken);
+
+    /// <summary>Asks the provider to refund a payment (all of it when <paramref name="amount"/> is
+    /// null). The provider's refund event records the result.</summary>
+    Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Checks a webhook delivery's signature (and age) and reads its event. Throws
+    /// <see cref="WebhookSignatureException"/> for a forged, stale or unsigned delivery.</summary>
+    Task<PaymentEvent> ReadWebhookAsync(WebhookDelivery delivery, CancellationToken cancellationToken);
+}
+
+/// <summary>A plan, a billing period and a currency, checked against <see cref="PaymentsSettings.Plans"/>.</summary>
+public sealed record PlanSelection(string PlanId, string BillingPeriod, string Currency, decimal Amount, string? ProviderPriceId, PaymentPlan Plan);
+
+/// <summary>What a checkout sells, and to whom.</summary>
+public sealed record CheckoutOrder(string UserId, string Email, PlanSelection Selection, int TrialDays, string SuccessUrl, string CancelUrl, string IdempotencyKey);
+
+public sealed record CheckoutSession(string SessionId, Uri CheckoutUrl);
+
+/// <summary>A subscription as the provider has it after a change.</summary>
+public sealed record ProviderSubscription(string ProviderSubscriptionId, string Status, DateTime? CurrentPeriodEnd, bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency);
+
+public sealed record ProviderRefund(string ProviderRefundId, string Status, decimal Amount, string Currency);
+
+/// <summary>A webhook request as received: the raw body (signatures cover its exact bytes) and headers.</summary>
+public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, string> Headers);
+
+/// <summary>A provider event, in the slice's own terms. <see cref="OccurredAt"/> is the provider's
+/// time of the event, used to refuse going back to an older state.</summary>
+public abstract record PaymentEvent(string Provider, string EventId, string EventType, DateTime OccurredAt)
+{
+    /// <summary>The hosted checkout was paid (or its trial started): the subscription begins.</summary>
+    public sealed record CheckoutCompleted(
+        string Provider, string EventId, string EventType, DateTime OccurredAt,
+        string CheckoutSessionId, string? UserId, string? PlanId, string? BillingPeriod, string? ProviderSubscriptionId, string? ProviderCustomerId,
+        decimal? Amount, string? Currency)
+        : PaymentEvent(Provider, EventId, EventType, OccurredAt);
+
+    /// <summary>The provider created or changed a subscription (status, period, plan, renewal).</summary>
+    public sealed record SubscriptionChanged(
+        string Provider, string EventId, string EventType, DateTime OccurredAt,
+        string ProviderSubscriptionId, string ProviderStatus, DateTime? CurrentPeriodStart, DateTime? CurrentPeriodEnd, DateTime? TrialEnd,
+        bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency, string? UserId)
+        : PaymentEvent(Provider, EventId, EventType, OccurredAt);
+
+    /// <summary>The subscription ended at the provider (canceled now, or at the end of its period).</summary>
+    public sealed record SubscriptionEnded(string Provider, string EventId, string EventType, DateTime OccurredAt, string ProviderSubscriptionId)
+        : PaymentEvent(Provider, EventId, EventType, OccurredAt);
+
+    /// <summary>A payment for the subscription succeeded: a renewal extends the paid period.</summary>
+    public sealed record PaymentSucceeded(
+        string Provider, string EventId, string EventType, DateTime OccurredAt,
+        string ProviderSubscriptionId, string ProviderTransactionId, decimal Amount, string Currency, DateTime? PeriodEnd)
+        : PaymentEvent(Provider, EventId, EventType, OccurredAt);
+
+    /// <summary>A payment for the subscription failed: past due, for the grace period.</summary>
+    public sealed record PaymentFailed(
+        string Provider, string EventId, string EventType, DateTime OccurredAt,
+        string ProviderSubscriptionId, string? ProviderTransactionId, decimal Amount, string Currency)
+        : PaymentEvent(Provider, EventId, EventType, OccurredAt);
+
+    /// <summary>A payment was refunded, fully or in part. <see cref="Refunds"/> are the provider's
+    /// refunds of it so far (each recorded once); <see cref="FullyRefunded"/> ends the subscription.</summary>
+    public sealed record PaymentRefunded(
+        string Provider, string EventId, string EventType, DateTime OccurredAt,
+        string ProviderTransactionId, IReadOnlyList<ProviderRefund> Refunds, decimal AmountRefunded, bool FullyRefunded, string Currency)
+        : PaymentEvent(Provider, EventId, EventType, OccurredAt);
+
+    /// <summary>An event the slice does not act on; acknowledged so the provider stops sending it.</summary>
+    public sealed record Ignored(string Provider, string EventId, string EventType, DateTime OccurredAt)
+        : PaymentEvent(Provider, EventId, EventType, OccurredAt);
+}
+
+/// <summary>A webhook delivery whose signature is missing, wrong or too old. Answered 400.</summary>
+public sealed class WebhookSignatureException : ApiException
+{
+    public WebhookSignatureException(string detail)
+        : base(StatusCodes.Status400BadRequest, "Invalid webhook signature", detail) => Type = PaymentProblems.WebhookSignatureInvalid;
+}
+
+public sealed class ProviderNotConfiguredException : ApiException
+{
+    public ProviderNotConfiguredException(string provider)
+        : base(StatusCodes.Status503ServiceUnavailable, "Payment provider not configured", $"Payments through {provider} are not configured in this deployment.") =>
+        Type = PaymentProblems.ProviderNotConfigured;
+}
+
+/// <summary>The provider refused the call or could not be reached. The detail never carries the
+/// provider's own message, which may name keys or internal ids.</summary>
+public sealed class ProviderUnavailableException : ApiException
+{
+    public ProviderUnavailableException(string provider)
+        : base(StatusCodes.Status502BadGateway, "Payment provider error", $"{provider} did not complete the request; nothing was changed. Try again later.") =>
+        Type = PaymentProblems.ProviderError;
+}
+
+public static class PaymentProblems
+{
+    public const string WebhookSignatureInvalid = "urn:bayitplus:problem:webhook-signature-invalid";
+    public const string ProviderNotConfigured = "urn:bayitplus:problem:payment-provider-not-configured";
+    public const string ProviderError = "urn:bayitplus:problem:payment-provider-error";
+    public const string ActiveSubscription = "urn:bayitplus:problem:subscription-active";
+}
