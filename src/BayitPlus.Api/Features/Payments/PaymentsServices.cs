@@ -12,6 +12,8 @@ public sealed class PaymentsServices : ISliceServices
         var settings = configuration.GetSection(PaymentsSettings.Section).Get<PaymentsSettings>() ?? new PaymentsSettings();
         Check(settings);
         services.AddSingleton(settings);
+        services.AddSingleton<PlanCatalog>();
+        services.AddSingleton<PaymentProviders>();
         services.AddOpenApiTag("Plans", "The subscription plans on sale, localized.");
         services.AddOpenApiTag("Subscriptions", "The signed-in user's subscription: checkout, cancel, resume and plan change.");
         services.AddOpenApiTag("Payment webhooks", "Events from the payment providers, signed by them; the source of truth of every subscription.");
