@@ -99,7 +99,8 @@ internal static class EnrollmentBenchmark
         {
             var accounts = new AccountRolesService(db, _status, TimeProvider.System);
             var screening = new FraudScreening(db, new DisposableEmailDomains(), settings);
-            var handler = new Enroll.Handler(db, accounts, screening, _seats, settings, TimeProvider.System, new NoSecurityEvents());
+            var ledger = new CreditLedger(db, settings, TimeProvider.System, new NoSecurityEvents());
+            var handler = new Enroll.Handler(db, accounts, screening, _seats, ledger, settings, TimeProvider.System, new NoSecurityEvents());
             var outcomes = new ConcurrentBag<Outcome>();
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>

@@ -96,7 +96,7 @@ internal static class LedgerBenchmark
     /// charge was written per distinct key.</summary>
     private static async Task VerifyAsync(CreditLedger ledger, string[] members, int distinctCharges)
     {
-        var sums = await Reconciliation.LedgerSumsAsync(ledger.Entries, CancellationToken.None);
+        var sums = await Reconciliation.LedgerSumsAsync(ledger.Entries, null, CancellationToken.None);
         var balances = await ledger.Members.Find(FilterDefinition<BetaUserDocument>.Empty).ToListAsync();
         var deducted = 0;
         foreach (var member in balances)

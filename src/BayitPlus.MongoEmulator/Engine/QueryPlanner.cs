@@ -33,7 +33,9 @@ internal static class QueryPlanner
             foreach (var index in collection.Btrees)
             {
                 var definition = index.Definition;
-                if (definition.Sparse || definition.PartialFilter is not null || definition.Fields[0] != field)
+                // A sparse index lacks the documents without its fields: only an equality to values
+                // (never null, see IsPoint), which those documents cannot match, may use it.
+                if ((definition.Sparse && condition.Points is null) || definition.PartialFilter is not null || definition.Fields[0] != field)
                 {
                     continue;
                 }

@@ -214,4 +214,28 @@ public sealed class IndexTests(MongoDatabaseFixture fixture) : ConformanceTest(f
         Assert.Equal(expected, stats["totalDocsExamined"].ToInt32());
         Assert.Equal(expected, await collection.CountDocumentsAsync(filter, cancellationToken: Ct));
     }
+
+    [Theory]
+    [InlineData("{key: 'k7'}", 1)]
+    [InlineData("{key: {$in: ['k3', 'k5', 'absent']}}", 2)]
+    public async Task Equality_on_a_sparse_index_examines_only_matching_documents(string filter, int expected)
+    {
+        // A sparse index leaves out documents without the field, which no equality to a value can
+        // match, so the server uses it for one.
+        var collection = NewCollection();
+        await collection.InsertManyAsync(
+            Enumerable.Range(0, 1000).Select(i => i % 2 == 0 ? new BsonDocument { { "_id", i }, { "key", $"k{i / 2}" } } : new BsonDocument("_id", i)),
+            cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(Index("{key: 1}", new CreateIndexOptions<BsonDocument> { Unique = true, Sparse = true }), cancellationToken: Ct);
+
+        var explain = await Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "explain", new BsonDocument { { "find", collection.CollectionNamespace.CollectionName }, { "filter", Doc(filter) } } },
+            { "verbosity", "executionStats" },
+        }, cancellationToken: Ct);
+
+        var stats = explain["executionStats"].AsBsonDocument;
+        Assert.Equal(expected, stats["nReturned"].ToInt32());
+        Assert.Equal(expected, stats["totalDocsExamined"].ToInt32());
+    }
 }

@@ -76,7 +76,9 @@ public static class AdjustCredits
 
             if (applied.Entry is null)
             {
-                throw new ConflictException("amount", $"The balance is {applied.Member.CreditsBalance}; a deduction may not take it below 0.");
+                throw new ConflictException("amount", amount > 0
+                    ? $"The balance is {applied.Member.CreditsBalance}; a grant may not take it or the credits granted past {int.MaxValue}."
+                    : $"The balance is {applied.Member.CreditsBalance}; a deduction may not take it below 0.");
             }
 
             AuditTransaction.AfterCommit(() => ledger.Record(raised));

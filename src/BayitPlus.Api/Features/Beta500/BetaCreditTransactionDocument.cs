@@ -57,10 +57,6 @@ public sealed class BetaCreditTransactionIndexes : ICollectionIndexes
         IndexModels.Ascending("feature_used"),
         IndexModels.Ascending("transaction_type"),
         IndexModels.Unique("idempotency_key", sparse: true),
-
-        // The look-up of a retried key: the emulator's planner does not use sparse indexes, and
-        // without this one a retry scanned the whole ledger.
-        IndexModels.Compound(("idempotency_key", 1), ("user_id", 1)),
         IndexModels.Compound(("user_id", 1), ("seq", -1)),
         IndexModels.Compound(("created_at", 1), ("feature_used", 1)),
     ];

@@ -4,7 +4,8 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Beta500;
 
-/// <summary>Ends the memberships whose <c>expires_at</c> has passed: inactive with
+/// <summary>Ends the memberships whose <c>expires_at</c> (or, without one, <c>enrolled_at</c> plus
+/// <c>Beta:DurationDays</c>) has passed: inactive with
 /// <c>ended_reason</c> expired, the seat freed, the role back to <c>user</c>. Runs every
 /// <c>Beta:JobInterval</c> on the injected clock. Each member is claimed by a conditional update
 /// (still active, still expired) inside its own transaction, so several instances running at once,
@@ -19,7 +20,10 @@ public sealed partial class BetaExpiryJob(
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
         var now = Time.GetUtcNow().UtcDateTime;
-        var expired = Builders<BetaUserDocument>.Filter.Lte(m => m.ExpiresAt, now);
+        // Members the Python system enrolled carry no expires_at: theirs runs from enrolled_at.
+        var filter = Builders<BetaUserDocument>.Filter;
+        var expired = filter.Lte(m => m.ExpiresAt, now)
+            | (filter.Exists(m => m.ExpiresAt, false) & filter.Lte(m => m.EnrolledAt, now.AddDays(-settings.DurationDays)));
         var due = await Membership.Members(db)
             .Find(Builders<BetaUserDocument>.Filter.Eq(m => m.IsActive, true) & expired)
             .Project(m => m.UserId)

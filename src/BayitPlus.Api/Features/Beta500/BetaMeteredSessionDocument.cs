@@ -54,8 +54,6 @@ public static class MeteredSessionEndReasons
 
     /// <summary>No checkpoint for longer than <c>Beta:SessionTimeout</c>.</summary>
     public const string Timeout = "timeout";
-
-    public static readonly string[] All = [Ended, CreditsExhausted, MembershipEnded, Timeout];
 }
 
 public sealed class BetaMeteredSessionIndexes : ICollectionIndexes

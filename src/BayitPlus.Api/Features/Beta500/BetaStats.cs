@@ -10,9 +10,10 @@ namespace BayitPlus.Api.Features.Beta500;
 /// <param name="Day">The day, <c>yyyy-MM-dd</c> (UTC).</param>
 /// <param name="Feature">The AI feature; null for grants and admin adjustments, which name none.</param>
 /// <param name="Granted">Credits granted.</param>
-/// <param name="Spent">Credits deducted.</param>
+/// <param name="Spent">Credits deducted, forfeits left out.</param>
 /// <param name="Refunded">Credits refunded.</param>
-public sealed record BetaDailyCredits(string Day, string? Feature, int Granted, int Spent, int Refunded);
+/// <param name="Forfeited">Credits members gave up by withdrawing (feature null).</param>
+public sealed record BetaDailyCredits(string Day, string? Feature, int Granted, int Spent, int Refunded, int Forfeited);
 
 /// <summary>The program's figures.</summary>
 /// <param name="Seats">Seats in the program (<c>Beta:Seats</c>).</param>
@@ -42,10 +43,7 @@ public static class BetaStats
             var days = DescriptiveRules.ParseWholeNumber(query.Days) ?? DefaultDays;
             var since = time.GetUtcNow().UtcDateTime.Date.AddDays(1 - days);
             var active = await ledger.Members.CountDocumentsAsync(m => m.IsActive, cancellationToken: cancellationToken);
-            static BsonDocument SumOf(string type) => new("$sum", new BsonDocument("$cond", new BsonArray
-            {
-                new BsonDocument("$eq", new BsonArray { "$transaction_type", type }), "$amount", 0,
-            }));
+            var forfeit = new BsonDocument("$eq", new BsonArray { "$reason", EndedReasons.Withdrawn });
             var pipeline = new[]
             {
                 new BsonDocument("$match", new BsonDocument("created_at", new BsonDocument("$gte", since))),
@@ -56,9 +54,10 @@ public static class BetaStats
                         ["day"] = new BsonDocument("$dateToString", new BsonDocument { ["format"] = "%Y-%m-%d", ["date"] = "$created_at" }),
                         ["feature"] = new BsonDocument("$ifNull", new BsonArray { "$feature_used", BsonNull.Value }),
                     },
-                    ["granted"] = SumOf(BetaTransactionTypes.Grant),
-                    ["spent"] = SumOf(BetaTransactionTypes.Deduct),
-                    ["refunded"] = SumOf(BetaTransactionTypes.Refund),
+                    ["granted"] = Reconciliation.SumOf(BetaTransactionTypes.Grant),
+                    ["spent"] = Reconciliation.SumOf(BetaTransactionTypes.Deduct, new BsonDocument("$not", new BsonArray { forfeit })),
+                    ["refunded"] = Reconciliation.SumOf(BetaTransactionTypes.Refund),
+                    ["forfeited"] = Reconciliation.SumOf(BetaTransactionTypes.Deduct, forfeit),
                 }),
             };
             var rows = await ledger.Entries.Aggregate<BsonDocument>(pipeline, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
@@ -68,7 +67,8 @@ public static class BetaStats
                     r["_id"]["feature"].IsBsonNull ? null : r["_id"]["feature"].AsString,
                     r["granted"].ToInt32(),
                     r["spent"].ToInt32(),
-                    r["refunded"].ToInt32()))
+                    r["refunded"].ToInt32(),
+                    r["forfeited"].ToInt32()))
                 .OrderBy(d => d.Day, StringComparer.Ordinal)
                 .ThenBy(d => d.Feature ?? "", StringComparer.Ordinal)
                 .ToList();

@@ -40,8 +40,13 @@ public sealed class BetaUserDocument
     /// <summary>Accepted with a score at or above <c>Beta:ReviewScore</c>: waiting for an admin.</summary>
     public bool FlaggedForReview { get; set; }
 
-    /// <summary>When access ends: <c>enrolled_at</c> plus <c>Beta:DurationDays</c>.</summary>
+    /// <summary>When access ends: <c>enrolled_at</c> plus <c>Beta:DurationDays</c>, or later after a
+    /// reactivation. Absent on members the Python system enrolled: see <see cref="AccessEndsAt"/>.</summary>
     public DateTime ExpiresAt { get; set; }
+
+    /// <summary><see cref="ExpiresAt"/>, or for a member stored without one, <c>enrolled_at</c> plus
+    /// <c>Beta:DurationDays</c>, as the expiry job reads it.</summary>
+    public DateTime AccessEndsAt(BetaSettings settings) => ExpiresAt == default ? EnrolledAt.AddDays(settings.DurationDays) : ExpiresAt;
 
     /// <summary>Why the member is inactive: withdrawn, expired or deactivated (by an admin).</summary>
     public string? EndedReason { get; set; }

@@ -26,9 +26,13 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
 {
     private const int DuplicateKey = 11000;
 
-    public IMongoCollection<BetaUserDocument> Members => db.Collection<BetaUserDocument>(BetaUserDocument.CollectionName);
+    /// <summary>The idempotency keys of charges made through <see cref="ChargeAsync"/>: only those
+    /// may be refunded, never a session's metering, an admin deduction or a forfeit.</summary>
+    private const string ChargeKeyPrefix = "charge:";
 
-    public IMongoCollection<BetaCreditTransactionDocument> Entries => db.Collection<BetaCreditTransactionDocument>(BetaCreditTransactionDocument.CollectionName);
+    public IMongoCollection<BetaUserDocument> Members => Membership.Members(db);
+
+    public IMongoCollection<BetaCreditTransactionDocument> Entries => Membership.Ledger(db);
 
     public async Task<ChargeResult> ChargeAsync(string userId, string feature, int units, string idempotencyKey, CancellationToken cancellationToken)
     {
@@ -39,10 +43,16 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
             return new ChargeResult.UnknownFeature();
         }
 
-        var amount = checked(price.Credits * units);
+        var total = (long)price.Credits * units;
+        if (total > int.MaxValue)
+        {
+            return new ChargeResult.Insufficient(await BalanceAsync(userId, cancellationToken), int.MaxValue);
+        }
+
+        var amount = (int)total;
         // No look-up first: a retry is rare, and the unique key finds it at the insert, which
         // aborts the transaction and so undoes the deduction (then the first charge is read).
-        var key = $"charge:{userId}:{idempotencyKey}";
+        var key = $"{ChargeKeyPrefix}{userId}:{idempotencyKey}";
         var entry = new LedgerEntry(userId, BetaTransactionTypes.Deduct, amount, $"{feature} × {units}", feature,
             new BsonDocument { ["idempotency_key"] = idempotencyKey, ["units"] = units }, key);
         try
@@ -71,7 +81,7 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         }
 
         var charge = await Entries.Find(e => e.Id == chargeId && e.TransactionType == BetaTransactionTypes.Deduct).FirstOrDefaultAsync(cancellationToken);
-        if (charge is null)
+        if (charge?.IdempotencyKey is null || !charge.IdempotencyKey.StartsWith(ChargeKeyPrefix, StringComparison.Ordinal))
         {
             return new RefundResult.ChargeNotFound();
         }
@@ -93,9 +103,9 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         try
         {
             return await InTransactionAsync<RefundResult>(
-                async (session, raised, token) => (await ApplyAsync(session, entry, requireActive: false, raised, token)).Entry is { } written
+                async (session, raised, token) => (await ApplyAsync(session, entry, requireActive: true, raised, token)).Entry is { } written
                     ? Refunded(written)
-                    : new RefundResult.ChargeNotFound(),
+                    : new RefundResult.NotAMember(),
                 cancellationToken);
         }
         catch (MongoException error) when (IsDuplicateKey(error))
@@ -128,6 +138,9 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         }
         else
         {
+            // int fields: $inc past int.MaxValue would silently turn them into longs.
+            filter &= Builders<BetaUserDocument>.Filter.Lte(m => m.CreditsBalance, int.MaxValue - entry.Amount)
+                & Builders<BetaUserDocument>.Filter.Lte(m => m.TotalCreditsGranted, int.MaxValue - entry.Amount);
             update = update.Inc(m => m.CreditsBalance, entry.Amount);
             if (entry.Type == BetaTransactionTypes.Grant)
             {
@@ -238,6 +251,9 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
             events.Record(raisedEvent);
         }
     }
+
+    private async Task<int> BalanceAsync(string userId, CancellationToken cancellationToken) =>
+        await Members.Find(m => m.UserId == userId).Project(m => m.CreditsBalance).FirstOrDefaultAsync(cancellationToken);
 
     private Task<BetaCreditTransactionDocument?> FindByKeyAsync(string key, CancellationToken cancellationToken) =>
         Entries.Find(e => e.IdempotencyKey == key).FirstOrDefaultAsync(cancellationToken)!;

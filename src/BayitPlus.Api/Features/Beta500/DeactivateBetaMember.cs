@@ -17,7 +17,7 @@ public static class DeactivateBetaMember
         AuditTarget IAuditedCommand.Audit => new("beta.member_deactivated", "betauser", BetaUserDocument.CollectionName, UserId.ToLowerInvariant(), KeyField: "user_id", Atomic: true);
     }
 
-    public sealed class Handler(MongoContext db, Membership membership, IAccountRoles accounts, TimeProvider time) : ICommandHandler<Command, BetaMemberResponse>
+    public sealed class Handler(MongoContext db, Membership membership, IAccountRoles accounts, BetaSettings settings, TimeProvider time) : ICommandHandler<Command, BetaMemberResponse>
     {
         public async ValueTask<BetaMemberResponse> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -32,7 +32,7 @@ public static class DeactivateBetaMember
 
             AuditTransaction.AfterCommit(() => accounts.Forget(userId));
             var after = await Membership.Members(db).Find(session, Membership.Of(userId)).FirstAsync(cancellationToken);
-            return BetaMemberResponse.Of(after);
+            return BetaMemberResponse.Of(after, settings);
         }
     }
 

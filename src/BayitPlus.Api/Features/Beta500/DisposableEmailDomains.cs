@@ -26,8 +26,6 @@ public sealed class DisposableEmailDomains
         }
     }
 
-    public int Count => _domains.Count;
-
     public bool IsDisposable(string email)
     {
         var at = email.LastIndexOf('@');

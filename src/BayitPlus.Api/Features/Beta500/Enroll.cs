@@ -42,7 +42,7 @@ public static class Enroll
             RuleFor(c => c.Fingerprint).NotNull().WithMessage("Fingerprint is required.").SetValidator(new FingerprintInputValidator());
     }
 
-    public sealed class Handler(MongoContext db, IAccountRoles accounts, FraudScreening screening, BetaSeats seats, BetaSettings settings, TimeProvider time, ISecurityEvents events)
+    public sealed class Handler(MongoContext db, IAccountRoles accounts, FraudScreening screening, BetaSeats seats, CreditLedger ledger, BetaSettings settings, TimeProvider time, ISecurityEvents events)
         : ICommandHandler<Command, BetaMembershipResponse>
     {
         public async ValueTask<BetaMembershipResponse> Handle(Command command, CancellationToken cancellationToken)
@@ -57,37 +57,10 @@ public static class Enroll
             var now = time.GetUtcNow().UtcDateTime;
             var network = Fingerprints.Network(command.IpAddress);
             var fingerprint = Fingerprints.Hash(command.Fingerprint, network);
-            var verdict = await screening.ScreenAsync(account, fingerprint, network, now, cancellationToken);
-            if (verdict.Score >= settings.BlockScore)
-            {
-                events.Record(new SecurityEvent(EnrollmentSecurityEvents.EnrollmentBlocked, Severity.Medium, account.UserId, command.IpAddress?.ToString(), new BsonDocument
-                {
-                    ["fraud_score"] = verdict.Score,
-                    ["signals"] = new BsonArray(verdict.Signals),
-                    ["fingerprint_hash"] = fingerprint,
-                }));
-                throw new ForbiddenException("This enrollment was refused by the program's fraud screening.") { Type = EnrollmentProblems.EnrollmentBlocked };
-            }
-
-            var member = new BetaUserDocument
-            {
-                UserId = account.UserId,
-                Email = account.Email,
-                CreditsBalance = settings.InitialCredits,
-                TotalCreditsGranted = settings.InitialCredits,
-                FraudScore = verdict.Score,
-                FraudSignals = [.. verdict.Signals],
-                FlaggedForReview = verdict.Score >= settings.ReviewScore,
-                FingerprintHash = fingerprint,
-                Network = network,
-                IsActive = true,
-                EnrolledAt = now,
-                LastCreditUpdate = now,
-                ExpiresAt = now.AddDays(settings.DurationDays),
-            };
+            BetaUserDocument? member = null;
             try
             {
-                if (!await seats.TakeInTurnAsync(() => StoreAsync(member, cancellationToken), cancellationToken))
+                if (!await seats.TakeInTurnAsync(async () => member = await StoreAsync(account, fingerprint, network, now, cancellationToken), cancellationToken))
                 {
                     throw Membership.Full();
                 }
@@ -97,50 +70,80 @@ public static class Enroll
                 // The same account enrolling twice at once: the unique user_id lets one through.
                 throw AlreadyEnrolled();
             }
+            catch (EnrollmentBlockedException blocked)
+            {
+                events.Record(new SecurityEvent(EnrollmentSecurityEvents.EnrollmentBlocked, Severity.Medium, account.UserId, command.IpAddress?.ToString(), new BsonDocument
+                {
+                    ["fraud_score"] = blocked.Verdict.Score,
+                    ["signals"] = new BsonArray(blocked.Verdict.Signals),
+                    ["fingerprint_hash"] = fingerprint,
+                }));
+                throw new ForbiddenException("This enrollment was refused by the program's fraud screening.") { Type = EnrollmentProblems.EnrollmentBlocked };
+            }
 
             accounts.Forget(account.UserId);
-            return BetaMembershipResponse.Of(member);
+            return BetaMembershipResponse.Of(member!, settings);
         }
 
-        /// <summary>The seat, the member, its grant and the role: all or nothing.</summary>
-        private async Task StoreAsync(BetaUserDocument member, CancellationToken cancellationToken)
+        /// <summary>The screening, the seat, the member, its grant and the role: all or nothing.
+        /// The screening reads inside the transaction, and every enrollment transaction writes the
+        /// seat counter, so of two racing enrollments from one device or network (on any instance)
+        /// one conflicts and is retried, and its screening then sees the other member.</summary>
+        private async Task<BetaUserDocument> StoreAsync(AccountFacts account, string fingerprint, string? network, DateTime now, CancellationToken cancellationToken)
         {
             using var session = await db.Client.StartSessionAsync(cancellationToken: cancellationToken);
-            await session.WithTransactionAsync(
+            return await session.WithTransactionAsync(
                 async (transaction, token) =>
                 {
-                    // The seat first: a full program ends the attempt before anything is written.
+                    var verdict = await screening.ScreenAsync(transaction, account, fingerprint, network, now, token);
+                    if (verdict.Score >= settings.BlockScore)
+                    {
+                        throw new EnrollmentBlockedException(verdict);
+                    }
+
+                    // The seat before anything is written: a full program ends the attempt.
                     if (!await seats.TakeAsync(transaction, token))
                     {
                         throw Membership.Full();
                     }
 
-                    member.Id = ObjectId.GenerateNewId().ToString();
-                    await Membership.Members(db).InsertOneAsync(transaction, member, cancellationToken: token);
-                    if (member.TotalCreditsGranted > 0)
+                    var member = new BetaUserDocument
                     {
-                        await Membership.Ledger(db).InsertOneAsync(
-                            transaction,
-                            new BetaCreditTransactionDocument
-                            {
-                                UserId = member.UserId,
-                                TransactionType = BetaTransactionTypes.Grant,
-                                Amount = member.TotalCreditsGranted,
-                                BalanceAfter = member.CreditsBalance,
-                                Reason = GrantReason,
-                                CreatedAt = member.EnrolledAt,
-                            },
-                            cancellationToken: token);
+                        Id = ObjectId.GenerateNewId().ToString(),
+                        UserId = account.UserId,
+                        Email = account.Email,
+                        FraudScore = verdict.Score,
+                        FraudSignals = [.. verdict.Signals],
+                        FlaggedForReview = verdict.Score >= settings.ReviewScore,
+                        FingerprintHash = fingerprint,
+                        Network = network,
+                        IsActive = true,
+                        EnrolledAt = now,
+                        LastCreditUpdate = now,
+                        ExpiresAt = now.AddDays(settings.DurationDays),
+                    };
+                    await Membership.Members(db).InsertOneAsync(transaction, member, cancellationToken: token);
+                    if (settings.InitialCredits > 0)
+                    {
+                        var granted = await ledger.ApplyAsync(
+                            transaction, new LedgerEntry(member.UserId, BetaTransactionTypes.Grant, settings.InitialCredits, GrantReason, null, [], null), requireActive: true, raised: [], token);
+                        member = granted.Member!;
                     }
 
                     await accounts.ChangeRoleAsync(transaction, member.UserId, Roles.User, Roles.Beta, token);
-                    return true;
+                    return member;
                 },
                 cancellationToken: cancellationToken);
         }
 
         private static ConflictException AlreadyEnrolled() =>
             new("userId", "This account has already enrolled in the Beta 500 program; an account enrolls once.") { Type = EnrollmentProblems.AlreadyEnrolled };
+    }
+
+    /// <summary>The screening refused the enrollment; thrown out of its transaction so nothing is written.</summary>
+    private sealed class EnrollmentBlockedException(FraudVerdict verdict) : Exception("The enrollment was refused by the fraud screening.")
+    {
+        public FraudVerdict Verdict { get; } = verdict;
     }
 
     internal static void Map(RouteGroupBuilder group) => group

@@ -8,6 +8,7 @@ public static class EnrollmentProblems
     public const string AlreadyEnrolled = "urn:bayitplus:problem:beta-already-enrolled";
     public const string EnrollmentBlocked = "urn:bayitplus:problem:beta-enrollment-blocked";
     public const string NotMember = "urn:bayitplus:problem:beta-not-member";
+    public const string InsufficientCredits = "urn:bayitplus:problem:beta-insufficient-credits";
 }
 
 /// <summary>The security events enrollment records.</summary>

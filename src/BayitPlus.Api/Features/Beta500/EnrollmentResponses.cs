@@ -18,8 +18,8 @@ public sealed record BetaStatusResponse(bool IsOpen, int TotalSeats, int FilledS
 /// <param name="LowBalance">The balance has fallen below the low-balance threshold since the last grant.</param>
 public sealed record BetaMembershipResponse(DateTime EnrolledAt, DateTime ExpiresAt, int CreditsBalance, int TotalCreditsGranted, bool IsActive, bool LowBalance)
 {
-    public static BetaMembershipResponse Of(BetaUserDocument member) =>
-        new(member.EnrolledAt, member.ExpiresAt, member.CreditsBalance, member.TotalCreditsGranted, member.IsActive, member.LowBalance);
+    public static BetaMembershipResponse Of(BetaUserDocument member, BetaSettings settings) =>
+        new(member.EnrolledAt, member.AccessEndsAt(settings), member.CreditsBalance, member.TotalCreditsGranted, member.IsActive, member.LowBalance);
 }
 
 /// <summary>A member as admins see it, with the enrollment's fraud screening.</summary>
@@ -51,7 +51,7 @@ public sealed record BetaMemberResponse(
     DateTime? EndedAt,
     bool LowBalance)
 {
-    public static BetaMemberResponse Of(BetaUserDocument member) => new(
-        member.UserId, member.Email, member.IsActive, member.EnrolledAt, member.ExpiresAt, member.CreditsBalance, member.TotalCreditsGranted,
+    public static BetaMemberResponse Of(BetaUserDocument member, BetaSettings settings) => new(
+        member.UserId, member.Email, member.IsActive, member.EnrolledAt, member.AccessEndsAt(settings), member.CreditsBalance, member.TotalCreditsGranted,
         member.FraudScore, member.FraudSignals, member.FlaggedForReview, member.EndedReason, member.EndedAt, member.LowBalance);
 }

@@ -11,7 +11,10 @@ public sealed record FraudVerdict(IReadOnlyList<string> Signals, double Score);
 /// that fires adds its <c>Beta:SignalWeights</c> weight; the score is the sum, capped at 1.</summary>
 public sealed class FraudScreening(MongoContext db, DisposableEmailDomains disposable, BetaSettings settings)
 {
-    public async Task<FraudVerdict> ScreenAsync(AccountFacts account, string fingerprintHash, string? network, DateTime now, CancellationToken cancellationToken)
+    /// <summary>Reads the other members in <paramref name="session"/>'s transaction: the enrollment
+    /// transaction that then takes a seat, so two enrollments from one device or network cannot both
+    /// screen before either is stored (see <see cref="Enroll"/>).</summary>
+    public async Task<FraudVerdict> ScreenAsync(IClientSessionHandle session, AccountFacts account, string fingerprintHash, string? network, DateTime now, CancellationToken cancellationToken)
     {
         var signals = new List<string>();
         if (disposable.IsDisposable(account.Email))
@@ -21,8 +24,10 @@ public sealed class FraudScreening(MongoContext db, DisposableEmailDomains dispo
 
         var members = Membership.Members(db);
         var filter = Builders<BetaUserDocument>.Filter;
-        var sharedFingerprint = filter.Eq(m => m.FingerprintHash, fingerprintHash) & filter.Eq(m => m.IsActive, true) & filter.Ne(m => m.UserId, account.UserId);
-        if (await members.CountDocumentsAsync(sharedFingerprint, new CountOptions { Limit = 1 }, cancellationToken) > 0)
+        // Former members count too: a member deactivated for fraud must not come back on a new account
+        // from the same device.
+        var sharedFingerprint = filter.Eq(m => m.FingerprintHash, fingerprintHash) & filter.Ne(m => m.UserId, account.UserId);
+        if (await members.CountDocumentsAsync(session, sharedFingerprint, new CountOptions { Limit = 1 }, cancellationToken) > 0)
         {
             signals.Add(BetaFraudSignals.SharedFingerprint);
         }
@@ -31,7 +36,7 @@ public sealed class FraudScreening(MongoContext db, DisposableEmailDomains dispo
         if (network is not null)
         {
             var recent = filter.Eq(m => m.Network, network) & filter.Gt(m => m.EnrolledAt, now - settings.NetworkBurstWindow);
-            if (await members.CountDocumentsAsync(recent, new CountOptions { Limit = settings.NetworkBurstLimit }, cancellationToken) >= settings.NetworkBurstLimit)
+            if (await members.CountDocumentsAsync(session, recent, new CountOptions { Limit = settings.NetworkBurstLimit }, cancellationToken) >= settings.NetworkBurstLimit)
             {
                 signals.Add(BetaFraudSignals.NetworkBurst);
             }

@@ -23,17 +23,16 @@ public static class GetBetaMember
 {
     public sealed record Query(string UserId) : IQuery<BetaMemberDetailResponse>;
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, BetaMemberDetailResponse>
+    public sealed class Handler(MongoContext db, BetaSettings settings) : IQueryHandler<Query, BetaMemberDetailResponse>
     {
         public async ValueTask<BetaMemberDetailResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var userId = Ids.Parse(query.UserId, "Beta member").ToString();
             var member = await Membership.Members(db).Find(Membership.Of(userId)).FirstOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException("Beta member") { Type = EnrollmentProblems.NotMember };
-            var entries = db.Collection<BetaCreditTransactionDocument>(BetaCreditTransactionDocument.CollectionName);
-            var sums = (await Reconciliation.LedgerSumsAsync(entries, cancellationToken, userId)).GetValueOrDefault(userId);
+            var sums = (await Reconciliation.LedgerSumsAsync(Membership.Ledger(db), null, cancellationToken, userId)).GetValueOrDefault(userId);
             return new BetaMemberDetailResponse(
-                BetaMemberResponse.Of(member), new BetaLedgerSummaryResponse(sums.Granted, sums.Deducted, sums.Refunded, sums.AgreesWith(member)));
+                BetaMemberResponse.Of(member, settings), new BetaLedgerSummaryResponse(sums.Granted, sums.Deducted, sums.Refunded, sums.AgreesWith(member)));
         }
     }
 

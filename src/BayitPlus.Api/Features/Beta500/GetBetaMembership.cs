@@ -12,13 +12,13 @@ public static class GetBetaMembership
 {
     public sealed record Query(string UserId) : IQuery<BetaMembershipResponse>;
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, BetaMembershipResponse>
+    public sealed class Handler(MongoContext db, BetaSettings settings) : IQueryHandler<Query, BetaMembershipResponse>
     {
         public async ValueTask<BetaMembershipResponse> Handle(Query query, CancellationToken cancellationToken)
         {
             var member = await Membership.Members(db).Find(Membership.Of(query.UserId.ToLowerInvariant())).FirstOrDefaultAsync(cancellationToken)
                 ?? throw NotMember();
-            return BetaMembershipResponse.Of(member);
+            return BetaMembershipResponse.Of(member, settings);
         }
     }
 

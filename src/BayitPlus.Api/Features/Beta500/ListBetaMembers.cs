@@ -32,7 +32,7 @@ public static class ListBetaMembers
         }
     }
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, Page<BetaMemberResponse>>
+    public sealed class Handler(MongoContext db, BetaSettings settings) : IQueryHandler<Query, Page<BetaMemberResponse>>
     {
         public async ValueTask<Page<BetaMemberResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -60,7 +60,7 @@ public static class ListBetaMembers
 
             var page = await Newest.ReadAsync(
                 Membership.Members(db), conditions.Count > 0 ? filter.And(conditions) : filter.Empty, query.Cursor, query.Limit, cancellationToken);
-            return page.Select(BetaMemberResponse.Of);
+            return page.Select(member => BetaMemberResponse.Of(member, settings));
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class Membership(MongoContext db, BetaSeats seats, IAccountRoles a
             Of(userId) & Builders<BetaUserDocument>.Filter.Eq(m => m.IsActive, false),
             Builders<BetaUserDocument>.Update
                 .Set(m => m.IsActive, true)
-                .Set(m => m.ExpiresAt, member.ExpiresAt > now ? member.ExpiresAt : now.AddDays(settings.DurationDays))
+                .Set(m => m.ExpiresAt, member.AccessEndsAt(settings) > now ? member.AccessEndsAt(settings) : now.AddDays(settings.DurationDays))
                 .Unset(m => m.EndedReason)
                 .Unset(m => m.EndedAt),
             new FindOneAndUpdateOptions<BetaUserDocument> { ReturnDocument = ReturnDocument.After },

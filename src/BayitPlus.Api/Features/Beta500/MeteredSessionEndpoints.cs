@@ -37,6 +37,7 @@ public sealed record MeteredSessionResponse(
     int SecondsCharged,
     int CreditsCharged,
     DateTime? EndedAt,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues(MeteredSessionEndReasons.Ended, MeteredSessionEndReasons.CreditsExhausted, MeteredSessionEndReasons.MembershipEnded, MeteredSessionEndReasons.Timeout, null)]
     string? EndedReason)
 {
     public static MeteredSessionResponse From(BetaMeteredSessionDocument s) =>
@@ -74,7 +75,8 @@ public static class StartMeteredSession
         .WithName("StartMeteredSession")
         .WithSummary("Start a metered session of a per-second AI feature")
         .WithDescription("For active members only. Charges nothing yet: each checkpoint charges the whole seconds since the previous one, " +
-            "at the feature's price per second. 402 when the balance does not cover one second.")
+            "at the feature's price per second. 402 (type `" + EnrollmentProblems.InsufficientCredits + "`) when the balance does not cover one second; " +
+            "403 (type `" + EnrollmentProblems.NotMember + "`) for an account that is not an active member.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status402PaymentRequired)
@@ -121,7 +123,8 @@ public static class AdvanceMeteredSession
             .WithSummary("Charge a metered session's whole seconds since its previous checkpoint")
             .WithDescription("The fraction of a second left over is charged at the next checkpoint. When the balance does not cover the " +
                 "seconds due, the seconds it covers are charged, the session ends (credits_exhausted) and the answer is 402; when the " +
-                "membership has ended meanwhile, it ends without a charge and the answer is 403. A session that has ended is a 409.")
+                "membership has ended meanwhile, it ends without a charge and the answer is 403. A session without a checkpoint for longer than " +
+                "Beta:SessionTimeout ends charged up to its last checkpoint, as the idle-session job ends it, and answers 409, as does a session that has ended.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status403Forbidden)

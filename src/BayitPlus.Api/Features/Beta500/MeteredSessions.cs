@@ -6,7 +6,11 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Beta500;
 
 /// <summary>402: the member's credits do not cover the use.</summary>
-public sealed class InsufficientCreditsException(string detail) : ApiException(StatusCodes.Status402PaymentRequired, "Payment required", detail);
+public sealed class InsufficientCreditsException : ApiException
+{
+    public InsufficientCreditsException(string detail)
+        : base(StatusCodes.Status402PaymentRequired, "Payment required", detail) => Type = EnrollmentProblems.InsufficientCredits;
+}
 
 /// <summary>
 /// Metered sessions of per-second features. A checkpoint charges the whole seconds since the
@@ -14,7 +18,9 @@ public sealed class InsufficientCreditsException(string detail) : ApiException(S
 /// <c>session_checkpoint</c>, so two racing checkpoints charge each second once. When the balance
 /// does not cover the seconds due, the seconds it does cover are charged (the balance reaches what
 /// no further second fits in, usually 0), the session ends (<c>credits_exhausted</c>) and the
-/// checkpoint answers 402; <c>end</c> does the same but answers the ended session.
+/// checkpoint answers 402; <c>end</c> does the same but answers the ended session. A session
+/// without a checkpoint for longer than <c>Beta:SessionTimeout</c> has timed out whether or not the
+/// idle-session job has reached it yet: it ends charged up to its last checkpoint, as the job would.
 /// </summary>
 public sealed class MeteredSessions(MongoContext db, CreditLedger ledger, BetaSettings settings, TimeProvider time)
 {
@@ -25,7 +31,7 @@ public sealed class MeteredSessions(MongoContext db, CreditLedger ledger, BetaSe
         var member = await ledger.Members.Find(m => m.UserId == userId).FirstOrDefaultAsync(cancellationToken);
         if (member is not { IsActive: true })
         {
-            throw new ForbiddenException("Only active Beta 500 members can use AI features.");
+            throw NotAMember("Only active Beta 500 members can use AI features.");
         }
 
         if (member.CreditsBalance < settings.Prices[feature].Credits)
@@ -69,15 +75,17 @@ public sealed class MeteredSessions(MongoContext db, CreditLedger ledger, BetaSe
                 }
 
                 var now = time.GetUtcNow().UtcDateTime;
-                var due = Math.Max(0, (int)Math.Floor((now - current.LastCheckpointAt).TotalSeconds));
+                var timedOut = now - current.LastCheckpointAt > settings.SessionTimeout;
+                var due = timedOut ? 0 : Math.Max(0, (int)Math.Floor((now - current.LastCheckpointAt).TotalSeconds));
                 var price = settings.Prices.TryGetValue(current.Feature, out var set) ? set.Credits : 0;
                 var member = await ledger.Members.Find(transaction, m => m.UserId == userId).FirstOrDefaultAsync(token);
                 var active = member is { IsActive: true };
                 var covered = !active ? 0 : price == 0 ? due : Math.Min(due, member!.CreditsBalance / price);
-                string? stop = !active && due > 0 ? MeteredSessionEndReasons.MembershipEnded
+                string? stop = timedOut ? MeteredSessionEndReasons.Timeout
+                    : !active ? MeteredSessionEndReasons.MembershipEnded
                     : covered < due ? MeteredSessionEndReasons.CreditsExhausted
                     : null;
-                var checkpoint = stop is null ? current.LastCheckpointAt.AddSeconds(covered) : now;
+                var checkpoint = stop is null or MeteredSessionEndReasons.Timeout ? current.LastCheckpointAt.AddSeconds(covered) : now;
                 if (covered > 0 && price > 0)
                 {
                     var entry = new LedgerEntry(userId, BetaTransactionTypes.Deduct, covered * price, $"{current.Feature} session, {covered} s", current.Feature,
@@ -111,11 +119,18 @@ public sealed class MeteredSessions(MongoContext db, CreditLedger ledger, BetaSe
 
         if (!end && shortBy == MeteredSessionEndReasons.MembershipEnded)
         {
-            throw new ForbiddenException("Your Beta 500 membership has ended; the session has ended.");
+            throw NotAMember("Your Beta 500 membership has ended; the session has ended.");
+        }
+
+        if (!end && shortBy == MeteredSessionEndReasons.Timeout)
+        {
+            throw new ConflictException("sessionId", $"This session had no checkpoint for longer than {settings.SessionTimeout}; it has ended, charged up to its last checkpoint.");
         }
 
         return session;
     }
+
+    private static ForbiddenException NotAMember(string detail) => new(detail) { Type = EnrollmentProblems.NotMember };
 
     /// <summary>Ends the sessions without a checkpoint for longer than <c>Beta:SessionTimeout</c>;
     /// what ran after the last checkpoint is not charged. Each is claimed by a conditional update,

@@ -17,7 +17,7 @@ public static class ReactivateBetaMember
         AuditTarget IAuditedCommand.Audit => new("beta.member_reactivated", "betauser", BetaUserDocument.CollectionName, UserId.ToLowerInvariant(), KeyField: "user_id", Atomic: true);
     }
 
-    public sealed class Handler(MongoContext db, Membership membership, IAccountRoles accounts, TimeProvider time) : ICommandHandler<Command, BetaMemberResponse>
+    public sealed class Handler(MongoContext db, Membership membership, IAccountRoles accounts, BetaSettings settings, TimeProvider time) : ICommandHandler<Command, BetaMemberResponse>
     {
         public async ValueTask<BetaMemberResponse> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -32,7 +32,7 @@ public static class ReactivateBetaMember
             }
 
             AuditTransaction.AfterCommit(() => accounts.Forget(userId));
-            return BetaMemberResponse.Of(reactivated);
+            return BetaMemberResponse.Of(reactivated, settings);
         }
     }
 

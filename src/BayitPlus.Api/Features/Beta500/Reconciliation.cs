@@ -27,53 +27,73 @@ public static class Reconciliation
     {
         public async ValueTask<ItemsResponse<ReconciliationMismatchResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
-            var sums = await LedgerSumsAsync(ledger.Entries, cancellationToken);
-            var mismatches = new List<ReconciliationMismatchResponse>();
-            using var members = await ledger.Members.Find(FilterDefinition<BetaUserDocument>.Empty).ToCursorAsync(cancellationToken);
-            while (await members.MoveNextAsync(cancellationToken))
-            {
-                foreach (var member in members.Current)
+            // Both reads in one transaction, so they see one snapshot: a charge committing between
+            // the ledger's sums and the members' balances would otherwise show as a mismatch.
+            var mismatches = await ledger.InTransactionAsync(
+                async (session, _, token) =>
                 {
-                    var sum = sums.GetValueOrDefault(member.UserId);
-                    var ledgerBalance = member.TotalCreditsGranted - sum.Deducted + sum.Refunded;
-                    if (!sum.AgreesWith(member))
+                    var sums = await LedgerSumsAsync(ledger.Entries, session, token);
+                    var found = new List<ReconciliationMismatchResponse>();
+                    using var members = await ledger.Members.Find(session, FilterDefinition<BetaUserDocument>.Empty).ToCursorAsync(token);
+                    while (await members.MoveNextAsync(token))
                     {
-                        mismatches.Add(new ReconciliationMismatchResponse(member.UserId, member.CreditsBalance, member.TotalCreditsGranted, ledgerBalance, sum.Granted, sum.Latest));
+                        foreach (var member in members.Current)
+                        {
+                            var sum = sums.GetValueOrDefault(member.UserId);
+                            if (!sum.AgreesWith(member))
+                            {
+                                found.Add(new ReconciliationMismatchResponse(member.UserId, member.CreditsBalance, member.TotalCreditsGranted,
+                                    member.TotalCreditsGranted - sum.Deducted + sum.Refunded, sum.Granted, sum.Latest));
+                            }
+                        }
                     }
-                }
-            }
 
+                    return found;
+                },
+                cancellationToken);
             return new ItemsResponse<ReconciliationMismatchResponse>(mismatches);
         }
     }
 
-    /// <summary>Each member's sums by type and latest <c>balance_after</c> (highest <c>seq</c>, then
-    /// newest id); only <paramref name="userId"/>'s when given.</summary>
-    public static async Task<Dictionary<string, LedgerSums>> LedgerSumsAsync(
-        IMongoCollection<BetaCreditTransactionDocument> entries, CancellationToken cancellationToken, string? userId = null)
+    /// <summary>The <c>$sum</c> of the amounts of one transaction type (and, when given, matching
+    /// <paramref name="also"/> as well), for <c>$group</c>.</summary>
+    internal static BsonDocument SumOf(string type, BsonDocument? also = null)
     {
-        static BsonDocument SumOf(string type) => new("$sum", new BsonDocument("$cond", new BsonArray
+        BsonValue condition = new BsonDocument("$eq", new BsonArray { "$transaction_type", type });
+        if (also is not null)
         {
-            new BsonDocument("$eq", new BsonArray { "$transaction_type", type }), "$amount", 0,
-        }));
+            condition = new BsonDocument("$and", new BsonArray { condition, also });
+        }
 
+        return new BsonDocument("$sum", new BsonDocument("$cond", new BsonArray { condition, "$amount", 0 }));
+    }
+
+    /// <summary>Each member's sums by type and latest <c>balance_after</c>; only
+    /// <paramref name="userId"/>'s when given. The latest entry is the newest <c>created_at</c>, then
+    /// the highest <c>seq</c> (entries of one instant), then the newest id: entries the Python system
+    /// writes carry no <c>seq</c> and still sort by their time.</summary>
+    public static async Task<Dictionary<string, LedgerSums>> LedgerSumsAsync(
+        IMongoCollection<BetaCreditTransactionDocument> entries, IClientSessionHandle? session, CancellationToken cancellationToken, string? userId = null)
+    {
         var pipeline = new[]
         {
             new BsonDocument("$match", userId is null ? [] : new BsonDocument("user_id", userId)),
-            new BsonDocument("$sort", new BsonDocument { ["user_id"] = 1, ["seq"] = 1, ["_id"] = 1 }),
+            new BsonDocument("$sort", new BsonDocument { ["user_id"] = 1, ["created_at"] = 1, ["seq"] = 1, ["_id"] = 1 }),
             new BsonDocument("$group", new BsonDocument
             {
                 ["_id"] = "$user_id",
                 ["granted"] = SumOf(BetaTransactionTypes.Grant),
                 ["deducted"] = SumOf(BetaTransactionTypes.Deduct),
                 ["refunded"] = SumOf(BetaTransactionTypes.Refund),
-                ["latest"] = new BsonDocument("$last", "$balance_after"),
+                ["latest"] = new BsonDocument("$last", new BsonDocument("$ifNull", new BsonArray { "$balance_after", BsonNull.Value })),
             }),
         };
-        var rows = await entries.Aggregate<BsonDocument>(pipeline, cancellationToken: cancellationToken).ToListAsync(cancellationToken);
+        var rows = await (session is null
+            ? entries.Aggregate<BsonDocument>(pipeline, cancellationToken: cancellationToken)
+            : entries.Aggregate<BsonDocument>(session, pipeline, cancellationToken: cancellationToken)).ToListAsync(cancellationToken);
         return rows.ToDictionary(
             r => r["_id"].AsString,
-            r => new LedgerSums(r["granted"].ToInt32(), r["deducted"].ToInt32(), r["refunded"].ToInt32(), r["latest"].ToInt32()),
+            r => new LedgerSums(r["granted"].ToInt32(), r["deducted"].ToInt32(), r["refunded"].ToInt32(), r["latest"].IsBsonNull ? null : r["latest"].ToInt32()),
             StringComparer.Ordinal);
     }
 

@@ -49,8 +49,13 @@ public abstract record RefundResult
     /// <summary>Nothing refunded: the amount asked is more than the charge (or not positive).</summary>
     public sealed record ExceedsCharge(int Charged) : RefundResult;
 
-    /// <summary>Nothing refunded: no charge has that id.</summary>
+    /// <summary>Nothing refunded: no charge made through <see cref="ICreditLedger.ChargeAsync"/> has
+    /// that id (adjustments and forfeits are not charges).</summary>
     public sealed record ChargeNotFound : RefundResult;
+
+    /// <summary>Nothing refunded: the member is no longer active, and an ended membership's credits
+    /// stay forfeited.</summary>
+    public sealed record NotAMember : RefundResult;
 }
 
 /// <summary>The ledger when no slice keeps credits: nobody is a member, and no charge exists.</summary>

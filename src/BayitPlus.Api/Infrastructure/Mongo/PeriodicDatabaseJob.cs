@@ -3,8 +3,10 @@ namespace BayitPlus.Api.Infrastructure.Mongo;
 /// <summary>
 /// A background job that makes one pass over the database every <c>interval</c> on the injected
 /// clock, the first once the indexes are ready (its queries need them; run before, the first pass
-/// would scan whole collections while they are still being built). A failing database is logged and
-/// tried again at the next tick: it must not stop the host. A pass is public so tests can run it.
+/// would scan whole collections while they are still being built). A failing pass (the database, a
+/// service it calls, a document it cannot read) is logged and tried again at the next tick: a
+/// background job must not stop the host, which is what an exception leaving a BackgroundService
+/// does. A pass is public so tests can run it.
 /// </summary>
 public abstract partial class PeriodicDatabaseJob(DatabaseReadiness readiness, TimeSpan interval, TimeProvider time, ILogger logger) : BackgroundService
 {
@@ -27,7 +29,7 @@ public abstract partial class PeriodicDatabaseJob(DatabaseReadiness readiness, T
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
+            catch (Exception error) when (error is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 LogFailed(logger, Work, error);
             }

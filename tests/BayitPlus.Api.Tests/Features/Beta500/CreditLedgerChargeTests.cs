@@ -1,4 +1,5 @@
 using System.Net;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Credits;
 using BayitPlus.Api.Tests.Features.Audit;
 using BayitPlus.Api.Tests.Support;
@@ -85,6 +86,35 @@ public sealed class CreditLedgerChargeTests(ApiFactory api)
         Assert.IsType<RefundResult.ChargeNotFound>(await api.Ledger().RefundAsync(ObjectId.GenerateNewId().ToString(), "x", null, Http.Ct));
         Assert.Single(await api.EntriesAsync(member.Id), e => e["transaction_type"] == "refund");
         Assert.Equal(94, await api.AssertInvariantAsync(member.Id));
+    }
+
+    [Fact]
+    public async Task Only_charges_are_refunded_and_never_to_an_ended_membership()
+    {
+        var member = await api.MemberAsync(100);
+        var (_, admin) = await api.SignedInClientAsync(Roles.Admin);
+        var adjusted = await (await admin.PostJsonAsync($"/api/admin/beta/members/{member.Id}/credits", new { amount = -30, reason = "Correction of a duplicate grant" })).ReadJsonAsync();
+        var charge = Assert.IsType<ChargeResult.Charged>(await api.Ledger().ChargeAsync(member.Id, "catchup", 1, "k", Http.Ct));
+
+        Assert.IsType<RefundResult.ChargeNotFound>(await api.Ledger().RefundAsync(adjusted["transactionId"]!.GetValue<string>(), "Not a charge", null, Http.Ct));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.ClientFor(member).DeleteAsync("/api/beta/me", Http.Ct)).StatusCode);
+        var forfeit = Assert.Single(await api.EntriesAsync(member.Id), e => e["reason"] == "withdrawn");
+        Assert.IsType<RefundResult.ChargeNotFound>(await api.Ledger().RefundAsync(forfeit["_id"].ToString()!, "Not a charge", null, Http.Ct));
+        Assert.IsType<RefundResult.NotAMember>(await api.Ledger().RefundAsync(charge.ChargeId, "Recap failed", null, Http.Ct));
+
+        Assert.DoesNotContain(await api.EntriesAsync(member.Id), e => e["transaction_type"] == "refund");
+        Assert.Equal(0, await api.AssertInvariantAsync(member.Id));
+    }
+
+    [Fact]
+    public async Task A_charge_too_large_to_count_is_insufficient_not_an_error()
+    {
+        var member = await api.MemberAsync(100);
+
+        var result = await api.Ledger().ChargeAsync(member.Id, "catchup", int.MaxValue, "huge", Http.Ct);
+
+        Assert.Equal(100, Assert.IsType<ChargeResult.Insufficient>(result).Balance);
+        Assert.Equal(100, await api.AssertInvariantAsync(member.Id));
     }
 
     [Fact]

@@ -72,6 +72,13 @@ public sealed class CreditLedgerConcurrencyTests(ApiFactory api)
                 g => Assert.Single(g));
             var refunds = entries.Where(e => e["transaction_type"] == "refund").GroupBy(e => e["metadata"]["charge_id"].AsString).ToList();
             Assert.All(refunds, g => Assert.True(g.Count() == 1 && g.Single()["amount"].ToInt32() <= deducts[g.Key]["amount"].ToInt32()));
+
+            // Each second a session charged is in the ledger once: its entries add up to what it says it charged.
+            var ended = await (await clients[member.Id].PostAsync($"/api/beta/sessions/{sessions[member.Id]}/end", null, Http.Ct)).ReadJsonAsync();
+            var metered = (await api.EntriesAsync(member.Id))
+                .Where(e => e["transaction_type"] == "deduct" && e["metadata"].AsBsonDocument.GetValue("session_id", "") == sessions[member.Id])
+                .Sum(e => e["amount"].ToInt32());
+            Assert.Equal(ended["creditsCharged"]!.GetValue<int>(), metered);
         }
 
         Assert.All(charges.GroupBy(c => c.ChargeId), g => Assert.Single(g.Distinct()));

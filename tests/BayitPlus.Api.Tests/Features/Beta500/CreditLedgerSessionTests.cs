@@ -51,7 +51,8 @@ public sealed class CreditLedgerSessionTests(FakeClockApiFactory api)
         api.Clock.Advance(TimeSpan.FromSeconds(30));
         var response = await client.PostAsync($"/api/beta/sessions/{id}/checkpoint", null, Http.Ct);
 
-        await response.AssertProblemAsync(HttpStatusCode.PaymentRequired);
+        var exhausted = await response.AssertProblemAsync(HttpStatusCode.PaymentRequired);
+        Assert.Equal(EnrollmentProblems.InsufficientCredits, exhausted["type"]!.GetValue<string>());
         var session = await (await client.GetAsync($"/api/beta/sessions/{id}", Http.Ct)).ReadJsonAsync();
         Assert.Equal("credits_exhausted", session["endedReason"]!.GetValue<string>());
         Assert.Equal(7, session["secondsCharged"]!.GetValue<int>());
@@ -75,6 +76,41 @@ public sealed class CreditLedgerSessionTests(FakeClockApiFactory api)
         Assert.Equal("timeout", stored["ended_reason"].AsString);
         Assert.Equal(980, await api.AssertInvariantAsync(member.Id));
         await (await client.PostAsync($"/api/beta/sessions/{id}/checkpoint", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_after_the_timeout_ends_the_session_as_the_job_would_without_charging_the_gap()
+    {
+        var member = await api.MemberAsync(1_000);
+        var client = api.ClientFor(member);
+        var id = await StartAsync(client);
+        api.Clock.Advance(TimeSpan.FromSeconds(20));
+        await client.PostAsync($"/api/beta/sessions/{id}/checkpoint", null, Http.Ct);
+
+        // Idle past Beta:SessionTimeout (5 min) before the job has run.
+        api.Clock.Advance(TimeSpan.FromMinutes(6));
+        await (await client.PostAsync($"/api/beta/sessions/{id}/checkpoint", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        var session = await (await client.GetAsync($"/api/beta/sessions/{id}", Http.Ct)).ReadJsonAsync();
+        Assert.Equal("timeout", session["endedReason"]!.GetValue<string>());
+        Assert.Equal(20, session["secondsCharged"]!.GetValue<int>());
+        Assert.Equal(980, await api.AssertInvariantAsync(member.Id));
+    }
+
+    [Fact]
+    public async Task A_session_of_a_membership_that_ended_stops_at_once_with_a_typed_403()
+    {
+        var member = await api.MemberAsync(1_000);
+        var client = api.ClientFor(member);
+        var id = await StartAsync(client);
+        await api.BetaUsers().UpdateOneAsync(new BsonDocument("user_id", member.Id), new BsonDocument("$set", new BsonDocument("is_active", false)), cancellationToken: Http.Ct);
+
+        var problem = await (await client.PostAsync($"/api/beta/sessions/{id}/checkpoint", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+
+        Assert.Equal(EnrollmentProblems.NotMember, problem["type"]!.GetValue<string>());
+        var session = await (await client.GetAsync($"/api/beta/sessions/{id}", Http.Ct)).ReadJsonAsync();
+        Assert.Equal("membership_ended", session["endedReason"]!.GetValue<string>());
+        Assert.Equal(0, session["secondsCharged"]!.GetValue<int>());
     }
 
     [Fact]

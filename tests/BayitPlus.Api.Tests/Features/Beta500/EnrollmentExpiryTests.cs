@@ -27,6 +27,30 @@ public sealed class EnrollmentExpiryTests(FakeClockApiFactory api)
     }
 
     [Fact]
+    public async Task A_member_stored_without_expires_at_expires_from_its_enrollment()
+    {
+        // As the Python system stores members: no expires_at.
+        var user = await api.SignUpAsync(role: Roles.Beta);
+        await api.EnrollAsync(user, 100);
+        var enrolled = api.Clock.GetUtcNow().UtcDateTime.AddDays(-89);
+        await api.BetaUsers().UpdateOneAsync(new BsonDocument("user_id", user.Id), new BsonDocument
+        {
+            ["$unset"] = new BsonDocument("expires_at", ""),
+            ["$set"] = new BsonDocument("enrolled_at", enrolled),
+        }, cancellationToken: Http.Ct);
+
+        var membership = await (await api.ClientFor(user).GetAsync("/api/beta/me", Http.Ct)).ReadJsonAsync();
+        Assert.Equal(enrolled.AddDays(90), membership["expiresAt"]!.GetValue<DateTime>().ToUniversalTime(), TimeSpan.FromMilliseconds(1));
+        api.Clock.Advance(TimeSpan.FromDays(2));
+        await api.Services.GetRequiredService<BetaExpiryJob>().RunOnceAsync(Http.Ct);
+
+        var member = (await api.MemberAsync(user.Id))!;
+        Assert.False(member["is_active"].AsBoolean);
+        Assert.Equal("expired", member["ended_reason"].AsString);
+        Assert.Equal(Roles.User, await api.RoleAsync(user.Id));
+    }
+
+    [Fact]
     public async Task Expired_members_are_ended_once_even_by_parallel_runs()
     {
         var job = api.Services.GetRequiredService<BetaExpiryJob>();

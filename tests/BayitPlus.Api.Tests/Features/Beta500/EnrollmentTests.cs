@@ -168,6 +168,38 @@ public sealed class EnrollmentTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Ten_accounts_enrolling_from_one_device_at_once_let_only_one_in()
+    {
+        var users = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => api.TrustedUserAsync()));
+        var ip = EnrollmentSupport.NewNetworkIp();
+        var device = EnrollmentSupport.Fingerprint();
+
+        var responses = await Task.WhenAll(users.Select(user => From(user, ip).EnrollAsync(device)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
+        Assert.Equal(9, responses.Count(r => r.StatusCode == HttpStatusCode.Forbidden));
+        var members = await api.Raw("betauser").Find(new BsonDocument("user_id", new BsonDocument("$in", new BsonArray(users.Select(u => u.Id))))).ToListAsync(Http.Ct);
+        Assert.Single(members);
+        Assert.Empty(members[0].Signals());
+    }
+
+    [Fact]
+    public async Task A_fingerprint_shared_with_a_deactivated_member_still_blocks()
+    {
+        var (first, second) = (await api.TrustedUserAsync(), await api.TrustedUserAsync());
+        var ip = EnrollmentSupport.NewNetworkIp();
+        var device = EnrollmentSupport.Fingerprint();
+        Assert.Equal(HttpStatusCode.Created, (await From(first, ip).EnrollAsync(device)).StatusCode);
+        var (_, admin) = await api.SignedInClientAsync(Roles.Admin);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync($"/api/admin/beta/members/{first.Id}/deactivate", null, Http.Ct)).StatusCode);
+
+        var problem = await (await From(second, ip).EnrollAsync(device)).AssertProblemAsync(HttpStatusCode.Forbidden);
+
+        Assert.Equal(EnrollmentProblems.EnrollmentBlocked, problem["type"]!.GetValue<string>());
+        Assert.Null(await api.MemberAsync(second.Id));
+    }
+
+    [Fact]
     public async Task A_burst_from_one_network_alone_is_accepted_below_review()
     {
         var ip = EnrollmentSupport.NewNetworkIp();
