@@ -41,7 +41,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _backend = await MongoBackend.AcquireAsync();
-        DatabaseName = Backend.CreateUniqueDatabase(GetType().Name).DatabaseNamespace.DatabaseName;
+        DatabaseName = SharedDatabaseName ?? Backend.CreateUniqueDatabase(GetType().Name).DatabaseNamespace.DatabaseName;
         await BeforeHostStartsAsync(Database);
         await Task.WhenAll(Services.GetRequiredService<ReadinessGates>().Gates.Select(g => g.Settled)).WaitAsync(TimeSpan.FromSeconds(30));
     }
@@ -51,7 +51,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await base.DisposeAsync();
         if (_backend is not null)
         {
-            if (DatabaseName.Length > 0)
+            if (DatabaseName.Length > 0 && SharedDatabaseName is null)
             {
                 await Backend.Client.DropDatabaseAsync(DatabaseName);
             }
@@ -61,6 +61,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Another host's database, for a second API instance on the same data (which that
+    /// host owns and drops); null for a database of this host's own.</summary>
+    protected virtual string? SharedDatabaseName => null;
 
     /// <summary>Configuration for this factory's host. Limits are raised so tests do not trip them
     /// unless they mean to; BCrypt runs at its cheapest cost.</summary>
