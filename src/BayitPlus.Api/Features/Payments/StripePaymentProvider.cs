@@ -167,7 +167,8 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         var (id, type) = (stripeEvent.Id, stripeEvent.Type);
         switch (stripeEvent.Data.Object)
         {
-            case Session session when type == EventTypes.CheckoutSessionCompleted:
+            // A session paid by a delayed method completes unpaid: it counts once its payment succeeds.
+            case Session session when (type == EventTypes.CheckoutSessionCompleted && session.PaymentStatus != "unpaid") || type == EventTypes.CheckoutSessionAsyncPaymentSucceeded:
                 return new PaymentEvent.CheckoutCompleted(Name, id, type, occurredAt, session.Id, session.ClientReferenceId,
                     Metadata(session.Metadata, PlanIdKey), Metadata(session.Metadata, BillingPeriodKey), session.SubscriptionId, session.CustomerId,
                     session.AmountTotal is { } total && session.Currency is { } currency ? ToMajorUnits(total, currency) : null, session.Currency?.ToUpperInvariant());
