@@ -273,8 +273,10 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             throw new ProviderNotConfiguredException(Name);
         }
 
+        // Every base, not only the API's: no call of this client may reach Stripe when ApiBase points elsewhere.
+        var apiBase = Stripe.ApiBase.ToString().TrimEnd('/');
         var client = new StripeClient(Stripe.SecretKey, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName), maxNetworkRetries: 2),
-            apiBase: Stripe.ApiBase.ToString().TrimEnd('/'));
+            apiBase: apiBase, connectBase: apiBase, filesBase: apiBase, meterEventsBase: apiBase);
         try
         {
             return await call(client);
