@@ -184,7 +184,10 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
                         invoiceCurrency, invoice.Lines?.Data?.Select(l => (DateTime?)l.Period?.End).Max())
                     : new PaymentEvent.PaymentFailed(Name, id, type, occurredAt, subscriptionId, paymentId, ToMajorUnits(invoice.AmountDue, invoice.Currency), invoiceCurrency);
             case Charge charge when type == EventTypes.ChargeRefunded:
-                var refunds = charge.Refunds?.Data ?? (await new RefundService(client).ListAsync(new RefundListOptions { Charge = charge.Id, Limit = 100 }, cancellationToken: cancellationToken)).Data;
+                // Event payloads carry a charge's refunds only when expanded: otherwise they are listed.
+                var refunds = charge.Refunds?.Data ?? (await new RefundService(client).ListAsync(
+                    charge.PaymentIntentId is { } intent ? new RefundListOptions { PaymentIntent = intent, Limit = 100 } : new RefundListOptions { Charge = charge.Id, Limit = 100 },
+                    cancellationToken: cancellationToken)).Data;
                 return new PaymentEvent.PaymentRefunded(Name, id, type, occurredAt, charge.PaymentIntentId ?? charge.Id,
                     [.. refunds.Where(r => r.Status is "succeeded" or "pending").Select(r => new ProviderRefund(r.Id, r.Status, ToMajorUnits(r.Amount, r.Currency), r.Currency.ToUpperInvariant()))],
                     ToMajorUnits(charge.AmountRefunded, charge.Currency), charge.Refunded, charge.Currency.ToUpperInvariant());
