@@ -142,7 +142,9 @@ public static class PaymentTransactionStatuses
 
 /// <summary>A new collection, <c>paymentwebhookevent</c>: one document per provider event applied,
 /// written in the same transaction as its effects, so an event is done exactly when its effects
-/// are, and a redelivery finds it and does nothing. Kept for <see cref="Retention"/>.</summary>
+/// are, and a redelivery finds it and does nothing. Kept for <see cref="Retention"/>. Its <c>_id</c>
+/// is text, not an ObjectId, so it is written and read as a <c>BsonDocument</c> with these fields
+/// (the storage conventions would store a string id as an ObjectId).</summary>
 public sealed class PaymentWebhookEventDocument
 {
     public const string CollectionName = "paymentwebhookevent";
@@ -173,7 +175,11 @@ public sealed class SubscriptionIndexes : ICollectionIndexes
         IndexModels.Ascending("user_id"),
         IndexModels.Ascending("status"),
         IndexModels.Ascending("end_date"),
-        IndexModels.Compound(("payment_method", 1), ("provider_subscription_id", 1)),
+        // Unique: a provider's events about one new subscription (checkout completed, subscription
+        // created) arrive at the same moment, and only one of them may insert it.
+        new CreateIndexModel<BsonDocument>(
+            new BsonDocument { ["payment_method"] = 1, ["provider_subscription_id"] = 1 },
+            new CreateIndexOptions<BsonDocument> { Unique = true, PartialFilterExpression = new BsonDocument("provider_subscription_id", new BsonDocument("$type", "string")) }),
     ];
 }
 
