@@ -20,6 +20,7 @@ public sealed class PaymentsServices : ISliceServices
         services.AddSingleton<PaymentProviders>();
         services.AddHttpClient(StripePaymentProvider.HttpClientName, client => client.Timeout = StripeTimeout);
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
+        services.AddRateLimitPolicy(PaymentRateLimits.Webhooks, permitLimit: 600, window: TimeSpan.FromMinutes(1));
         services.AddSingleton<IEntitlements, SubscriptionEntitlements>();
         services.AddSingleton<SubscriptionExpiryJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SubscriptionExpiryJob>());

@@ -25,6 +25,7 @@ public class PaymentsApiFactory : FakeClockApiFactory, IAsyncLifetime
         ["Payments:Stripe:WebhookSecret"] = StripeWebhookSecret,
         ["Payments:SuccessUrl"] = SuccessUrl,
         ["Payments:CancelUrl"] = CancelUrl,
+        ["RateLimits:payment-webhooks:PermitLimit"] = "1000000",
     };
 
     // The fake must listen before the host is built, which reads its address from Settings.
