@@ -7,10 +7,11 @@ using Mediator;
 namespace BayitPlus.Api.Features.Payments;
 
 /// <summary>Cancels the signed-in user's subscription at the end of the paid period: the provider
-/// stops renewing it, <c>auto_renew</c> becomes false, and the status stays active (access
-/// continues) until <c>end_date</c>, when the provider ends it and the expiry job expires it.
-/// Idempotent: a subscription already set to end (or already ended at the provider) answers 200
-/// as it is, without calling the provider again.</summary>
+/// stops renewing it, <c>auto_renew</c> becomes false, and the status stays as it is (access
+/// continues) until <c>end_date</c>, when the provider ends it and the expiry job expires it. (The
+/// provider's update webhook then marks it <c>canceled</c>: canceled at period end, not ended.)
+/// Idempotent: a subscription already set to end answers 200 as it is, without calling the
+/// provider again.</summary>
 public static class CancelSubscription
 {
     public sealed record Command(string UserId, string Language) : ICommand<SubscriptionResponse>;

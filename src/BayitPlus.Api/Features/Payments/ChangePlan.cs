@@ -25,10 +25,11 @@ public sealed record ChangePlanRequest
     public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
 
-/// <summary>Moves the signed-in user's active subscription to another plan or billing period, in
-/// its own currency, with the provider's proration. What the provider answers (plan, period, price,
-/// period end) is stored, and the account's tier follows the plan, with the audit record, in one
-/// transaction. The same plan and period is 409.</summary>
+/// <summary>Moves the signed-in user's current subscription (active, or canceled at period end) to
+/// another plan or billing period, in its own currency, with the provider's proration. What the
+/// provider answers (plan, period, price, period end, renewal) is stored, and the account's tier
+/// follows the plan, with the audit record, in one transaction. The same plan and period is 409; a
+/// past due subscription must be paid first (409).</summary>
 public static class ChangePlan
 {
     public sealed record Command(string UserId, string? PlanId, string? BillingPeriod, IReadOnlyList<string> UnknownFields, string Language) : ICommand<SubscriptionResponse>;
@@ -53,11 +54,9 @@ public static class ChangePlan
         {
             var subscription = await SubscriptionStore.FindCurrentAsync(db, command.UserId, time.GetUtcNow().UtcDateTime, cancellationToken)
                 ?? throw new NotFoundException("Subscription");
-            if (subscription.Status != SubscriptionStatuses.Active)
+            if (subscription.Status == SubscriptionStatuses.PastDue)
             {
-                throw new ConflictException("subscription", subscription.Status == SubscriptionStatuses.PastDue
-                    ? "The last renewal of this subscription failed; pay it before changing the plan."
-                    : "This subscription has ended; start a new one through checkout.");
+                throw new ConflictException("subscription", "The last renewal of this subscription failed; pay it before changing the plan.");
             }
 
             if (subscription.PlanId == command.PlanId && subscription.BillingPeriod == command.BillingPeriod)
@@ -82,7 +81,7 @@ public static class ChangePlan
         .WithSummary("Move the signed-in user's subscription to another plan or billing period")
         .WithDescription("In the subscription's currency, with the provider's proration; the answer shows the plan, price and period end " +
             "the provider applied, and the account's tier follows the plan. 404 without a current subscription; 409 for the same plan and " +
-            "period, a past_due or ended subscription, or one the provider has not yet confirmed; 502/503 when the provider fails or is " +
+            "period, a past_due subscription, or one the provider has not yet confirmed; 502/503 when the provider fails or is " +
             "not configured (nothing is changed then).")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -37,6 +37,13 @@ public static class RecordSubscriptionChange
             var session = AuditTransaction.Required;
             var now = time.GetUtcNow().UtcDateTime;
             var answer = command.Answer;
+
+            // Only a subscription that has not ended meanwhile (the expiry job, a webhook): an
+            // ended one keeps its final state, and the user sees the conflict.
+            var ended = new ConflictException("subscription", "The subscription ended while the change was being made; the provider's records will settle it.");
+            var current = await SubscriptionStore.Subscriptions(db)
+                .Find(session, s => s.Id == command.SubscriptionId && s.Status != SubscriptionStatuses.Expired)
+                .FirstOrDefaultAsync(cancellationToken) ?? throw ended;
             var update = Builders<SubscriptionDocument>.Update
                 .Set(s => s.AutoRenew, !answer.CancelAtPeriodEnd)
                 .Set(s => s.UpdatedAt, now);
@@ -46,6 +53,12 @@ public static class RecordSubscriptionChange
             }
 
             update = answer.CancelAtPeriodEnd ? update.Set(s => s.CanceledAt, now) : update.Unset(s => s.CanceledAt);
+            if (!answer.CancelAtPeriodEnd && current.Status == SubscriptionStatuses.Canceled)
+            {
+                // Canceled at period end (as the webhook processor reads the provider) and renewing again.
+                update = update.Set(s => s.Status, SubscriptionStatuses.Active);
+            }
+
             if (command.Selection is { } selection)
             {
                 update = update
@@ -55,16 +68,12 @@ public static class RecordSubscriptionChange
                     .Set(s => s.Currency, answer.Currency ?? selection.Currency);
             }
 
-            // Only a subscription that has not ended meanwhile (the expiry job, a webhook): an
-            // ended one keeps its final state, and the user sees the conflict.
             var changed = await SubscriptionStore.Subscriptions(db).FindOneAndUpdateAsync(
                 session,
-                Builders<SubscriptionDocument>.Filter.Eq(s => s.Id, command.SubscriptionId)
-                    & Builders<SubscriptionDocument>.Filter.In(s => s.Status, [SubscriptionStatuses.Active, SubscriptionStatuses.PastDue]),
+                Builders<SubscriptionDocument>.Filter.Eq(s => s.Id, command.SubscriptionId) & Builders<SubscriptionDocument>.Filter.Eq(s => s.Status, current.Status),
                 update,
                 new FindOneAndUpdateOptions<SubscriptionDocument> { ReturnDocument = ReturnDocument.After },
-                cancellationToken)
-                ?? throw new ConflictException("subscription", "The subscription ended while the change was being made; the provider's records will settle it.");
+                cancellationToken) ?? throw ended;
             if (command.Selection is not null)
             {
                 await tiers.SetTierAsync(session, changed.UserId, changed.PlanId, cancellationToken);

@@ -6,9 +6,11 @@ using Mediator;
 
 namespace BayitPlus.Api.Features.Payments;
 
-/// <summary>Undoes a cancel at period end while the period lasts: the provider renews again and
-/// <c>auto_renew</c> is true. A subscription that renews anyway answers 200 as it is; one the
-/// provider has already ended (canceled) or whose period is over cannot be resumed (409: buy again).</summary>
+/// <summary>Undoes a cancel at period end while the period lasts: the provider renews again,
+/// <c>auto_renew</c> is true and a subscription the provider's webhook had marked <c>canceled</c>
+/// (canceled at period end) is <c>active</c> again. A subscription that renews anyway answers 200
+/// as it is; one whose period is over cannot be resumed (409: buy again). One the provider really
+/// ended is <c>expired</c> (not current: 404).</summary>
 public static class ResumeSubscription
 {
     public sealed record Command(string UserId, string Language) : ICommand<SubscriptionResponse>;
@@ -21,12 +23,12 @@ public static class ResumeSubscription
             var now = time.GetUtcNow().UtcDateTime;
             var subscription = await SubscriptionStore.FindCurrentAsync(db, command.UserId, now, cancellationToken)
                 ?? throw new NotFoundException("Subscription");
-            if (subscription.Status == SubscriptionStatuses.Canceled || subscription.EndDate <= now)
+            if (subscription.EndDate <= now)
             {
-                throw new ConflictException("subscription", "This subscription has ended or its paid period is over; start a new one through checkout.");
+                throw new ConflictException("subscription", "The paid period of this subscription is over; start a new one through checkout.");
             }
 
-            if (subscription.AutoRenew)
+            if (subscription.AutoRenew && subscription.Status != SubscriptionStatuses.Canceled)
             {
                 return SubscriptionResponse.Of(subscription, settings, command.Language);
             }
@@ -45,8 +47,8 @@ public static class ResumeSubscription
         .WithName("ResumeMySubscription")
         .WithSummary("Undo a cancel at period end, while the period lasts")
         .WithDescription("The provider renews the subscription again; autoRenew becomes true. A subscription that renews anyway answers " +
-            "unchanged. 404 without a current subscription; 409 when the provider already ended it or endDate has passed (buy again " +
-            "through checkout); 502/503 when the provider fails or is not configured (nothing is changed then).")
+            "unchanged. 404 without a current subscription; 409 when endDate has passed (buy again through checkout) or the provider " +
+            "has not yet confirmed the subscription; 502/503 when the provider fails or is not configured (nothing is changed then).")
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict)

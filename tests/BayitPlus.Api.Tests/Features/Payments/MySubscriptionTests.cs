@@ -110,14 +110,39 @@ public sealed class MySubscriptionTests(PaymentsApiFactory api)
     }
 
     [Fact]
-    public async Task A_subscription_ended_at_the_provider_cannot_be_resumed()
+    public async Task A_subscription_the_webhook_marked_canceled_at_period_end_can_be_resumed()
     {
         var user = await api.SignUpAsync();
-        await api.SeedSubscriptionAsync(user.Id, status: "canceled", endDate: api.ClockNow().AddDays(3), autoRenew: false, providerSubscriptionId: StripePayloads.NewId("sub"));
+        var stripeId = api.AddStripeSubscription(user.Id);
+        api.Stripe.Subscription(stripeId)!["cancel_at_period_end"] = true;
+        var id = await api.SeedSubscriptionAsync(user.Id, status: "canceled", endDate: api.ClockNow().AddDays(3), autoRenew: false, providerSubscriptionId: stripeId);
 
+        var resumed = await (await api.ClientFor(user).PostAsync("/api/subscriptions/me/resume", null, Http.Ct)).ReadAsync<JsonObject>();
+
+        Assert.Equal("active", resumed["status"]!.GetValue<string>());
+        Assert.True(resumed["autoRenew"]!.GetValue<bool>());
+        Assert.Equal("false", Assert.Single(UpdatesOf(stripeId))["cancel_at_period_end"]);
+        var stored = await api.SubscriptionAsync(id);
+        Assert.Equal("active", stored["status"].AsString);
+        Assert.True(stored["auto_renew"].AsBoolean);
+    }
+
+    [Fact]
+    public async Task A_period_that_is_over_cannot_be_resumed_and_a_past_due_plan_cannot_be_changed()
+    {
+        var user = await api.SignUpAsync();
+        var stripeId = api.AddStripeSubscription(user.Id);
+        await api.SeedSubscriptionAsync(user.Id, status: "active", endDate: api.ClockNow().AddDays(-1), autoRenew: false, providerSubscriptionId: stripeId);
         await (await api.ClientFor(user).PostAsync("/api/subscriptions/me/resume", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
-        await (await api.ClientFor(user).PostJsonAsync("/api/subscriptions/me/change-plan", new { planId = "family", billingPeriod = "monthly" }))
+
+        var late = await api.SignUpAsync();
+        var lateStripeId = api.AddStripeSubscription(late.Id);
+        await api.SeedSubscriptionAsync(late.Id, status: "past_due", endDate: api.ClockNow().AddDays(-1), providerSubscriptionId: lateStripeId, graceUntil: api.ClockNow().AddDays(2));
+        await (await api.ClientFor(late).PostJsonAsync("/api/subscriptions/me/change-plan", new { planId = "family", billingPeriod = "monthly" }))
             .AssertProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Empty(UpdatesOf(stripeId));
+        Assert.Empty(UpdatesOf(lateStripeId));
     }
 
     [Fact]
