@@ -17,7 +17,7 @@ namespace BayitPlus.Api.Features.Payments;
 /// <param name="Net">Payments minus refunds.</param>
 /// <param name="PaymentCount">How many payments.</param>
 /// <param name="RefundCount">How many refunds.</param>
-public sealed record RevenueRow(string? PlanId, string Month, string Currency, decimal Payments, decimal Refunds, decimal Net, int PaymentCount, int RefundCount);
+public sealed record RevenueEntryResponse(string? PlanId, string Month, string Currency, decimal Payments, decimal Refunds, decimal Net, int PaymentCount, int RefundCount);
 
 /// <summary>
 /// Admin: revenue per plan, UTC month and currency over a time range (both ends included), from
@@ -27,16 +27,16 @@ public sealed record RevenueRow(string? PlanId, string Month, string Currency, d
 /// </summary>
 public static class GetRevenue
 {
-    public sealed record Query(string? From, string? To) : IQuery<ItemsResponse<RevenueRow>>;
+    public sealed record Query(string? From, string? To) : IQuery<ItemsResponse<RevenueEntryResponse>>;
 
     public sealed class Validator : AbstractValidator<Query>
     {
         public Validator() => this.TimeRangeRules(q => q.From, q => q.To);
     }
 
-    public sealed class Handler(MongoContext db) : IQueryHandler<Query, ItemsResponse<RevenueRow>>
+    public sealed class Handler(MongoContext db) : IQueryHandler<Query, ItemsResponse<RevenueEntryResponse>>
     {
-        public async ValueTask<ItemsResponse<RevenueRow>> Handle(Query query, CancellationToken cancellationToken)
+        public async ValueTask<ItemsResponse<RevenueEntryResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
             var match = new BsonDocument
             {
@@ -97,7 +97,7 @@ public static class GetRevenue
                 var key = group["_id"].AsBsonDocument;
                 var payments = SubscriptionStore.Money(group["payments"].ToDouble());
                 var refunds = SubscriptionStore.Money(group["refunds"].ToDouble());
-                return new RevenueRow(
+                return new RevenueEntryResponse(
                     key.GetValue("plan_id", BsonNull.Value) is BsonString plan ? plan.Value : null,
                     key["month"].AsString,
                     key["currency"].AsString,
@@ -107,7 +107,7 @@ public static class GetRevenue
                     group["payment_count"].ToInt32(),
                     group["refund_count"].ToInt32());
             }).ToList();
-            return new ItemsResponse<RevenueRow>(rows);
+            return new ItemsResponse<RevenueEntryResponse>(rows);
         }
     }
 
