@@ -28,6 +28,13 @@ var enrollClients = args is ["enroll", var ec, ..] ? int.Parse(ec, CultureInfo.I
 var enrollSeats = args is ["enroll", _, var es, ..] ? int.Parse(es, CultureInfo.InvariantCulture) : 500;
 var enrollCandidates = args is ["enroll", _, _, var en] ? int.Parse(en, CultureInfo.InvariantCulture) : 1_000;
 
+// `webhooks` measures the payment webhook through the whole API (WebhookBenchmark);
+// `webhooks <clients> <customers> <copies>` changes the defaults (32, 500, 3).
+var webhooksMode = args is ["webhooks", ..];
+var webhookClients = args is ["webhooks", var wc, ..] ? int.Parse(wc, CultureInfo.InvariantCulture) : 32;
+var webhookCustomers = args is ["webhooks", _, var wn, ..] ? int.Parse(wn, CultureInfo.InvariantCulture) : 500;
+var webhookCopies = args is ["webhooks", _, _, var wk] ? int.Parse(wk, CultureInfo.InvariantCulture) : 3;
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
@@ -45,6 +52,10 @@ try
     if (ledgerMode)
     {
         results.Add(await LedgerBenchmark.RunAsync(client, databaseName, ledgerClients, ledgerCharges));
+    }
+    else if (webhooksMode)
+    {
+        results.AddRange(await WebhookBenchmark.RunAsync(connectionString, client, databaseName, webhookClients, webhookCustomers, webhookCopies));
     }
     else if (enrollMode)
     {

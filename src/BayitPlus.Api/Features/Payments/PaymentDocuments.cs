@@ -142,7 +142,9 @@ public static class PaymentTransactionStatuses
 
 /// <summary>A new collection, <c>paymentwebhookevent</c>: one document per provider event applied,
 /// written in the same transaction as its effects, so an event is done exactly when its effects
-/// are, and a redelivery finds it and does nothing. Kept for <see cref="Retention"/>.</summary>
+/// are, and a redelivery finds it and does nothing. Kept for <see cref="Retention"/>. Its <c>_id</c>
+/// is text, not an ObjectId, so it is written and read as a <c>BsonDocument</c> with these fields
+/// (the storage conventions would store a string id as an ObjectId).</summary>
 public sealed class PaymentWebhookEventDocument
 {
     public const string CollectionName = "paymentwebhookevent";

@@ -75,6 +75,12 @@ public static class ReceivePaymentWebhook
                 return new WebhookReceipt(true, false);
             }
 
+            // Most redeliveries come after the first delivery committed: answered without a transaction.
+            if (await MarkedAsync(paymentEvent, cancellationToken))
+            {
+                return new WebhookReceipt(true, true);
+            }
+
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -90,15 +96,16 @@ public static class ReceivePaymentWebhook
                 {
                     // Another delivery committed first (this event, or another naming the same payment or
                     // subscription): the next attempt finds what it wrote.
-                    var marker = await db.Collection<BsonDocument>(PaymentWebhookEventDocument.CollectionName)
-                        .Find(new BsonDocument("_id", ApplyPaymentEvent.MarkerId(paymentEvent))).AnyAsync(cancellationToken);
-                    if (marker)
+                    if (await MarkedAsync(paymentEvent, cancellationToken))
                     {
                         return new WebhookReceipt(true, true);
                     }
                 }
             }
         }
+
+        private Task<bool> MarkedAsync(PaymentEvent paymentEvent, CancellationToken cancellationToken) =>
+            db.Collection<BsonDocument>(PaymentWebhookEventDocument.CollectionName).Find(new BsonDocument("_id", ApplyPaymentEvent.MarkerId(paymentEvent))).AnyAsync(cancellationToken);
     }
 
     /// <summary>The body exactly as sent (the signature covers its bytes), refused past <see cref="MaxBodyBytes"/>.</summary>
