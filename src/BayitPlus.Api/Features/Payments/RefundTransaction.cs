@@ -131,6 +131,7 @@ public static class RefundTransaction
                 throw;
             }
 
+            // The provider has made the refund: it is recorded even if the client hangs up now.
             await sender.Send(new RecordRefundRequest.Command(id, new RefundRequestEntry
             {
                 ProviderRefundId = refund.ProviderRefundId,
