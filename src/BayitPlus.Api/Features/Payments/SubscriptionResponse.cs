@@ -4,7 +4,7 @@ namespace BayitPlus.Api.Features.Payments;
 /// <param name="Id">The subscription's id.</param>
 /// <param name="PlanId">The plan subscribed to.</param>
 /// <param name="PlanName">The plan's name in the response's language.</param>
-/// <param name="Status">active, past_due (a renewal failed; access lasts until graceUntil), canceled (ended at the provider; access lasts until endDate) or expired.</param>
+/// <param name="Status">active, past_due (a renewal failed; access lasts until graceUntil), canceled (canceled at period end: access lasts until endDate, then it expires; resume undoes it) or expired.</param>
 /// <param name="StartDate">When the subscription began.</param>
 /// <param name="EndDate">The end of the period paid for (or of the trial); it renews then unless autoRenew is false.</param>
 /// <param name="AutoRenew">False once canceled at period end: access continues until endDate, then stops.</param>
