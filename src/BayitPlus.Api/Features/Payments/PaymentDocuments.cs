@@ -175,7 +175,11 @@ public sealed class SubscriptionIndexes : ICollectionIndexes
         IndexModels.Ascending("user_id"),
         IndexModels.Ascending("status"),
         IndexModels.Ascending("end_date"),
-        IndexModels.Compound(("payment_method", 1), ("provider_subscription_id", 1)),
+        // Unique: a provider's events about one new subscription (checkout completed, subscription
+        // created) arrive at the same moment, and only one of them may insert it.
+        new CreateIndexModel<BsonDocument>(
+            new BsonDocument { ["payment_method"] = 1, ["provider_subscription_id"] = 1 },
+            new CreateIndexOptions<BsonDocument> { Unique = true, PartialFilterExpression = new BsonDocument("provider_subscription_id", new BsonDocument("$type", "string")) }),
     ];
 }
 

@@ -14,7 +14,7 @@ namespace BayitPlus.Api.Features.Payments;
 /// <summary>The answer to a webhook delivery the API accepted.</summary>
 /// <param name="Received">Always true: the event is applied (or needs nothing), and the provider may stop delivering it.</param>
 /// <param name="Duplicate">True when the event had been applied before: this delivery changed nothing.</param>
-public sealed record WebhookReceipt(bool Received, bool Duplicate);
+public sealed record PaymentWebhookResponse(bool Received, bool Duplicate);
 
 /// <summary>The rate-limit policy of the webhooks (<c>RateLimits:payment-webhooks</c>).</summary>
 public static class PaymentRateLimits
@@ -43,19 +43,19 @@ public static class ReceivePaymentWebhook
     /// <summary>Larger than any event Stripe or PayPal sends; a bigger body is refused (413) unread.</summary>
     public const int MaxBodyBytes = 256 * 1024;
 
-    // A delivery that loses a race for the same payment record to another event retries once it has committed.
+    // A delivery that loses a race to another event (for the same subscription or payment record) retries once that one has committed.
     private const int Attempts = 3;
 
-    public sealed record Command(string Provider, string Body, IReadOnlyDictionary<string, string> Headers, string? IpAddress) : ICommand<WebhookReceipt>;
+    public sealed record Command(string Provider, string Body, IReadOnlyDictionary<string, string> Headers, string? IpAddress) : ICommand<PaymentWebhookResponse>;
 
     public sealed class Validator : AbstractValidator<Command>
     {
         public Validator() => RuleFor(c => c.Provider).OneOf(PaymentProviderNames.All).WithMessage($"Provider must be one of: {string.Join(", ", PaymentProviderNames.All)}.");
     }
 
-    public sealed class Handler(PaymentProviders providers, ISender sender, ISecurityEvents events, MongoContext db) : ICommandHandler<Command, WebhookReceipt>
+    public sealed class Handler(PaymentProviders providers, ISender sender, ISecurityEvents events, MongoContext db) : ICommandHandler<Command, PaymentWebhookResponse>
     {
-        public async ValueTask<WebhookReceipt> Handle(Command command, CancellationToken cancellationToken)
+        public async ValueTask<PaymentWebhookResponse> Handle(Command command, CancellationToken cancellationToken)
         {
             var provider = providers.Configured(command.Provider);
             PaymentEvent paymentEvent;
@@ -72,13 +72,13 @@ public static class ReceivePaymentWebhook
 
             if (paymentEvent is PaymentEvent.Ignored)
             {
-                return new WebhookReceipt(true, false);
+                return new PaymentWebhookResponse(true, false);
             }
 
             // Most redeliveries come after the first delivery committed: answered without a transaction.
             if (await MarkedAsync(paymentEvent, cancellationToken))
             {
-                return new WebhookReceipt(true, true);
+                return new PaymentWebhookResponse(true, true);
             }
 
             for (var attempt = 1; ; attempt++)
@@ -86,11 +86,11 @@ public static class ReceivePaymentWebhook
                 try
                 {
                     await sender.Send(new ApplyPaymentEvent.Command(paymentEvent), cancellationToken);
-                    return new WebhookReceipt(true, false);
+                    return new PaymentWebhookResponse(true, false);
                 }
                 catch (ApplyPaymentEvent.AlreadyAppliedException)
                 {
-                    return new WebhookReceipt(true, true);
+                    return new PaymentWebhookResponse(true, true);
                 }
                 catch (MongoException error) when (ApplyPaymentEvent.IsDuplicateKey(error) && attempt < Attempts)
                 {
@@ -98,7 +98,7 @@ public static class ReceivePaymentWebhook
                     // subscription): the next attempt finds what it wrote.
                     if (await MarkedAsync(paymentEvent, cancellationToken))
                     {
-                        return new WebhookReceipt(true, true);
+                        return new PaymentWebhookResponse(true, true);
                     }
                 }
             }

@@ -167,7 +167,8 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         var (id, type) = (stripeEvent.Id, stripeEvent.Type);
         switch (stripeEvent.Data.Object)
         {
-            case Session session when type == EventTypes.CheckoutSessionCompleted:
+            // A session paid by a delayed method completes unpaid: it counts once its payment succeeds.
+            case Session session when (type == EventTypes.CheckoutSessionCompleted && session.PaymentStatus != "unpaid") || type == EventTypes.CheckoutSessionAsyncPaymentSucceeded:
                 return new PaymentEvent.CheckoutCompleted(Name, id, type, occurredAt, session.Id, session.ClientReferenceId,
                     Metadata(session.Metadata, PlanIdKey), Metadata(session.Metadata, BillingPeriodKey), session.SubscriptionId, session.CustomerId,
                     session.AmountTotal is { } total && session.Currency is { } currency ? ToMajorUnits(total, currency) : null, session.Currency?.ToUpperInvariant());
@@ -183,7 +184,10 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
                         invoiceCurrency, invoice.Lines?.Data?.Select(l => (DateTime?)l.Period?.End).Max())
                     : new PaymentEvent.PaymentFailed(Name, id, type, occurredAt, subscriptionId, paymentId, ToMajorUnits(invoice.AmountDue, invoice.Currency), invoiceCurrency);
             case Charge charge when type == EventTypes.ChargeRefunded:
-                var refunds = charge.Refunds?.Data ?? (await new RefundService(client).ListAsync(new RefundListOptions { Charge = charge.Id, Limit = 100 }, cancellationToken: cancellationToken)).Data;
+                // Event payloads carry a charge's refunds only when expanded: otherwise they are listed.
+                var refunds = charge.Refunds?.Data ?? (await new RefundService(client).ListAsync(
+                    charge.PaymentIntentId is { } intent ? new RefundListOptions { PaymentIntent = intent, Limit = 100 } : new RefundListOptions { Charge = charge.Id, Limit = 100 },
+                    cancellationToken: cancellationToken)).Data;
                 return new PaymentEvent.PaymentRefunded(Name, id, type, occurredAt, charge.PaymentIntentId ?? charge.Id,
                     [.. refunds.Where(r => r.Status is "succeeded" or "pending").Select(r => new ProviderRefund(r.Id, r.Status, ToMajorUnits(r.Amount, r.Currency), r.Currency.ToUpperInvariant()))],
                     ToMajorUnits(charge.AmountRefunded, charge.Currency), charge.Refunded, charge.Currency.ToUpperInvariant());
@@ -272,8 +276,10 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             throw new ProviderNotConfiguredException(Name);
         }
 
+        // Every base, not only the API's: no call of this client may reach Stripe when ApiBase points elsewhere.
+        var apiBase = Stripe.ApiBase.ToString().TrimEnd('/');
         var client = new StripeClient(Stripe.SecretKey, httpClient: new SystemNetHttpClient(httpClients.CreateClient(HttpClientName), maxNetworkRetries: 2),
-            apiBase: Stripe.ApiBase.ToString().TrimEnd('/'));
+            apiBase: apiBase, connectBase: apiBase, filesBase: apiBase, meterEventsBase: apiBase);
         try
         {
             return await call(client);

@@ -18,13 +18,15 @@ public sealed record StripeRequest(string Method, string Path, string Query, IRe
 /// A local stand-in for the few Stripe endpoints the provider calls (checkout sessions,
 /// subscriptions, refunds, payment intents, charges, invoice payments), on 127.0.0.1 and a free
 /// port, so the real Stripe.net client runs in the tests without the internet. It answers with
-/// Stripe-shaped JSON, keeps the subscriptions it was told about or created, records every request,
+/// Stripe-shaped JSON, keeps the subscriptions it was told about and the refunds it made (listed by
+/// <c>payment_intent</c> or <c>charge</c>), records every request,
 /// and fails the next calls when told to (<see cref="FailNext"/>).
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
 {
     private readonly ConcurrentQueue<StripeRequest> _requests = new();
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<JsonObject> _refunds = new();
     private readonly Lock _failuresLock = new();
     private readonly Queue<int> _failures = new();
     private WebApplication? _app;
@@ -83,7 +85,8 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapGet("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(s) : Missing(id));
         app.MapPost("/v1/subscriptions/{id}", (string id, HttpRequest request) => _subscriptions.TryGetValue(id, out var s) ? Json(UpdateSubscription(s, Form(request))) : Missing(id));
         app.MapPost("/v1/refunds", (HttpRequest request) => Json(Refund(Form(request))));
-        app.MapGet("/v1/refunds", () => Json(StripePayloads.List("/v1/refunds")));
+        app.MapGet("/v1/refunds", (string? payment_intent, string? charge) => Json(StripePayloads.List("/v1/refunds", [.. _refunds.Where(r =>
+            (payment_intent is not null && r["payment_intent"]?.GetValue<string>() == payment_intent) || (charge is not null && r["charge"]?.GetValue<string>() == charge))])));
         app.MapGet("/v1/payment_intents/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "payment_intent", ["amount"] = 999, ["currency"] = "usd", ["status"] = "succeeded" }));
         app.MapGet("/v1/charges/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "charge", ["amount"] = 999, ["currency"] = "usd", ["status"] = "succeeded" }));
         app.MapGet("/v1/invoice_payments", () => Json(StripePayloads.List("/v1/invoice_payments")));
@@ -197,7 +200,15 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
-    private static JsonObject Refund(Dictionary<string, string> form) => new()
+    /// <summary>Creates a refund the fake then lists, as Stripe lists a charge's refunds.</summary>
+    private JsonObject Refund(Dictionary<string, string> form)
+    {
+        var refund = NewRefund(form);
+        _refunds.Enqueue(refund);
+        return refund;
+    }
+
+    private static JsonObject NewRefund(Dictionary<string, string> form) => new()
     {
         ["id"] = $"re_{Guid.NewGuid():N}",
         ["object"] = "refund",

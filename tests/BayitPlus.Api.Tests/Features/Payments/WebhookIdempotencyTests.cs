@@ -63,6 +63,39 @@ public sealed class WebhookIdempotencyTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task A_checkout_and_its_subscription_created_racing_each_other_make_one_subscription()
+    {
+        var customer = await api.NewCustomerAsync();
+        var now = api.Clock.GetUtcNow();
+        var checkout = customer.CheckoutCompleted(now);
+        var created = customer.Subscription("customer.subscription.created", "active", now, now, now.AddMonths(1));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() => api.PostStripeEventAsync(i % 2 == 0 ? checkout : created))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var subscription = await api.SubscriptionAsync(customer);
+        Assert.Equal(("active", "basic"), (subscription["status"].AsString, subscription["plan_id"].AsString));
+        Assert.StartsWith("cs_test_", subscription["checkout_session_id"].AsString, StringComparison.Ordinal);
+        Assert.Equal(2, (await api.AuditRecordsAsync(customer.SubscriptionId)).Count);
+    }
+
+    [Fact]
+    public async Task A_checkout_completed_unpaid_waits_for_its_payment()
+    {
+        var customer = await api.NewCustomerAsync();
+        var now = api.Clock.GetUtcNow();
+        var session = StripePayloads.CheckoutSession(customer.UserId, "basic", "monthly", customer.SubscriptionId, customer.CustomerId, 999, "USD");
+        session["payment_status"] = "unpaid";
+
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("checkout.session.completed", session, now)));
+        Assert.Empty(await api.SubscriptionsAsync(customer));
+
+        session["payment_status"] = "paid";
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("checkout.session.async_payment_succeeded", session, now.AddMinutes(1))));
+        Assert.Equal("basic", (await api.SubscriptionAsync(customer))["plan_id"].AsString);
+    }
+
+    [Fact]
     public async Task A_redelivery_answers_duplicate_and_changes_nothing()
     {
         var customer = await api.NewCustomerAsync();

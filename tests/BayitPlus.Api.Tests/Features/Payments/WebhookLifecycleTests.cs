@@ -1,3 +1,4 @@
+using BayitPlus.Api.Tests.Features.Audit;
 using MongoDB.Bson;
 
 namespace BayitPlus.Api.Tests.Features.Payments;
@@ -150,7 +151,7 @@ public sealed class WebhookLifecycleTests(PaymentsApiFactory api)
 
         Assert.Empty(await api.SubscriptionsAsync(customer));
         Assert.Null(await api.TierAsync(customer));
-        var recorded = Assert.Single(await api.SecurityEventsAsync(new BsonDocument { ["event_type"] = "payment_plan_mismatch", ["user_id"] = customer.UserId }));
+        var recorded = Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_plan_mismatch", ["user_id"] = customer.UserId }));
         Assert.Equal("high", recorded["severity"].AsString);
         Assert.Equal(WebhookSupport.EventId(payload), recorded["details"]["event_id"].AsString);
         Assert.Equal(planId, recorded["details"]["plan_id"].AsString);
@@ -169,7 +170,7 @@ public sealed class WebhookLifecycleTests(PaymentsApiFactory api)
         var kept = await api.SubscriptionAsync(customer);
         Assert.Equal(("basic", 9.99), (kept["plan_id"].AsString, kept["amount"].AsDouble));
         Assert.Equal("basic", await api.TierAsync(customer));
-        Assert.Single(await api.SecurityEventsAsync(new BsonDocument { ["event_type"] = "payment_plan_mismatch", ["user_id"] = customer.UserId }));
+        Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_plan_mismatch", ["user_id"] = customer.UserId }));
     }
 
     [Fact]

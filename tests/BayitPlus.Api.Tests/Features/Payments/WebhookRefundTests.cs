@@ -1,4 +1,6 @@
+using BayitPlus.Api.Features.Payments;
 using BayitPlus.Api.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -89,6 +91,39 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         Assert.Equal(2, records.Count(t => t["transaction_type"] == "refund"));
         Assert.Equal(3.00, records.Single(t => t["transaction_type"] == "payment")["amount_refunded"].AsDouble);
         Assert.Equal("active", (await api.SubscriptionAsync(customer))["status"].AsString);
+    }
+
+    [Fact]
+    public async Task A_refund_made_through_the_provider_is_recorded_from_the_charge_event_that_lists_none()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var stripe = api.Services.GetServices<IPaymentProvider>().Single(p => p.Name == "stripe");
+        var made = await stripe.RefundAsync(paymentIntent, 4.00m, "goodwill after an outage", Http.Ct);
+        var charge = StripePayloads.Charge(paymentIntent, 999, "USD", (made.ProviderRefundId, 400));
+        charge.Remove("refunds");
+
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("charge.refunded", charge, api.Clock.GetUtcNow().AddMinutes(1))));
+
+        var refund = Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund");
+        Assert.Equal((made.ProviderRefundId, 4.00, paymentIntent), (refund["provider_transaction_id"].AsString, refund["amount"].AsDouble, refund["refund_of"].AsString));
+        Assert.Single(api.Stripe.RequestsTo("GET", "/v1/refunds"), r => r.Query.Contains(paymentIntent, StringComparison.Ordinal));
+        Assert.Equal("active", (await api.SubscriptionAsync(customer))["status"].AsString);
+    }
+
+    [Fact]
+    public async Task A_payment_whose_invoice_lists_no_payments_is_looked_up_and_else_recorded_under_the_invoice()
+    {
+        var customer = await api.NewCustomerAsync();
+        var now = api.Clock.GetUtcNow();
+        Assert.False(await api.DeliverAsync(customer.CheckoutCompleted(now)));
+        var invoice = StripePayloads.Invoice(customer.SubscriptionId, customer.CustomerId, 999, "USD", now, now.AddMonths(1), StripePayloads.NewId("pi"));
+        invoice.Remove("payments");
+
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("invoice.paid", invoice, now.AddSeconds(1))));
+
+        var invoiceId = invoice["id"]!.GetValue<string>();
+        Assert.Single(api.Stripe.RequestsTo("GET", "/v1/invoice_payments"), r => r.Query.Contains(invoiceId, StringComparison.Ordinal));
+        Assert.Equal(invoiceId, Assert.Single(await api.TransactionsAsync(customer))["provider_transaction_id"].AsString);
     }
 
     [Fact]

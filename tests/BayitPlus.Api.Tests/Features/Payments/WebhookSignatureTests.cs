@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using BayitPlus.Api.Tests.Features.Audit;
 using BayitPlus.Api.Tests.Support;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -31,7 +32,7 @@ public sealed class WebhookSignatureTests(PaymentsApiFactory api)
     {
         var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("urn:bayitplus:problem:webhook-signature-invalid", problem["type"]!.GetValue<string>());
-        var recorded = Assert.Single(await api.SecurityEventsAsync(new BsonDocument { ["event_type"] = "webhook_signature_invalid", ["ip_address"] = _ip }));
+        var recorded = Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "webhook_signature_invalid", ["ip_address"] = _ip }));
         Assert.Equal("high", recorded["severity"].AsString);
         Assert.Equal("stripe", recorded["details"]["provider"].AsString);
         Assert.False(await api.MarkerExistsAsync(WebhookSupport.EventId(payload)));
@@ -104,7 +105,7 @@ public sealed class WebhookSignatureTests(PaymentsApiFactory api)
 
         var problem = await replayed.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("urn:bayitplus:problem:webhook-signature-invalid", problem["type"]!.GetValue<string>());
-        Assert.Single(await api.SecurityEventsAsync(new BsonDocument { ["event_type"] = "webhook_signature_invalid", ["ip_address"] = _ip }));
+        Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "webhook_signature_invalid", ["ip_address"] = _ip }));
         Assert.Single(await api.SubscriptionsAsync(customer));
     }
 

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using BayitPlus.Api.Features.Audit;
 using BayitPlus.Api.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -86,13 +84,6 @@ public static class WebhookSupport
 
     public static async Task<List<BsonDocument>> AuditRecordsAsync(this ApiFactory api, string resourceId) =>
         await api.Raw("auditlog").Find(new BsonDocument("resource_id", resourceId)).ToListAsync(Http.Ct);
-
-    /// <summary>Waits until the security events recorded so far are stored, then reads those matching.</summary>
-    public static async Task<List<BsonDocument>> SecurityEventsAsync(this ApiFactory api, BsonDocument filter)
-    {
-        await api.Services.GetRequiredService<SecurityEventWriter>().FlushAsync(Http.Ct);
-        return await api.Raw(SecurityEventDocument.CollectionName).Find(filter).ToListAsync(Http.Ct);
-    }
 
     public static async Task<bool> MarkerExistsAsync(this ApiFactory api, string eventId) =>
         await api.Raw("paymentwebhookevent").Find(new BsonDocument("_id", $"stripe:{eventId}")).AnyAsync(Http.Ct);
