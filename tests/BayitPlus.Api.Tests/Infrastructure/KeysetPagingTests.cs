@@ -12,7 +12,7 @@ public sealed class KeysetPagingTests(ApiFactory api)
 {
     /// <summary>Every keyset-paged list, browse once per sort order (each has its own key type).</summary>
     public static readonly TheoryData<string> Lists =
-        ["users", "audit", "security-events", "beta-members", "podcasts", "podcast-episodes", "content-newest", "content-popular", "content-year", "content-rating"];
+        ["users", "audit", "security-events", "beta-members", "subscriptions", "payment-transactions", "podcasts", "podcast-episodes", "content-newest", "content-popular", "content-year", "content-rating"];
 
     /// <summary>Limits that are not a whole number from 1 to 100 (<c>%2B5</c> is "+5").</summary>
     private static readonly string[] BadLimits = ["abc", "0", "101", "-1", "2.5", "%2B5", "1e2"];
@@ -63,6 +63,33 @@ public sealed class KeysetPagingTests(ApiFactory api)
                     cancellationToken: Http.Ct);
                 var bound = score.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
                 return (await AdminAsync(), $"/api/admin/beta/members?minFraudScore={bound}&maxFraudScore={bound}");
+            }
+
+            case "subscriptions":
+            {
+                // A plan id no other test stores narrows the list to these two.
+                var plan = $"t{tag}";
+                await api.Database.GetCollection<BsonDocument>("subscription").InsertManyAsync(
+                    [.. Enumerable.Range(0, 2).Select(i => new BsonDocument
+                    {
+                        ["user_id"] = ObjectId.GenerateNewId().ToString(), ["plan_id"] = plan, ["status"] = "active", ["start_date"] = at, ["end_date"] = at.AddDays(30),
+                        ["auto_renew"] = true, ["payment_method"] = "stripe", ["amount"] = 9.99, ["currency"] = "USD", ["billing_period"] = "monthly", ["created_at"] = at.AddMinutes(i),
+                    })],
+                    cancellationToken: Http.Ct);
+                return (await AdminAsync(), $"/api/admin/subscriptions?planId={plan}");
+            }
+
+            case "payment-transactions":
+            {
+                var userId = ObjectId.GenerateNewId().ToString();
+                await api.Database.GetCollection<BsonDocument>("transaction").InsertManyAsync(
+                    [.. Enumerable.Range(0, 2).Select(i => new BsonDocument
+                    {
+                        ["user_id"] = userId, ["amount"] = 9.99, ["currency"] = "USD", ["transaction_type"] = "payment", ["status"] = "success",
+                        ["payment_provider"] = "stripe", ["provider_transaction_id"] = $"pi_{tag}_{i}", ["created_at"] = at.AddMinutes(i),
+                    })],
+                    cancellationToken: Http.Ct);
+                return (await AdminAsync(), $"/api/admin/transactions?userId={userId}");
             }
 
             case "podcasts":
@@ -198,7 +225,7 @@ public sealed class KeysetPagingTests(ApiFactory api)
             .ToList();
 
         Assert.Equal(
-            ["get /api/admin/audit", "get /api/admin/beta/members", "get /api/admin/security-events", "get /api/admin/users", "get /api/beta/me/transactions", "get /api/content", "get /api/podcasts", "get /api/podcasts/{id}/episodes"],
+            ["get /api/admin/audit", "get /api/admin/beta/members", "get /api/admin/security-events", "get /api/admin/subscriptions", "get /api/admin/transactions", "get /api/admin/users", "get /api/beta/me/transactions", "get /api/content", "get /api/podcasts", "get /api/podcasts/{id}/episodes"],
             paged.Select(operation => operation.Name).Order(StringComparer.Ordinal));
         Assert.All(paged, operation =>
         {
