@@ -7,6 +7,9 @@ namespace BayitPlus.Api.Features.Payments;
 /// and the entitlements other slices read. A bad setting stops the start-up naming it.</summary>
 public sealed class PaymentsServices : ISliceServices
 {
+    /// <summary>How long one Stripe call may take before it is a 502; Stripe answers in well under a second.</summary>
+    private static readonly TimeSpan StripeTimeout = TimeSpan.FromSeconds(20);
+
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         var settings = configuration.GetSection(PaymentsSettings.Section).Get<PaymentsSettings>() ?? new PaymentsSettings();
@@ -14,6 +17,8 @@ public sealed class PaymentsServices : ISliceServices
         services.AddSingleton(settings);
         services.AddSingleton<PlanCatalog>();
         services.AddSingleton<PaymentProviders>();
+        services.AddHttpClient(StripePaymentProvider.HttpClientName, client => client.Timeout = StripeTimeout);
+        services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
         AddPayPal(services, settings.PayPal);
         services.AddOpenApiTag("Plans", "The subscription plans on sale, localized.");
         services.AddOpenApiTag("Subscriptions", "The signed-in user's subscription: checkout, cancel, resume and plan change.");
