@@ -24,6 +24,8 @@ public sealed class FakePayPal(string clientId, string clientSecret, string webh
 {
     public const string ApproveBase = "https://www.sandbox.paypal.com/webapps/billing/subscriptions?ba_token=";
 
+    private const int Garbled = -1;
+
     private readonly ConcurrentQueue<PayPalRequest> _requests = new();
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _sales = new(StringComparer.Ordinal);
@@ -49,6 +51,9 @@ public sealed class FakePayPal(string clientId, string clientSecret, string webh
 
     /// <summary>The next call is answered only after <paramref name="delay"/>.</summary>
     public void StallNext(TimeSpan delay) => Enqueue(0, delay, 1);
+
+    /// <summary>The next call answers 200 with a body that is not JSON.</summary>
+    public void GarbleNext() => Enqueue(Garbled, TimeSpan.Zero, 1);
 
     /// <summary>Every token issued so far stops working (PayPal revoked them early).</summary>
     public void RevokeTokens() => _tokens.Clear();
@@ -95,6 +100,13 @@ public sealed class FakePayPal(string clientId, string clientSecret, string webh
             if (TakeFailure() is { } failure)
             {
                 await Task.Delay(failure.Delay, http.RequestAborted);
+                if (failure.Status == Garbled)
+                {
+                    http.Response.ContentType = "application/json";
+                    await http.Response.WriteAsync("<html>upstream error</html>");
+                    return;
+                }
+
                 if (failure.Status != 0)
                 {
                     http.Response.StatusCode = failure.Status;
