@@ -22,11 +22,12 @@ public sealed record PayPalCustomId(string UserId, string PlanId, string Billing
 /// <summary>A PayPal subscription resource (from an event or a GET) in the slice's terms. PayPal's
 /// statuses become the words the processor knows from Stripe: <c>ACTIVE</c> is <c>active</c>
 /// (<c>trialing</c> during a trial cycle, <c>past_due</c> while a payment is outstanding),
-/// <c>SUSPENDED</c> is <c>past_due</c> after failed payments and <c>paused</c> otherwise,
-/// <c>APPROVAL_PENDING</c>/<c>APPROVED</c> are <c>incomplete</c>, and <c>CANCELLED</c> is
-/// <c>active</c> with <see cref="CancelAtPeriodEnd"/>: PayPal has no cancellation at period end,
-/// so a cancellation (ours, or the subscriber's in their PayPal account) stops the renewals and
-/// the paid period runs out here. <c>EXPIRED</c> (every cycle billed) is the end.</summary>
+/// <c>APPROVAL_PENDING</c>/<c>APPROVED</c> are <c>incomplete</c> (not yet a subscription: see
+/// <see cref="IsPendingApproval"/>), <c>SUSPENDED</c> is <c>past_due</c> after failed payments, and
+/// <c>CANCELLED</c> (or <c>SUSPENDED</c> by the merchant) is <c>active</c> with
+/// <see cref="CancelAtPeriodEnd"/>: PayPal has no cancellation at period end, so a cancellation
+/// (ours, or the subscriber's in their PayPal account) stops the renewals and the paid period runs
+/// out here. <c>EXPIRED</c> (every cycle billed) is the end.</summary>
 public sealed record PayPalSubscription(
     string Id, string PayPalStatus, string Status, DateTime? PeriodStart, DateTime? PeriodEnd, DateTime? TrialEnd, bool CancelAtPeriodEnd,
     PlanSelection? Plan, PayPalCustomId? CustomId, string? PayerId, decimal? LastPaymentAmount, string? LastPaymentCurrency)
@@ -42,6 +43,12 @@ public sealed record PayPalSubscription(
 
     public string? Currency => Plan?.Currency ?? CustomId?.Currency;
 
+    /// <summary>Created by a checkout, not yet approved by the user: nothing to apply until
+    /// PayPal activates it.</summary>
+    public bool IsPendingApproval => PayPalStatus is "APPROVAL_PENDING" or "APPROVED";
+
+    public bool InTrial => TrialEnd is not null;
+
     /// <summary>Null when the resource has no id (not a subscription).</summary>
     public static PayPalSubscription? Read(JsonElement resource, PlanCatalog catalog)
     {
@@ -54,16 +61,14 @@ public sealed record PayPalSubscription(
         var owing = PayPalJson.Money(resource, "billing_info", "outstanding_balance", "value") > 0;
         var failed = PayPalJson.Number(resource, "billing_info", "failed_payments_count") > 0;
         var nextBilling = PayPalJson.Time(resource, "billing_info", "next_billing_time");
-        var inTrial = InTrial(resource);
+        var inTrial = TrialCycleRunning(resource);
         var normalized = status switch
         {
             Active when owing => "past_due",
             Active when inTrial => "trialing",
             Active => "active",
-            Suspended when owing || failed => "past_due",
-            Suspended => "paused",
-            Cancelled when owing => "past_due",
-            Cancelled => "active",
+            Suspended or Cancelled when owing || failed => "past_due",
+            Suspended or Cancelled => "active",
             Expired => "canceled",
             _ => "incomplete",
         };
@@ -73,7 +78,7 @@ public sealed record PayPalSubscription(
             PayPalJson.Time(resource, "billing_info", "last_payment", "time") ?? PayPalJson.Time(resource, "start_time"),
             status is Cancelled or Expired ? null : nextBilling,
             inTrial ? nextBilling : null,
-            status == Cancelled,
+            status is Cancelled or Suspended,
             plan,
             PayPalCustomId.Parse(PayPalJson.String(resource, "custom_id")),
             PayPalJson.String(resource, "subscriber", "payer_id"),
@@ -85,7 +90,7 @@ public sealed record PayPalSubscription(
         new(Id, Status, PeriodEnd ?? TrialEnd, CancelAtPeriodEnd, PlanId, BillingPeriod, Plan?.Amount, Currency) { ApprovalUrl = approvalUrl };
 
     /// <summary>A trial cycle that has cycles left is the one running (PayPal bills trial cycles first).</summary>
-    private static bool InTrial(JsonElement resource)
+    private static bool TrialCycleRunning(JsonElement resource)
     {
         if (PayPalJson.Member(resource, "billing_info", "cycle_executions") is not { ValueKind: JsonValueKind.Array } cycles)
         {
@@ -149,14 +154,17 @@ public static class PayPalEvents
                         return ignored;
                     }
 
+                    // As a Stripe checkout's total: nothing charged during a trial, else what was paid or
+                    // what the PayPal plan bills (its price here, from its PayPal plan id).
+                    var amount = activated.InTrial ? 0m : activated.LastPaymentAmount ?? activated.Plan?.Amount;
                     return new PaymentEvent.CheckoutCompleted(
                         provider, id, type, at, activated.Id, activated.CustomId?.UserId, activated.PlanId, activated.BillingPeriod, activated.Id, activated.PayerId,
-                        activated.LastPaymentAmount, activated.LastPaymentCurrency ?? activated.Currency);
+                        amount, activated.LastPaymentCurrency ?? activated.Currency);
                 }
 
             case SubscriptionCreated or SubscriptionUpdated or SubscriptionSuspended or SubscriptionReactivated or SubscriptionCancelled:
                 {
-                    if (PayPalSubscription.Read(resource, catalog) is not { } changed)
+                    if (PayPalSubscription.Read(resource, catalog) is not { } changed || changed.IsPendingApproval)
                     {
                         return ignored;
                     }

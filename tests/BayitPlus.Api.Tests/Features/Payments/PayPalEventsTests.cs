@@ -45,8 +45,7 @@ public sealed class PayPalEventsTests
         Assert.Equal(("paypal", "WH-1", "BILLING.SUBSCRIPTION.ACTIVATED", At.UtcDateTime), (mapped.Provider, mapped.EventId, mapped.EventType, mapped.OccurredAt));
         Assert.Equal(("I-ACTIVATED01", "I-ACTIVATED01", UserId, "basic", "yearly"), (mapped.CheckoutSessionId, mapped.ProviderSubscriptionId, mapped.UserId, mapped.PlanId, mapped.BillingPeriod));
         Assert.Equal("PAYERACTIVATED01", mapped.ProviderCustomerId);
-        Assert.Null(mapped.Amount);
-        Assert.Equal("USD", mapped.Currency);
+        Assert.Equal((0m, "USD"), (mapped.Amount, mapped.Currency));
     }
 
     [Fact]
@@ -59,19 +58,39 @@ public sealed class PayPalEventsTests
         Assert.Equal((9.99m, "USD"), (mapped.Amount, mapped.Currency));
     }
 
+    [Fact]
+    public void Activation_without_a_trial_or_a_payment_yet_carries_the_price_of_the_PayPal_plan()
+    {
+        var resource = Subscription("I-NOTPAID0001", UserId, "family", "yearly", "USD", "ACTIVE", At, At.AddYears(1));
+
+        var mapped = Assert.IsType<PaymentEvent.CheckoutCompleted>(Map(Event("BILLING.SUBSCRIPTION.ACTIVATED", resource, At)));
+
+        Assert.Equal((199.90m, "USD", "family", "yearly"), (mapped.Amount, mapped.Currency, mapped.PlanId, mapped.BillingPeriod));
+    }
+
     [Theory]
-    [InlineData("BILLING.SUBSCRIPTION.CREATED", "APPROVAL_PENDING", "incomplete")]
-    [InlineData("BILLING.SUBSCRIPTION.UPDATED", "ACTIVE", "active")]
-    [InlineData("BILLING.SUBSCRIPTION.RE-ACTIVATED", "ACTIVE", "active")]
-    [InlineData("BILLING.SUBSCRIPTION.SUSPENDED", "SUSPENDED", "paused")]
-    public void Subscription_changes_carry_the_status_period_and_plan(string type, string paypalStatus, string status)
+    [InlineData("BILLING.SUBSCRIPTION.CREATED", "APPROVAL_PENDING")]
+    [InlineData("BILLING.SUBSCRIPTION.UPDATED", "APPROVED")]
+    public void A_subscription_the_user_has_not_approved_yet_changes_nothing(string type, string paypalStatus)
+    {
+        var resource = Subscription("I-PENDING0001", UserId, "basic", "monthly", "USD", paypalStatus, At, null);
+
+        Assert.IsType<PaymentEvent.Ignored>(Map(Event(type, resource, At)));
+    }
+
+    [Theory]
+    [InlineData("BILLING.SUBSCRIPTION.CREATED", "ACTIVE", "active", false)]
+    [InlineData("BILLING.SUBSCRIPTION.UPDATED", "ACTIVE", "active", false)]
+    [InlineData("BILLING.SUBSCRIPTION.RE-ACTIVATED", "ACTIVE", "active", false)]
+    [InlineData("BILLING.SUBSCRIPTION.SUSPENDED", "SUSPENDED", "active", true)]
+    public void Subscription_changes_carry_the_status_period_and_plan(string type, string paypalStatus, string status, bool renewalsStopped)
     {
         var next = At.AddMonths(1);
         var resource = Subscription("I-CHANGED0001", UserId, "basic", "monthly", "USD", paypalStatus, At, next, lastPayment: 9.99m);
 
         var mapped = Assert.IsType<PaymentEvent.SubscriptionChanged>(Map(Event(type, resource, At)));
 
-        Assert.Equal(("I-CHANGED0001", status, false), (mapped.ProviderSubscriptionId, mapped.ProviderStatus, mapped.CancelAtPeriodEnd));
+        Assert.Equal(("I-CHANGED0001", status, renewalsStopped), (mapped.ProviderSubscriptionId, mapped.ProviderStatus, mapped.CancelAtPeriodEnd));
         Assert.Equal((At.UtcDateTime, next.UtcDateTime), (mapped.CurrentPeriodStart, mapped.CurrentPeriodEnd));
         Assert.Null(mapped.TrialEnd);
         Assert.Equal(("basic", "monthly", 9.99m, "USD", UserId), (mapped.PlanId, mapped.BillingPeriod, mapped.Amount, mapped.Currency, mapped.UserId));
