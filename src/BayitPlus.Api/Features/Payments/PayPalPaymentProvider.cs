@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using BayitPlus.Api.Infrastructure.Errors;
+using FluentValidation;
+using FluentValidation.Results;
 
 namespace BayitPlus.Api.Features.Payments;
 
@@ -39,7 +41,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
     {
         EnsureConfigured();
         var selection = order.Selection;
-        var planId = PayPalPlanId(selection);
+        var planId = PayPalPlanId(selection, "provider");
         var body = JsonSerializer.Serialize(
             new
             {
@@ -99,7 +101,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
     public async Task<ProviderSubscription> ChangePlanAsync(string providerSubscriptionId, PlanSelection selection, CancellationToken cancellationToken)
     {
         EnsureConfigured();
-        var planId = PayPalPlanId(selection);
+        var planId = PayPalPlanId(selection, "planId");
         var body = JsonSerializer.Serialize(
             new
             {
@@ -236,8 +238,15 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
         }
     }
 
-    private static string PayPalPlanId(PlanSelection selection) =>
-        selection.ProviderPriceId is { Length: > 0 } planId ? planId : throw new PayPalPlanMissingException(selection);
+    /// <summary>PayPal bills a subscription against a plan created in PayPal. A plan, period and
+    /// currency without one (<c>Payments:Plans:&lt;id&gt;:ProviderPriceIds:paypal:&lt;currency&gt;</c>) is
+    /// not sold through PayPal: a 400 naming <paramref name="field"/>, as a plan without a price in a
+    /// currency is, so the client offers another provider or plan.</summary>
+    private static string PayPalPlanId(PlanSelection selection, string field) =>
+        selection.ProviderPriceId is { Length: > 0 } planId
+            ? planId
+            : throw new ValidationException([new ValidationFailure(field,
+                $"The {selection.PlanId} plan, billed {selection.BillingPeriod} in {selection.Currency}, is not offered through PayPal; choose another provider or plan.")]);
 
     private static Uri? ApprovalLink(JsonElement answer) =>
         PayPalJson.Link(answer, "approve") is { } href && Uri.TryCreate(href, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.IsLoopback) ? uri : null;
@@ -259,19 +268,6 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
         key.Length <= MaxRequestIdLength ? key : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..MaxRequestIdLength];
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
-}
-
-/// <summary>PayPal bills a subscription against a plan created in PayPal, and this plan, period and
-/// currency has none configured (<c>Payments:Plans:&lt;id&gt;:ProviderPriceIds:paypal:&lt;currency&gt;</c>).
-/// The request is fine and nothing will change on retrying it: 422, choose another provider.</summary>
-public sealed class PayPalPlanMissingException : ApiException
-{
-    public const string ProblemType = "urn:bayitplus:problem:plan-not-offered-by-provider";
-
-    public PayPalPlanMissingException(PlanSelection selection)
-        : base(StatusCodes.Status422UnprocessableEntity, "Plan not offered through this provider",
-            $"The {selection.PlanId} plan, billed {selection.BillingPeriod} in {selection.Currency}, is not offered through PayPal; choose another provider.") =>
-        Type = ProblemType;
 }
 
 /// <summary>A cancelled PayPal subscription cannot be reactivated (PayPal offers no undo): 409, the

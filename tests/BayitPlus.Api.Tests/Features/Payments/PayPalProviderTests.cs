@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Payments;
 using BayitPlus.Api.Tests.Support;
+using FluentValidation;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using static BayitPlus.Api.Tests.Features.Payments.PayPalPayloads;
@@ -105,15 +106,19 @@ public sealed class PayPalProviderTests(PaymentsApiFactory api)
     }
 
     [Fact]
-    public async Task A_plan_without_a_PayPal_plan_id_is_a_422_that_calls_no_one()
+    public async Task A_plan_without_a_PayPal_plan_id_is_a_validation_error_that_calls_no_one()
     {
-        var before = api.PayPal.RequestsTo("POST", "/v1/billing/subscriptions").Count;
+        var id = AddActive()["id"]!.GetValue<string>();
+        var before = api.PayPal.Requests.Count(r => r.Method == "POST");
 
-        var error = await Assert.ThrowsAsync<PayPalPlanMissingException>(() => PayPal.CreateCheckoutAsync(Order(NewUserId(), Select("basic", BillingPeriods.Monthly, "ILS")), Http.Ct));
+        var checkout = await Assert.ThrowsAsync<ValidationException>(() => PayPal.CreateCheckoutAsync(Order(NewUserId(), Select("basic", BillingPeriods.Monthly, "ILS")), Http.Ct));
+        var change = await Assert.ThrowsAsync<ValidationException>(() => PayPal.ChangePlanAsync(id, Select("family", BillingPeriods.Yearly, "ILS"), Http.Ct));
 
-        Assert.Equal((422, "urn:bayitplus:problem:plan-not-offered-by-provider"), (error.Status, error.Type));
-        Assert.Contains("basic", error.Message, StringComparison.Ordinal);
-        Assert.Equal(before, api.PayPal.RequestsTo("POST", "/v1/billing/subscriptions").Count);
+        var failure = Assert.Single(checkout.Errors);
+        Assert.Equal("provider", failure.PropertyName);
+        Assert.Equal("The basic plan, billed monthly in ILS, is not offered through PayPal; choose another provider or plan.", failure.ErrorMessage);
+        Assert.Equal("planId", Assert.Single(change.Errors).PropertyName);
+        Assert.Equal(before, api.PayPal.Requests.Count(r => r.Method == "POST"));
     }
 
     [Theory]
