@@ -20,6 +20,7 @@ public sealed class PaymentsServices : ISliceServices
         services.AddHttpClient(StripePaymentProvider.HttpClientName, client => client.Timeout = StripeTimeout);
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
         AddPayPal(services, settings.PayPal);
+        services.AddRateLimitPolicy(PaymentRateLimits.Webhooks, permitLimit: 600, window: TimeSpan.FromMinutes(1));
         services.AddOpenApiTag("Plans", "The subscription plans on sale, localized.");
         services.AddOpenApiTag("Subscriptions", "The signed-in user's subscription: checkout, cancel, resume and plan change.");
         services.AddOpenApiTag("Payment webhooks", "Events from the payment providers, signed by them; the source of truth of every subscription.");

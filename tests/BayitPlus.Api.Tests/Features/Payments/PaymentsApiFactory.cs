@@ -27,6 +27,7 @@ public class PaymentsApiFactory : FakeClockApiFactory, IAsyncLifetime
         ["Payments:Stripe:WebhookSecret"] = StripeWebhookSecret,
         ["Payments:SuccessUrl"] = SuccessUrl,
         ["Payments:CancelUrl"] = CancelUrl,
+        ["RateLimits:payment-webhooks:PermitLimit"] = "1000000",
     }.With(PayPalWebhooks.Settings(PayPal.BaseUrl));
 
     // The fake must listen before the host is built, which reads its address from Settings.
