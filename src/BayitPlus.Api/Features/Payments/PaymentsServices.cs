@@ -1,4 +1,5 @@
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Entitlements;
 using BayitPlus.Api.Infrastructure.Http;
 
 namespace BayitPlus.Api.Features.Payments;
@@ -21,6 +22,10 @@ public sealed class PaymentsServices : ISliceServices
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
         AddPayPal(services, settings.PayPal);
         services.AddRateLimitPolicy(PaymentRateLimits.Webhooks, permitLimit: 600, window: TimeSpan.FromMinutes(1));
+        services.AddSingleton<IEntitlements, SubscriptionEntitlements>();
+        services.AddSingleton<SubscriptionExpiryJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<SubscriptionExpiryJob>());
+        services.AddRateLimitPolicy(Checkout.RateLimitPolicy, permitLimit: 10, window: TimeSpan.FromMinutes(1), perUser: true);
         services.AddOpenApiTag("Plans", "The subscription plans on sale, localized.");
         services.AddOpenApiTag("Subscriptions", "The signed-in user's subscription: checkout, cancel, resume and plan change.");
         services.AddOpenApiTag("Payment webhooks", "Events from the payment providers, signed by them; the source of truth of every subscription.");

@@ -9,8 +9,10 @@ namespace BayitPlus.Api.Infrastructure.Http;
 
 /// <summary>A fixed-window rate-limit policy per client IP, declared in code by the slice whose
 /// endpoints name it with <c>RequireRateLimiting</c>; <c>RateLimits:&lt;Name&gt;:PermitLimit</c> and
-/// <c>WindowSeconds</c> override its defaults.</summary>
-public sealed record RateLimitPolicy(string Name, int PermitLimit, TimeSpan Window)
+/// <c>WindowSeconds</c> override its defaults. A <paramref name="PerUser"/> policy counts per
+/// signed-in account instead (per client IP for an anonymous request): for actions whose cost falls
+/// on the account, where users behind one address must not share a limit.</summary>
+public sealed record RateLimitPolicy(string Name, int PermitLimit, TimeSpan Window, bool PerUser = false)
 {
     /// <summary>As the <c>RateLimit-Policy</c> header lists it: <c>permits;w=seconds</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{PermitLimit};w={(long)Window.TotalSeconds}");
@@ -37,8 +39,8 @@ public static class RateLimiting
     public static readonly IReadOnlyList<string> HeaderNames = [LimitHeader, RemainingHeader, ResetHeader, PolicyHeader];
 
     /// <summary>Declares a slice's policy (call from its <see cref="ISliceServices"/>).</summary>
-    public static IServiceCollection AddRateLimitPolicy(this IServiceCollection services, string name, int permitLimit, TimeSpan window) =>
-        services.AddSingleton(new RateLimitPolicy(name, permitLimit, window));
+    public static IServiceCollection AddRateLimitPolicy(this IServiceCollection services, string name, int permitLimit, TimeSpan window, bool perUser = false) =>
+        services.AddSingleton(new RateLimitPolicy(name, permitLimit, window, perUser));
 
     public static WebApplicationBuilder AddClientRateLimits(this WebApplicationBuilder builder)
     {
@@ -71,9 +73,10 @@ public static class RateLimiting
                 // Read now: the exception handler clears the endpoint before a 500 starts.
                 var client = ClientRateLimits.ClientKey(context);
                 var own = limits.OwnPolicy(context);
+                var ownKey = ClientRateLimits.OwnKey(context, own);
                 context.Response.OnStarting(() =>
                 {
-                    WriteHeaders(context.Response.Headers, limits.StatesOf(client, own));
+                    WriteHeaders(context.Response.Headers, limits.StatesOf(client, own, ownKey));
                     return Task.CompletedTask;
                 });
             }
@@ -177,7 +180,7 @@ public sealed class ClientRateLimits : IDisposable
             : RateLimitPartition.GetNoLimiter((string.Empty, string.Empty)));
         Limiter = PartitionedRateLimiter.CreateChained(
             _global.WithTranslatedKey<HttpContext>(ClientKey, leaveOpen: true),
-            _own.WithTranslatedKey<HttpContext>(context => (OwnPolicy(context)?.Name ?? string.Empty, ClientKey(context)), leaveOpen: true));
+            _own.WithTranslatedKey<HttpContext>(context => OwnPolicy(context) is { } policy ? (policy.Name, OwnKey(context, policy)) : (string.Empty, string.Empty), leaveOpen: true));
     }
 
     public RateLimitPolicy Global { get; }
@@ -194,19 +197,24 @@ public sealed class ClientRateLimits : IDisposable
     /// <summary>Limits count per client IP address (the proxy's forwarded one when trusted).</summary>
     public static string ClientKey(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
+    /// <summary>Who an endpoint's own policy counts: the signed-in account for a per-user policy
+    /// (authentication has run by then), else the client address.</summary>
+    public static string OwnKey(HttpContext context, RateLimitPolicy? policy) =>
+        policy is { PerUser: true } && context.User.FindFirst(JwtRegisteredClaimNames.Sub)?.Value is { } user ? $"user:{user}" : ClientKey(context);
+
     /// <summary>The policy the request's endpoint names, if any.</summary>
     public RateLimitPolicy? OwnPolicy(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName is { } name ? Policies.GetValueOrDefault(name) : null;
 
     /// <summary>Where a client stands against the global limit and the endpoint's own policy,
     /// closest to exhaustion first (fewest permits left, then the longest wait).</summary>
-    public IReadOnlyList<RateLimitState> StatesOf(string client, RateLimitPolicy? own)
+    public IReadOnlyList<RateLimitState> StatesOf(string client, RateLimitPolicy? own, string ownKey)
     {
         var now = _time.GetUtcNow();
         var states = new List<RateLimitState> { State(Global, _global.GetStatistics(client), now) };
         if (own is not null)
         {
-            states.Add(State(own, _own.GetStatistics((own.Name, client)), now));
+            states.Add(State(own, _own.GetStatistics((own.Name, ownKey)), now));
         }
 
         return [.. states.OrderBy(state => state.Remaining).ThenByDescending(state => state.Reset)];
