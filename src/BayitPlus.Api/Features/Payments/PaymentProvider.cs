@@ -45,7 +45,12 @@ public sealed record CheckoutOrder(string UserId, string Email, PlanSelection Se
 public sealed record CheckoutSession(string SessionId, Uri CheckoutUrl);
 
 /// <summary>A subscription as the provider has it after a change.</summary>
-public sealed record ProviderSubscription(string ProviderSubscriptionId, string Status, DateTime? CurrentPeriodEnd, bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency);
+public sealed record ProviderSubscription(string ProviderSubscriptionId, string Status, DateTime? CurrentPeriodEnd, bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency)
+{
+    /// <summary>Set when the change waits for the subscriber's approval at this provider page
+    /// (a PayPal plan change): nothing changed yet, the provider's event will say when it does.</summary>
+    public Uri? ApprovalUrl { get; init; }
+}
 
 public sealed record ProviderRefund(string ProviderRefundId, string Status, decimal Amount, string Currency);
 

@@ -20,6 +20,7 @@ public sealed class PaymentsServices : ISliceServices
         services.AddSingleton<PaymentProviders>();
         services.AddHttpClient(StripePaymentProvider.HttpClientName, client => client.Timeout = StripeTimeout);
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
+        AddPayPal(services, settings.PayPal);
         services.AddRateLimitPolicy(PaymentRateLimits.Webhooks, permitLimit: 600, window: TimeSpan.FromMinutes(1));
         services.AddSingleton<IEntitlements, SubscriptionEntitlements>();
         services.AddSingleton<SubscriptionExpiryJob>();
@@ -29,6 +30,17 @@ public sealed class PaymentsServices : ISliceServices
         services.AddOpenApiTag("Subscriptions", "The signed-in user's subscription: checkout, cancel, resume and plan change.");
         services.AddOpenApiTag("Payment webhooks", "Events from the payment providers, signed by them; the source of truth of every subscription.");
         services.AddOpenApiTag("Admin: Payments", "Admins review subscriptions and transactions, refund payments and read revenue.");
+    }
+
+    private static void AddPayPal(IServiceCollection services, PayPalSettings paypal)
+    {
+        services.AddHttpClient(PayPalClient.HttpClientName, client =>
+        {
+            client.BaseAddress = paypal.ApiBase.AbsoluteUri.EndsWith('/') ? paypal.ApiBase : new Uri(paypal.ApiBase.AbsoluteUri + "/");
+            client.Timeout = paypal.Timeout;
+        });
+        services.AddSingleton<PayPalClient>();
+        services.AddSingleton<IPaymentProvider, PayPalPaymentProvider>();
     }
 
     private static void Check(PaymentsSettings settings)
@@ -67,6 +79,9 @@ public sealed class PaymentsServices : ISliceServices
         Require(settings.JobInterval >= TimeSpan.FromSeconds(1) && settings.JobInterval <= TimeSpan.FromDays(1), "Payments:JobInterval must be between 00:00:01 and 1.00:00:00.");
         Require(settings.Stripe.WebhookTolerance >= TimeSpan.FromSeconds(1) && settings.Stripe.WebhookTolerance <= TimeSpan.FromHours(1),
             "Payments:Stripe:WebhookTolerance must be between 00:00:01 and 01:00:00.");
+        Require(settings.PayPal.WebhookTolerance >= TimeSpan.FromSeconds(1) && settings.PayPal.WebhookTolerance <= TimeSpan.FromHours(1),
+            "Payments:PayPal:WebhookTolerance must be between 00:00:01 and 01:00:00.");
+        Require(settings.PayPal.Timeout >= TimeSpan.FromSeconds(1) && settings.PayPal.Timeout <= TimeSpan.FromMinutes(2), "Payments:PayPal:Timeout must be between 00:00:01 and 00:02:00.");
         foreach (var (name, uri) in new[] { ("Stripe", settings.Stripe.ApiBase), ("PayPal", settings.PayPal.ApiBase) })
         {
             Require(uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttps || uri.IsLoopback), $"Payments:{name}:ApiBase must be an https URL (http only on the loopback address).");

@@ -139,5 +139,12 @@ public sealed class PayPalSettings
     /// for the sandbox, a local fake in tests.</summary>
     public Uri ApiBase { get; init; } = new("https://api-m.paypal.com");
 
+    /// <summary>How old a webhook transmission (<c>PAYPAL-TRANSMISSION-TIME</c>) may be; older is
+    /// refused as stale (a replay), as <see cref="StripeSettings.WebhookTolerance"/>.</summary>
+    public TimeSpan WebhookTolerance { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long one call to PayPal may take before the request answers 502.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret) && !string.IsNullOrWhiteSpace(WebhookId);
 }

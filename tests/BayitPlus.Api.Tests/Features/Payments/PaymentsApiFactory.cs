@@ -18,6 +18,8 @@ public class PaymentsApiFactory : FakeClockApiFactory, IAsyncLifetime
 
     public FakeStripe Stripe { get; } = new();
 
+    public FakePayPal PayPal { get; } = new(PayPalWebhooks.ClientId, PayPalWebhooks.ClientSecret, PayPalWebhooks.WebhookId);
+
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
         ["Payments:Stripe:ApiBase"] = Stripe.BaseUrl.ToString(),
@@ -26,12 +28,13 @@ public class PaymentsApiFactory : FakeClockApiFactory, IAsyncLifetime
         ["Payments:SuccessUrl"] = SuccessUrl,
         ["Payments:CancelUrl"] = CancelUrl,
         ["RateLimits:payment-webhooks:PermitLimit"] = "1000000",
-    };
+    }.With(PayPalWebhooks.Settings(PayPal.BaseUrl));
 
     // The fake must listen before the host is built, which reads its address from Settings.
     async ValueTask IAsyncLifetime.InitializeAsync()
     {
         await Stripe.StartAsync();
+        await PayPal.StartAsync();
         await InitializeAsync();
     }
 
@@ -39,6 +42,7 @@ public class PaymentsApiFactory : FakeClockApiFactory, IAsyncLifetime
     {
         await base.DisposeAsync();
         await Stripe.DisposeAsync();
+        await PayPal.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
