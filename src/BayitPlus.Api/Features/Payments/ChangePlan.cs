@@ -68,6 +68,13 @@ public static class ChangePlan
                 ?? throw new ValidationException([new ValidationFailure("planId", $"The plan {command.PlanId} has no price in {subscription.Currency}, the subscription's currency.")]);
             var provider = providers.Configured(subscription.PaymentMethod);
             var answer = await provider.ChangePlanAsync(RecordSubscriptionChange.ProviderIdOf(subscription), selection, cancellationToken);
+            if (answer.ApprovalUrl is { } approval)
+            {
+                // Held by the provider until the subscriber approves it there: nothing changes here
+                // until its webhook says the new plan applies.
+                return SubscriptionResponse.Of(subscription, settings, command.Language) with { ApprovalUrl = approval };
+            }
+
             var changed = await sender.Send(new RecordSubscriptionChange.Command(RecordSubscriptionChange.PlanChanged, subscription.Id, answer, selection), cancellationToken);
             return SubscriptionResponse.Of(changed, settings, command.Language);
         }
@@ -80,7 +87,9 @@ public static class ChangePlan
         .WithName("ChangeMySubscriptionPlan")
         .WithSummary("Move the signed-in user's subscription to another plan or billing period")
         .WithDescription("In the subscription's currency, with the provider's proration; the answer shows the plan, price and period end " +
-            "the provider applied, and the account's tier follows the plan. 404 without a current subscription; 409 for the same plan and " +
+            "the provider applied, and the account's tier follows the plan. When the provider holds the change until the subscriber " +
+            "approves it there (PayPal), the answer is the unchanged subscription with `approvalUrl` to send the user to; the provider's " +
+            "webhook applies the plan once approved. 404 without a current subscription; 409 for the same plan and " +
             "period, a past_due subscription, or one the provider has not yet confirmed; 502/503 when the provider fails or is " +
             "not configured (nothing is changed then).")
         .ProducesValidationProblem()

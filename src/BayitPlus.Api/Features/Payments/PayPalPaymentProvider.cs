@@ -98,6 +98,17 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
         }
     }
 
+    public async Task CancelNowAsync(string providerSubscriptionId, CancellationToken cancellationToken)
+    {
+        EnsureConfigured();
+        var current = await GetSubscriptionAsync(providerSubscriptionId, cancellationToken);
+        if (current.PayPalStatus is not (PayPalSubscription.Cancelled or PayPalSubscription.Expired))
+        {
+            await client.SendAsync(HttpMethod.Post, $"/v1/billing/subscriptions/{Segment(providerSubscriptionId)}/cancel",
+                JsonSerializer.Serialize(new { Reason = "The payment was refunded in full." }, Json), null, cancellationToken);
+        }
+    }
+
     public async Task<ProviderSubscription> ChangePlanAsync(string providerSubscriptionId, PlanSelection selection, CancellationToken cancellationToken)
     {
         EnsureConfigured();

@@ -55,6 +55,10 @@ public sealed class SubscriptionDocument
 
     public DateTime? CanceledAt { get; set; }
 
+    /// <summary>Set when a payment given back in full ended the subscription here while the provider
+    /// would still renew it: <see cref="ProviderCancellationJob"/> cancels it there and clears this.</summary>
+    public DateTime? ProviderCancelRequestedAt { get; set; }
+
     /// <summary>The provider's time of the latest event applied to this subscription: an older event
     /// arriving late never takes the state back.</summary>
     public DateTime? ProviderUpdatedAt { get; set; }
@@ -180,6 +184,8 @@ public sealed class SubscriptionIndexes : ICollectionIndexes
         new CreateIndexModel<BsonDocument>(
             new BsonDocument { ["payment_method"] = 1, ["provider_subscription_id"] = 1 },
             new CreateIndexOptions<BsonDocument> { Unique = true, PartialFilterExpression = new BsonDocument("provider_subscription_id", new BsonDocument("$type", "string")) }),
+        // The few subscriptions a full refund left to cancel at their provider (ProviderCancellationJob).
+        IndexModels.Ascending("provider_cancel_requested_at", new CreateIndexOptions { Sparse = true }),
     ];
 }
 

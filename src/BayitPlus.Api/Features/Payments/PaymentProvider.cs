@@ -27,6 +27,10 @@ public interface IPaymentProvider
     /// proration; answers the subscription as the provider now has it.</summary>
     Task<ProviderSubscription> ChangePlanAsync(string providerSubscriptionId, PlanSelection selection, CancellationToken cancellationToken);
 
+    /// <summary>Ends the subscription at the provider now, with no further charge (after a payment
+    /// was given back in full). One the provider has already ended counts as done.</summary>
+    Task CancelNowAsync(string providerSubscriptionId, CancellationToken cancellationToken);
+
     /// <summary>Asks the provider to refund a payment (all of it when <paramref name="amount"/> is
     /// null). The provider's refund event records the result.</summary>
     Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, CancellationToken cancellationToken);

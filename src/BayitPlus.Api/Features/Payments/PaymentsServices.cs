@@ -25,6 +25,8 @@ public sealed class PaymentsServices : ISliceServices
         services.AddSingleton<IEntitlements, SubscriptionEntitlements>();
         services.AddSingleton<SubscriptionExpiryJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SubscriptionExpiryJob>());
+        services.AddSingleton<ProviderCancellationJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<ProviderCancellationJob>());
         services.AddRateLimitPolicy(Checkout.RateLimitPolicy, permitLimit: 10, window: TimeSpan.FromMinutes(1), perUser: true);
         services.AddOpenApiTag("Plans", "The subscription plans on sale, localized.");
         services.AddOpenApiTag("Subscriptions", "The signed-in user's subscription: checkout, cancel, resume and plan change.");

@@ -72,6 +72,19 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         return ToProviderSubscription(subscription);
     }, cancellationToken);
 
+    public Task CancelNowAsync(string providerSubscriptionId, CancellationToken cancellationToken) => CallAsync(async client =>
+    {
+        var service = new SubscriptionService(client);
+        var current = await service.GetAsync(providerSubscriptionId, cancellationToken: cancellationToken);
+        if (current.Status is not ("canceled" or "incomplete_expired"))
+        {
+            await service.CancelAsync(providerSubscriptionId, new SubscriptionCancelOptions { Prorate = false },
+                new RequestOptions { IdempotencyKey = $"cancel-now:{providerSubscriptionId}" }, cancellationToken);
+        }
+
+        return true;
+    }, cancellationToken);
+
     public Task<ProviderSubscription> ChangePlanAsync(string providerSubscriptionId, PlanSelection selection, CancellationToken cancellationToken) => CallAsync(async client =>
     {
         var service = new SubscriptionService(client);

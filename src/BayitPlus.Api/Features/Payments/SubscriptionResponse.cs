@@ -14,6 +14,9 @@ namespace BayitPlus.Api.Features.Payments;
 /// <param name="BillingPeriod">monthly or yearly.</param>
 /// <param name="TrialEnd">When the free trial ends, if the subscription started with one.</param>
 /// <param name="GraceUntil">While past_due: when access ends unless the renewal is paid.</param>
+/// <param name="ApprovalUrl">Only in the answer to a plan change the provider holds until the
+/// subscriber approves it there (PayPal): send the user to this link; the subscription shown is
+/// unchanged until the provider confirms the approval. Null otherwise.</param>
 public sealed record SubscriptionResponse(
     string Id,
     string PlanId,
@@ -27,7 +30,8 @@ public sealed record SubscriptionResponse(
     string Currency,
     string BillingPeriod,
     DateTime? TrialEnd,
-    DateTime? GraceUntil)
+    DateTime? GraceUntil,
+    Uri? ApprovalUrl = null)
 {
     public static SubscriptionResponse Of(SubscriptionDocument subscription, PaymentsSettings settings, string language) => new(
         subscription.Id,

@@ -385,8 +385,14 @@ public static class ApplyPaymentEvent
                 return subscription;
             }
 
-            // A payment given back in full takes back what it paid for: the subscription ends now.
+            // A payment given back in full takes back what it paid for: the subscription ends now,
+            // and the provider, which would renew it, is told so after this commits (the job).
             var tierBefore = Tier(subscription);
+            if (subscription.AutoRenew && subscription.ProviderSubscriptionId is not null)
+            {
+                subscription.ProviderCancelRequestedAt = run.Now;
+            }
+
             subscription.Status = SubscriptionStatuses.Expired;
             subscription.AutoRenew = false;
             subscription.EndDate = run.Now < subscription.EndDate ? run.Now : subscription.EndDate;

@@ -84,6 +84,7 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapPost("/v1/checkout/sessions", (HttpRequest request) => Json(CheckoutSession(Form(request))));
         app.MapGet("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(s) : Missing(id));
         app.MapPost("/v1/subscriptions/{id}", (string id, HttpRequest request) => _subscriptions.TryGetValue(id, out var s) ? Json(UpdateSubscription(s, Form(request))) : Missing(id));
+        app.MapDelete("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(CancelSubscription(s)) : Missing(id));
         app.MapPost("/v1/refunds", (HttpRequest request) => Json(Refund(Form(request))));
         app.MapGet("/v1/refunds", (string? payment_intent, string? charge) => Json(StripePayloads.List("/v1/refunds", [.. _refunds.Where(r =>
             (payment_intent is not null && r["payment_intent"]?.GetValue<string>() == payment_intent) || (charge is not null && r["charge"]?.GetValue<string>() == charge))])));
@@ -169,6 +170,15 @@ public sealed class FakeStripe : IAsyncDisposable
             ["livemode"] = false,
             ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
         };
+    }
+
+    private static JsonObject CancelSubscription(JsonObject subscription)
+    {
+        lock (subscription)
+        {
+            subscription["status"] = "canceled";
+            return subscription;
+        }
     }
 
     private static JsonObject UpdateSubscription(JsonObject subscription, Dictionary<string, string> form)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Tests.Support;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using static BayitPlus.Api.Tests.Features.Payments.PayPalPayloads;
 
 namespace BayitPlus.Api.Tests.Features.Payments;
@@ -108,5 +109,7 @@ public sealed class PayPalSubscriptionTests(PaymentsApiFactory api, ApiFactory u
         var revise = Assert.Single(api.PayPal.RequestsTo("POST", $"/v1/billing/subscriptions/{subscriptionId}/revise"));
         Assert.Equal("P-PREMIUM-Y-USD", revise.Body!["plan_id"]!.GetValue<string>());
         Assert.Equal(("basic", "monthly"), (answer["planId"]!.GetValue<string>(), answer["billingPeriod"]!.GetValue<string>()));
+        Assert.StartsWith("https://", answer["approvalUrl"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("basic", (await api.Database.GetCollection<BsonDocument>("subscription").Find(new BsonDocument("provider_subscription_id", subscriptionId)).SingleAsync(Http.Ct))["plan_id"].AsString);
     }
 }

@@ -50,6 +50,26 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task A_full_refund_cancels_the_subscription_at_Stripe_once_so_it_is_never_billed_again()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var now = api.Clock.GetUtcNow();
+        api.Stripe.AddSubscription(StripePayloads.Subscription(customer.SubscriptionId, customer.CustomerId, customer.UserId, "basic", "monthly", 999, "usd", "active", now, now.AddMonths(1)));
+
+        Assert.False(await api.DeliverAsync(customer.ChargeRefunded(now.AddMinutes(1), paymentIntent, (StripePayloads.NewId("re"), 999))));
+        Assert.True((await api.SubscriptionAsync(customer)).Contains("provider_cancel_requested_at"));
+        var job = api.Services.GetRequiredService<ProviderCancellationJob>();
+        await job.RunOnceAsync(Http.Ct);
+        await job.RunOnceAsync(Http.Ct);
+
+        Assert.Single(api.Stripe.RequestsTo("DELETE", $"/v1/subscriptions/{customer.SubscriptionId}"));
+        Assert.Equal("canceled", api.Stripe.Subscription(customer.SubscriptionId)!["status"]!.GetValue<string>());
+        var subscription = await api.SubscriptionAsync(customer);
+        Assert.False(subscription.Contains("provider_cancel_requested_at"));
+        Assert.Equal("expired", subscription["status"].AsString);
+    }
+
+    [Fact]
     public async Task Partial_refunds_are_recorded_once_each_and_end_the_subscription_only_when_they_add_up()
     {
         var (customer, paymentIntent) = await PaidAsync();
