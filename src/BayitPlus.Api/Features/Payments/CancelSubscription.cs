@@ -7,10 +7,10 @@ using Mediator;
 namespace BayitPlus.Api.Features.Payments;
 
 /// <summary>Cancels the signed-in user's subscription at the end of the paid period: the provider
-/// stops renewing it, <c>auto_renew</c> becomes false, and the status stays as it is (access
-/// continues) until <c>end_date</c>, when the provider ends it and the expiry job expires it. (The
-/// provider's update webhook then marks it <c>canceled</c>: canceled at period end, not ended.)
-/// Idempotent: a subscription already set to end answers 200 as it is, without calling the
+/// stops renewing it, <c>auto_renew</c> becomes false and an active subscription becomes
+/// <c>canceled</c> (canceled at period end, not ended: access continues until <c>end_date</c>, when
+/// the provider ends it and the expiry job expires it), the state the provider's update webhook
+/// gives it too; a past due one stays past due. Idempotent: a subscription already set to end answers 200 as it is, without calling the
 /// provider again.</summary>
 public static class CancelSubscription
 {
@@ -41,7 +41,8 @@ public static class CancelSubscription
         .WithLanguage()
         .WithName("CancelMySubscription")
         .WithSummary("Cancel the signed-in user's subscription at the end of the paid period")
-        .WithDescription("The provider stops renewing it; autoRenew becomes false and access continues until endDate. Calling it again " +
+        .WithDescription("The provider stops renewing it; autoRenew becomes false, an active subscription becomes canceled (canceled at period end) " +
+            "and access continues until endDate. Calling it again " +
             "answers the subscription unchanged. 404 without a current subscription; 409 while the provider has not yet confirmed the " +
             "subscription; 502/503 when the provider fails or is not configured (nothing is changed then).")
         .ProducesProblem(StatusCodes.Status401Unauthorized)

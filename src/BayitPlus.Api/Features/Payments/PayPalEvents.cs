@@ -27,7 +27,8 @@ public sealed record PayPalCustomId(string UserId, string PlanId, string Billing
 /// <c>CANCELLED</c> (or <c>SUSPENDED</c> by the merchant) is <c>active</c> with
 /// <see cref="CancelAtPeriodEnd"/>: PayPal has no cancellation at period end, so a cancellation
 /// (ours, or the subscriber's in their PayPal account) stops the renewals and the paid period runs
-/// out here. <c>EXPIRED</c> (every cycle billed) is the end.</summary>
+/// out here. <c>EXPIRED</c> (every cycle billed) is the end. Any other status is <c>incomplete</c>,
+/// which the processor applies as nothing (no subscription, no tier).</summary>
 public sealed record PayPalSubscription(
     string Id, string PayPalStatus, string Status, DateTime? PeriodStart, DateTime? PeriodEnd, DateTime? TrialEnd, bool CancelAtPeriodEnd,
     PlanSelection? Plan, PayPalCustomId? CustomId, string? PayerId, decimal? LastPaymentAmount, string? LastPaymentCurrency)
@@ -225,7 +226,8 @@ public static class PayPalEvents
         }
     }
 
-    /// <summary>A refund's state in Stripe's words, which the processor knows.</summary>
+    /// <summary>A refund's state in Stripe's words, which the processor knows (a failed or
+    /// cancelled refund is not recorded; it updates a refund recorded as pending).</summary>
     public static string RefundStatus(string? state) => state?.ToUpperInvariant() switch
     {
         "COMPLETED" => "succeeded",

@@ -56,12 +56,24 @@ public sealed class SubscriptionDocument
     public DateTime? CanceledAt { get; set; }
 
     /// <summary>Set when a payment given back in full ended the subscription here while the provider
-    /// would still renew it: <see cref="ProviderCancellationJob"/> cancels it there and clears this.</summary>
+    /// would still renew it, or when this API refused it (<see cref="RefusedReason"/>):
+    /// <see cref="ProviderCancellationJob"/> cancels it there and clears this.</summary>
     public DateTime? ProviderCancelRequestedAt { get; set; }
 
-    /// <summary>The provider's time of the latest event applied to this subscription: an older event
-    /// arriving late never takes the state back.</summary>
+    /// <summary>The provider's time of the latest event about the subscription object itself
+    /// (created, updated, deleted) applied here, or of the provider's answer to a cancel, resume or
+    /// plan change made here: an older one arriving late never takes the state back. Payment events
+    /// do not move it (they carry no subscription state): see <see cref="PaymentEventAt"/>.</summary>
     public DateTime? ProviderUpdatedAt { get; set; }
+
+    /// <summary>The provider's time of the latest payment event (paid, failed) applied here: an older
+    /// failure never undoes a later payment.</summary>
+    public DateTime? PaymentEventAt { get; set; }
+
+    /// <summary>Why this API refused the subscription the provider started (<see cref="SubscriptionRefusals"/>):
+    /// it is stored expired, never granted whatever the provider reports later, and cancelled at the
+    /// provider (<see cref="ProviderCancelRequestedAt"/>).</summary>
+    public string? RefusedReason { get; set; }
 
     public DateTime CreatedAt { get; set; }
 
@@ -74,6 +86,16 @@ public static class SubscriptionStatuses
     public const string Canceled = "canceled";
     public const string Expired = "expired";
     public const string PastDue = "past_due";
+}
+
+/// <summary>Why a subscription the provider started was refused (<see cref="SubscriptionDocument.RefusedReason"/>).</summary>
+public static class SubscriptionRefusals
+{
+    /// <summary>The user already had another current subscription (two checkouts both paid).</summary>
+    public const string AnotherCurrent = "another_current_subscription";
+
+    /// <summary>The checkout's plan, period, price or currency is not what this API sells.</summary>
+    public const string PlanMismatch = "plan_mismatch";
 }
 
 public static class BillingPeriods

@@ -5,7 +5,8 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Payments;
 
 /// <summary>
-/// Cancels at the provider the subscriptions a full refund ended here
+/// Cancels at the provider the subscriptions a full refund ended here, or the webhook processor
+/// refused (a second current subscription, a checkout whose price is not on sale)
 /// (<c>provider_cancel_requested_at</c>), so the provider stops billing them, then clears the mark.
 /// The webhook that ended them cannot call the provider itself: its transaction may be retried, and
 /// a provider that is down would lose the cancellation. Runs every <c>Payments:JobInterval</c>; a
@@ -16,7 +17,7 @@ public sealed partial class ProviderCancellationJob(
     MongoContext db, PaymentProviders providers, DatabaseReadiness readiness, PaymentsSettings settings, TimeProvider time, ILogger<ProviderCancellationJob> logger)
     : PeriodicDatabaseJob(readiness, settings.JobInterval, time, logger)
 {
-    protected override string Work => "Cancelling refunded subscriptions at their provider";
+    protected override string Work => "Cancelling refunded or refused subscriptions at their provider";
 
     /// <summary>One pass; returns how many subscriptions the providers confirmed as cancelled.</summary>
     public override async Task<int> RunOnceAsync(CancellationToken ct)
@@ -39,7 +40,7 @@ public sealed partial class ProviderCancellationJob(
                 continue;
             }
 
-            // Only the mark that was read: a newer one (another full refund) is the next pass's.
+            // Only the mark that was read: a newer one is the next pass's.
             await SubscriptionStore.Subscriptions(db).UpdateOneAsync(
                 filter.Eq(s => s.Id, subscription.Id) & filter.Eq(s => s.ProviderCancelRequestedAt, subscription.ProviderCancelRequestedAt),
                 Builders<SubscriptionDocument>.Update.Unset(s => s.ProviderCancelRequestedAt),
@@ -50,6 +51,6 @@ public sealed partial class ProviderCancellationJob(
         return cancelled;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} was refunded in full but {Provider} could not cancel it; retrying at the next interval")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} was ended here but {Provider} could not cancel it; retrying at the next interval")]
     private static partial void LogNotCancelled(ILogger logger, string subscriptionId, string provider);
 }

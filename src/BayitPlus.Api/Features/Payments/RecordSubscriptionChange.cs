@@ -53,11 +53,20 @@ public static class RecordSubscriptionChange
             }
 
             update = answer.CancelAtPeriodEnd ? update.Set(s => s.CanceledAt, now) : update.Unset(s => s.CanceledAt);
-            if (!answer.CancelAtPeriodEnd && current.Status == SubscriptionStatuses.Canceled)
+            // The state the provider's webhook gives the same change: canceled at period end is
+            // `canceled` (access until end_date), renewing again is `active`; past due stays past due.
+            if (answer.CancelAtPeriodEnd && current.Status == SubscriptionStatuses.Active)
             {
-                // Canceled at period end (as the webhook processor reads the provider) and renewing again.
+                update = update.Set(s => s.Status, SubscriptionStatuses.Canceled);
+            }
+            else if (!answer.CancelAtPeriodEnd && current.Status == SubscriptionStatuses.Canceled)
+            {
                 update = update.Set(s => s.Status, SubscriptionStatuses.Active);
             }
+
+            // The provider's answer is its newest state: a webhook older than it, delivered late,
+            // must not take the change back.
+            update = update.Set(s => s.ProviderUpdatedAt, current.ProviderUpdatedAt is { } last && last > now ? last : now);
 
             if (command.Selection is { } selection)
             {
@@ -74,10 +83,7 @@ public static class RecordSubscriptionChange
                 update,
                 new FindOneAndUpdateOptions<SubscriptionDocument> { ReturnDocument = ReturnDocument.After },
                 cancellationToken) ?? throw ended;
-            if (command.Selection is not null)
-            {
-                await tiers.SetTierAsync(session, changed.UserId, changed.PlanId, cancellationToken);
-            }
+            await SubscriptionStore.RefreshTierAsync(db, tiers, session, changed.UserId, now, cancellationToken);
 
             return changed;
         }

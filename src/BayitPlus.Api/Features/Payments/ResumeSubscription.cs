@@ -7,8 +7,8 @@ using Mediator;
 namespace BayitPlus.Api.Features.Payments;
 
 /// <summary>Undoes a cancel at period end while the period lasts: the provider renews again,
-/// <c>auto_renew</c> is true and a subscription the provider's webhook had marked <c>canceled</c>
-/// (canceled at period end) is <c>active</c> again. A subscription that renews anyway answers 200
+/// <c>auto_renew</c> is true and a <c>canceled</c> subscription (canceled at period end, by the
+/// cancel endpoint or the provider's webhook) is <c>active</c> again. A subscription that renews anyway answers 200
 /// as it is; one whose period is over cannot be resumed (409: buy again). One the provider really
 /// ended is <c>expired</c> (not current: 404).</summary>
 public static class ResumeSubscription
@@ -46,7 +46,7 @@ public static class ResumeSubscription
         .WithLanguage()
         .WithName("ResumeMySubscription")
         .WithSummary("Undo a cancel at period end, while the period lasts")
-        .WithDescription("The provider renews the subscription again; autoRenew becomes true. A subscription that renews anyway answers " +
+        .WithDescription("The provider renews the subscription again; autoRenew becomes true and a canceled subscription is active again. A subscription that renews anyway answers " +
             "unchanged. 404 without a current subscription; 409 when endDate has passed (buy again through checkout) or the provider " +
             "has not yet confirmed the subscription; 502/503 when the provider fails or is not configured (nothing is changed then).")
         .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -91,8 +91,7 @@ public static class ExpireSubscription
                 ?? throw new ConflictException("subscription", "The subscription is no longer due to expire.");
 
             // A user who bought a new subscription before this one's grace ran out keeps that one's tier.
-            var other = await SubscriptionStore.FindCurrentAsync(db, expired.UserId, command.Now, cancellationToken, session);
-            await tiers.SetTierAsync(session, expired.UserId, other?.PlanId, cancellationToken);
+            await SubscriptionStore.RefreshTierAsync(db, tiers, session, expired.UserId, command.Now, cancellationToken);
             return expired;
         }
     }

@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using MongoDB.Driver;
 
@@ -29,6 +30,16 @@ public static class SubscriptionStore
     {
         var find = session is null ? Subscriptions(db).Find(Current(userId, now)) : Subscriptions(db).Find(session, Current(userId, now));
         return find.SortByDescending(s => s.CreatedAt).FirstOrDefaultAsync(cancellationToken)!;
+    }
+
+    /// <summary>Sets the account's <c>subscription_tier</c> from the user's subscriptions as this
+    /// transaction leaves them: the plan of the current one (<see cref="FindCurrentAsync"/>), or free.
+    /// The one tier rule: every change to a subscription ends with it, so a change to one
+    /// subscription never takes away the tier another one still pays for.</summary>
+    public static async Task RefreshTierAsync(MongoContext db, IAccountTiers tiers, IClientSessionHandle session, string userId, DateTime now, CancellationToken cancellationToken)
+    {
+        var current = await FindCurrentAsync(db, userId, now, cancellationToken, session);
+        await tiers.SetTierAsync(session, userId, current?.PlanId, cancellationToken);
     }
 
     /// <summary>Money as the API shows it: the stored double, to the cent.</summary>

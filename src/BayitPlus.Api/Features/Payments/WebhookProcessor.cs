@@ -18,6 +18,10 @@ public static class PaymentSecurityEvents
     /// <summary>A signed event whose plan, period, price or user does not match what this API sells
     /// (high): the plan is not granted.</summary>
     public const string PlanMismatch = "payment_plan_mismatch";
+
+    /// <summary>A paid checkout or new subscription of a user who already has a current one (two
+    /// checkouts both completed) (high): the new one is refused and cancelled at the provider.</summary>
+    public const string DuplicateSubscription = "payment_duplicate_subscription";
 }
 
 /// <summary>An event that names a subscription or payment this API has not recorded yet (its
@@ -38,10 +42,16 @@ public sealed class WebhookEventEarlyException()
 /// </summary>
 /// <remarks>
 /// Events can arrive in any order. The subscription keeps the provider's time of the newest event
-/// applied to its state (<c>provider_updated_at</c>); an older one changes no status, period or plan
-/// (a payment it reports is still recorded, once). A subscription event applies at the same second
-/// as the last one unless it is a creation, which never overwrites a later state. A checkout
-/// completion only fills in what is missing once the subscription's own events have arrived.
+/// about the subscription object applied (<c>provider_updated_at</c>) and of the newest payment
+/// event (<c>payment_event_at</c>): an older subscription event changes no status, period or plan;
+/// a payment event changes the status only when it is newer than both (a payment it reports is
+/// still recorded, once), and never holds back a subscription event. A subscription event applies
+/// at the same second as the last one unless it is a creation, which never overwrites a later
+/// state. A checkout completion only fills in what is missing once the subscription's own events
+/// have arrived. A subscription this API refused (<c>refused_reason</c>: a second current one of
+/// the user, or a checkout whose price is not on sale) is stored expired, marked for cancellation
+/// at the provider, and no later event grants it. The account's tier is recomputed from all the
+/// user's subscriptions after every change (<see cref="SubscriptionStore.RefreshTierAsync"/>).
 /// </remarks>
 public static class ApplyPaymentEvent
 {
@@ -150,10 +160,29 @@ public static class ApplyPaymentEvent
             if (!priceMatches || e.UserId is null || !Ids.IsValid(e.UserId) || e.ProviderSubscriptionId is null)
             {
                 run.Raised.Add(Mismatch(e, e.UserId, e.PlanId, e.BillingPeriod, e.Amount, e.Currency));
+            }
+
+            if (e.UserId is null || !Ids.IsValid(e.UserId) || e.ProviderSubscriptionId is null)
+            {
                 return null;
             }
 
             var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId);
+            if (!priceMatches)
+            {
+                // The provider would go on billing a plan this API does not grant: it is cancelled there.
+                return await RefuseAsync(run, existing, SubscriptionRefusals.PlanMismatch, new Refused(
+                    e.Provider, e.ProviderSubscriptionId, e.UserId, e.PlanId, e.BillingPeriod, e.Amount, e.Currency, e.ProviderCustomerId, e.CheckoutSessionId, e.OccurredAt));
+            }
+
+            if (existing is null && await SubscriptionStore.FindCurrentAsync(db, e.UserId, run.Now, run.Token, run.Session) is not null)
+            {
+                run.Raised.Add(Duplicate(e, e.UserId));
+                return await RefuseAsync(run, null, SubscriptionRefusals.AnotherCurrent, new Refused(
+                    e.Provider, e.ProviderSubscriptionId, e.UserId, selection!.PlanId, selection.BillingPeriod, selection.Amount, selection.Currency, e.ProviderCustomerId,
+                    e.CheckoutSessionId, e.OccurredAt));
+            }
+
             if (existing is not null)
             {
                 // The subscription's own events came first and are the better source: fill in only what they lack.
@@ -187,15 +216,21 @@ public static class ApplyPaymentEvent
                 UpdatedAt = run.Now,
             };
             await Subscriptions.InsertOneAsync(run.Session, created, cancellationToken: run.Token);
-            await SetTierAsync(run, created, null, isNew: true);
+            await RefreshTierAsync(run, created.UserId);
             return created;
         }
 
         private async Task<SubscriptionDocument?> SubscriptionChangedAsync(Run run, PaymentEvent.SubscriptionChanged e)
         {
             var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId);
-            var creation = e.EventType.EndsWith(".created", StringComparison.Ordinal) || e.EventType.EndsWith(".CREATED", StringComparison.Ordinal);
-            if (existing?.ProviderUpdatedAt is { } last && (e.OccurredAt < last || (creation && e.OccurredAt == last)))
+            var creation = e.EventType is global::Stripe.EventTypes.CustomerSubscriptionCreated or PayPalEvents.SubscriptionCreated;
+            if (existing?.RefusedReason is not null || (existing?.ProviderUpdatedAt is { } last && (e.OccurredAt < last || (creation && e.OccurredAt == last))))
+            {
+                return existing;
+            }
+
+            // Not yet paid (Stripe's incomplete) or a status this API does not know: nothing to grant or change.
+            if (Status(e.ProviderStatus, e.CancelAtPeriodEnd) is not { } status)
             {
                 return existing;
             }
@@ -224,7 +259,13 @@ public static class ApplyPaymentEvent
                 run.Raised.Add(Mismatch(e, userId, e.PlanId, e.BillingPeriod, e.Amount, e.Currency));
             }
 
-            var status = Status(e.ProviderStatus, e.CancelAtPeriodEnd);
+            if (existing is null && status != SubscriptionStatuses.Expired && await SubscriptionStore.FindCurrentAsync(db, userId, run.Now, run.Token, run.Session) is not null)
+            {
+                run.Raised.Add(Duplicate(e, userId));
+                return await RefuseAsync(run, null, SubscriptionRefusals.AnotherCurrent, new Refused(
+                    e.Provider, e.ProviderSubscriptionId, userId, selection!.PlanId, selection.BillingPeriod, selection.Amount, selection.Currency, null, null, e.OccurredAt));
+            }
+
             var after = existing ?? new SubscriptionDocument
             {
                 UserId = userId.ToLowerInvariant(),
@@ -238,7 +279,6 @@ public static class ApplyPaymentEvent
                 EndDate = e.CurrentPeriodEnd ?? e.OccurredAt,
                 CreatedAt = run.Now,
             };
-            var tierBefore = existing is null ? null : Tier(existing);
             if (selection is not null)
             {
                 (after.PlanId, after.BillingPeriod, after.Amount, after.Currency) = (selection.PlanId, selection.BillingPeriod, (double)selection.Amount, selection.Currency);
@@ -253,19 +293,18 @@ public static class ApplyPaymentEvent
             after.ProviderUpdatedAt = e.OccurredAt;
             after.UpdatedAt = run.Now;
             await SaveAsync(run, after, existing is null);
-            await SetTierAsync(run, after, tierBefore, isNew: existing is null);
+            await RefreshTierAsync(run, after.UserId);
             return after;
         }
 
         private async Task<SubscriptionDocument?> SubscriptionEndedAsync(Run run, PaymentEvent.SubscriptionEnded e)
         {
             var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId);
-            if (existing is null || (existing.ProviderUpdatedAt is { } last && e.OccurredAt < last))
+            if (existing is null || existing.RefusedReason is not null || (existing.ProviderUpdatedAt is { } last && e.OccurredAt < last))
             {
                 return existing;
             }
 
-            var tierBefore = Tier(existing);
             existing.Status = SubscriptionStatuses.Expired;
             existing.AutoRenew = false;
             existing.EndDate = e.OccurredAt < existing.EndDate ? e.OccurredAt : existing.EndDate;
@@ -274,7 +313,7 @@ public static class ApplyPaymentEvent
             existing.ProviderUpdatedAt = e.OccurredAt;
             existing.UpdatedAt = run.Now;
             await SaveAsync(run, existing, insert: false);
-            await SetTierAsync(run, existing, tierBefore, isNew: false);
+            await RefreshTierAsync(run, existing.UserId);
             return existing;
         }
 
@@ -298,13 +337,17 @@ public static class ApplyPaymentEvent
                 });
             }
 
-            var tierBefore = Tier(existing);
+            if (existing.RefusedReason is not null)
+            {
+                return existing;
+            }
+
             if (e.PeriodEnd is { } periodEnd && periodEnd > existing.EndDate)
             {
                 existing.EndDate = periodEnd;
             }
 
-            if (existing.ProviderUpdatedAt is not { } last || e.OccurredAt >= last)
+            if (e.OccurredAt >= Latest(existing))
             {
                 if (existing.Status == SubscriptionStatuses.PastDue || (existing.Status == SubscriptionStatuses.Expired && existing.EndDate > run.Now))
                 {
@@ -312,52 +355,48 @@ public static class ApplyPaymentEvent
                 }
 
                 existing.GraceUntil = null;
-                existing.ProviderUpdatedAt = e.OccurredAt;
             }
 
+            existing.PaymentEventAt = existing.PaymentEventAt is { } paidAt && paidAt > e.OccurredAt ? paidAt : e.OccurredAt;
             existing.UpdatedAt = run.Now;
             await SaveAsync(run, existing, insert: false);
-            await SetTierAsync(run, existing, tierBefore, isNew: false);
+            await RefreshTierAsync(run, existing.UserId);
             return existing;
         }
 
         private async Task<SubscriptionDocument?> PaymentFailedAsync(Run run, PaymentEvent.PaymentFailed e)
         {
             var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId) ?? throw new WebhookEventEarlyException { Type = WebhookEventEarlyException.ProblemType };
-            if (existing.Status == SubscriptionStatuses.Expired || (existing.ProviderUpdatedAt is { } last && e.OccurredAt < last))
+            if (existing.Status == SubscriptionStatuses.Expired || e.OccurredAt < Latest(existing))
             {
                 return existing;
             }
 
-            var tierBefore = Tier(existing);
             existing.Status = SubscriptionStatuses.PastDue;
             existing.GraceUntil ??= e.OccurredAt.AddDays(settings.GraceDays);
-            existing.ProviderUpdatedAt = e.OccurredAt;
+            existing.PaymentEventAt = e.OccurredAt;
             existing.UpdatedAt = run.Now;
             await SaveAsync(run, existing, insert: false);
-            await SetTierAsync(run, existing, tierBefore, isNew: false);
+            await RefreshTierAsync(run, existing.UserId);
             return existing;
         }
 
         private async Task<SubscriptionDocument?> RefundedAsync(Run run, PaymentEvent.PaymentRefunded e)
         {
+            // The payment's own event (invoice.paid, PAYMENT.SALE.COMPLETED) is still on the way: 409,
+            // so that the provider delivers the refund again once the payment is recorded.
             var payment = await Transactions.Find(run.Session, t => t.ProviderTransactionId == e.ProviderTransactionId && t.TransactionType == PaymentTransactionTypes.Payment)
-                .FirstOrDefaultAsync(run.Token);
-            if (payment is null)
-            {
-                // Not a payment of a subscription this API sold (the provider's invoice events record every one first).
-                return null;
-            }
+                .FirstOrDefaultAsync(run.Token) ?? throw new WebhookEventEarlyException { Type = WebhookEventEarlyException.ProblemType };
 
             foreach (var refund in e.Refunds)
             {
-                await RecordOnceAsync(run, new PaymentTransactionDocument
+                await RecordRefundOnceAsync(run, new PaymentTransactionDocument
                 {
                     UserId = payment.UserId,
                     Amount = (double)refund.Amount,
                     Currency = refund.Currency,
                     TransactionType = PaymentTransactionTypes.Refund,
-                    Status = refund.Status == "pending" ? PaymentTransactionStatuses.Pending : PaymentTransactionStatuses.Success,
+                    Status = RefundStatus(refund.Status),
                     PaymentProvider = e.Provider,
                     ProviderTransactionId = refund.ProviderRefundId,
                     SubscriptionId = payment.SubscriptionId,
@@ -387,7 +426,6 @@ public static class ApplyPaymentEvent
 
             // A payment given back in full takes back what it paid for: the subscription ends now,
             // and the provider, which would renew it, is told so after this commits (the job).
-            var tierBefore = Tier(subscription);
             if (subscription.AutoRenew && subscription.ProviderSubscriptionId is not null)
             {
                 subscription.ProviderCancelRequestedAt = run.Now;
@@ -400,7 +438,53 @@ public static class ApplyPaymentEvent
             subscription.CanceledAt ??= run.Now;
             subscription.UpdatedAt = run.Now;
             await SaveAsync(run, subscription, insert: false);
-            await SetTierAsync(run, subscription, tierBefore, isNew: false);
+            await RefreshTierAsync(run, subscription.UserId);
+            return subscription;
+        }
+
+        /// <summary>What is known of a subscription this API refuses, from the event that started it.</summary>
+        private sealed record Refused(
+            string Provider, string ProviderSubscriptionId, string UserId, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency,
+            string? ProviderCustomerId, string? CheckoutSessionId, DateTime OccurredAt);
+
+        /// <summary>Stores the subscription as refused (expired, never granted) and marks it for
+        /// <see cref="ProviderCancellationJob"/>, which stops the provider billing it. The money
+        /// already taken is not given back here: the first payment's event may not have arrived yet
+        /// (it is recorded under this subscription when it does), and an administrator refunds it
+        /// through the refund endpoint after looking at the security event.</summary>
+        private async Task<SubscriptionDocument> RefuseAsync(Run run, SubscriptionDocument? existing, string reason, Refused refused)
+        {
+            if (existing?.RefusedReason is not null)
+            {
+                return existing;
+            }
+
+            var subscription = existing ?? new SubscriptionDocument
+            {
+                UserId = refused.UserId.ToLowerInvariant(),
+                PlanId = refused.PlanId ?? "",
+                Status = SubscriptionStatuses.Expired,
+                StartDate = refused.OccurredAt,
+                EndDate = refused.OccurredAt,
+                PaymentMethod = refused.Provider,
+                Amount = (double)(refused.Amount ?? 0m),
+                Currency = refused.Currency ?? "",
+                BillingPeriod = refused.BillingPeriod ?? "",
+                ProviderSubscriptionId = refused.ProviderSubscriptionId,
+                ProviderCustomerId = refused.ProviderCustomerId,
+                CheckoutSessionId = refused.CheckoutSessionId,
+                CreatedAt = run.Now,
+            };
+            subscription.Status = SubscriptionStatuses.Expired;
+            subscription.AutoRenew = false;
+            subscription.EndDate = run.Now < subscription.EndDate ? run.Now : subscription.EndDate;
+            subscription.GraceUntil = null;
+            subscription.CanceledAt ??= run.Now;
+            subscription.RefusedReason = reason;
+            subscription.ProviderCancelRequestedAt = run.Now;
+            subscription.UpdatedAt = run.Now;
+            await SaveAsync(run, subscription, existing is null);
+            await RefreshTierAsync(run, subscription.UserId);
             return subscription;
         }
 
@@ -415,6 +499,31 @@ public static class ApplyPaymentEvent
             }
         }
 
+        /// <summary>A refund is recorded once; a later event carries its new status (a pending one
+        /// that succeeded or failed), which updates that record. A refund that failed or was
+        /// canceled before this API saw it gave nothing back: not recorded.</summary>
+        private async Task RecordRefundOnceAsync(Run run, PaymentTransactionDocument refund)
+        {
+            var known = await Transactions.Find(run.Session, t => t.ProviderTransactionId == refund.ProviderTransactionId).FirstOrDefaultAsync(run.Token);
+            if (known is null && refund.Status != PaymentTransactionStatuses.Failed)
+            {
+                await Transactions.InsertOneAsync(run.Session, refund, cancellationToken: run.Token);
+            }
+            else if (known is { TransactionType: PaymentTransactionTypes.Refund } && known.Status != refund.Status)
+            {
+                await Transactions.UpdateOneAsync(run.Session, t => t.Id == known.Id, Builders<PaymentTransactionDocument>.Update.Set(t => t.Status, refund.Status),
+                    cancellationToken: run.Token);
+            }
+        }
+
+        /// <summary>A provider refund's status (Stripe's words; PayPal's are mapped to them) as a record's.</summary>
+        private static string RefundStatus(string providerStatus) => providerStatus switch
+        {
+            "succeeded" => PaymentTransactionStatuses.Success,
+            "pending" => PaymentTransactionStatuses.Pending,
+            _ => PaymentTransactionStatuses.Failed,
+        };
+
         private async Task SaveAsync(Run run, SubscriptionDocument subscription, bool insert)
         {
             if (insert)
@@ -427,28 +536,30 @@ public static class ApplyPaymentEvent
             }
         }
 
-        /// <summary>Sets the account's tier when the change moved it: the plan while the subscription
-        /// is active, past due (in its grace) or canceled but paid for; free once it has expired.</summary>
-        private async Task SetTierAsync(Run run, SubscriptionDocument after, string? tierBefore, bool isNew)
-        {
-            var tier = Tier(after);
-            if (isNew || tierBefore != tier)
-            {
-                await tiers.SetTierAsync(run.Session, after.UserId, tier, run.Token);
-            }
-        }
+        private Task RefreshTierAsync(Run run, string userId) => SubscriptionStore.RefreshTierAsync(db, tiers, run.Session, userId, run.Now, run.Token);
 
-        private static string? Tier(SubscriptionDocument subscription) => subscription.Status == SubscriptionStatuses.Expired ? null : subscription.PlanId;
+        /// <summary>The provider's time of the newest event applied to the subscription, of either kind.</summary>
+        private static DateTime Latest(SubscriptionDocument subscription) =>
+            new[] { subscription.ProviderUpdatedAt, subscription.PaymentEventAt }.Max() ?? DateTime.MinValue;
 
-        /// <summary>Stripe's and PayPal's subscription statuses in this API's four.</summary>
-        private static string Status(string providerStatus, bool cancelAtPeriodEnd) => providerStatus.ToLowerInvariant() switch
+        /// <summary>Stripe's and PayPal's (normalized) subscription statuses in this API's four; null
+        /// for one not paid yet (Stripe's <c>incomplete</c>) or unknown, which grants nothing.</summary>
+        private static string? Status(string providerStatus, bool cancelAtPeriodEnd) => providerStatus.ToLowerInvariant() switch
         {
             "active" or "trialing" when cancelAtPeriodEnd => SubscriptionStatuses.Canceled,
             "active" or "trialing" => SubscriptionStatuses.Active,
-            "past_due" or "unpaid" or "incomplete" or "suspended" => SubscriptionStatuses.PastDue,
-            "approval_pending" or "approved" => SubscriptionStatuses.Active,
-            _ => SubscriptionStatuses.Expired,
+            "past_due" or "unpaid" => SubscriptionStatuses.PastDue,
+            "canceled" or "incomplete_expired" or "paused" => SubscriptionStatuses.Expired,
+            _ => null,
         };
+
+        private static SecurityEvent Duplicate(PaymentEvent e, string userId) =>
+            new(PaymentSecurityEvents.DuplicateSubscription, Severity.High, userId.ToLowerInvariant(), null, new BsonDocument
+            {
+                ["provider"] = e.Provider,
+                ["event_id"] = e.EventId,
+                ["event_type"] = e.EventType,
+            });
 
         private static SecurityEvent Mismatch(PaymentEvent e, string? userId, string? planId, string? billingPeriod, decimal? amount, string? currency) =>
             new(PaymentSecurityEvents.PlanMismatch, Severity.High, userId is not null && Ids.IsValid(userId) ? userId.ToLowerInvariant() : null, null, new BsonDocument

@@ -68,12 +68,12 @@ public sealed class MySubscriptionTests(PaymentsApiFactory api)
         var canceled = await (await client.PostAsync("/api/subscriptions/me/cancel", null, Http.Ct)).ReadAsync<JsonObject>();
 
         Assert.False(canceled["autoRenew"]!.GetValue<bool>());
-        Assert.Equal("active", canceled["status"]!.GetValue<string>());
+        Assert.Equal("canceled", canceled["status"]!.GetValue<string>());
         var call = Assert.Single(UpdatesOf(stripeId));
         Assert.Equal("true", call["cancel_at_period_end"]);
         var stored = await api.SubscriptionAsync(id);
         Assert.False(stored["auto_renew"].AsBoolean);
-        Assert.Equal("active", stored["status"].AsString);
+        Assert.Equal("canceled", stored["status"].AsString);
         Assert.True(stored.Contains("canceled_at"));
         var audit = Assert.Single(await api.AuditAsync("subscription.cancel_at_period_end", id));
         Assert.False(audit["changes"]["after"]["auto_renew"].AsBoolean);
@@ -90,6 +90,22 @@ public sealed class MySubscriptionTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task A_webhook_older_than_the_cancel_delivered_late_does_not_undo_it()
+    {
+        var (user, client, id, stripeId) = await SubscribedAsync();
+        var before = api.Clock.GetUtcNow().AddMinutes(-1);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/subscriptions/me/cancel", null, Http.Ct)).StatusCode);
+
+        var older = StripePayloads.Subscription(stripeId, StripePayloads.NewId("cus"), user.Id, "premium", "monthly", 1499, "USD", "active", before.AddDays(-10), before.AddDays(20));
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("customer.subscription.updated", older, before)));
+
+        var stored = await api.SubscriptionAsync(id);
+        Assert.Equal(("canceled", false), (stored["status"].AsString, stored["auto_renew"].AsBoolean));
+        var mine = await (await client.GetAsync("/api/subscriptions/me", Http.Ct)).ReadAsync<JsonObject>();
+        Assert.Equal(("canceled", false), (mine["status"]!.GetValue<string>(), mine["autoRenew"]!.GetValue<bool>()));
+    }
+
+    [Fact]
     public async Task Resume_undoes_the_cancel_while_the_period_lasts()
     {
         var (_, client, id, stripeId) = await SubscribedAsync();
@@ -98,9 +114,11 @@ public sealed class MySubscriptionTests(PaymentsApiFactory api)
         var resumed = await (await client.PostAsync("/api/subscriptions/me/resume", null, Http.Ct)).ReadAsync<JsonObject>();
 
         Assert.True(resumed["autoRenew"]!.GetValue<bool>());
+        Assert.Equal("active", resumed["status"]!.GetValue<string>());
         Assert.Equal(["true", "false"], UpdatesOf(stripeId).Select(r => r["cancel_at_period_end"]));
         var stored = await api.SubscriptionAsync(id);
         Assert.True(stored["auto_renew"].AsBoolean);
+        Assert.Equal("active", stored["status"].AsString);
         Assert.False(stored.Contains("canceled_at"));
         Assert.Single(await api.AuditAsync("subscription.resumed", id));
 

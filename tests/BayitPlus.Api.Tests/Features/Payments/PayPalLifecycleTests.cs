@@ -107,6 +107,27 @@ public sealed class PayPalLifecycleTests(PaymentsApiFactory api, ApiFactory unco
     }
 
     [Fact]
+    public async Task A_refund_PayPal_reports_failed_or_cancelled_is_not_recorded()
+    {
+        var (userId, subscriptionId, _) = await ActivatedAsync();
+        var now = api.Clock.GetUtcNow();
+        var saleId = NewId("SALE");
+        await DeliverAsync(Event("PAYMENT.SALE.COMPLETED", Sale(saleId, subscriptionId, 14.99m, "USD", now), now));
+        api.PayPal.AddSale(saleId, 14.99m, "USD", subscriptionId);
+        var failed = SaleRefund(NewId("RF"), saleId, 5m, "USD", now);
+        failed["state"] = "failed";
+        var cancelled = SaleRefund(NewId("RF"), saleId, 4m, "USD", now);
+        cancelled["state"] = "cancelled";
+
+        Assert.False((await DeliverAsync(Event("PAYMENT.SALE.REFUNDED", failed, now)))["duplicate"]!.GetValue<bool>());
+        Assert.False((await DeliverAsync(Event("PAYMENT.SALE.REFUNDED", cancelled, now)))["duplicate"]!.GetValue<bool>());
+
+        Assert.Empty(await api.Raw("transaction").Find(new BsonDocument { ["refund_of"] = saleId }).ToListAsync(Http.Ct));
+        Assert.Equal("active", (await StoredSubscriptionAsync(subscriptionId))["status"].AsString);
+        Assert.Equal("premium", await TierAsync(userId));
+    }
+
+    [Fact]
     public async Task A_cancellation_stops_the_renewals_and_keeps_the_paid_period()
     {
         var (userId, subscriptionId, trialEnd) = await ActivatedAsync();

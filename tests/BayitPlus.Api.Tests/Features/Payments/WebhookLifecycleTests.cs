@@ -149,7 +149,9 @@ public sealed class WebhookLifecycleTests(PaymentsApiFactory api)
 
         Assert.False(await api.DeliverAsync(payload));
 
-        Assert.Empty(await api.SubscriptionsAsync(customer));
+        var refused = await api.SubscriptionAsync(customer);
+        Assert.Equal(("expired", "plan_mismatch"), (refused["status"].AsString, refused["refused_reason"].AsString));
+        Assert.True(refused.Contains("provider_cancel_requested_at"));
         Assert.Null(await api.TierAsync(customer));
         var recorded = Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_plan_mismatch", ["user_id"] = customer.UserId }));
         Assert.Equal("high", recorded["severity"].AsString);
@@ -171,6 +173,22 @@ public sealed class WebhookLifecycleTests(PaymentsApiFactory api)
         Assert.Equal(("basic", 9.99), (kept["plan_id"].AsString, kept["amount"].AsDouble));
         Assert.Equal("basic", await api.TierAsync(customer));
         Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_plan_mismatch", ["user_id"] = customer.UserId }));
+    }
+
+    [Fact]
+    public async Task An_incomplete_subscription_not_yet_paid_creates_and_grants_nothing()
+    {
+        var customer = await api.NewCustomerAsync("premium", amount: 1499);
+        var now = api.Clock.GetUtcNow();
+
+        Assert.False(await api.DeliverAsync(customer.Subscription("customer.subscription.created", "incomplete", now, now, now.AddMonths(1))));
+
+        Assert.Empty(await api.SubscriptionsAsync(customer));
+        Assert.Null(await api.TierAsync(customer));
+
+        Assert.False(await api.DeliverAsync(customer.Subscription("customer.subscription.updated", "active", now.AddMinutes(1), now, now.AddMonths(1))));
+        Assert.Equal("active", (await api.SubscriptionAsync(customer))["status"].AsString);
+        Assert.Equal("premium", await api.TierAsync(customer));
     }
 
     [Fact]

@@ -27,6 +27,25 @@ public sealed class WebhookOrderingTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task A_cancellation_delivered_after_a_later_payment_is_still_applied()
+    {
+        var customer = await api.NewCustomerAsync();
+        var t0 = api.Clock.GetUtcNow();
+        Assert.False(await api.DeliverAsync(customer.CheckoutCompleted(t0)));
+
+        // Canceled in Stripe's portal at t0+10m, just before the renewal paid at t0+20m; Stripe delivers the payment first.
+        Assert.False(await api.DeliverAsync(customer.InvoicePaid(t0.AddMinutes(20), t0.AddMonths(1), t0.AddMonths(2), StripePayloads.NewId("pi"))));
+        Assert.False(await api.DeliverAsync(customer.Subscription("customer.subscription.updated", "active", t0.AddMinutes(10), t0.AddMonths(1), t0.AddMonths(2), cancelAtPeriodEnd: true)));
+
+        var stored = await api.SubscriptionAsync(customer);
+        Assert.Equal(("canceled", false), (stored["status"].AsString, stored["auto_renew"].AsBoolean));
+        Assert.Equal(Utc(t0.AddMonths(2)), stored["end_date"].ToUniversalTime());
+        Assert.Equal(Utc(t0.AddMinutes(10)), stored["provider_updated_at"].ToUniversalTime());
+        Assert.Equal(Utc(t0.AddMinutes(20)), stored["payment_event_at"].ToUniversalTime());
+        Assert.Equal("basic", await api.TierAsync(customer));
+    }
+
+    [Fact]
     public async Task A_creation_at_the_same_second_as_an_update_does_not_overwrite_it()
     {
         var customer = await api.NewCustomerAsync();

@@ -1,7 +1,7 @@
+using System.Net;
 using BayitPlus.Api.Features.Payments;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
-using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Payments;
@@ -147,14 +147,45 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
     }
 
     [Fact]
-    public async Task A_refund_of_a_payment_this_API_never_recorded_changes_nothing()
+    public async Task A_refund_arriving_before_its_payment_is_refused_as_early_and_applied_on_redelivery()
     {
         var customer = await api.NewCustomerAsync();
+        var now = api.Clock.GetUtcNow();
+        var paymentIntent = StripePayloads.NewId("pi");
         var refundId = StripePayloads.NewId("re");
+        Assert.False(await api.DeliverAsync(customer.CheckoutCompleted(now)));
+        var refunded = customer.ChargeRefunded(now.AddMinutes(1), paymentIntent, (refundId, 300));
 
-        Assert.False(await api.DeliverAsync(customer.ChargeRefunded(api.Clock.GetUtcNow(), StripePayloads.NewId("pi"), (refundId, 999))));
+        var early = await api.PostStripeEventAsync(refunded);
 
+        var problem = await early.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("urn:bayitplus:problem:webhook-event-early", problem["type"]!.GetValue<string>());
+        Assert.False(await api.MarkerExistsAsync(WebhookSupport.EventId(refunded)));
         Assert.Empty(await api.TransactionsAsync(customer));
-        Assert.Equal(0, await api.Raw("transaction").CountDocumentsAsync(new BsonDocument("provider_transaction_id", refundId), cancellationToken: Http.Ct));
+
+        Assert.False(await api.DeliverAsync(customer.InvoicePaid(now.AddSeconds(1), now, now.AddMonths(1), paymentIntent)));
+        Assert.False(await api.DeliverAsync(refunded));
+
+        var refund = Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund");
+        Assert.Equal((refundId, 3.00, paymentIntent), (refund["provider_transaction_id"].AsString, refund["amount"].AsDouble, refund["refund_of"].AsString));
+        Assert.True(await api.MarkerExistsAsync(WebhookSupport.EventId(refunded)));
+    }
+
+    [Fact]
+    public async Task A_pending_refund_is_recorded_once_and_its_record_follows_the_refund_when_it_succeeds()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var refundId = StripePayloads.NewId("re");
+        var now = api.Clock.GetUtcNow();
+        var pending = StripePayloads.Charge(paymentIntent, 999, "USD", (refundId, 400));
+        pending["refunds"]!["data"]![0]!["status"] = "pending";
+
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("charge.refunded", pending, now.AddMinutes(1))));
+        Assert.Equal("pending", Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund")["status"].AsString);
+
+        Assert.False(await api.DeliverAsync(customer.ChargeRefunded(now.AddMinutes(2), paymentIntent, (refundId, 400))));
+
+        var refund = Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund");
+        Assert.Equal((refundId, "success", 4.00), (refund["provider_transaction_id"].AsString, refund["status"].AsString, refund["amount"].AsDouble));
     }
 }
