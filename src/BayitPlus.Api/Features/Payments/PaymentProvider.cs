@@ -59,7 +59,15 @@ public sealed record ProviderSubscription(string ProviderSubscriptionId, string 
 public sealed record ProviderRefund(string ProviderRefundId, string Status, decimal Amount, string Currency);
 
 /// <summary>A webhook request as received: the raw body (signatures cover its exact bytes) and headers.</summary>
-public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, string> Headers);
+public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>The header's value, its name in any case; null when it is missing or blank.</summary>
+    public string? Header(string name)
+    {
+        var value = Headers.TryGetValue(name, out var exact) ? exact : Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+}
 
 /// <summary>A provider event, in the slice's own terms. <see cref="OccurredAt"/> is the provider's
 /// time of the event, used to refuse going back to an older state.</summary>

@@ -169,7 +169,7 @@ public static class RefundTransaction
                         await Requests(db).InsertOneAsync(new PaymentRefundRequestDocument { Id = payment.Id, Requested = (double)amount }, cancellationToken: cancellationToken);
                         return amount;
                     }
-                    catch (MongoWriteException error) when (error.WriteError.Category == ServerErrorCategory.DuplicateKey)
+                    catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
                     {
                         continue;
                     }
