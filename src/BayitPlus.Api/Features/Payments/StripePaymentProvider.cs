@@ -153,13 +153,26 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(delivery.Body, header, Stripe.WebhookSecret, (long)Stripe.WebhookTolerance.TotalSeconds,
-                time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: true);
+            EventUtility.ValidateSignature(delivery.Body, header, Stripe.WebhookSecret, (long)Stripe.WebhookTolerance.TotalSeconds, time.GetUtcNow().ToUnixTimeSeconds());
+            stripeEvent = EventUtility.ParseEvent(delivery.Body, throwOnApiVersionMismatch: false);
         }
         catch (Exception e) when (e is StripeException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException or ArgumentException or FormatException)
         {
             LogRefusedWebhook(logger, e.GetType().Name);
             throw new WebhookSignatureException($"The {SignatureHeader} header does not sign this payload with the endpoint's secret, or it is older than the tolerance.");
+        }
+
+        // Signed by Stripe, but in an API version whose objects this build may misread (the account or
+        // the endpoint was upgraded): refused, and the deliveries pile up at Stripe until the endpoint's
+        // version or the deployment is fixed, then Stripe's retries apply them.
+        try
+        {
+            EventUtility.ParseEvent(delivery.Body, throwOnApiVersionMismatch: true);
+        }
+        catch (StripeException)
+        {
+            LogApiVersionMismatch(logger, stripeEvent.ApiVersion, StripeConfiguration.ApiVersion);
+            throw new WebhookApiVersionMismatchException(stripeEvent.ApiVersion, StripeConfiguration.ApiVersion);
         }
 
         return await CallAsync(client => ToPaymentEventAsync(client, stripeEvent, cancellationToken), cancellationToken);
@@ -301,6 +314,9 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be reached: {Failure}")]
     private static partial void LogUnreachable(ILogger logger, string failure);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A signed Stripe event has API version {EventVersion}, not {ExpectedVersion}: every delivery is refused until the webhook endpoint's version or this deployment is updated")]
+    private static partial void LogApiVersionMismatch(ILogger logger, string? eventVersion, string expectedVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A Stripe webhook delivery was refused: {Failure}")]
     private static partial void LogRefusedWebhook(ILogger logger, string failure);
