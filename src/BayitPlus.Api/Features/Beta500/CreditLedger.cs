@@ -24,8 +24,6 @@ namespace BayitPlus.Api.Features.Beta500;
 /// Events are recorded only after the transaction commits.</remarks>
 public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimeProvider time, ISecurityEvents events) : ICreditLedger
 {
-    private const int DuplicateKey = 11000;
-
     /// <summary>The idempotency keys of charges made through <see cref="ChargeAsync"/>: only those
     /// may be refunded, never a session's metering, an admin deduction or a forfeit.</summary>
     private const string ChargeKeyPrefix = "charge:";
@@ -66,7 +64,7 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
                 },
                 cancellationToken);
         }
-        catch (MongoException error) when (IsDuplicateKey(error))
+        catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
         {
             // The racing duplicate committed first: answer its charge.
             return Charged(await FindByKeyAsync(key, cancellationToken) ?? throw new InvalidOperationException($"No entry holds {key} after a duplicate key.", error));
@@ -108,7 +106,7 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
                     : new RefundResult.NotAMember(),
                 cancellationToken);
         }
-        catch (MongoException error) when (IsDuplicateKey(error))
+        catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
         {
             return Refunded(await FindByKeyAsync(key, cancellationToken) ?? throw new InvalidOperationException($"No entry holds {key} after a duplicate key.", error));
         }
@@ -261,13 +259,6 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
     private static ChargeResult.Charged Charged(BetaCreditTransactionDocument entry) => new(entry.Id, entry.Amount, entry.BalanceAfter);
 
     private static RefundResult.Refunded Refunded(BetaCreditTransactionDocument entry) => new(entry.Id, entry.Amount, entry.BalanceAfter);
-
-    internal static bool IsDuplicateKey(MongoException error) => error switch
-    {
-        MongoWriteException write => write.WriteError?.Category == ServerErrorCategory.DuplicateKey,
-        MongoCommandException command => command.Code == DuplicateKey,
-        _ => false,
-    };
 }
 
 /// <summary>One ledger entry to write: who, which way, how much, why, and its idempotency key.</summary>

@@ -36,9 +36,9 @@ public static class ChangePlan
 
     public sealed class Validator : AbstractValidator<Command>
     {
-        public Validator(PaymentsSettings settings)
+        public Validator(PlanCatalog catalog)
         {
-            var active = settings.Plans.Where(p => p.Value.Active).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            var active = catalog.ActivePlanIds;
             RuleFor(c => c.UnknownFields).AreRefused(typeof(ChangePlanRequest));
             RuleFor(c => c.PlanId).NotEmpty().WithMessage("planId is required.")
                 .OneOf(active).WithMessage($"planId must be one of: {string.Join(", ", active)}.");

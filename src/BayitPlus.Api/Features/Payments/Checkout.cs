@@ -62,7 +62,7 @@ public static class Checkout
     {
         public Validator(PaymentsSettings settings, PlanCatalog catalog)
         {
-            var active = settings.Plans.Where(p => p.Value.Active).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            var active = catalog.ActivePlanIds;
             var currencies = settings.Plans.Values.SelectMany(p => p.Prices.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
             RuleFor(c => c.UnknownFields).AreRefused(typeof(CheckoutRequest));
             RuleFor(c => c.PlanId).NotEmpty().WithMessage("planId is required.")

@@ -39,7 +39,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
 
     public async Task<CheckoutSession> CreateCheckoutAsync(CheckoutOrder order, CancellationToken cancellationToken)
     {
-        EnsureConfigured();
+        this.EnsureConfigured();
         var selection = order.Selection;
         var planId = PayPalPlanId(selection, "provider");
         var body = JsonSerializer.Serialize(
@@ -68,7 +68,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
 
     public async Task<ProviderSubscription> SetCancelAtPeriodEndAsync(string providerSubscriptionId, bool cancel, CancellationToken cancellationToken)
     {
-        EnsureConfigured();
+        this.EnsureConfigured();
         var current = await GetSubscriptionAsync(providerSubscriptionId, cancellationToken);
         if (cancel)
         {
@@ -100,7 +100,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
 
     public async Task CancelNowAsync(string providerSubscriptionId, CancellationToken cancellationToken)
     {
-        EnsureConfigured();
+        this.EnsureConfigured();
         var current = await GetSubscriptionAsync(providerSubscriptionId, cancellationToken);
         if (current.PayPalStatus is not (PayPalSubscription.Cancelled or PayPalSubscription.Expired))
         {
@@ -111,7 +111,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
 
     public async Task<ProviderSubscription> ChangePlanAsync(string providerSubscriptionId, PlanSelection selection, CancellationToken cancellationToken)
     {
-        EnsureConfigured();
+        this.EnsureConfigured();
         var planId = PayPalPlanId(selection, "planId");
         var body = JsonSerializer.Serialize(
             new
@@ -127,7 +127,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
 
     public async Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, CancellationToken cancellationToken)
     {
-        EnsureConfigured();
+        this.EnsureConfigured();
         var path = $"/v1/payments/sale/{Segment(providerTransactionId)}";
         object request = new { Description = Truncate(reason, 255) };
         if (amount is { } partial)
@@ -135,11 +135,12 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
             // A partial refund names its currency, which only the sale knows.
             var sale = await client.SendAsync(HttpMethod.Get, path, null, null, cancellationToken);
             var currency = PayPalJson.String(sale, "amount", "currency") ?? throw PayPalClient.Unavailable();
-            request = new { Amount = new { Total = partial.ToString("0.00", CultureInfo.InvariantCulture), Currency = currency }, Description = Truncate(reason, 255) };
+            request = new { Amount = new { Total = Currencies.Format(partial, currency), Currency = currency }, Description = Truncate(reason, 255) };
         }
 
-        // The same refund asked twice (a double click, a retried request) is one refund at PayPal.
-        var key = RequestId($"refund:{providerTransactionId}:{amount?.ToString(CultureInfo.InvariantCulture) ?? "full"}:{reason}");
+        // One id per refund asked for: the client's own retry of this call (a renewed token) stays one
+        // refund at PayPal, while two deliberate equal refunds, each reserved here, are two there.
+        var key = RequestId($"refund:{Guid.NewGuid():N}");
         var refund = await client.SendAsync(HttpMethod.Post, $"{path}/refund", JsonSerializer.Serialize(request, Json), key, cancellationToken);
         if (PayPalJson.String(refund, "id") is not { Length: > 0 } refundId || PayPalJson.Money(refund, "amount", "total") is not { } refundedAmount
             || PayPalJson.String(refund, "amount", "currency") is not { } refundCurrency)
@@ -152,11 +153,11 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
 
     public async Task<PaymentEvent> ReadWebhookAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        EnsureConfigured();
+        this.EnsureConfigured();
         var transmission = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (header, field) in TransmissionHeaders)
         {
-            transmission[field] = Header(delivery.Headers, header) ?? throw new WebhookSignatureException($"The {header} header is missing: this is not a PayPal delivery.");
+            transmission[field] = delivery.Header(header) ?? throw new WebhookSignatureException($"The {header} header is missing: this is not a PayPal delivery.");
         }
 
         if (!DateTimeOffset.TryParse(transmission["transmission_time"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sentAt)
@@ -241,14 +242,6 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
         return PayPalSubscription.Read(resource, catalog) ?? throw PayPalClient.Unavailable();
     }
 
-    private void EnsureConfigured()
-    {
-        if (!IsConfigured)
-        {
-            throw new ProviderNotConfiguredException(Name);
-        }
-    }
-
     /// <summary>PayPal bills a subscription against a plan created in PayPal. A plan, period and
     /// currency without one (<c>Payments:Plans:&lt;id&gt;:ProviderPriceIds:paypal:&lt;currency&gt;</c>) is
     /// not sold through PayPal: a 400 naming <paramref name="field"/>, as a plan without a price in a
@@ -261,16 +254,6 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
 
     private static Uri? ApprovalLink(JsonElement answer) =>
         PayPalJson.Link(answer, "approve") is { } href && Uri.TryCreate(href, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.IsLoopback) ? uri : null;
-
-    private static string? Header(IReadOnlyDictionary<string, string> headers, string name)
-    {
-        if (headers.TryGetValue(name, out var value))
-        {
-            return string.IsNullOrWhiteSpace(value) ? null : value;
-        }
-
-        return headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } found && !string.IsNullOrWhiteSpace(found) ? found : null;
-    }
 
     /// <summary>Ids go into a path segment escaped: an id is never a way to reach another endpoint.</summary>
     private static string Segment(string id) => Uri.EscapeDataString(id);

@@ -59,7 +59,15 @@ public sealed record ProviderSubscription(string ProviderSubscriptionId, string 
 public sealed record ProviderRefund(string ProviderRefundId, string Status, decimal Amount, string Currency);
 
 /// <summary>A webhook request as received: the raw body (signatures cover its exact bytes) and headers.</summary>
-public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, string> Headers);
+public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, string> Headers)
+{
+    /// <summary>The header's value, its name in any case; null when it is missing or blank.</summary>
+    public string? Header(string name)
+    {
+        var value = Headers.TryGetValue(name, out var exact) ? exact : Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+}
 
 /// <summary>A provider event, in the slice's own terms. <see cref="OccurredAt"/> is the provider's
 /// time of the event, used to refuse going back to an older state.</summary>
@@ -114,6 +122,21 @@ public sealed class WebhookSignatureException : ApiException
         : base(StatusCodes.Status400BadRequest, "Invalid webhook signature", detail) => Type = PaymentProblems.WebhookSignatureInvalid;
 }
 
+/// <summary>A delivery signed by the provider, in an API version this build does not read. Answered
+/// 400 (not 200): the provider keeps delivering it until the deployment reads that version.</summary>
+public sealed class WebhookApiVersionMismatchException : ApiException
+{
+    /// <summary>The security event recorded (medium): a configuration fault, not a forgery.</summary>
+    public const string SecurityEventType = "webhook_api_version_mismatch";
+
+    public WebhookApiVersionMismatchException(string? eventVersion, string expectedVersion)
+        : base(StatusCodes.Status400BadRequest, "Webhook API version mismatch",
+            $"The event has API version {eventVersion ?? "(none)"}; this deployment reads {expectedVersion}.") =>
+        (Type, EventVersion) = (PaymentProblems.WebhookApiVersionMismatch, eventVersion);
+
+    public string? EventVersion { get; }
+}
+
 public sealed class ProviderNotConfiguredException : ApiException
 {
     public ProviderNotConfiguredException(string provider)
@@ -133,6 +156,7 @@ public sealed class ProviderUnavailableException : ApiException
 public static class PaymentProblems
 {
     public const string WebhookSignatureInvalid = "urn:bayitplus:problem:webhook-signature-invalid";
+    public const string WebhookApiVersionMismatch = "urn:bayitplus:problem:webhook-api-version-mismatch";
     public const string ProviderNotConfigured = "urn:bayitplus:problem:payment-provider-not-configured";
     public const string ProviderError = "urn:bayitplus:problem:payment-provider-error";
     public const string ActiveSubscription = "urn:bayitplus:problem:subscription-active";

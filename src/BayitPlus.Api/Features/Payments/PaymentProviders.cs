@@ -9,13 +9,25 @@ public sealed class PaymentProviders(IEnumerable<IPaymentProvider> providers)
     /// <summary>The configured provider named <paramref name="name"/>; 503 (<see cref="ProviderNotConfiguredException"/>)
     /// when it is registered but not configured, or unknown.</summary>
     public IPaymentProvider Configured(string name) =>
-        _byName.TryGetValue(name, out var provider) && provider.IsConfigured ? provider : throw new ProviderNotConfiguredException(name);
+        _byName.TryGetValue(name, out var provider) ? provider.EnsureConfigured() : throw new ProviderNotConfiguredException(name);
+}
+
+public static class PaymentProviderExtensions
+{
+    /// <summary>The provider itself when configured, else 503 (<see cref="ProviderNotConfiguredException"/>):
+    /// the gate <see cref="PaymentProviders.Configured"/> applies, which the providers repeat before any
+    /// call in case one is reached another way.</summary>
+    public static IPaymentProvider EnsureConfigured(this IPaymentProvider provider) =>
+        provider.IsConfigured ? provider : throw new ProviderNotConfiguredException(provider.Name);
 }
 
 /// <summary>Turns a plan id, billing period and currency into what is sold, from
 /// <see cref="PaymentsSettings.Plans"/>; the same check a webhook's plan and price go through.</summary>
 public sealed class PlanCatalog(PaymentsSettings settings)
 {
+    /// <summary>The ids of the plans on sale, in ordinal order.</summary>
+    public IReadOnlyList<string> ActivePlanIds { get; } = [.. settings.Plans.Where(p => p.Value.Active).Select(p => p.Key).Order(StringComparer.Ordinal)];
+
     /// <summary>The selection, or null when the plan is unknown or inactive, the period unknown, or
     /// the plan has no price in <paramref name="currency"/>.</summary>
     public PlanSelection? Select(string planId, string billingPeriod, string currency, string provider)

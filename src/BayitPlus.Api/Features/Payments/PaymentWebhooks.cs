@@ -19,9 +19,15 @@ public sealed record PaymentWebhookResponse(bool Received, bool Duplicate);
 /// <summary>The rate-limit policy of the webhooks (<c>RateLimits:payment-webhooks</c>).</summary>
 public static class PaymentRateLimits
 {
-    /// <summary><c>POST /api/payments/webhooks/{provider}</c>: 600 a minute per address, as the
-    /// global limit; a deployment whose provider sends more raises both.</summary>
+    /// <summary><c>POST /api/payments/webhooks/{provider}</c>: <see cref="WebhooksPerMinute"/> a minute per
+    /// address, instead of the global limit.</summary>
     public const string Webhooks = "payment-webhooks";
+
+    /// <summary>Stripe and PayPal deliver every customer's events from a handful of addresses, so a
+    /// renewal run of many subscribers is one address's burst: 600 a minute (the global limit) would
+    /// answer it 429 and delay renewals. The limit only stops a flood; it is not what keeps forged
+    /// deliveries out (each is refused by its signature, at the cost of one HMAC or one PayPal call).</summary>
+    public const int WebhooksPerMinute = 10_000;
 }
 
 /// <summary>The providers' events: <c>/api/payments/webhooks/{provider}</c>.</summary>
@@ -34,7 +40,8 @@ public sealed class PaymentWebhooksModule : ICarterModule
 /// <summary>
 /// A provider's event, signed by it: checked (signature and age), then applied exactly once by
 /// <see cref="ApplyPaymentEvent"/>. A forged, stale or unsigned delivery is a 400 and a <c>high</c>
-/// security event <c>webhook_signature_invalid</c>. An event that does not match what this API sells
+/// security event <c>webhook_signature_invalid</c>; a signed event of another API version is a 400 and
+/// a <c>medium</c> <c>webhook_api_version_mismatch</c>. An event that does not match what this API sells
 /// (plan, period, price or user) grants nothing and records a <c>payment_plan_mismatch</c> event, but
 /// is still answered 200: it is signed by the provider, so delivering it again would change nothing.
 /// </summary>
@@ -69,6 +76,12 @@ public static class ReceivePaymentWebhook
                     new BsonDocument { ["provider"] = provider.Name, ["reason"] = refused.Message }));
                 throw;
             }
+            catch (WebhookApiVersionMismatchException mismatch)
+            {
+                events.Record(new SecurityEvent(WebhookApiVersionMismatchException.SecurityEventType, Infrastructure.Security.Severity.Medium, null, command.IpAddress,
+                    new BsonDocument { ["provider"] = provider.Name, ["event_api_version"] = (BsonValue?)mismatch.EventVersion ?? BsonNull.Value }));
+                throw;
+            }
 
             if (paymentEvent is PaymentEvent.Ignored)
             {
@@ -92,7 +105,7 @@ public static class ReceivePaymentWebhook
                 {
                     return new PaymentWebhookResponse(true, true);
                 }
-                catch (MongoException error) when (ApplyPaymentEvent.IsDuplicateKey(error) && attempt < Attempts)
+                catch (MongoException error) when (MongoErrors.IsDuplicateKey(error) && attempt < Attempts)
                 {
                     // Another delivery committed first (this event, or another naming the same payment or
                     // subscription): the next attempt finds what it wrote.
@@ -147,7 +160,9 @@ public static class ReceivePaymentWebhook
             "(Stripe: the `Stripe-Signature` header, checked with `Payments:Stripe:WebhookSecret` and `Payments:Stripe:WebhookTolerance`; " +
             $"PayPal: its verify-webhook-signature call). The body is the provider's event JSON, at most {MaxBodyBytes / 1024} KiB. " +
             "A missing, forged or stale signature is a 400 (type `" + PaymentProblems.WebhookSignatureInvalid + "`) and a `high` security event " +
-            "`webhook_signature_invalid`; a provider that is not configured is a 503. Each event is applied exactly once, in one transaction " +
+            "`webhook_signature_invalid`; a signed Stripe event of another API version than the deployment reads is a 400 (type `" +
+            PaymentProblems.WebhookApiVersionMismatch + "`, so Stripe delivers it again once that is fixed) and a `medium` security event `" +
+            WebhookApiVersionMismatchException.SecurityEventType + "`; a provider that is not configured is a 503. Each event is applied exactly once, in one transaction " +
             "with its audit record: the subscription, the account's `subscription_tier` and the payment or refund records. A delivery of an " +
             "event applied before answers `duplicate: true` and changes nothing; an event older than the subscription's latest changes no state. " +
             "An event whose plan, period, price or user does not match the configured plans grants nothing and records a `high` security event " +

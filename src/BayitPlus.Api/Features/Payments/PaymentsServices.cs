@@ -21,7 +21,7 @@ public sealed class PaymentsServices : ISliceServices
         services.AddHttpClient(StripePaymentProvider.HttpClientName, client => client.Timeout = StripeTimeout);
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
         AddPayPal(services, settings.PayPal);
-        services.AddRateLimitPolicy(PaymentRateLimits.Webhooks, permitLimit: 600, window: TimeSpan.FromMinutes(1));
+        services.AddRateLimitPolicy(PaymentRateLimits.Webhooks, permitLimit: PaymentRateLimits.WebhooksPerMinute, window: TimeSpan.FromMinutes(1), exemptFromGlobal: true);
         services.AddSingleton<IEntitlements, SubscriptionEntitlements>();
         services.AddSingleton<SubscriptionExpiryJob>();
         services.AddHostedService(provider => provider.GetRequiredService<SubscriptionExpiryJob>());
@@ -62,8 +62,8 @@ public sealed class PaymentsServices : ISliceServices
             foreach (var (currency, price) in plan.Prices)
             {
                 Require(IsCurrency(currency), $"Payments:Plans:{id}:Prices:{currency}: a currency is an ISO 4217 code of three capital letters.");
-                Require(price.Monthly > 0 && price.Yearly > 0 && decimal.Round(price.Monthly, 2) == price.Monthly && decimal.Round(price.Yearly, 2) == price.Yearly,
-                    $"Payments:Plans:{id}:Prices:{currency}: Monthly and Yearly must be positive, with at most two decimals.");
+                Require(price.Monthly > 0 && price.Yearly > 0 && Currencies.Fits(price.Monthly, currency) && Currencies.Fits(price.Yearly, currency),
+                    $"Payments:Plans:{id}:Prices:{currency}: Monthly and Yearly must be positive, {Currencies.Describe(currency)} in {currency}.");
             }
 
             Require(plan.Features.Streams is >= 1 and <= 16, $"Payments:Plans:{id}:Features:Streams must be between 1 and 16.");

@@ -6,6 +6,7 @@ using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
+using FluentValidation.Results;
 using Mediator;
 using MongoDB.Driver;
 
@@ -46,7 +47,12 @@ public sealed class PaymentRefundRequestDocument
     /// <summary>The payment's transaction id.</summary>
     public string Id { get; set; } = "";
 
-    /// <summary>The sum of the refunds asked for (and not failed), in major units.</summary>
+    /// <summary>The sum of the refunds the provider accepted to make, in major units (a provider call
+    /// that failed released its reservation). It never goes down when such a refund fails later at the
+    /// provider: that failure arrives only as a refund event, which records no refund, so the amount
+    /// stays reserved here and only the provider's dashboard can still refund it. A
+    /// failed refund is rare and a mistaken second refund is not undoable: keeping the reservation errs
+    /// on the side of never refunding more than the payment.</summary>
     public double Requested { get; set; }
 
     public List<RefundRequestEntry> Requests { get; set; } = [];
@@ -96,7 +102,7 @@ public static class RefundTransaction
             RuleFor(c => c.UnknownFields).AreRefused(typeof(RefundRequest));
             RuleFor(c => c.Amount).GreaterThan(0m).WithMessage("amount must be more than 0.")
                 .LessThanOrEqualTo(MaxAmount).WithMessage($"amount must be at most {MaxAmount}.")
-                .Must(a => a is not { } value || decimal.Round(value, 2) == value).WithMessage("amount must have at most two decimals.");
+                .Must(a => a is not { } value || decimal.Round(value, 2) == value).WithMessage("amount must have at most two decimals (a whole number in a zero-decimal currency such as JPY).");
             RuleFor(c => c.Reason).NotEmpty().WithMessage("reason is required.")
                 .MinimumLength(MinReasonLength).WithMessage($"reason must be at least {MinReasonLength} characters long.")
                 .Must(r => r!.Trim().Length >= MinReasonLength).WithMessage($"reason must be at least {MinReasonLength} characters long.")
@@ -114,6 +120,12 @@ public static class RefundTransaction
             if (payment.TransactionType != PaymentTransactionTypes.Payment || payment.Status != PaymentTransactionStatuses.Success || payment.ProviderTransactionId is null)
             {
                 throw new ConflictException("id", "Only a successful payment can be refunded.");
+            }
+
+            // The payment's currency is known only now: yen and won have no minor units to refund.
+            if (command.Amount is { } asked && !Currencies.Fits(asked, payment.Currency))
+            {
+                throw new ValidationException([new ValidationFailure("amount", $"amount must be {Currencies.Describe(payment.Currency)} in {payment.Currency}.")]);
             }
 
             var provider = providers.Configured(payment.PaymentProvider);
@@ -169,7 +181,7 @@ public static class RefundTransaction
                         await Requests(db).InsertOneAsync(new PaymentRefundRequestDocument { Id = payment.Id, Requested = (double)amount }, cancellationToken: cancellationToken);
                         return amount;
                     }
-                    catch (MongoWriteException error) when (error.WriteError.Category == ServerErrorCategory.DuplicateKey)
+                    catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
                     {
                         continue;
                     }
@@ -200,7 +212,8 @@ public static class RefundTransaction
         .WithDescription("Asks the payment's provider to refund `amount` (the whole refundable rest when absent) and answers 202 with the " +
             "provider's refund id and status; the provider's refund event then records the refund transaction. 404 for an unknown " +
             "transaction; 409 when it is not a successful payment, is refunded in full, or the amount is above what can still be refunded " +
-            "(parallel requests never add up to more than the payment); 502/503 when the provider fails or is not configured (nothing is " +
+            "(parallel requests never add up to more than the payment); 400 when the amount has more decimals than the payment's currency " +
+            "(a whole number in JPY or KRW); 502/503 when the provider fails or is not configured (nothing is " +
             "reserved then). Audited.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)

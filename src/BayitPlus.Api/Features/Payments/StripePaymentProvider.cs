@@ -1,4 +1,3 @@
-using System.Globalization;
 using Stripe;
 using Stripe.Checkout;
 
@@ -26,10 +25,6 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
     public const string PlanIdKey = "planId";
     public const string BillingPeriodKey = "billingPeriod";
     public const string UserIdKey = "userId";
-
-    // Stripe's currencies without minor units: amounts are sent and received in whole units.
-    private static readonly HashSet<string> ZeroDecimalCurrencies =
-        ["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF"];
 
     private StripeSettings Stripe => settings.Stripe;
 
@@ -101,7 +96,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             {
                 Product = item.Price?.ProductId ?? throw new ProviderUnavailableException("Stripe"),
                 Currency = selection.Currency.ToLowerInvariant(),
-                UnitAmount = ToMinorUnits(selection.Amount, selection.Currency),
+                UnitAmount = Currencies.ToMinorUnits(selection.Amount, selection.Currency),
                 Recurring = new SubscriptionItemPriceDataRecurringOptions { Interval = Interval(selection.BillingPeriod) },
             };
         }
@@ -134,7 +129,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             if (amount is { } value)
             {
                 var intent = await new PaymentIntentService(client).GetAsync(providerTransactionId, cancellationToken: cancellationToken);
-                options.Amount = ToMinorUnits(value, intent.Currency);
+                options.Amount = Currencies.ToMinorUnits(value, intent.Currency);
             }
         }
         else
@@ -143,32 +138,41 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             if (amount is { } value)
             {
                 var charge = await new ChargeService(client).GetAsync(providerTransactionId, cancellationToken: cancellationToken);
-                options.Amount = ToMinorUnits(value, charge.Currency);
+                options.Amount = Currencies.ToMinorUnits(value, charge.Currency);
             }
         }
 
         var refund = await new RefundService(client).CreateAsync(options, new RequestOptions { IdempotencyKey = $"refund:{providerTransactionId}:{Guid.NewGuid():N}" }, cancellationToken);
-        return new ProviderRefund(refund.Id, refund.Status, ToMajorUnits(refund.Amount, refund.Currency), refund.Currency.ToUpperInvariant());
+        return new ProviderRefund(refund.Id, refund.Status, Currencies.ToMajorUnits(refund.Amount, refund.Currency), refund.Currency.ToUpperInvariant());
     }, cancellationToken);
 
     public async Task<PaymentEvent> ReadWebhookAsync(WebhookDelivery delivery, CancellationToken cancellationToken)
     {
-        var header = delivery.Headers.FirstOrDefault(h => string.Equals(h.Key, SignatureHeader, StringComparison.OrdinalIgnoreCase)).Value;
-        if (string.IsNullOrWhiteSpace(header))
-        {
-            throw new WebhookSignatureException($"The {SignatureHeader} header is missing.");
-        }
+        var header = delivery.Header(SignatureHeader) ?? throw new WebhookSignatureException($"The {SignatureHeader} header is missing.");
 
         Event stripeEvent;
         try
         {
-            stripeEvent = EventUtility.ConstructEvent(delivery.Body, header, Stripe.WebhookSecret, (long)Stripe.WebhookTolerance.TotalSeconds,
-                time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: true);
+            EventUtility.ValidateSignature(delivery.Body, header, Stripe.WebhookSecret, (long)Stripe.WebhookTolerance.TotalSeconds, time.GetUtcNow().ToUnixTimeSeconds());
+            stripeEvent = EventUtility.ParseEvent(delivery.Body, throwOnApiVersionMismatch: false);
         }
         catch (Exception e) when (e is StripeException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException or ArgumentException or FormatException)
         {
             LogRefusedWebhook(logger, e.GetType().Name);
             throw new WebhookSignatureException($"The {SignatureHeader} header does not sign this payload with the endpoint's secret, or it is older than the tolerance.");
+        }
+
+        // Signed by Stripe, but in an API version whose objects this build may misread (the account or
+        // the endpoint was upgraded): refused, and the deliveries pile up at Stripe until the endpoint's
+        // version or the deployment is fixed, then Stripe's retries apply them.
+        try
+        {
+            EventUtility.ParseEvent(delivery.Body, throwOnApiVersionMismatch: true);
+        }
+        catch (StripeException)
+        {
+            LogApiVersionMismatch(logger, stripeEvent.ApiVersion, StripeConfiguration.ApiVersion);
+            throw new WebhookApiVersionMismatchException(stripeEvent.ApiVersion, StripeConfiguration.ApiVersion);
         }
 
         return await CallAsync(client => ToPaymentEventAsync(client, stripeEvent, cancellationToken), cancellationToken);
@@ -184,7 +188,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             case Session session when (type == EventTypes.CheckoutSessionCompleted && session.PaymentStatus != "unpaid") || type == EventTypes.CheckoutSessionAsyncPaymentSucceeded:
                 return new PaymentEvent.CheckoutCompleted(Name, id, type, occurredAt, session.Id, session.ClientReferenceId,
                     Metadata(session.Metadata, PlanIdKey), Metadata(session.Metadata, BillingPeriodKey), session.SubscriptionId, session.CustomerId,
-                    session.AmountTotal is { } total && session.Currency is { } currency ? ToMajorUnits(total, currency) : null, session.Currency?.ToUpperInvariant());
+                    session.AmountTotal is { } total && session.Currency is { } currency ? Currencies.ToMajorUnits(total, currency) : null, session.Currency?.ToUpperInvariant());
             case Subscription subscription when type is EventTypes.CustomerSubscriptionCreated or EventTypes.CustomerSubscriptionUpdated:
                 return ToSubscriptionChanged(subscription, id, type, occurredAt);
             case Subscription subscription when type == EventTypes.CustomerSubscriptionDeleted:
@@ -193,17 +197,17 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
                 var paymentId = await PaymentOfAsync(client, invoice, cancellationToken);
                 var invoiceCurrency = invoice.Currency.ToUpperInvariant();
                 return type == EventTypes.InvoicePaid
-                    ? new PaymentEvent.PaymentSucceeded(Name, id, type, occurredAt, subscriptionId, paymentId ?? invoice.Id, ToMajorUnits(invoice.AmountPaid, invoice.Currency),
+                    ? new PaymentEvent.PaymentSucceeded(Name, id, type, occurredAt, subscriptionId, paymentId ?? invoice.Id, Currencies.ToMajorUnits(invoice.AmountPaid, invoice.Currency),
                         invoiceCurrency, invoice.Lines?.Data?.Select(l => (DateTime?)l.Period?.End).Max())
-                    : new PaymentEvent.PaymentFailed(Name, id, type, occurredAt, subscriptionId, paymentId, ToMajorUnits(invoice.AmountDue, invoice.Currency), invoiceCurrency);
+                    : new PaymentEvent.PaymentFailed(Name, id, type, occurredAt, subscriptionId, paymentId, Currencies.ToMajorUnits(invoice.AmountDue, invoice.Currency), invoiceCurrency);
             case Charge charge when type == EventTypes.ChargeRefunded:
                 // Event payloads carry a charge's refunds only when expanded: otherwise they are listed.
                 var refunds = charge.Refunds?.Data ?? (await new RefundService(client).ListAsync(
                     charge.PaymentIntentId is { } intent ? new RefundListOptions { PaymentIntent = intent, Limit = 100 } : new RefundListOptions { Charge = charge.Id, Limit = 100 },
                     cancellationToken: cancellationToken)).Data;
                 return new PaymentEvent.PaymentRefunded(Name, id, type, occurredAt, charge.PaymentIntentId ?? charge.Id,
-                    [.. refunds.Where(r => r.Status is "succeeded" or "pending").Select(r => new ProviderRefund(r.Id, r.Status, ToMajorUnits(r.Amount, r.Currency), r.Currency.ToUpperInvariant()))],
-                    ToMajorUnits(charge.AmountRefunded, charge.Currency), charge.Refunded, charge.Currency.ToUpperInvariant());
+                    [.. refunds.Where(r => r.Status is "succeeded" or "pending").Select(r => new ProviderRefund(r.Id, r.Status, Currencies.ToMajorUnits(r.Amount, r.Currency), r.Currency.ToUpperInvariant()))],
+                    Currencies.ToMajorUnits(charge.AmountRefunded, charge.Currency), charge.Refunded, charge.Currency.ToUpperInvariant());
             default:
                 return new PaymentEvent.Ignored(Name, id, type, occurredAt);
         }
@@ -228,7 +232,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         };
         return new PaymentEvent.SubscriptionChanged(Name, id, type, occurredAt, subscription.Id, subscription.Status,
             Utc(item?.CurrentPeriodStart), Utc(item?.CurrentPeriodEnd), Utc(subscription.TrialEnd), subscription.CancelAtPeriodEnd, planId, period,
-            price?.UnitAmount is { } unit ? ToMajorUnits(unit, price.Currency) : null, price?.Currency?.ToUpperInvariant(), Metadata(subscription.Metadata, UserIdKey));
+            price?.UnitAmount is { } unit ? Currencies.ToMajorUnits(unit, price.Currency) : null, price?.Currency?.ToUpperInvariant(), Metadata(subscription.Metadata, UserIdKey));
     }
 
     private static string? SubscriptionOf(Invoice invoice) => invoice.Parent?.SubscriptionDetails?.SubscriptionId;
@@ -257,7 +261,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             PriceData = new SessionLineItemPriceDataOptions
             {
                 Currency = selection.Currency.ToLowerInvariant(),
-                UnitAmount = ToMinorUnits(selection.Amount, selection.Currency),
+                UnitAmount = Currencies.ToMinorUnits(selection.Amount, selection.Currency),
                 Recurring = new SessionLineItemPriceDataRecurringOptions { Interval = Interval(selection.BillingPeriod) },
                 ProductData = new SessionLineItemPriceDataProductDataOptions
                 {
@@ -274,20 +278,11 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
 
     private static DateTime? Utc(DateTime? value) => value is { } v ? DateTime.SpecifyKind(v, DateTimeKind.Utc) : null;
 
-    internal static long ToMinorUnits(decimal amount, string currency) =>
-        (long)decimal.Round(ZeroDecimalCurrencies.Contains(currency.ToUpperInvariant()) ? amount : amount * 100m, 0, MidpointRounding.AwayFromZero);
-
-    internal static decimal ToMajorUnits(long amount, string currency) =>
-        ZeroDecimalCurrencies.Contains(currency.ToUpperInvariant()) ? amount : decimal.Parse(amount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) / 100m;
-
     /// <summary>Runs one or more Stripe calls with a client for this request; whatever keeps them
     /// from completing (Stripe's refusal, the network, the timeout) is a 502 that names no detail.</summary>
     private async Task<T> CallAsync<T>(Func<StripeClient, Task<T>> call, CancellationToken cancellationToken)
     {
-        if (!IsConfigured)
-        {
-            throw new ProviderNotConfiguredException(Name);
-        }
+        this.EnsureConfigured();
 
         // Every base, not only the API's: no call of this client may reach Stripe when ApiBase points elsewhere.
         var apiBase = Stripe.ApiBase.ToString().TrimEnd('/');
@@ -319,6 +314,9 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe could not be reached: {Failure}")]
     private static partial void LogUnreachable(ILogger logger, string failure);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A signed Stripe event has API version {EventVersion}, not {ExpectedVersion}: every delivery is refused until the webhook endpoint's version or this deployment is updated")]
+    private static partial void LogApiVersionMismatch(ILogger logger, string? eventVersion, string expectedVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A Stripe webhook delivery was refused: {Failure}")]
     private static partial void LogRefusedWebhook(ILogger logger, string failure);

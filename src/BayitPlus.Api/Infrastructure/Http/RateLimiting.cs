@@ -11,8 +11,10 @@ namespace BayitPlus.Api.Infrastructure.Http;
 /// endpoints name it with <c>RequireRateLimiting</c>; <c>RateLimits:&lt;Name&gt;:PermitLimit</c> and
 /// <c>WindowSeconds</c> override its defaults. A <paramref name="PerUser"/> policy counts per
 /// signed-in account instead (per client IP for an anonymous request): for actions whose cost falls
-/// on the account, where users behind one address must not share a limit.</summary>
-public sealed record RateLimitPolicy(string Name, int PermitLimit, TimeSpan Window, bool PerUser = false)
+/// on the account, where users behind one address must not share a limit. An
+/// <paramref name="ExemptFromGlobal"/> policy is its endpoint's only limit: for callers such as a
+/// payment provider, which send every customer's traffic from a few addresses.</summary>
+public sealed record RateLimitPolicy(string Name, int PermitLimit, TimeSpan Window, bool PerUser = false, bool ExemptFromGlobal = false)
 {
     /// <summary>As the <c>RateLimit-Policy</c> header lists it: <c>permits;w=seconds</c>.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{PermitLimit};w={(long)Window.TotalSeconds}");
@@ -39,8 +41,8 @@ public static class RateLimiting
     public static readonly IReadOnlyList<string> HeaderNames = [LimitHeader, RemainingHeader, ResetHeader, PolicyHeader];
 
     /// <summary>Declares a slice's policy (call from its <see cref="ISliceServices"/>).</summary>
-    public static IServiceCollection AddRateLimitPolicy(this IServiceCollection services, string name, int permitLimit, TimeSpan window, bool perUser = false) =>
-        services.AddSingleton(new RateLimitPolicy(name, permitLimit, window, perUser));
+    public static IServiceCollection AddRateLimitPolicy(this IServiceCollection services, string name, int permitLimit, TimeSpan window, bool perUser = false, bool exemptFromGlobal = false) =>
+        services.AddSingleton(new RateLimitPolicy(name, permitLimit, window, perUser, exemptFromGlobal));
 
     public static WebApplicationBuilder AddClientRateLimits(this WebApplicationBuilder builder)
     {
@@ -173,13 +175,14 @@ public sealed class ClientRateLimits : IDisposable
         var policies = declared.Select(policy => Read(section, policy)).ToDictionary(policy => policy.Name, StringComparer.Ordinal);
         Global = global;
         Policies = policies;
-        _global = PartitionedRateLimiter.Create<string, string>(client =>
-            RateLimitPartition.Get(client, _ => new AlignedWindowLimiter(global.PermitLimit, global.Window, time)));
+        _global = PartitionedRateLimiter.Create<string, string>(client => client.Length == 0
+            ? RateLimitPartition.GetNoLimiter(client)
+            : RateLimitPartition.Get(client, _ => new AlignedWindowLimiter(global.PermitLimit, global.Window, time)));
         _own = PartitionedRateLimiter.Create<(string Policy, string Client), (string, string)>(key => policies.TryGetValue(key.Policy, out var policy)
             ? RateLimitPartition.Get(key, _ => new AlignedWindowLimiter(policy.PermitLimit, policy.Window, time))
             : RateLimitPartition.GetNoLimiter((string.Empty, string.Empty)));
         Limiter = PartitionedRateLimiter.CreateChained(
-            _global.WithTranslatedKey<HttpContext>(ClientKey, leaveOpen: true),
+            _global.WithTranslatedKey<HttpContext>(context => OwnPolicy(context) is { ExemptFromGlobal: true } ? string.Empty : ClientKey(context), leaveOpen: true),
             _own.WithTranslatedKey<HttpContext>(context => OwnPolicy(context) is { } policy ? (policy.Name, OwnKey(context, policy)) : (string.Empty, string.Empty), leaveOpen: true));
     }
 
@@ -206,12 +209,18 @@ public sealed class ClientRateLimits : IDisposable
     public RateLimitPolicy? OwnPolicy(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName is { } name ? Policies.GetValueOrDefault(name) : null;
 
-    /// <summary>Where a client stands against the global limit and the endpoint's own policy,
-    /// closest to exhaustion first (fewest permits left, then the longest wait).</summary>
+    /// <summary>Where a client stands against the global limit (unless the endpoint's policy is exempt
+    /// from it) and the endpoint's own policy, closest to exhaustion first (fewest permits left, then
+    /// the longest wait).</summary>
     public IReadOnlyList<RateLimitState> StatesOf(string client, RateLimitPolicy? own, string ownKey)
     {
         var now = _time.GetUtcNow();
-        var states = new List<RateLimitState> { State(Global, _global.GetStatistics(client), now) };
+        var states = new List<RateLimitState>();
+        if (own is not { ExemptFromGlobal: true })
+        {
+            states.Add(State(Global, _global.GetStatistics(client), now));
+        }
+
         if (own is not null)
         {
             states.Add(State(own, _own.GetStatistics((own.Name, ownKey)), now));

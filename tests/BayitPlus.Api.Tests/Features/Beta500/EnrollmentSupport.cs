@@ -31,8 +31,6 @@ public static class EnrollmentSupport
     public static Task<HttpResponseMessage> EnrollAsync(this HttpClient client, object? fingerprint = null) =>
         client.PostAsJsonAsync("/api/beta/enrollment", new { fingerprint = fingerprint ?? Fingerprint() }, Http.Json, Http.Ct);
 
-    public static IMongoCollection<BsonDocument> Raw(this ApiFactory api, string collection) => api.Database.GetCollection<BsonDocument>(collection);
-
     /// <summary>Makes the account older than the new-account signal's age.</summary>
     public static Task AgeAsync(this ApiFactory api, string userId, TimeSpan age) =>
         api.Raw("user").UpdateOneAsync(

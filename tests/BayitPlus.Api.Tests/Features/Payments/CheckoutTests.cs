@@ -32,7 +32,7 @@ public sealed class CheckoutTests(PaymentsApiFactory api)
         Assert.Equal(PaymentsApiFactory.SuccessUrl, request["success_url"]);
         Assert.StartsWith($"checkout:{user.Id}:stripe:family:yearly:USD:", request.IdempotencyKey, StringComparison.Ordinal);
         // Nothing is stored until the provider reports the checkout completed.
-        Assert.Equal(0, await api.RawCollection("subscription").CountDocumentsAsync(new MongoDB.Bson.BsonDocument("user_id", user.Id), cancellationToken: Http.Ct));
+        Assert.Equal(0, await api.Raw("subscription").CountDocumentsAsync(new MongoDB.Bson.BsonDocument("user_id", user.Id), cancellationToken: Http.Ct));
     }
 
     [Fact]

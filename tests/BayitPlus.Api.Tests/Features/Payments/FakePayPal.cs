@@ -31,6 +31,7 @@ public sealed class FakePayPal(string clientId, string clientSecret, string webh
     private readonly ConcurrentDictionary<string, JsonObject> _sales = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _captures = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _byRequestId = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, JsonObject> _refundsByRequestId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Signature, string EventId)> _genuine = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _tokens = new(StringComparer.Ordinal);
     private readonly Lock _failuresLock = new();
@@ -55,8 +56,9 @@ public sealed class FakePayPal(string clientId, string clientSecret, string webh
     /// <summary>The next call answers 200 with a body that is not JSON.</summary>
     public void GarbleNext() => Enqueue(Garbled, TimeSpan.Zero, 1);
 
-    /// <summary>Every token issued so far stops working (PayPal revoked them early).</summary>
-    public void RevokeTokens() => _tokens.Clear();
+    /// <summary>The token stops working (PayPal revoked it early); the host's own client keeps its
+    /// token, so other tests' calls are not answered 401 once.</summary>
+    public void RevokeToken(string authorization) => _tokens.TryRemove(authorization["Bearer ".Length..], out _);
 
     /// <summary>Says the transmission with this id and signature, carrying <paramref name="eventId"/>, came from PayPal.</summary>
     public void Genuine(string transmissionId, string signature, string eventId) => _genuine[transmissionId] = (signature, eventId);
@@ -133,7 +135,8 @@ public sealed class FakePayPal(string clientId, string clientSecret, string webh
         app.MapPost("/v1/billing/subscriptions/{id}/cancel", (string id) => Transition(id, ["ACTIVE", "SUSPENDED"], "CANCELLED"));
         app.MapPost("/v1/billing/subscriptions/{id}/revise", (string id, HttpContext http) => _subscriptions.ContainsKey(id) ? Json(Revise(id, Body(http))) : Missing());
         app.MapGet("/v1/payments/sale/{id}", (string id) => _sales.TryGetValue(id, out var s) ? Json(s) : Missing());
-        app.MapPost("/v1/payments/sale/{id}/refund", (string id, HttpContext http) => _sales.TryGetValue(id, out var s) ? Json(Refund(s, Body(http))) : Missing());
+        app.MapPost("/v1/payments/sale/{id}/refund", (string id, HttpContext http) =>
+            _sales.TryGetValue(id, out var s) ? Json(Refund(s, Body(http), http.Request.Headers["PayPal-Request-Id"].FirstOrDefault())) : Missing());
         app.MapGet("/v2/payments/captures/{id}", (string id) => _captures.TryGetValue(id, out var c) ? Json(c) : Missing());
         app.MapPost("/v1/notifications/verify-webhook-signature", (HttpContext http) => Json(new JsonObject { ["verification_status"] = Verify(Body(http)) }));
         app.MapFallback(() => Missing());
@@ -248,21 +251,33 @@ public sealed class FakePayPal(string clientId, string clientSecret, string webh
         return Results.NoContent();
     }
 
-    private JsonObject Refund(JsonObject sale, JsonObject request)
+    /// <summary>As PayPal does, a refund asked again with the same <c>PayPal-Request-Id</c> answers the first refund and refunds nothing more.</summary>
+    private JsonObject Refund(JsonObject sale, JsonObject request, string? requestId)
     {
+        if (requestId is not null && _refundsByRequestId.TryGetValue(requestId, out var first))
+        {
+            return first;
+        }
+
         var total = decimal.Parse(sale["amount"]!["total"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         var refunded = decimal.Parse(sale["refunded"]?.GetValue<string>() ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         var amount = request["amount"]?["total"] is { } partial ? decimal.Parse(partial.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) : total - refunded;
         refunded += amount;
         sale["refunded"] = Money(refunded);
         sale["state"] = refunded >= total ? "refunded" : "partially_refunded";
-        return new JsonObject
+        var refund = new JsonObject
         {
             ["id"] = $"RF{Guid.NewGuid():N}"[..17].ToUpperInvariant(),
             ["state"] = "completed",
             ["amount"] = new JsonObject { ["total"] = Money(amount), ["currency"] = sale["amount"]!["currency"]!.DeepClone() },
             ["sale_id"] = sale["id"]!.DeepClone(),
         };
+        if (requestId is not null)
+        {
+            _refundsByRequestId[requestId] = refund;
+        }
+
+        return refund;
     }
 
     private string Verify(JsonObject request)

@@ -27,6 +27,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentQueue<StripeRequest> _requests = new();
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<JsonObject> _refunds = new();
+    private readonly ConcurrentDictionary<string, string> _currencies = new(StringComparer.Ordinal);
     private readonly Lock _failuresLock = new();
     private readonly Queue<int> _failures = new();
     private WebApplication? _app;
@@ -34,6 +35,11 @@ public sealed class FakeStripe : IAsyncDisposable
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
 
     public IReadOnlyCollection<StripeRequest> Requests => _requests;
+
+    /// <summary>Makes the payment (PaymentIntent or charge) <paramref name="id"/> one in <paramref name="currency"/>; others are in USD.</summary>
+    public void SetCurrency(string id, string currency) => _currencies[id] = currency.ToLowerInvariant();
+
+    private string CurrencyOf(string id) => _currencies.GetValueOrDefault(id, "usd");
 
     /// <summary>The requests made to <paramref name="path"/> (e.g. <c>/v1/checkout/sessions</c>) with
     /// this form field value, so a test finds its own among the other tests' calls.</summary>
@@ -88,8 +94,8 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapPost("/v1/refunds", (HttpRequest request) => Json(Refund(Form(request))));
         app.MapGet("/v1/refunds", (string? payment_intent, string? charge) => Json(StripePayloads.List("/v1/refunds", [.. _refunds.Where(r =>
             (payment_intent is not null && r["payment_intent"]?.GetValue<string>() == payment_intent) || (charge is not null && r["charge"]?.GetValue<string>() == charge))])));
-        app.MapGet("/v1/payment_intents/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "payment_intent", ["amount"] = 999, ["currency"] = "usd", ["status"] = "succeeded" }));
-        app.MapGet("/v1/charges/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "charge", ["amount"] = 999, ["currency"] = "usd", ["status"] = "succeeded" }));
+        app.MapGet("/v1/payment_intents/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "payment_intent", ["amount"] = 999, ["currency"] = CurrencyOf(id), ["status"] = "succeeded" }));
+        app.MapGet("/v1/charges/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "charge", ["amount"] = 999, ["currency"] = CurrencyOf(id), ["status"] = "succeeded" }));
         app.MapGet("/v1/invoice_payments", () => Json(StripePayloads.List("/v1/invoice_payments")));
         app.MapFallback((HttpRequest request) => Results.Json(Error("invalid_request_error", $"Unrecognized request URL ({request.Method}: {request.Path})."), statusCode: 404));
         await app.StartAsync();

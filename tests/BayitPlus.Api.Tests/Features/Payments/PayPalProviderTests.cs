@@ -48,7 +48,7 @@ public sealed class PayPalProviderTests(PaymentsApiFactory api)
         Assert.Single(gets.Select(r => r.Authorization).Distinct());
         Assert.StartsWith("Bearer A21AA", gets[0].Authorization, StringComparison.Ordinal);
 
-        api.PayPal.RevokeTokens();
+        api.PayPal.RevokeToken(gets[0].Authorization!);
         var answer = await client.SendAsync(HttpMethod.Get, $"/v1/billing/subscriptions/{id}", null, null, Http.Ct);
 
         Assert.Equal(id, PayPalJson.String(answer, "id"));
@@ -220,21 +220,23 @@ public sealed class PayPalProviderTests(PaymentsApiFactory api)
     }
 
     [Fact]
-    public async Task A_partial_refund_names_the_amount_in_the_sales_currency_and_a_repeat_is_the_same_request()
+    public async Task A_partial_refund_names_the_amount_in_the_sales_currency_and_each_refund_asked_is_its_own_request()
     {
         var saleId = NewId("SALE");
         api.PayPal.AddSale(saleId, 54.90m, "ILS");
 
         var refund = await PayPal.RefundAsync(saleId, 20m, "partial", Http.Ct);
-        await PayPal.RefundAsync(saleId, 20m, "partial", Http.Ct);
+        var second = await PayPal.RefundAsync(saleId, 20m, "partial", Http.Ct);
 
         var requests = api.PayPal.RequestsTo("POST", $"/v1/payments/sale/{saleId}/refund");
         Assert.Equal(2, requests.Count);
         Assert.Equal("20.00", requests[0].Body!["amount"]!["total"]!.GetValue<string>());
         Assert.Equal("ILS", requests[0].Body!["amount"]!["currency"]!.GetValue<string>());
-        Assert.Equal(requests[0].RequestId, requests[1].RequestId);
-        Assert.True(requests[0].RequestId!.Length <= 38);
+        Assert.NotEqual(requests[0].RequestId, requests[1].RequestId);
+        Assert.All(requests, r => Assert.True(r.RequestId!.Length <= 38));
         Assert.Equal(("succeeded", 20m, "ILS"), (refund.Status, refund.Amount, refund.Currency));
+        Assert.NotEqual(refund.ProviderRefundId, second.ProviderRefundId);
+        Assert.Equal("40.00", api.PayPal.Sale(saleId)!["refunded"]!.GetValue<string>());
     }
 
     /// <summary>One client with a short timeout, for the stalled PayPal.</summary>

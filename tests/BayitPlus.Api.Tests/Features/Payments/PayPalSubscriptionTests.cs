@@ -43,7 +43,7 @@ public sealed class PayPalSubscriptionTests(PaymentsApiFactory api, ApiFactory u
         Assert.Equal(user.Email, request.Body!["subscriber"]!["email_address"]!.GetValue<string>());
         Assert.Equal(PaymentsApiFactory.SuccessUrl, request.Body["application_context"]!["return_url"]!.GetValue<string>());
         Assert.False(string.IsNullOrEmpty(request.RequestId));
-        Assert.Equal(0, await api.RawCollection("subscription").CountDocumentsAsync(new BsonDocument("user_id", user.Id), cancellationToken: Http.Ct));
+        Assert.Equal(0, await api.Raw("subscription").CountDocumentsAsync(new BsonDocument("user_id", user.Id), cancellationToken: Http.Ct));
     }
 
     [Fact]

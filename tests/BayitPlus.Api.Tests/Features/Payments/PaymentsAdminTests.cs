@@ -168,7 +168,7 @@ public sealed class PaymentsAdminTests(PaymentsApiFactory api)
         Assert.Equal(4, responses.Count(r => r.StatusCode == HttpStatusCode.Accepted));
         Assert.Equal(6, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         Assert.Equal(2000, RefundsOf(intent).Sum(r => long.Parse(r["amount"]!, System.Globalization.CultureInfo.InvariantCulture)));
-        var requests = await api.RawCollection("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
+        var requests = await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
         Assert.Equal(20, requests["requested"].ToDouble());
         Assert.Equal(4, requests["requests"].AsBsonArray.Count);
     }
@@ -207,7 +207,7 @@ public sealed class PaymentsAdminTests(PaymentsApiFactory api)
         await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = -1, reason = Reason })).AssertValidationProblemAsync("amount");
         await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 1.234, reason = Reason })).AssertValidationProblemAsync("amount");
         await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason = Reason, userId = user.Id })).AssertValidationProblemAsync("userId");
-        Assert.Equal(0, await api.RawCollection("paymentrefundrequest").CountDocumentsAsync(new BsonDocument("_id", ObjectId.Parse(payment)), cancellationToken: Http.Ct));
+        Assert.Equal(0, await api.Raw("paymentrefundrequest").CountDocumentsAsync(new BsonDocument("_id", ObjectId.Parse(payment)), cancellationToken: Http.Ct));
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class SubscriptionExpiryTests(PaymentsApiFactory api)
     public async Task A_renewal_that_moved_the_end_date_wins_over_a_stale_list()
     {
         var (userId, id) = await SeedAsync("active", TimeSpan.FromDays(-4));
-        await api.RawCollection("subscription").UpdateOneAsync(
+        await api.Raw("subscription").UpdateOneAsync(
             new BsonDocument("_id", ObjectId.Parse(id)), new BsonDocument("$set", new BsonDocument("end_date", api.ClockNow().AddDays(30))), cancellationToken: Http.Ct);
 
         // The command the job sends for a subscription it listed before the renewal landed.
@@ -93,7 +93,7 @@ public sealed class SubscriptionExpiryTests(PaymentsApiFactory api)
 
     private async Task<SignedInUser> UserAsync(string userId)
     {
-        var user = await api.RawCollection("user").Find(new BsonDocument("_id", ObjectId.Parse(userId))).SingleAsync(Http.Ct);
+        var user = await api.Raw("user").Find(new BsonDocument("_id", ObjectId.Parse(userId))).SingleAsync(Http.Ct);
         return new SignedInUser(userId, user["email"].AsString, "user", null, api.MintAccessToken(userId, user["email"].AsString, "user"));
     }
 }

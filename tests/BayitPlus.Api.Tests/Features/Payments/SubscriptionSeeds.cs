@@ -9,8 +9,6 @@ namespace BayitPlus.Api.Tests.Features.Payments;
 /// processor would leave them, for tests of what reads or changes them afterwards.</summary>
 public static class SubscriptionSeeds
 {
-    public static IMongoCollection<BsonDocument> RawCollection(this ApiFactory api, string collection) => api.Database.GetCollection<BsonDocument>(collection);
-
     /// <summary>The host's time: its fake clock's where it has one (tests move it forward).</summary>
     public static DateTime ClockNow(this ApiFactory api) => api is FakeClockApiFactory fake ? fake.Clock.GetUtcNow().UtcDateTime : DateTime.UtcNow;
 
@@ -48,7 +46,7 @@ public static class SubscriptionSeeds
             document["grace_until"] = grace;
         }
 
-        await api.RawCollection("subscription").InsertOneAsync(document, cancellationToken: Http.Ct);
+        await api.Raw("subscription").InsertOneAsync(document, cancellationToken: Http.Ct);
         return id.ToString();
     }
 
@@ -81,7 +79,7 @@ public static class SubscriptionSeeds
             document["refund_of"] = refundOf;
         }
 
-        await api.RawCollection("transaction").InsertOneAsync(document, cancellationToken: Http.Ct);
+        await api.Raw("transaction").InsertOneAsync(document, cancellationToken: Http.Ct);
         return id.ToString();
     }
 
@@ -95,19 +93,19 @@ public static class SubscriptionSeeds
     }
 
     public static async Task<BsonDocument> SubscriptionAsync(this ApiFactory api, string id) =>
-        await api.RawCollection("subscription").Find(new BsonDocument("_id", ObjectId.Parse(id))).SingleAsync(Http.Ct);
+        await api.Raw("subscription").Find(new BsonDocument("_id", ObjectId.Parse(id))).SingleAsync(Http.Ct);
 
     public static async Task<string?> TierAsync(this ApiFactory api, string userId)
     {
-        var user = await api.RawCollection("user").Find(new BsonDocument("_id", ObjectId.Parse(userId))).SingleAsync(Http.Ct);
+        var user = await api.Raw("user").Find(new BsonDocument("_id", ObjectId.Parse(userId))).SingleAsync(Http.Ct);
         return user.GetValue("subscription_tier", BsonNull.Value) is BsonString tier ? tier.Value : null;
     }
 
     public static async Task SetTierAsync(this ApiFactory api, string userId, string tier) =>
-        await api.RawCollection("user").UpdateOneAsync(new BsonDocument("_id", ObjectId.Parse(userId)), new BsonDocument("$set", new BsonDocument("subscription_tier", tier)), cancellationToken: Http.Ct);
+        await api.Raw("user").UpdateOneAsync(new BsonDocument("_id", ObjectId.Parse(userId)), new BsonDocument("$set", new BsonDocument("subscription_tier", tier)), cancellationToken: Http.Ct);
 
     public static async Task<List<BsonDocument>> AuditAsync(this ApiFactory api, string action, string resourceId) =>
-        await api.RawCollection("auditlog").Find(new BsonDocument { ["action_type"] = action, ["resource_id"] = resourceId }).ToListAsync(Http.Ct);
+        await api.Raw("auditlog").Find(new BsonDocument { ["action_type"] = action, ["resource_id"] = resourceId }).ToListAsync(Http.Ct);
 
     public static JsonArray ItemsOf(this JsonObject page) => page["items"]!.AsArray();
 }

@@ -110,13 +110,19 @@ public sealed class WebhookSignatureTests(PaymentsApiFactory api)
     }
 
     [Fact]
-    public async Task An_event_of_another_api_version_is_refused_even_when_signed()
+    public async Task A_signed_event_of_another_api_version_is_refused_as_a_configuration_fault_not_a_forgery()
     {
         var payload = (await CheckoutEventAsync()).Replace(global::Stripe.StripeConfiguration.ApiVersion, "2020-08-27", StringComparison.Ordinal);
 
         var response = await api.PostStripeEventAsync(payload, client: Client());
 
-        await AssertRefusedAsync(response, payload);
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("urn:bayitplus:problem:webhook-api-version-mismatch", problem["type"]!.GetValue<string>());
+        var recorded = Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "webhook_api_version_mismatch", ["ip_address"] = _ip }));
+        Assert.Equal("medium", recorded["severity"].AsString);
+        Assert.Equal("2020-08-27", recorded["details"]["event_api_version"].AsString);
+        Assert.Empty(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "webhook_signature_invalid", ["ip_address"] = _ip }));
+        Assert.False(await api.MarkerExistsAsync(WebhookSupport.EventId(payload)));
     }
 
     [Fact]

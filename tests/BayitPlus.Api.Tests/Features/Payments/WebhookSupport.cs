@@ -48,8 +48,6 @@ public sealed class StripeCustomer(string userId, string planId = "basic", strin
 /// <summary>Reads of what the webhooks stored, in raw BSON so the assertions name the stored fields.</summary>
 public static class WebhookSupport
 {
-    public static IMongoCollection<BsonDocument> Raw(this ApiFactory api, string collection) => api.Database.GetCollection<BsonDocument>(collection);
-
     /// <summary>A new account and a Stripe customer of it.</summary>
     public static async Task<StripeCustomer> NewCustomerAsync(this PaymentsApiFactory api, string planId = "basic", string billingPeriod = "monthly", string currency = "USD",
         long amount = 999) => new((await api.SignUpAsync()).Id, planId, billingPeriod, currency, amount);
