@@ -142,7 +142,7 @@ public static class ApplyPaymentEvent
             {
                 await db.Collection<BsonDocument>(PaymentWebhookEventDocument.CollectionName).InsertOneAsync(session, marker, cancellationToken: cancellationToken);
             }
-            catch (MongoException error) when (IsDuplicateKey(error))
+            catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
             {
                 throw new AlreadyAppliedException();
             }
@@ -573,11 +573,4 @@ public static class ApplyPaymentEvent
                 ["currency"] = (BsonValue?)currency ?? BsonNull.Value,
             });
     }
-
-    internal static bool IsDuplicateKey(MongoException error) => error switch
-    {
-        MongoWriteException write => write.WriteError?.Category == ServerErrorCategory.DuplicateKey,
-        MongoCommandException command => command.Code == 11000,
-        _ => false,
-    };
 }
