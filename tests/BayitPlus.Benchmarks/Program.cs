@@ -35,6 +35,12 @@ var webhookClients = args is ["webhooks", var wc, ..] ? int.Parse(wc, CultureInf
 var webhookCustomers = args is ["webhooks", _, var wn, ..] ? int.Parse(wn, CultureInfo.InvariantCulture) : 500;
 var webhookCopies = args is ["webhooks", _, _, var wk] ? int.Parse(wk, CultureInfo.InvariantCulture) : 3;
 
+// `progress` measures watch-progress reports through the whole API (ProgressBenchmark);
+// `progress <players> <reports per player>` changes the defaults (64, 200).
+var progressMode = args is ["progress", ..];
+var progressPlayers = args is ["progress", var pp, ..] ? int.Parse(pp, CultureInfo.InvariantCulture) : 64;
+var progressReports = args is ["progress", _, var pr] ? int.Parse(pr, CultureInfo.InvariantCulture) : 200;
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
@@ -56,6 +62,10 @@ try
     else if (webhooksMode)
     {
         results.AddRange(await WebhookBenchmark.RunAsync(connectionString, client, databaseName, webhookClients, webhookCustomers, webhookCopies));
+    }
+    else if (progressMode)
+    {
+        results.AddRange(await ProgressBenchmark.RunAsync(connectionString, client, databaseName, progressPlayers, progressReports));
     }
     else if (enrollMode)
     {

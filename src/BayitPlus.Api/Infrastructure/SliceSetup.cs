@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Credits;
 using BayitPlus.Api.Infrastructure.Entitlements;
 using BayitPlus.Api.Infrastructure.Http;
@@ -62,6 +63,8 @@ public static class SliceSetup
         services.TryAddSingleton<ICreditLedger, NoCreditLedger>();
         services.TryAddSingleton<IAccountTiers, NoAccountTiers>();
         services.TryAddSingleton<IEntitlements, FreeEntitlements>();
+        services.TryAddSingleton<IContentCards, NoContentCards>();
+        services.TryAddSingleton<IViewingLimits, NoViewingLimits>();
     }
 
     /// <summary>Maps every slice's endpoints, then checks what they name exists (rate-limit policies).</summary>

@@ -225,7 +225,7 @@ public sealed class KeysetPagingTests(ApiFactory api)
             .ToList();
 
         Assert.Equal(
-            ["get /api/admin/audit", "get /api/admin/beta/members", "get /api/admin/security-events", "get /api/admin/subscriptions", "get /api/admin/transactions", "get /api/admin/users", "get /api/beta/me/transactions", "get /api/content", "get /api/podcasts", "get /api/podcasts/{id}/episodes"],
+            ["get /api/admin/audit", "get /api/admin/beta/members", "get /api/admin/security-events", "get /api/admin/subscriptions", "get /api/admin/transactions", "get /api/admin/users", "get /api/beta/me/transactions", "get /api/content", "get /api/podcasts", "get /api/podcasts/{id}/episodes", "get /api/users/me/history"],
             paged.Select(operation => operation.Name).Order(StringComparer.Ordinal));
         Assert.All(paged, operation =>
         {

@@ -1,4 +1,5 @@
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Validation;
@@ -105,7 +106,7 @@ public static class BrowseContent
             var sort = BrowseSort.Find(query.Sort) ?? BrowseSort.Newest;
             var page = await sort.Keyset.ReadAsync(
                 db.Collection<ContentDocument>(ContentDocument.CollectionName), Filter(query), query.Cursor, query.Limit, cancellationToken);
-            return page.Select(c => ContentResponse.From(c, query.Language));
+            return page.Select(c => ContentCardMapping.From(c, query.Language));
         }
     }
 

@@ -1,11 +1,12 @@
 using BayitPlus.Api.Features.Content.Admin;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Http;
 
 namespace BayitPlus.Api.Features.Content;
 
 /// <summary>The Content slice's services: its settings (<c>Content:*</c>), the catalog output cache,
-/// the demo catalog, the admin write path and the podcast feed sync (its named HttpClient, settings
+/// the demo catalog, the item cards other slices show (<see cref="IContentCards"/>), the admin write path and the podcast feed sync (its named HttpClient, settings
 /// <c>Content:Rss:*</c>, and the background pass).</summary>
 public sealed class ContentServices : ISliceServices
 {
@@ -30,6 +31,7 @@ public sealed class ContentServices : ISliceServices
         services.AddOpenApiTag("Admin: Radio stations", "Admins manage radio stations.");
         services.AddOutputCache(options => CatalogCache.AddPolicy(options, settings));
         services.AddHostedService<DemoCatalogSeeder>();
+        services.AddSingleton<IContentCards, ContentCards>();
         AddCatalogAdmin(services, configuration);
     }
 

@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
@@ -21,7 +22,7 @@ public static class GetContent
                 .Find(new BsonDocument("_id", id))
                 .FirstOrDefaultAsync(cancellationToken)
                 ?? throw new NotFoundException("Content");
-            return ContentResponse.From(content, query.Language);
+            return ContentCardMapping.From(content, query.Language);
         }
     }
 

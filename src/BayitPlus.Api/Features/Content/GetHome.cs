@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using Mediator;
@@ -29,9 +30,9 @@ public static class GetHome
             {
                 var sectionId = section["_id"].AsString;
                 var items = await Rail(content, Builders<ContentDocument>.Filter.AnyEq(c => c.SectionIds, sectionId), cancellationToken);
-                return new HomeSectionRail(sectionId, [.. items.Select(c => ContentResponse.From(c, query.Language))]);
+                return new HomeSectionRail(sectionId, [.. items.Select(c => ContentCardMapping.From(c, query.Language))]);
             }));
-            return new HomeResponse([.. (await featured).Select(c => ContentResponse.From(c, query.Language))], rails);
+            return new HomeResponse([.. (await featured).Select(c => ContentCardMapping.From(c, query.Language))], rails);
         }
 
         private Task<List<ContentDocument>> Rail(IMongoCollection<ContentDocument> content, FilterDefinition<ContentDocument> filter, CancellationToken ct) =>

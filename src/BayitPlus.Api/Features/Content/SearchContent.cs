@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Validation;
@@ -132,7 +133,7 @@ public static class SearchContent
 
             var searchId = position?.SearchId ?? await RecordAsync(command, text, items.Count, elapsed, cancellationToken);
             var next = found.Count > size && offset + size < SearchCursor.MaxResults ? new SearchCursor(searchId, offset + size).Encode(digest) : null;
-            return new SearchResultsResponse([.. items.Select(c => ContentResponse.From(c, command.Language))], next, searchId);
+            return new SearchResultsResponse([.. items.Select(c => ContentCardMapping.From(c, command.Language))], next, searchId);
         }
 
         /// <summary>Records a search, by its first page, and returns its id.</summary>

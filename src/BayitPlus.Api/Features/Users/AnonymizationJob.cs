@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Mongo;
 using MongoDB.Driver;
 
@@ -6,8 +7,10 @@ namespace BayitPlus.Api.Features.Users;
 /// <summary>Anonymizes deleted accounts once their <c>anonymize_after</c> has passed (the spec:
 /// deleted users are anonymized after 30 days). The account document stays, so references to its
 /// id elsewhere remain valid, but nothing in it identifies the person any more, and its email is
-/// free to register again. Runs every <c>Users:AnonymizationInterval</c> on the injected clock.</summary>
-public sealed partial class AnonymizationJob(MongoContext db, DatabaseReadiness readiness, UsersSettings settings, TimeProvider time, ILogger<AnonymizationJob> logger)
+/// free to register again; every slice's <see cref="IUserDataEraser"/> deletes what it keeps about
+/// the user (the watch history). Runs every <c>Users:AnonymizationInterval</c> on the injected clock.</summary>
+public sealed partial class AnonymizationJob(
+    MongoContext db, IEnumerable<IUserDataEraser> erasers, DatabaseReadiness readiness, UsersSettings settings, TimeProvider time, ILogger<AnonymizationJob> logger)
     : PeriodicDatabaseJob(readiness, settings.AnonymizationInterval, time, logger)
 {
     public const string DeletedName = "Deleted user";
@@ -24,6 +27,13 @@ public sealed partial class AnonymizationJob(MongoContext db, DatabaseReadiness 
         var anonymized = 0;
         foreach (var id in ids)
         {
+            // Other slices' data goes first: if erasing fails, the account is still due and the next
+            // pass tries again; erasing twice finds nothing the second time.
+            foreach (var eraser in erasers)
+            {
+                await eraser.EraseAsync(id, ct);
+            }
+
             var update = Builders<UserDocument>.Update
                 .Set(u => u.Email, $"deleted-{id}@anonymized.invalid")
                 .Set(u => u.Name, DeletedName)

@@ -24,6 +24,10 @@ public sealed class ProfileDocument
     public BsonDocument SubtitlePreferences { get; set; } = [];
 
     public BsonDocument PlaybackPreferences { get; set; } = [];
+
+    /// <summary>This API's addition: the parental limit, the highest catalog audience (kids, family,
+    /// general, mature) lists of what the user watched may show; absent for none.</summary>
+    public string? MaxAudience { get; set; }
 }
 
 public sealed class ProfileIndexes : ICollectionIndexes

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Audit;
 using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
@@ -25,6 +26,9 @@ public sealed record UpdateProfileRequest(string? LanguagePreference)
 
     public JsonObject? PlaybackPreferences { get; init; }
 
+    /// <summary>The parental limit: kids, family, general or mature; absent or null for none.</summary>
+    public string? MaxAudience { get; init; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; init; }
 }
@@ -43,6 +47,7 @@ public static class UpdateProfile
         string? LanguagePreference,
         JsonObject? SubtitlePreferences,
         JsonObject? PlaybackPreferences,
+        string? MaxAudience,
         IReadOnlyList<string> UnknownFields) : ICommand<ProfileResponse>, IAuditedCommand
     {
         // The profile is found by its owner: the caller knows the user id, not the profile's own.
@@ -63,6 +68,7 @@ public static class UpdateProfile
                 .OneOf(Languages.All).WithMessage($"Language preference must be one of: {string.Join(", ", Languages.All)}.");
             RuleFor(c => c.SubtitlePreferences).Storable();
             RuleFor(c => c.PlaybackPreferences).Storable();
+            RuleFor(c => c.MaxAudience).OneOf(Audiences.Ordered).WithMessage($"Max audience must be one of: {string.Join(", ", Audiences.Ordered)}.");
         }
     }
 
@@ -77,14 +83,16 @@ public static class UpdateProfile
                 command.AvatarUrl,
                 command.LanguagePreference!,
                 command.SubtitlePreferences ?? [],
-                command.PlaybackPreferences ?? []);
+                command.PlaybackPreferences ?? [],
+                command.MaxAudience);
             var set = Builders<ProfileDocument>.Update;
             var update = set.Combine(
                 set.Set(p => p.LanguagePreference, profile.LanguagePreference),
                 set.Set(p => p.SubtitlePreferences, JsonBson.ToBson(profile.SubtitlePreferences)),
                 set.Set(p => p.PlaybackPreferences, JsonBson.ToBson(profile.PlaybackPreferences)),
                 profile.Bio is null ? set.Unset(p => p.Bio) : set.Set(p => p.Bio, profile.Bio),
-                profile.AvatarUrl is null ? set.Unset(p => p.AvatarUrl) : set.Set(p => p.AvatarUrl, profile.AvatarUrl));
+                profile.AvatarUrl is null ? set.Unset(p => p.AvatarUrl) : set.Set(p => p.AvatarUrl, profile.AvatarUrl),
+                profile.MaxAudience is null ? set.Unset(p => p.MaxAudience) : set.Set(p => p.MaxAudience, profile.MaxAudience));
             var filter = Builders<ProfileDocument>.Filter.Eq(p => p.UserId, user.Id);
             var upsert = new UpdateOptions { IsUpsert = true };
             try
@@ -105,7 +113,7 @@ public static class UpdateProfile
     internal static void Map(RouteGroupBuilder group) => group
         .MapPut("/me/profile", async (UpdateProfileRequest request, ClaimsPrincipal user, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(
-                new Command(user.Id(), request.Bio, request.AvatarUrl, request.LanguagePreference, request.SubtitlePreferences, request.PlaybackPreferences, UnknownFields.In(request.Unknown)),
+                new Command(user.Id(), request.Bio, request.AvatarUrl, request.LanguagePreference, request.SubtitlePreferences, request.PlaybackPreferences, request.MaxAudience, UnknownFields.In(request.Unknown)),
                 ct)))
         .WithName("UpdateProfile")
         .WithSummary("Save the signed-in user's profile")

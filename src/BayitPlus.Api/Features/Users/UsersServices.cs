@@ -26,6 +26,7 @@ public sealed class UsersServices : ISliceServices
         services.AddSingleton<IAccountStatus>(provider => provider.GetRequiredService<AccountStatusLookup>());
         services.AddSingleton<IAccountRoles, AccountRolesService>();
         services.AddSingleton<IAccountTiers, AccountTiersService>();
+        services.AddSingleton<IViewingLimits, ViewingLimitsService>();
         services.AddRateLimitPolicy(UsersRateLimits.Register, permitLimit: 3, window: TimeSpan.FromHours(1));
         services.AddRateLimitPolicy(UsersRateLimits.Login, permitLimit: 5, window: TimeSpan.FromMinutes(1));
         services.AddRateLimitPolicy(UsersRateLimits.Refresh, permitLimit: 10, window: TimeSpan.FromMinutes(1));
