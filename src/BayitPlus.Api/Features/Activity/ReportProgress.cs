@@ -90,7 +90,7 @@ public static class ReportProgress
             {
                 return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken));
             }
-            catch (MongoCommandException error) when (error.Code == 11000)
+            catch (MongoCommandException error) when (MongoErrors.IsDuplicateKey(error))
             {
                 // Two first reports raced and the other inserted the document (the unique index
                 // kept it single); now there is one to update.

@@ -42,8 +42,6 @@ public sealed class LoginLockoutIndexes : ICollectionIndexes
 /// Counting is one atomic server-side increment per failure, so parallel failures count exactly.</summary>
 public sealed class LoginLockout(MongoContext db, UsersSettings settings, TimeProvider time)
 {
-    private const int DuplicateKey = 11000;
-
     private static FilterDefinitionBuilder<LoginLockoutDocument> Filter => Builders<LoginLockoutDocument>.Filter;
 
     private static UpdateDefinitionBuilder<LoginLockoutDocument> Update => Builders<LoginLockoutDocument>.Update;
@@ -108,7 +106,7 @@ public sealed class LoginLockout(MongoContext db, UsersSettings settings, TimePr
                     ct);
                 return started.Failures;
             }
-            catch (MongoCommandException error) when (error.Code == DuplicateKey)
+            catch (MongoCommandException error) when (MongoErrors.IsDuplicateKey(error))
             {
                 // A parallel failure created this email's entry first: count on it.
             }
