@@ -11,4 +11,8 @@ public sealed class ActivitySettings
 
     /// <summary>Continue-watching shows unfinished items with more progress than this (0–1).</summary>
     public double MinProgress { get; init; } = 0.05;
+
+    /// <summary>Read from the spec's <c>progress</c>, so entries the Python system writes (which carry
+    /// no <c>finished</c> flag) and a changed <see cref="FinishedAt"/> are judged alike.</summary>
+    public bool IsFinished(double progress) => progress >= FinishedAt;
 }

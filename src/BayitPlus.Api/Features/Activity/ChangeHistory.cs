@@ -69,7 +69,7 @@ public static class RestartItem
 {
     public sealed record Command(string UserId, string ContentId) : ICommand<WatchProgressResponse>;
 
-    public sealed class Handler(MongoContext db, TimeProvider time) : ICommandHandler<Command, WatchProgressResponse>
+    public sealed class Handler(MongoContext db, ActivitySettings settings, TimeProvider time) : ICommandHandler<Command, WatchProgressResponse>
     {
         public async ValueTask<WatchProgressResponse> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -79,11 +79,10 @@ public static class RestartItem
                 Builders<WatchHistoryDocument>.Update
                     .Set(h => h.PositionSeconds, 0)
                     .Set(h => h.Progress, 0)
-                    .Set(h => h.Finished, false)
                     .Set(h => h.WatchedAt, time.GetUtcNow().UtcDateTime),
                 new FindOneAndUpdateOptions<WatchHistoryDocument> { ReturnDocument = ReturnDocument.After },
                 cancellationToken);
-            return restarted is null ? throw new NotFoundException("History entry") : WatchProgressResponse.From(restarted);
+            return restarted is null ? throw new NotFoundException("History entry") : WatchProgressResponse.From(restarted, settings);
         }
     }
 

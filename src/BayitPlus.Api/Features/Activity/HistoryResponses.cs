@@ -13,8 +13,8 @@ namespace BayitPlus.Api.Features.Activity;
 public sealed record WatchProgressResponse(
     string ContentId, int PositionSeconds, int DurationSeconds, double Progress, bool Finished, int DurationWatched, DateTime WatchedAt)
 {
-    public static WatchProgressResponse From(WatchHistoryDocument h) =>
-        new(h.ContentId, h.PositionSeconds, h.DurationSeconds, h.Progress, h.Finished, h.DurationWatched, h.WatchedAt);
+    public static WatchProgressResponse From(WatchHistoryDocument h, ActivitySettings settings) =>
+        new(h.ContentId, h.PositionSeconds, h.DurationSeconds, h.Progress, settings.IsFinished(h.Progress), h.DurationWatched, h.WatchedAt);
 }
 
 /// <summary>An item the user watched: the catalog's card in the request's language, with their progress.</summary>
@@ -38,6 +38,6 @@ public sealed record WatchedItemResponse(
     string? DeviceType,
     string? Platform)
 {
-    public static WatchedItemResponse From(WatchHistoryDocument h, ContentResponse card) =>
-        new(card, h.PositionSeconds, h.DurationSeconds, h.Progress, h.Finished, h.DurationWatched, h.WatchedAt, h.DeviceType, h.Platform);
+    public static WatchedItemResponse From(WatchHistoryDocument h, ContentResponse card, ActivitySettings settings) =>
+        new(card, h.PositionSeconds, h.DurationSeconds, h.Progress, settings.IsFinished(h.Progress), h.DurationWatched, h.WatchedAt, h.DeviceType, h.Platform);
 }

@@ -26,7 +26,7 @@ public static class ListContinueWatching
         {
             var where = Builders<WatchHistoryDocument>.Filter;
             var entries = await db.WatchHistory()
-                .Find(where.Eq(h => h.UserId, query.UserId) & where.Ne(h => h.Finished, true) & where.Gt(h => h.Progress, settings.MinProgress))
+                .Find(where.Eq(h => h.UserId, query.UserId) & where.Gt(h => h.Progress, settings.MinProgress) & where.Lt(h => h.Progress, settings.FinishedAt))
                 .SortByDescending(h => h.WatchedAt).ThenByDescending(h => h.Id)
                 .Limit(Scanned)
                 .ToListAsync(cancellationToken);

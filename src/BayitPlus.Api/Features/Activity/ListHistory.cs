@@ -35,7 +35,7 @@ public static class ListHistory
         }
     }
 
-    public sealed class Handler(MongoContext db, WatchedItems items) : IQueryHandler<Query, Page<WatchedItemResponse>>
+    public sealed class Handler(MongoContext db, WatchedItems items, ActivitySettings settings) : IQueryHandler<Query, Page<WatchedItemResponse>>
     {
         public async ValueTask<Page<WatchedItemResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -43,7 +43,10 @@ public static class ListHistory
             var filter = where.Eq(h => h.UserId, query.UserId);
             if (!string.IsNullOrEmpty(query.Finished))
             {
-                filter &= bool.Parse(query.Finished) ? where.Eq(h => h.Finished, true) : where.Ne(h => h.Finished, true);
+                // By the spec's progress, not this API's stored flag: entries the Python system writes have
+                // no flag, and a changed Activity:FinishedAt applies to every entry at once.
+                var finished = where.Gte(h => h.Progress, settings.FinishedAt);
+                filter &= bool.Parse(query.Finished) ? finished : where.Not(finished);
             }
 
             var page = await Recent.ReadAsync(db.WatchHistory(), filter, query.Cursor, query.Limit, cancellationToken);

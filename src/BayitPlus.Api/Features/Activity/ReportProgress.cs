@@ -88,13 +88,13 @@ public static class ReportProgress
             var options = new FindOneAndUpdateOptions<WatchHistoryDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After };
             try
             {
-                return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken));
+                return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
             }
             catch (MongoCommandException error) when (MongoErrors.IsDuplicateKey(error))
             {
                 // Two first reports raced and the other inserted the document (the unique index
                 // kept it single); now there is one to update.
-                return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken));
+                return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
             }
         }
 
@@ -121,7 +121,6 @@ public static class ReportProgress
                 }),
                 ["duration_seconds"] = IfForward(duration, "duration_seconds"),
                 ["progress"] = IfForward(progress, "progress"),
-                ["finished"] = IfForward(progress >= settings.FinishedAt, "finished"),
                 ["device_type"] = IfForward(deviceType, "device_type"),
                 ["platform"] = IfForward(platform, "platform"),
                 ["watched_at"] = new BsonDocument("$max", new BsonArray { now, "$watched_at" }),

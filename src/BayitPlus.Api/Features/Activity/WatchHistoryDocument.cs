@@ -5,8 +5,9 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Activity;
 
 /// <summary>The spec's <c>watchhistory</c> collection, one document per user and item: the latest
-/// state of the user's watching. This API adds <c>position_seconds</c>, <c>duration_seconds</c>
-/// and <c>finished</c> (and a unique <c>user_id</c>+<c>content_id</c> index).</summary>
+/// state of the user's watching. This API adds <c>position_seconds</c> and <c>duration_seconds</c>
+/// (and a unique <c>user_id</c>+<c>content_id</c> index); whether an item is finished is read from
+/// <c>progress</c> (<see cref="ActivitySettings.IsFinished"/>).</summary>
 public sealed class WatchHistoryDocument
 {
     public const string CollectionName = "watchhistory";
@@ -37,9 +38,6 @@ public sealed class WatchHistoryDocument
 
     /// <summary>This API's: the item's length as the player reported it with that position.</summary>
     public int DurationSeconds { get; set; }
-
-    /// <summary>This API's: progress reached <c>Activity:FinishedAt</c>.</summary>
-    public bool Finished { get; set; }
 }
 
 /// <summary>The spec's indexes, plus the unique pair that keeps one document per user and item.</summary>

@@ -5,7 +5,7 @@ namespace BayitPlus.Api.Features.Activity;
 
 /// <summary>Turns history entries into cards: the catalog's cards of the items still visible and
 /// within the profile's parental limit, in the request's language; the others are left out.</summary>
-public sealed class WatchedItems(IContentCards catalog, IViewingLimits limits)
+public sealed class WatchedItems(IContentCards catalog, IViewingLimits limits, ActivitySettings settings)
 {
     public async Task<IReadOnlyList<WatchedItemResponse>> CardsAsync(
         string userId, IReadOnlyList<WatchHistoryDocument> entries, string language, CancellationToken cancellationToken)
@@ -17,6 +17,6 @@ public sealed class WatchedItems(IContentCards catalog, IViewingLimits limits)
 
         var maxAudience = await limits.MaxAudienceAsync(userId, cancellationToken);
         var cards = await catalog.FindAsync([.. entries.Select(e => e.ContentId)], language, maxAudience, cancellationToken);
-        return [.. entries.Where(e => cards.ContainsKey(e.ContentId)).Select(e => WatchedItemResponse.From(e, cards[e.ContentId]))];
+        return [.. entries.Where(e => cards.ContainsKey(e.ContentId)).Select(e => WatchedItemResponse.From(e, cards[e.ContentId], settings))];
     }
 }

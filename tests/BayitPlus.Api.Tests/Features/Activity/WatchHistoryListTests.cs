@@ -34,6 +34,38 @@ public sealed class WatchHistoryListTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Entries_the_Python_system_wrote_are_finished_by_their_progress()
+    {
+        var user = await api.SignUpAsync();
+        var client = api.ClientFor(user);
+        var almost = await api.NewItemAsync();
+        var half = await api.NewItemAsync();
+        // As the spec's model stores them: no position, no finished flag.
+        foreach (var (item, progress, minutes) in new[] { (almost, 0.97, 2), (half, 0.5, 1) })
+        {
+            await api.History().InsertOneAsync(new BsonDocument
+            {
+                ["user_id"] = user.Id,
+                ["content_id"] = item.Id,
+                ["watched_at"] = DateTime.UtcNow.AddMinutes(-minutes),
+                ["duration_watched"] = 600,
+                ["progress"] = progress,
+                ["device_type"] = "web",
+                ["platform"] = "chrome",
+            }, cancellationToken: Http.Ct);
+        }
+
+        var resume = await client.GetJsonAsync("/api/users/me/continue-watching");
+        var finished = await client.GetJsonAsync("/api/users/me/history?finished=true");
+        var unfinished = await client.GetJsonAsync("/api/users/me/history?finished=false");
+
+        Assert.Equal([half.Id], resume.ContentIds());
+        Assert.Equal([almost.Id], finished.ContentIds());
+        Assert.True(finished["items"]![0]!["finished"]!.GetValue<bool>());
+        Assert.Equal([half.Id], unfinished.ContentIds());
+    }
+
+    [Fact]
     public async Task Continue_watching_holds_at_most_twenty_items()
     {
         var client = api.ClientFor(await api.SignUpAsync());
