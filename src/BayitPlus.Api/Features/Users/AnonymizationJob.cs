@@ -28,10 +28,19 @@ public sealed partial class AnonymizationJob(
         foreach (var id in ids)
         {
             // Other slices' data goes first: if erasing fails, the account is still due and the next
-            // pass tries again; erasing twice finds nothing the second time.
-            foreach (var eraser in erasers)
+            // pass tries again (erasing twice finds nothing the second time), and the other due
+            // accounts go on meanwhile.
+            try
             {
-                await eraser.EraseAsync(id, ct);
+                foreach (var eraser in erasers)
+                {
+                    await eraser.EraseAsync(id, ct);
+                }
+            }
+            catch (Exception error) when (error is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogEraseFailed(logger, id, error);
+                continue;
             }
 
             var update = Builders<UserDocument>.Update
@@ -57,6 +66,9 @@ public sealed partial class AnonymizationJob(
 
         return anonymized;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Erasing the data of deleted account {UserId} failed; it stays due for the next pass")]
+    private static partial void LogEraseFailed(ILogger logger, string userId, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Anonymized {Count} deleted accounts")]
     private static partial void LogAnonymized(ILogger logger, int count);

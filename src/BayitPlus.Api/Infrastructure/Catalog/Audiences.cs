@@ -15,11 +15,18 @@ public static class Audiences
     /// <summary>From the most to the least restricted.</summary>
     public static readonly IReadOnlyList<string> Ordered = [Kids, Family, General, Mature];
 
-    /// <summary>The audiences a maximum allows; null (no limit, or a value not listed) allows all.</summary>
+    /// <summary>The audiences a maximum allows; null (no limit, or mature) allows all. A value not
+    /// listed (another service's "Kids" or "teen") is a limit nobody can read, so it allows the
+    /// least: kids only, never everything.</summary>
     public static IReadOnlyList<string>? AllowedUpTo(string? maxAudience)
     {
-        var rank = Ordered.ToList().IndexOf(maxAudience ?? "");
-        return rank < 0 || maxAudience == Mature ? null : [.. Ordered.Take(rank + 1)];
+        if (string.IsNullOrEmpty(maxAudience) || maxAudience == Mature)
+        {
+            return null;
+        }
+
+        var rank = Ordered.ToList().IndexOf(maxAudience);
+        return [.. Ordered.Take(rank < 0 ? 1 : rank + 1)];
     }
 
     /// <summary>Whether an item of <paramref name="audience"/> is within <paramref name="maxAudience"/>.</summary>

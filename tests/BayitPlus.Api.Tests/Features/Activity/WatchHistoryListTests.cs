@@ -173,11 +173,21 @@ public sealed class WatchHistoryListTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task A_profile_max_audience_outside_the_list_is_refused()
+    public async Task A_profile_max_audience_outside_the_list_is_refused_and_one_stored_by_another_service_allows_kids_only()
     {
-        var client = api.ClientFor(await api.SignUpAsync());
+        var user = await api.SignUpAsync();
+        var client = api.ClientFor(user);
+        var kids = await api.NewItemAsync(audience: "kids");
+        var general = await api.NewItemAsync(audience: "general");
+        await client.ReportOkAsync(general.Id, 300);
+        await client.ReportOkAsync(kids.Id, 300);
 
         await (await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "teens" })).AssertValidationProblemAsync("maxAudience");
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "general" })).StatusCode);
+        await api.Database.GetCollection<BsonDocument>(ProfileDocument.CollectionName).UpdateOneAsync(
+            new BsonDocument("user_id", user.Id), new BsonDocument("$set", new BsonDocument("max_audience", "Teen")), cancellationToken: Http.Ct);
+
+        Assert.Equal([kids.Id], (await client.GetJsonAsync("/api/users/me/continue-watching")).ContentIds());
     }
 
     [Fact]
