@@ -509,11 +509,29 @@ public static class ApplyPaymentEvent
             {
                 await Transactions.InsertOneAsync(run.Session, refund, cancellationToken: run.Token);
             }
-            else if (known is { TransactionType: PaymentTransactionTypes.Refund } && known.Status != refund.Status)
+            else if (known is { TransactionType: PaymentTransactionTypes.Refund } && known.Status != refund.Status && known.Status != PaymentTransactionStatuses.Failed)
             {
                 await Transactions.UpdateOneAsync(run.Session, t => t.Id == known.Id, Builders<PaymentTransactionDocument>.Update.Set(t => t.Status, refund.Status),
                     cancellationToken: run.Token);
+                if (refund.Status == PaymentTransactionStatuses.Failed)
+                {
+                    await UncountFailedRefundAsync(run, refund.RefundOf!);
+                }
             }
+        }
+
+        /// <summary>A refund that failed gave nothing back: the payment's <c>amount_refunded</c> (the
+        /// provider's total when the refund was made, which counted it) is lowered to what its refunds
+        /// that did not fail add up to. A failed refund stays recorded with status <c>failed</c>, which
+        /// the revenue does not count.</summary>
+        private async Task UncountFailedRefundAsync(Run run, string paymentId)
+        {
+            var refunds = await Transactions.Find(run.Session, t => t.RefundOf == paymentId && t.TransactionType == PaymentTransactionTypes.Refund && t.Status != PaymentTransactionStatuses.Failed)
+                .ToListAsync(run.Token);
+            var given = refunds.Sum(t => t.Amount);
+            await Transactions.UpdateOneAsync(run.Session,
+                t => t.ProviderTransactionId == paymentId && t.TransactionType == PaymentTransactionTypes.Payment && t.AmountRefunded > given,
+                Builders<PaymentTransactionDocument>.Update.Set(t => t.AmountRefunded, given), cancellationToken: run.Token);
         }
 
         /// <summary>A provider refund's status (Stripe's words; PayPal's are mapped to them) as a record's.</summary>
