@@ -390,7 +390,7 @@ public static class ApplyPaymentEvent
 
             foreach (var refund in e.Refunds)
             {
-                await RecordRefundOnceAsync(run, new PaymentTransactionDocument
+                await RecordRefundOnceAsync(run, payment.Id, new PaymentTransactionDocument
                 {
                     UserId = payment.UserId,
                     Amount = (double)refund.Amount,
@@ -502,9 +502,14 @@ public static class ApplyPaymentEvent
         /// <summary>A refund is recorded once; a later event carries its new status (a pending one
         /// that succeeded or failed), which updates that record. A refund that failed or was
         /// canceled before this API saw it gave nothing back: not recorded.</summary>
-        private async Task RecordRefundOnceAsync(Run run, PaymentTransactionDocument refund)
+        private async Task RecordRefundOnceAsync(Run run, string paymentId, PaymentTransactionDocument refund)
         {
             var known = await Transactions.Find(run.Session, t => t.ProviderTransactionId == refund.ProviderTransactionId).FirstOrDefaultAsync(run.Token);
+            if (refund.Status == PaymentTransactionStatuses.Failed && known?.Status != PaymentTransactionStatuses.Failed)
+            {
+                await ReleaseFailedRequestAsync(run, paymentId, refund.ProviderTransactionId!);
+            }
+
             if (known is null && refund.Status != PaymentTransactionStatuses.Failed)
             {
                 await Transactions.InsertOneAsync(run.Session, refund, cancellationToken: run.Token);
@@ -518,6 +523,25 @@ public static class ApplyPaymentEvent
                     await UncountFailedRefundAsync(run, refund.RefundOf!);
                 }
             }
+        }
+
+        /// <summary>An admin's refund (<see cref="RefundTransaction"/>) that the provider reports failed
+        /// gives its amount back to the payment's refundable rest: its request entry is marked
+        /// <c>failed</c> and its amount leaves <c>requested</c>, once (an entry already failed is skipped).
+        /// A failure reported before the entry was written (the provider's answer still on the way) keeps
+        /// the reservation, erring on the side of never refunding more than the payment.</summary>
+        private async Task ReleaseFailedRequestAsync(Run run, string paymentId, string providerRefundId)
+        {
+            var requests = await RefundTransaction.Requests(db).Find(run.Session, r => r.Id == paymentId).FirstOrDefaultAsync(run.Token);
+            var entry = requests?.Requests.FirstOrDefault(r => r.ProviderRefundId == providerRefundId && r.Status != RefundRequestEntry.Failed);
+            if (requests is null || entry is null)
+            {
+                return;
+            }
+
+            entry.Status = RefundRequestEntry.Failed;
+            await RefundTransaction.Requests(db).UpdateOneAsync(run.Session, r => r.Id == paymentId,
+                Builders<PaymentRefundRequestDocument>.Update.Inc(r => r.Requested, -entry.Amount).Set(r => r.Requests, requests.Requests), cancellationToken: run.Token);
         }
 
         /// <summary>A refund that failed gave nothing back: the payment's <c>amount_refunded</c> (the

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Payments;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Payments;
@@ -248,5 +250,30 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         stale["refunds"]!["data"]![0]!["status"] = "pending";
         Assert.False(await api.DeliverAsync(StripePayloads.Event("charge.refunded", stale, api.Clock.GetUtcNow().AddMinutes(1))));
         Assert.Equal("failed", Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund")["status"].AsString);
+    }
+
+    [Fact]
+    public async Task An_admin_refund_that_Stripe_reports_failed_is_released_so_the_admin_can_refund_again_but_never_more_than_the_payment()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
+        var payment = (await api.TransactionsAsync(customer)).Single(t => t["transaction_type"] == "payment")["_id"].AsObjectId.ToString();
+        const string reason = "Customer was charged twice by mistake";
+        var first = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 6.00, reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        var refundId = first["providerRefundId"]!.GetValue<string>();
+        await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 4.00, reason })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var failed = RefundUpdated(api.Clock.GetUtcNow().AddMinutes(1), paymentIntent, refundId, 600, "failed");
+
+        Assert.False(await api.DeliverAsync(failed));
+        Assert.True(await api.DeliverAsync(failed));
+
+        var requests = await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
+        Assert.Equal(0.0, requests["requested"].AsDouble);
+        Assert.Equal("failed", requests["requests"][0]["status"].AsString);
+        await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 10.00, reason })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
+        await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(9.99, (await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct))["requested"].AsDouble);
     }
 }
