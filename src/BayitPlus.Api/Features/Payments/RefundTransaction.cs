@@ -47,12 +47,10 @@ public sealed class PaymentRefundRequestDocument
     /// <summary>The payment's transaction id.</summary>
     public string Id { get; set; } = "";
 
-    /// <summary>The sum of the refunds the provider accepted to make, in major units (a provider call
-    /// that failed released its reservation). It never goes down when such a refund fails later at the
-    /// provider: that failure arrives only as a refund event, which records no refund, so the amount
-    /// stays reserved here and only the provider's dashboard can still refund it. A
-    /// failed refund is rare and a mistaken second refund is not undoable: keeping the reservation errs
-    /// on the side of never refunding more than the payment.</summary>
+    /// <summary>The sum of the refunds the provider accepted to make and has not reported failed, in
+    /// major units (a provider call that failed released its reservation). A refund the provider's
+    /// event later reports failed releases its amount here, once (the webhook marks its entry
+    /// <see cref="RefundRequestEntry.Failed"/>), so the admin can refund again.</summary>
     public double Requested { get; set; }
 
     public List<RefundRequestEntry> Requests { get; set; } = [];
@@ -65,7 +63,10 @@ public sealed class RefundRequestEntry
 
     public double Amount { get; set; }
 
-    /// <summary>The provider's status when it answered.</summary>
+    /// <summary>The status of a request whose refund the provider reported failed: its amount is released.</summary>
+    public const string Failed = "failed";
+
+    /// <summary>The provider's status when it answered, or <see cref="Failed"/> once its refund event says so.</summary>
     public required string Status { get; set; }
 
     public required string Reason { get; set; }

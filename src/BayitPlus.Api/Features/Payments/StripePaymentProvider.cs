@@ -208,6 +208,13 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
                 return new PaymentEvent.PaymentRefunded(Name, id, type, occurredAt, charge.PaymentIntentId ?? charge.Id,
                     [.. refunds.Where(r => r.Status is "succeeded" or "pending").Select(r => new ProviderRefund(r.Id, r.Status, Currencies.ToMajorUnits(r.Amount, r.Currency), r.Currency.ToUpperInvariant()))],
                     Currencies.ToMajorUnits(charge.AmountRefunded, charge.Currency), charge.Refunded, charge.Currency.ToUpperInvariant());
+            // A refund's own status change (a pending one that succeeded or failed): its record follows
+            // it. It carries no charge total (0, which never raises the payment's amount_refunded); a
+            // failed refund's amount is taken back out of it by the processor.
+            case Refund refund when type == EventTypes.ChargeRefundUpdated && (refund.PaymentIntentId ?? refund.ChargeId) is { } refunded:
+                return new PaymentEvent.PaymentRefunded(Name, id, type, occurredAt, refunded,
+                    [new ProviderRefund(refund.Id, refund.Status, Currencies.ToMajorUnits(refund.Amount, refund.Currency), refund.Currency.ToUpperInvariant())],
+                    0m, false, refund.Currency.ToUpperInvariant());
             default:
                 return new PaymentEvent.Ignored(Name, id, type, occurredAt);
         }

@@ -390,7 +390,7 @@ public static class ApplyPaymentEvent
 
             foreach (var refund in e.Refunds)
             {
-                await RecordRefundOnceAsync(run, new PaymentTransactionDocument
+                await RecordRefundOnceAsync(run, payment.Id, new PaymentTransactionDocument
                 {
                     UserId = payment.UserId,
                     Amount = (double)refund.Amount,
@@ -502,18 +502,60 @@ public static class ApplyPaymentEvent
         /// <summary>A refund is recorded once; a later event carries its new status (a pending one
         /// that succeeded or failed), which updates that record. A refund that failed or was
         /// canceled before this API saw it gave nothing back: not recorded.</summary>
-        private async Task RecordRefundOnceAsync(Run run, PaymentTransactionDocument refund)
+        private async Task RecordRefundOnceAsync(Run run, string paymentId, PaymentTransactionDocument refund)
         {
             var known = await Transactions.Find(run.Session, t => t.ProviderTransactionId == refund.ProviderTransactionId).FirstOrDefaultAsync(run.Token);
+            if (refund.Status == PaymentTransactionStatuses.Failed && known?.Status != PaymentTransactionStatuses.Failed)
+            {
+                await ReleaseFailedRequestAsync(run, paymentId, refund.ProviderTransactionId!);
+            }
+
             if (known is null && refund.Status != PaymentTransactionStatuses.Failed)
             {
                 await Transactions.InsertOneAsync(run.Session, refund, cancellationToken: run.Token);
             }
-            else if (known is { TransactionType: PaymentTransactionTypes.Refund } && known.Status != refund.Status)
+            else if (known is { TransactionType: PaymentTransactionTypes.Refund } && known.Status != refund.Status && known.Status != PaymentTransactionStatuses.Failed)
             {
                 await Transactions.UpdateOneAsync(run.Session, t => t.Id == known.Id, Builders<PaymentTransactionDocument>.Update.Set(t => t.Status, refund.Status),
                     cancellationToken: run.Token);
+                if (refund.Status == PaymentTransactionStatuses.Failed)
+                {
+                    await UncountFailedRefundAsync(run, refund.RefundOf!);
+                }
             }
+        }
+
+        /// <summary>An admin's refund (<see cref="RefundTransaction"/>) that the provider reports failed
+        /// gives its amount back to the payment's refundable rest: its request entry is marked
+        /// <c>failed</c> and its amount leaves <c>requested</c>, once (an entry already failed is skipped).
+        /// A failure reported before the entry was written (the provider's answer still on the way) keeps
+        /// the reservation, erring on the side of never refunding more than the payment.</summary>
+        private async Task ReleaseFailedRequestAsync(Run run, string paymentId, string providerRefundId)
+        {
+            var requests = await RefundTransaction.Requests(db).Find(run.Session, r => r.Id == paymentId).FirstOrDefaultAsync(run.Token);
+            var entry = requests?.Requests.FirstOrDefault(r => r.ProviderRefundId == providerRefundId && r.Status != RefundRequestEntry.Failed);
+            if (requests is null || entry is null)
+            {
+                return;
+            }
+
+            entry.Status = RefundRequestEntry.Failed;
+            await RefundTransaction.Requests(db).UpdateOneAsync(run.Session, r => r.Id == paymentId,
+                Builders<PaymentRefundRequestDocument>.Update.Inc(r => r.Requested, -entry.Amount).Set(r => r.Requests, requests.Requests), cancellationToken: run.Token);
+        }
+
+        /// <summary>A refund that failed gave nothing back: the payment's <c>amount_refunded</c> (the
+        /// provider's total when the refund was made, which counted it) is lowered to what its refunds
+        /// that did not fail add up to. A failed refund stays recorded with status <c>failed</c>, which
+        /// the revenue does not count.</summary>
+        private async Task UncountFailedRefundAsync(Run run, string paymentId)
+        {
+            var refunds = await Transactions.Find(run.Session, t => t.RefundOf == paymentId && t.TransactionType == PaymentTransactionTypes.Refund && t.Status != PaymentTransactionStatuses.Failed)
+                .ToListAsync(run.Token);
+            var given = refunds.Sum(t => t.Amount);
+            await Transactions.UpdateOneAsync(run.Session,
+                t => t.ProviderTransactionId == paymentId && t.TransactionType == PaymentTransactionTypes.Payment && t.AmountRefunded > given,
+                Builders<PaymentTransactionDocument>.Update.Set(t => t.AmountRefunded, given), cancellationToken: run.Token);
         }
 
         /// <summary>A provider refund's status (Stripe's words; PayPal's are mapped to them) as a record's.</summary>

@@ -1,7 +1,10 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Payments;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Payments;
@@ -187,5 +190,90 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
 
         var refund = Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund");
         Assert.Equal((refundId, "success", 4.00), (refund["provider_transaction_id"].AsString, refund["status"].AsString, refund["amount"].AsDouble));
+    }
+
+    /// <summary>Stripe's <c>charge.refund.updated</c>: the refund object itself, with its new status.</summary>
+    private static string RefundUpdated(DateTimeOffset at, string paymentIntent, string refundId, long amount, string status) =>
+        StripePayloads.Event("charge.refund.updated", new JsonObject
+        {
+            ["id"] = refundId,
+            ["object"] = "refund",
+            ["amount"] = amount,
+            ["currency"] = "usd",
+            ["payment_intent"] = paymentIntent,
+            ["status"] = status,
+        }, at);
+
+    /// <summary>A payment with a pending refund of 4.00 recorded from <c>charge.refunded</c>.</summary>
+    private async Task<(StripeCustomer Customer, string PaymentIntent, string RefundId)> PendingRefundAsync()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var refundId = StripePayloads.NewId("re");
+        var pending = StripePayloads.Charge(paymentIntent, 999, "USD", (refundId, 400));
+        pending["refunds"]!["data"]![0]!["status"] = "pending";
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("charge.refunded", pending, api.Clock.GetUtcNow().AddMinutes(1))));
+        return (customer, paymentIntent, refundId);
+    }
+
+    [Fact]
+    public async Task A_pending_refund_that_Stripe_reports_succeeded_by_charge_refund_updated_becomes_a_success_record()
+    {
+        var (customer, paymentIntent, refundId) = await PendingRefundAsync();
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(api.Clock.GetUtcNow().AddMinutes(2), paymentIntent, refundId, 400, "succeeded")));
+
+        var records = await api.TransactionsAsync(customer);
+        var refund = Assert.Single(records, t => t["transaction_type"] == "refund");
+        Assert.Equal((refundId, "success", 4.00), (refund["provider_transaction_id"].AsString, refund["status"].AsString, refund["amount"].AsDouble));
+        Assert.Equal(4.00, records.Single(t => t["transaction_type"] == "payment")["amount_refunded"].AsDouble);
+        Assert.Equal("active", (await api.SubscriptionAsync(customer))["status"].AsString);
+    }
+
+    [Fact]
+    public async Task A_pending_refund_that_fails_is_marked_failed_and_no_longer_counted_in_the_amount_refunded()
+    {
+        var (customer, paymentIntent, refundId) = await PendingRefundAsync();
+        Assert.Equal(4.00, (await api.TransactionsAsync(customer)).Single(t => t["transaction_type"] == "payment")["amount_refunded"].AsDouble);
+        var failed = RefundUpdated(api.Clock.GetUtcNow().AddMinutes(2), paymentIntent, refundId, 400, "failed");
+
+        Assert.False(await api.DeliverAsync(failed));
+        Assert.True(await api.DeliverAsync(failed));
+
+        var records = await api.TransactionsAsync(customer);
+        var refund = Assert.Single(records, t => t["transaction_type"] == "refund");
+        Assert.Equal((refundId, "failed"), (refund["provider_transaction_id"].AsString, refund["status"].AsString));
+        Assert.Equal(0.0, records.Single(t => t["transaction_type"] == "payment")["amount_refunded"].AsDouble);
+        Assert.Equal("active", (await api.SubscriptionAsync(customer))["status"].AsString);
+
+        // A late charge.refunded listing it as pending again changes nothing.
+        var stale = StripePayloads.Charge(paymentIntent, 999, "USD", (refundId, 400));
+        stale["refunds"]!["data"]![0]!["status"] = "pending";
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("charge.refunded", stale, api.Clock.GetUtcNow().AddMinutes(1))));
+        Assert.Equal("failed", Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund")["status"].AsString);
+    }
+
+    [Fact]
+    public async Task An_admin_refund_that_Stripe_reports_failed_is_released_so_the_admin_can_refund_again_but_never_more_than_the_payment()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
+        var payment = (await api.TransactionsAsync(customer)).Single(t => t["transaction_type"] == "payment")["_id"].AsObjectId.ToString();
+        const string reason = "Customer was charged twice by mistake";
+        var first = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 6.00, reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        var refundId = first["providerRefundId"]!.GetValue<string>();
+        await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 4.00, reason })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var failed = RefundUpdated(api.Clock.GetUtcNow().AddMinutes(1), paymentIntent, refundId, 600, "failed");
+
+        Assert.False(await api.DeliverAsync(failed));
+        Assert.True(await api.DeliverAsync(failed));
+
+        var requests = await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
+        Assert.Equal(0.0, requests["requested"].AsDouble);
+        Assert.Equal("failed", requests["requests"][0]["status"].AsString);
+        await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 10.00, reason })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
+        await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(9.99, (await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct))["requested"].AsDouble);
     }
 }
