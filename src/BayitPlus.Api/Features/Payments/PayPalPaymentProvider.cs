@@ -125,7 +125,7 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
         return current.ToProviderSubscription(ApprovalLink(revised));
     }
 
-    public async Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, CancellationToken cancellationToken)
+    public async Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, string idempotencyKey, CancellationToken cancellationToken)
     {
         this.EnsureConfigured();
         var path = $"/v1/payments/sale/{Segment(providerTransactionId)}";
@@ -138,9 +138,9 @@ public sealed class PayPalPaymentProvider(PaymentsSettings settings, PayPalClien
             request = new { Amount = new { Total = Currencies.Format(partial, currency), Currency = currency }, Description = Truncate(reason, 255) };
         }
 
-        // One id per refund asked for: the client's own retry of this call (a renewed token) stays one
-        // refund at PayPal, while two deliberate equal refunds, each reserved here, are two there.
-        var key = RequestId($"refund:{Guid.NewGuid():N}");
+        // The caller's key as PayPal-Request-Id: the client's own retry of this call (a renewed token)
+        // and the caller's retry stay one refund at PayPal.
+        var key = RequestId(idempotencyKey);
         var refund = await client.SendAsync(HttpMethod.Post, $"{path}/refund", JsonSerializer.Serialize(request, Json), key, cancellationToken);
         if (PayPalJson.String(refund, "id") is not { Length: > 0 } refundId || PayPalJson.Money(refund, "amount", "total") is not { } refundedAmount
             || PayPalJson.String(refund, "amount", "currency") is not { } refundCurrency)

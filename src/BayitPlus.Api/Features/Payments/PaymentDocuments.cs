@@ -151,6 +151,10 @@ public sealed class PaymentTransactionDocument
     public double AmountRefunded { get; set; }
 
     public string? Reason { get; set; }
+
+    /// <summary>A payment for a subscription this API refused (a second current one, a price not on
+    /// sale): <see cref="ProviderCancellationJob"/> refunds it in full at the provider and clears this.</summary>
+    public DateTime? AutoRefundRequestedAt { get; set; }
 }
 
 public static class PaymentTransactionTypes
@@ -220,6 +224,8 @@ public sealed class PaymentTransactionIndexes : ICollectionIndexes
         IndexModels.Compound(("user_id", 1), ("created_at", -1)),
         IndexModels.Unique("provider_transaction_id", sparse: true),
         IndexModels.Ascending("status"),
+        // The few payments of refused subscriptions waiting for their refund (ProviderCancellationJob).
+        IndexModels.Ascending("auto_refund_requested_at", new CreateIndexOptions { Sparse = true }),
     ];
 }
 

@@ -32,8 +32,9 @@ public interface IPaymentProvider
     Task CancelNowAsync(string providerSubscriptionId, CancellationToken cancellationToken);
 
     /// <summary>Asks the provider to refund a payment (all of it when <paramref name="amount"/> is
-    /// null). The provider's refund event records the result.</summary>
-    Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, CancellationToken cancellationToken);
+    /// null). The provider's refund event records the result. The same
+    /// <paramref name="idempotencyKey"/> asked again is the same refund at the provider, never a second.</summary>
+    Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Checks a webhook delivery's signature (and age) and reads its event. Throws
     /// <see cref="WebhookSignatureException"/> for a forged, stale or unsigned delivery.</summary>

@@ -135,7 +135,8 @@ public static class RefundTransaction
             ProviderRefund refund;
             try
             {
-                refund = await provider.RefundAsync(payment.ProviderTransactionId, amount, reason, cancellationToken);
+                // One key per refund asked for: two deliberate equal refunds, each reserved here, are two there.
+                refund = await provider.RefundAsync(payment.ProviderTransactionId, amount, reason, $"refund:{Guid.NewGuid():N}", cancellationToken);
             }
             catch
             {

@@ -115,7 +115,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         return ToProviderSubscription(updated);
     }, cancellationToken);
 
-    public Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, CancellationToken cancellationToken) => CallAsync(async client =>
+    public Task<ProviderRefund> RefundAsync(string providerTransactionId, decimal? amount, string reason, string idempotencyKey, CancellationToken cancellationToken) => CallAsync(async client =>
     {
         var options = new RefundCreateOptions
         {
@@ -142,7 +142,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             }
         }
 
-        var refund = await new RefundService(client).CreateAsync(options, new RequestOptions { IdempotencyKey = $"refund:{providerTransactionId}:{Guid.NewGuid():N}" }, cancellationToken);
+        var refund = await new RefundService(client).CreateAsync(options, new RequestOptions { IdempotencyKey = idempotencyKey }, cancellationToken);
         return new ProviderRefund(refund.Id, refund.Status, Currencies.ToMajorUnits(refund.Amount, refund.Currency), refund.Currency.ToUpperInvariant());
     }, cancellationToken);
 

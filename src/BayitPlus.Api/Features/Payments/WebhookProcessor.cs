@@ -334,6 +334,7 @@ public static class ApplyPaymentEvent
                     SubscriptionId = existing.Id,
                     PlanId = existing.PlanId,
                     CreatedAt = run.Now,
+                    AutoRefundRequestedAt = existing.RefusedReason is null ? null : run.Now,
                 });
             }
 
@@ -484,6 +485,16 @@ public static class ApplyPaymentEvent
             subscription.ProviderCancelRequestedAt = run.Now;
             subscription.UpdatedAt = run.Now;
             await SaveAsync(run, subscription, existing is null);
+            if (existing is not null)
+            {
+                // Paid before it was refused: those payments go back too.
+                await Transactions.UpdateManyAsync(
+                    run.Session,
+                    t => t.SubscriptionId == subscription.Id && t.TransactionType == PaymentTransactionTypes.Payment && t.Status == PaymentTransactionStatuses.Success && t.AmountRefunded == 0,
+                    Builders<PaymentTransactionDocument>.Update.Set(t => t.AutoRefundRequestedAt, run.Now),
+                    cancellationToken: run.Token);
+            }
+
             await RefreshTierAsync(run, subscription.UserId);
             return subscription;
         }

@@ -209,7 +209,7 @@ public sealed class PayPalProviderTests(PaymentsApiFactory api)
         var saleId = NewId("SALE");
         api.PayPal.AddSale(saleId, 14.99m, "USD");
 
-        var refund = await PayPal.RefundAsync(saleId, null, "requested by the customer", Http.Ct);
+        var refund = await PayPal.RefundAsync(saleId, null, "requested by the customer", "refund-full", Http.Ct);
 
         var request = Assert.Single(api.PayPal.RequestsTo("POST", $"/v1/payments/sale/{saleId}/refund"));
         Assert.Null(request.Body!["amount"]);
@@ -225,8 +225,8 @@ public sealed class PayPalProviderTests(PaymentsApiFactory api)
         var saleId = NewId("SALE");
         api.PayPal.AddSale(saleId, 54.90m, "ILS");
 
-        var refund = await PayPal.RefundAsync(saleId, 20m, "partial", Http.Ct);
-        var second = await PayPal.RefundAsync(saleId, 20m, "partial", Http.Ct);
+        var refund = await PayPal.RefundAsync(saleId, 20m, "partial", "refund-1", Http.Ct);
+        var second = await PayPal.RefundAsync(saleId, 20m, "partial", "refund-2", Http.Ct);
 
         var requests = api.PayPal.RequestsTo("POST", $"/v1/payments/sale/{saleId}/refund");
         Assert.Equal(2, requests.Count);

@@ -129,8 +129,8 @@ public sealed class StripeProviderTests(PaymentsApiFactory api)
     {
         var paymentIntent = StripePayloads.NewId("pi");
 
-        var full = await Stripe.RefundAsync(paymentIntent, null, "customer asked", Http.Ct);
-        var partial = await Stripe.RefundAsync(paymentIntent, 2.50m, "partial goodwill", Http.Ct);
+        var full = await Stripe.RefundAsync(paymentIntent, null, "customer asked", "refund-full", Http.Ct);
+        var partial = await Stripe.RefundAsync(paymentIntent, 2.50m, "partial goodwill", "refund-partial", Http.Ct);
 
         var requests = api.Stripe.RequestsTo("POST", "/v1/refunds", "payment_intent", paymentIntent);
         Assert.Equal(2, requests.Count);

@@ -121,7 +121,7 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
     {
         var (customer, paymentIntent) = await PaidAsync();
         var stripe = api.Services.GetServices<IPaymentProvider>().Single(p => p.Name == "stripe");
-        var made = await stripe.RefundAsync(paymentIntent, 4.00m, "goodwill after an outage", Http.Ct);
+        var made = await stripe.RefundAsync(paymentIntent, 4.00m, "goodwill after an outage", "goodwill-1", Http.Ct);
         var charge = StripePayloads.Charge(paymentIntent, 999, "USD", (made.ProviderRefundId, 400));
         charge.Remove("refunds");
 

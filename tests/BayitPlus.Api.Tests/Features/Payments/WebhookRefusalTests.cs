@@ -63,6 +63,30 @@ public sealed class WebhookRefusalTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task The_payment_of_a_refused_subscription_is_refunded_in_full_once_under_its_own_key()
+    {
+        var first = await SubscribedAsync();
+        var second = new StripeCustomer(first.UserId, "premium", amount: 1499);
+        AtStripe(second);
+        var now = api.Clock.GetUtcNow();
+        var paymentIntent = StripePayloads.NewId("pi");
+        Assert.False(await api.DeliverAsync(second.CheckoutCompleted(now.AddMinutes(5))));
+        Assert.False(await api.DeliverAsync(second.InvoicePaid(now.AddMinutes(6), now, now.AddMonths(1), paymentIntent)));
+        var payment = Assert.Single(await api.TransactionsAsync(first), t => t["provider_transaction_id"] == paymentIntent);
+        Assert.True(payment.Contains("auto_refund_requested_at"));
+
+        var job = api.Services.GetRequiredService<ProviderCancellationJob>();
+        await job.RunOnceAsync(Http.Ct);
+        await job.RunOnceAsync(Http.Ct);
+
+        var refund = Assert.Single(api.Stripe.RequestsTo("POST", "/v1/refunds", "payment_intent", paymentIntent));
+        Assert.False(refund.Form.ContainsKey("amount"));
+        Assert.Equal($"auto-refund:{payment["_id"]}", refund.IdempotencyKey);
+        Assert.False((await api.TransactionsAsync(first)).Single(t => t["provider_transaction_id"] == paymentIntent).Contains("auto_refund_requested_at"));
+        Assert.DoesNotContain(await api.TransactionsAsync(first), t => t["transaction_type"] == "payment" && t["provider_transaction_id"] != paymentIntent && t.Contains("auto_refund_requested_at"));
+    }
+
+    [Fact]
     public async Task A_second_subscription_whose_creation_arrives_first_is_refused_too()
     {
         var first = await SubscribedAsync();
