@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Net;
 using System.Net.Sockets;
 using BayitPlus.MongoEmulator.Bson;
 using BayitPlus.MongoEmulator.Engine;
@@ -26,6 +27,10 @@ internal sealed class WireConnection
     private const int MissingDatabase = 40571;
 
     private readonly Socket _socket;
+
+    /// <summary>Read when the connection is accepted: a server stopping at once may dispose the
+    /// socket before <see cref="RunAsync"/> starts, and a disposed socket has no endpoint to log.</summary>
+    private readonly EndPoint? _remote;
     private readonly NetworkStream _network;
     private readonly BufferedStream _input;
     private readonly CommandRunner _runner;
@@ -38,6 +43,7 @@ internal sealed class WireConnection
     public WireConnection(Socket socket, ConnectionInfo info, CommandRunner runner, MongoEmulatorOptions options)
     {
         _socket = socket;
+        _remote = socket.RemoteEndPoint;
         _network = new NetworkStream(socket, ownsSocket: true);
         _input = new BufferedStream(_network, ReadBufferSize);
         _info = info;
@@ -54,7 +60,7 @@ internal sealed class WireConnection
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        WireLog.ConnectionOpened(_logger, Id, _socket.RemoteEndPoint);
+        WireLog.ConnectionOpened(_logger, Id, _remote);
         try
         {
             await ServeAsync(cancellationToken);

@@ -22,14 +22,23 @@ public static class PaymentSecurityEvents
     /// <summary>A paid checkout or new subscription of a user who already has a current one (two
     /// checkouts both completed) (high): the new one is refused and cancelled at the provider.</summary>
     public const string DuplicateSubscription = "payment_duplicate_subscription";
+
+    /// <summary>An event still naming nothing this API recorded after <see cref="WebhookEventEarlyException.Window"/>
+    /// (medium): acknowledged and left for an operator, so the provider stops redelivering it.</summary>
+    public const string OrphanedEvent = "payment_event_orphaned";
 }
 
 /// <summary>An event that names a subscription or payment this API has not recorded yet (its
-/// creation is still on the way): answered 409, so the provider delivers it again later, when it applies.</summary>
+/// creation is still on the way): answered 409, so the provider delivers it again later, when it applies.
+/// Only while the event is younger than <see cref="Window"/>: what it names may never come (a
+/// payment outside any subscription, a subscription this API never stored), and a provider gives up
+/// on an endpoint that keeps refusing, so an older one is acknowledged and recorded instead.</summary>
 public sealed class WebhookEventEarlyException()
     : ApiException(StatusCodes.Status409Conflict, "Event arrived early", "The event names a subscription this API has not recorded yet; the provider's next delivery applies it.")
 {
     public const string ProblemType = "urn:bayitplus:problem:webhook-event-early";
+
+    public static readonly TimeSpan Window = TimeSpan.FromHours(6);
 }
 
 /// <summary>
@@ -319,7 +328,11 @@ public static class ApplyPaymentEvent
 
         private async Task<SubscriptionDocument?> PaymentSucceededAsync(Run run, PaymentEvent.PaymentSucceeded e)
         {
-            var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId) ?? throw new WebhookEventEarlyException { Type = WebhookEventEarlyException.ProblemType };
+            var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId);
+            if (existing is null)
+            {
+                return Orphaned(run, e);
+            }
             if (e.Amount > 0)
             {
                 await RecordOnceAsync(run, new PaymentTransactionDocument
@@ -367,7 +380,11 @@ public static class ApplyPaymentEvent
 
         private async Task<SubscriptionDocument?> PaymentFailedAsync(Run run, PaymentEvent.PaymentFailed e)
         {
-            var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId) ?? throw new WebhookEventEarlyException { Type = WebhookEventEarlyException.ProblemType };
+            var existing = await FindAsync(run, e.Provider, e.ProviderSubscriptionId);
+            if (existing is null)
+            {
+                return Orphaned(run, e);
+            }
             if (existing.Status == SubscriptionStatuses.Expired || e.OccurredAt < Latest(existing))
             {
                 return existing;
@@ -387,7 +404,11 @@ public static class ApplyPaymentEvent
             // The payment's own event (invoice.paid, PAYMENT.SALE.COMPLETED) is still on the way: 409,
             // so that the provider delivers the refund again once the payment is recorded.
             var payment = await Transactions.Find(run.Session, t => t.ProviderTransactionId == e.ProviderTransactionId && t.TransactionType == PaymentTransactionTypes.Payment)
-                .FirstOrDefaultAsync(run.Token) ?? throw new WebhookEventEarlyException { Type = WebhookEventEarlyException.ProblemType };
+                .FirstOrDefaultAsync(run.Token);
+            if (payment is null)
+            {
+                return Orphaned(run, e);
+            }
 
             foreach (var refund in e.Refunds)
             {
@@ -605,6 +626,25 @@ public static class ApplyPaymentEvent
             "canceled" or "incomplete_expired" or "paused" => SubscriptionStatuses.Expired,
             _ => null,
         };
+
+        /// <summary>What names nothing recorded: early (409, redelivered) while young, then
+        /// acknowledged with a security event (the marker commits; nothing else changes).</summary>
+        private static SubscriptionDocument? Orphaned(Run run, PaymentEvent e)
+        {
+            if (run.Now - e.OccurredAt < WebhookEventEarlyException.Window)
+            {
+                throw new WebhookEventEarlyException { Type = WebhookEventEarlyException.ProblemType };
+            }
+
+            run.Raised.Add(new SecurityEvent(PaymentSecurityEvents.OrphanedEvent, Severity.Medium, null, null, new BsonDocument
+            {
+                ["provider"] = e.Provider,
+                ["event_id"] = e.EventId,
+                ["event_type"] = e.EventType,
+                ["occurred_at"] = e.OccurredAt,
+            }));
+            return null;
+        }
 
         private static SecurityEvent Duplicate(PaymentEvent e, string userId) =>
             new(PaymentSecurityEvents.DuplicateSubscription, Severity.High, userId.ToLowerInvariant(), null, new BsonDocument

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using BayitPlus.Api.Tests.Features.Audit;
 using BayitPlus.Api.Tests.Support;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -123,6 +124,21 @@ public sealed class WebhookIdempotencyTests(PaymentsApiFactory api)
         Assert.False(await api.DeliverAsync(customer.InvoicePaid(now.AddSeconds(2), now, now.AddMonths(1), paymentIntent)));
 
         Assert.Single(await api.TransactionsAsync(customer));
+    }
+
+    [Fact]
+    public async Task An_event_still_naming_nothing_recorded_after_six_hours_is_acknowledged_and_recorded_not_refused_forever()
+    {
+        var customer = await api.NewCustomerAsync();
+        var now = api.Clock.GetUtcNow();
+        var invoice = customer.InvoicePaid(now.AddHours(-7), now.AddHours(-7), now.AddMonths(1), StripePayloads.NewId("pi"));
+
+        Assert.False(await api.DeliverAsync(invoice));
+
+        Assert.True(await api.MarkerExistsAsync(WebhookSupport.EventId(invoice)));
+        Assert.Empty(await api.TransactionsAsync(customer));
+        var recorded = Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_event_orphaned", ["details.event_id"] = WebhookSupport.EventId(invoice) }));
+        Assert.Equal("medium", recorded["severity"].AsString);
     }
 
     [Fact]
