@@ -233,6 +233,7 @@ public static class PayPalEvents
         "COMPLETED" => "succeeded",
         "PENDING" => "pending",
         "CANCELLED" => "canceled",
-        _ => "failed",
+        "FAILED" => "failed",
+        _ => "pending",
     };
 }

@@ -590,12 +590,15 @@ public static class ApplyPaymentEvent
                 Builders<PaymentTransactionDocument>.Update.Set(t => t.AmountRefunded, given), cancellationToken: run.Token);
         }
 
-        /// <summary>A provider refund's status (Stripe's words; PayPal's are mapped to them) as a record's.</summary>
+        /// <summary>A provider refund's status (Stripe's words; PayPal's are mapped to them) as a record's.
+        /// Only the provider's own final words fail a refund: any other (<c>requires_action</c>, a
+        /// status added later) is still pending, since a failed record never changes again and
+        /// gives its reservation back.</summary>
         private static string RefundStatus(string providerStatus) => providerStatus switch
         {
             "succeeded" => PaymentTransactionStatuses.Success,
-            "pending" => PaymentTransactionStatuses.Pending,
-            _ => PaymentTransactionStatuses.Failed,
+            "failed" or "canceled" => PaymentTransactionStatuses.Failed,
+            _ => PaymentTransactionStatuses.Pending,
         };
 
         private async Task SaveAsync(Run run, SubscriptionDocument subscription, bool insert)
