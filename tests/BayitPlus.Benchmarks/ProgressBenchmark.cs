@@ -7,9 +7,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using api::BayitPlus.Api.Infrastructure.Auth;
 using api::BayitPlus.Api.Infrastructure.Telemetry;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -34,7 +31,7 @@ internal static class ProgressBenchmark
         var warmupName = $"{databaseName}_warmup";
         try
         {
-            await using var warmup = new ProgressHost(connectionString, warmupName);
+            await using var warmup = Host(connectionString, warmupName);
             await ReportAllAsync(warmup, client.GetDatabase(warmupName), players, 20);
         }
         finally
@@ -42,7 +39,7 @@ internal static class ProgressBenchmark
             await client.DropDatabaseAsync(warmupName);
         }
 
-        await using var host = new ProgressHost(connectionString, databaseName);
+        await using var host = Host(connectionString, databaseName);
         var run = await ReportAllAsync(host, client.GetDatabase(databaseName), players, reportsPerPlayer);
         await VerifyAsync(client.GetDatabase(databaseName), run.Expected);
         var sorted = run.Micros.Order().ToArray();
@@ -55,7 +52,7 @@ internal static class ProgressBenchmark
 
     private sealed record Run(Dictionary<(string User, string Item), int> Expected, ConcurrentBag<double> Micros, TimeSpan Elapsed);
 
-    private static async Task<Run> ReportAllAsync(ProgressHost host, IMongoDatabase database, int players, int reportsPerPlayer)
+    private static async Task<Run> ReportAllAsync(BenchmarkApiHost host, IMongoDatabase database, int players, int reportsPerPlayer)
     {
         var now = DateTime.UtcNow;
         var users = Enumerable.Range(0, players).Select(_ => ObjectId.GenerateNewId()).ToArray();
@@ -138,20 +135,6 @@ internal static class ProgressBenchmark
         Console.WriteLine($"Progress verified: {entries.Count} entries, each at its furthest position with its watched time counted once.");
     }
 
-    /// <summary>The API in process on the benchmark's MongoDB, limits raised so every report is served.</summary>
-    private sealed class ProgressHost(string connectionString, string databaseName) : WebApplicationFactory<api::Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSolutionRelativeContentRoot("src/BayitPlus.Api");
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("MONGODB_URI", connectionString);
-            builder.UseSetting("MONGODB_DATABASE", databaseName);
-            builder.UseSetting("Jwt:SigningKey", "bayitplus-benchmark-signing-key-0123456789abcdef");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("Logging:LogLevel:BayitPlus.Api.Infrastructure.Mongo.MongoCommandMetrics", "Error");
-            builder.UseSetting("RateLimits:Global:PermitLimit", "100000000");
-            builder.UseSetting("RateLimits:history-report:PermitLimit", "100000000");
-        }
-    }
+    private static BenchmarkApiHost Host(string connectionString, string databaseName) =>
+        new(connectionString, databaseName, new Dictionary<string, string> { ["RateLimits:history-report:PermitLimit"] = "100000000" });
 }

@@ -8,9 +8,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using api::BayitPlus.Api.Infrastructure.Telemetry;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -37,7 +34,7 @@ internal static class WebhookBenchmark
         var warmupName = $"{databaseName}_warmup";
         try
         {
-            await using var warmup = new WebhookHost(connectionString, warmupName);
+            await using var warmup = Host(connectionString, warmupName);
             await DeliverAllAsync(warmup, client.GetDatabase(warmupName), clients, 50, copies);
         }
         finally
@@ -45,7 +42,7 @@ internal static class WebhookBenchmark
             await client.DropDatabaseAsync(warmupName);
         }
 
-        await using var host = new WebhookHost(connectionString, databaseName);
+        await using var host = Host(connectionString, databaseName);
         var run = await DeliverAllAsync(host, client.GetDatabase(databaseName), clients, customers, copies);
         await VerifyAsync(client.GetDatabase(databaseName), run.Customers);
         var sorted = run.Micros.Order().ToArray();
@@ -60,7 +57,7 @@ internal static class WebhookBenchmark
 
     private sealed record Run(Customer[] Customers, ConcurrentBag<double> Micros, int Duplicates, int Early, TimeSpan Elapsed);
 
-    private static async Task<Run> DeliverAllAsync(WebhookHost host, IMongoDatabase database, int clients, int count, int copies)
+    private static async Task<Run> DeliverAllAsync(BenchmarkApiHost host, IMongoDatabase database, int clients, int count, int copies)
     {
         var now = DateTimeOffset.UtcNow;
         var customers = Enumerable.Range(0, count).Select(_ => NewCustomer(now)).ToArray();
@@ -266,26 +263,15 @@ internal static class WebhookBenchmark
         return $"t={t},v1={Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(WebhookSecret), Encoding.UTF8.GetBytes($"{t}.{payload}")))}";
     }
 
-    /// <summary>The API in process on the benchmark's MongoDB, Stripe configured with the benchmark's
-    /// secret (no call reaches Stripe: the events carry what the provider would otherwise fetch).</summary>
-    private sealed class WebhookHost(string connectionString, string databaseName) : WebApplicationFactory<api::Program>
+    /// <summary>Stripe configured with the benchmark's secret and an API base nothing listens on: no
+    /// call reaches Stripe (the events carry what the provider would otherwise fetch).</summary>
+    private static BenchmarkApiHost Host(string connectionString, string databaseName) => new(connectionString, databaseName, new Dictionary<string, string>
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSolutionRelativeContentRoot("src/BayitPlus.Api");
-            builder.UseEnvironment("Testing");
-            builder.UseSetting("MONGODB_URI", connectionString);
-            builder.UseSetting("MONGODB_DATABASE", databaseName);
-            builder.UseSetting("Jwt:SigningKey", "bayitplus-benchmark-signing-key-0123456789abcdef");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-            builder.UseSetting("Logging:LogLevel:BayitPlus.Api.Infrastructure.Mongo.MongoCommandMetrics", "Error");
-            builder.UseSetting("RateLimits:Global:PermitLimit", "100000000");
-            builder.UseSetting("RateLimits:payment-webhooks:PermitLimit", "100000000");
-            builder.UseSetting("Payments:Stripe:SecretKey", "sk_test_benchmark");
-            builder.UseSetting("Payments:Stripe:WebhookSecret", WebhookSecret);
-            builder.UseSetting("Payments:Stripe:ApiBase", "http://127.0.0.1:9");
-            builder.UseSetting("Payments:SuccessUrl", "https://app.example/success");
-            builder.UseSetting("Payments:CancelUrl", "https://app.example/cancel");
-        }
-    }
+        ["RateLimits:payment-webhooks:PermitLimit"] = "100000000",
+        ["Payments:Stripe:SecretKey"] = "sk_test_benchmark",
+        ["Payments:Stripe:WebhookSecret"] = WebhookSecret,
+        ["Payments:Stripe:ApiBase"] = "http://127.0.0.1:9",
+        ["Payments:SuccessUrl"] = "https://app.example/success",
+        ["Payments:CancelUrl"] = "https://app.example/cancel",
+    });
 }
