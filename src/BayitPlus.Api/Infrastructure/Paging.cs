@@ -119,8 +119,12 @@ public sealed class Keyset<TDocument>(
         var find = collection.Find(position is null ? filter : filter & After(position)).Sort(_order).Limit(size + 1);
         var found = await (projection is null ? find : find.Project<TDocument>(projection)).ToListAsync(cancellationToken);
         var items = found.Take(size.Value).ToList();
-        return new Page<TDocument>(items, found.Count > size ? Encode(new BsonArray { name, key(items[^1]), ObjectId.Parse(id(items[^1])) }) : null);
+        return new Page<TDocument>(items, found.Count > size ? CursorAfter(items[^1]) : null);
     }
+
+    /// <summary>The cursor of the position right after <paramref name="document"/>, for a list that
+    /// ends its page inside what it read (one that leaves some documents out).</summary>
+    public string CursorAfter(TDocument document) => Encode(new BsonArray { name, key(document), ObjectId.Parse(id(document)) });
 
     private static ValidationException Invalid(bool limit, bool cursor)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.Auth;
@@ -16,6 +17,14 @@ namespace BayitPlus.Api.Features.Activity;
 /// (<c>watched_at</c> desc, then <c>_id</c> desc, on the spec's user_id+watched_at index).</summary>
 public static class ListHistory
 {
+    /// <summary>Entries read at a time to fill a page: items removed from the catalog or above the
+    /// parental limit are left out, so a page may need more entries than its limit.</summary>
+    private const int BatchSize = Paging.MaxLimit;
+
+    /// <summary>Batches read for one page that already has items: a history with long runs of
+    /// hidden items answers a shorter page (with a cursor) rather than reading on without bound.</summary>
+    private const int MaxBatches = 5;
+
     private static readonly Keyset<WatchHistoryDocument> Recent = new("watch-history", "watched_at", BsonType.DateTime, h => h.WatchedAt, h => h.Id);
 
     public sealed record Parameters(
@@ -49,8 +58,41 @@ public static class ListHistory
                 filter &= bool.Parse(query.Finished) ? finished : where.Not(finished);
             }
 
-            var page = await Recent.ReadAsync(db.WatchHistory(), filter, query.Cursor, query.Limit, cancellationToken);
-            return new Page<WatchedItemResponse>(await items.CardsAsync(query.UserId, page.Items, query.Language, cancellationToken), page.NextCursor);
+            return await FillAsync(filter, query, Paging.ParseLimit(query.Limit) ?? Paging.DefaultLimit, cancellationToken);
+        }
+
+        /// <summary>Reads the history in batches until the page holds <paramref name="limit"/> shown
+        /// items or the history ends; the cursor is the position after the last entry looked at. A
+        /// page that has items stops after <see cref="MaxBatches"/> batches, whole or not; an empty
+        /// one reads on to the end, so an empty page always ends the list.</summary>
+        private async Task<Page<WatchedItemResponse>> FillAsync(
+            FilterDefinition<WatchHistoryDocument> filter, Query query, int limit, CancellationToken cancellationToken)
+        {
+            var shown = new List<WatchedItemResponse>();
+            var cursor = query.Cursor;
+            for (var batches = 1; ; batches++)
+            {
+                var batch = await Recent.ReadAsync(db.WatchHistory(), filter, cursor, BatchSize.ToString(CultureInfo.InvariantCulture), cancellationToken);
+                var cards = (await items.CardsAsync(query.UserId, batch.Items, query.Language, cancellationToken)).ToDictionary(c => c.Content.Id, StringComparer.Ordinal);
+                foreach (var (entry, index) in batch.Items.Select((e, i) => (e, i)))
+                {
+                    if (cards.TryGetValue(entry.ContentId, out var card))
+                    {
+                        shown.Add(card);
+                        if (shown.Count == limit)
+                        {
+                            var atEnd = index == batch.Items.Count - 1 && batch.NextCursor is null;
+                            return new Page<WatchedItemResponse>(shown, atEnd ? null : Recent.CursorAfter(entry));
+                        }
+                    }
+                }
+
+                cursor = batch.NextCursor;
+                if (cursor is null || (shown.Count > 0 && batches >= MaxBatches))
+                {
+                    return new Page<WatchedItemResponse>(shown, cursor);
+                }
+            }
         }
     }
 
@@ -63,7 +105,8 @@ public static class ListHistory
         .WithSummary("The signed-in user's watch history, most recently watched first")
         .WithDescription("Every item the user reported progress on, as the catalog's card in the language of lang or Accept-Language with " +
             "the user's progress; finished=true or false keeps only finished or unfinished items. Items removed from the catalog, and items above " +
-            "the profile's maxAudience, are left out, so a page can hold fewer than limit items; keep following nextCursor until it is null.")
+            "the profile's maxAudience, are left out; the list reads on past them to fill the page, so a page is short only after long runs of hidden " +
+            "items (500 entries read) and never empty unless it is the last. Keep following nextCursor until it is null.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

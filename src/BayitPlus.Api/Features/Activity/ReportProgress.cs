@@ -38,14 +38,28 @@ public sealed record ReportProgressRequest
 /// pipeline computes the new state from the stored one, so concurrent and late reports of one item
 /// (several devices, retries) leave one document at the furthest position. A report behind the
 /// stored position changes nothing but <c>watched_at</c>: progress never moves backwards (restart
-/// sets it back on purpose). <c>duration_watched</c> grows by how far a report moves the position
-/// forward, so a repeated or late report adds nothing.</summary>
+/// sets it back on purpose, and a report that cannot have been made after the restart is ignored).
+/// <c>duration_watched</c> grows by how far a report moves the position forward, at most by the time
+/// since the previous report plus <see cref="SlackSeconds"/>, so a repeated or late report adds
+/// nothing and a forward seek adds no more than the time that really passed.</summary>
 public static class ReportProgress
 {
     /// <summary>A day: no catalog item is longer.</summary>
     public const int MaxSeconds = 86_400;
     public const int MaxPlatformLength = 32;
     public const string PlatformPattern = "^[a-z0-9][a-z0-9_-]*$";
+
+    /// <summary>Reports arrive with jitter (a device's queue, the network, a retry): one can land a
+    /// few seconds after the next was sent, so the time between two arrivals is shorter than the
+    /// playback between them. This much is allowed on top of the time since the previous report,
+    /// a report interval and a half, so steady playback is counted whole and a seek is not.</summary>
+    public const int SlackSeconds = 15;
+
+    /// <summary>How long after a restart a report still may have been sent before it: players retry
+    /// or flush queued reports within about a minute. Within this window a report further than the
+    /// time since the restart (plus <see cref="SlackSeconds"/>) could have reached from 0 is taken as
+    /// such a late one; later, a far position is a seek and counts.</summary>
+    public static readonly TimeSpan RestartGrace = TimeSpan.FromMinutes(2);
 
     public static readonly IReadOnlyList<string> DeviceTypes = ["mobile", "desktop", "tv", "tablet"];
 
@@ -86,16 +100,12 @@ public static class ReportProgress
             var filter = Builders<WatchHistoryDocument>.Filter.Eq(h => h.UserId, command.UserId) & Builders<WatchHistoryDocument>.Filter.Eq(h => h.ContentId, contentId);
             var update = Update(position, duration, command.DeviceType!, command.Platform!, time.GetUtcNow().UtcDateTime);
             var options = new FindOneAndUpdateOptions<WatchHistoryDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After };
-            try
-            {
-                return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
-            }
-            catch (MongoCommandException error) when (MongoErrors.IsDuplicateKey(error))
-            {
-                // Two first reports raced and the other inserted the document (the unique index
-                // kept it single); now there is one to update.
-                return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
-            }
+
+            // Two first reports racing do not fail: when the insert half of an upsert hits the unique
+            // user_id+content_id index on exactly its equality filter, MongoDB (4.2 on, findAndModify
+            // too) retries it as an update of the document the other one inserted; the emulator runs
+            // writes one at a time. Only a pathological retry storm ends in the duplicate-key 409.
+            return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
         }
 
         /// <summary>One pipeline stage; each expression reads the stored document as it was before
@@ -104,26 +114,46 @@ public static class ReportProgress
         {
             var progress = Math.Clamp((double)position / duration, 0, 1);
             var stored = new BsonDocument("$ifNull", new BsonArray { "$position_seconds", -1 });
-            var forward = new BsonDocument("$gte", new BsonArray { position, stored });
+
+            // Made before the restart: a restart after this time leaves too little time to play from 0
+            // to position (the field is absent when the item was never restarted, and absent < date).
+            var stale = position <= SlackSeconds
+                ? (BsonValue)false
+                : new BsonDocument("$gt", new BsonArray { "$restarted_at", now - TimeSpan.FromSeconds(Math.Min(RestartGrace.TotalSeconds, position - SlackSeconds)) });
+            var forward = new BsonDocument("$and", new BsonArray { new BsonDocument("$gte", new BsonArray { position, stored }), new BsonDocument("$not", new BsonArray { stale }) });
+            BsonValue Unless(BsonValue condition, BsonValue value, string field) =>
+                new BsonDocument("$cond", new BsonArray { condition, "$" + field, value });
             BsonValue IfForward(BsonValue value, string field) =>
                 new BsonDocument("$cond", new BsonArray { forward, new BsonDocument("$literal", value), "$" + field });
+
+            // Whole seconds since the previous report (none on the first: only the slack counts then).
+            var elapsed = new BsonDocument("$max", new BsonArray
+            {
+                0,
+                new BsonDocument("$ifNull", new BsonArray
+                {
+                    new BsonDocument("$toInt", new BsonDocument("$floor", new BsonDocument("$divide", new BsonArray { new BsonDocument("$subtract", new BsonArray { now, "$watched_at" }), 1000 }))),
+                    0,
+                }),
+            });
+            var step = new BsonDocument("$min", new BsonArray
+            {
+                new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { position, new BsonDocument("$max", new BsonArray { stored, 0 }) }) }),
+                new BsonDocument("$add", new BsonArray { elapsed, SlackSeconds }),
+            });
             var set = new BsonDocument
             {
-                ["position_seconds"] = new BsonDocument("$max", new BsonArray { position, stored }),
+                ["position_seconds"] = Unless(stale, new BsonDocument("$max", new BsonArray { position, stored }), "position_seconds"),
                 ["duration_watched"] = new BsonDocument("$add", new BsonArray
                 {
                     new BsonDocument("$ifNull", new BsonArray { "$duration_watched", 0 }),
-                    new BsonDocument("$max", new BsonArray
-                    {
-                        0,
-                        new BsonDocument("$subtract", new BsonArray { position, new BsonDocument("$max", new BsonArray { stored, 0 }) }),
-                    }),
+                    new BsonDocument("$cond", new BsonArray { stale, 0, step }),
                 }),
                 ["duration_seconds"] = IfForward(duration, "duration_seconds"),
                 ["progress"] = IfForward(progress, "progress"),
                 ["device_type"] = IfForward(deviceType, "device_type"),
                 ["platform"] = IfForward(platform, "platform"),
-                ["watched_at"] = new BsonDocument("$max", new BsonArray { now, "$watched_at" }),
+                ["watched_at"] = Unless(stale, new BsonDocument("$max", new BsonArray { now, "$watched_at" }), "watched_at"),
             };
             return new PipelineUpdateDefinition<WatchHistoryDocument>(new[] { new BsonDocument("$set", set) });
         }
@@ -139,8 +169,9 @@ public static class ReportProgress
         .WithDescription("Records the signed-in user's progress: one entry per item, across devices. progress = positionSeconds / durationSeconds " +
             "(a position past the end counts as the end); the item is finished from Activity:FinishedAt (0.9). A report behind the stored position " +
             "(late, or from another device) never moves progress back; it only counts as watching now. durationWatched grows by how far a report " +
-            "moves the position forward, so repeated and late reports add nothing (a forward seek counts as watched). To watch an item again from " +
-            "the start, restart it first. 404 for an id the catalog does not have. Limited per user (history-report).")
+            "moves the position forward, at most by the time since the previous report plus 15 s, so repeated and late reports add nothing and a " +
+            "forward seek adds only the time that passed. To watch an item again from the start, restart it first: for 2 minutes after a restart, " +
+            "a report further than the time since the restart could have reached is taken as sent before it and changes nothing. 404 for an id the catalog does not have. Limited per user (history-report).")
         .RequireRateLimiting(ActivityServices.ReportPolicy)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)

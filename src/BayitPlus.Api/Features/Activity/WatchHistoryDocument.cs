@@ -5,8 +5,9 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Features.Activity;
 
 /// <summary>The spec's <c>watchhistory</c> collection, one document per user and item: the latest
-/// state of the user's watching. This API adds <c>position_seconds</c> and <c>duration_seconds</c>
-/// (and a unique <c>user_id</c>+<c>content_id</c> index); whether an item is finished is read from
+/// state of the user's watching. This API adds <c>position_seconds</c>, <c>duration_seconds</c> and
+/// <c>restarted_at</c> (and a unique <c>user_id</c>+<c>content_id</c> index, created by
+/// <see cref="WatchHistoryMergeMigration"/>); whether an item is finished is read from
 /// <c>progress</c> (<see cref="ActivitySettings.IsFinished"/>).</summary>
 public sealed class WatchHistoryDocument
 {
@@ -38,9 +39,15 @@ public sealed class WatchHistoryDocument
 
     /// <summary>This API's: the item's length as the player reported it with that position.</summary>
     public int DurationSeconds { get; set; }
+
+    /// <summary>This API's: when the user last restarted the item; reports that cannot have been
+    /// made after it are ignored (<see cref="ReportProgress.RestartGrace"/>).</summary>
+    public DateTime? RestartedAt { get; set; }
 }
 
-/// <summary>The spec's indexes, plus the unique pair that keeps one document per user and item.</summary>
+/// <summary>The spec's indexes. The unique user_id+content_id pair that keeps one document per user
+/// and item is created by <see cref="WatchHistoryMergeMigration"/> once it has merged the duplicates
+/// the index would be refused over.</summary>
 public sealed class WatchHistoryIndexes : ICollectionIndexes
 {
     public string CollectionName => WatchHistoryDocument.CollectionName;
@@ -49,6 +56,12 @@ public sealed class WatchHistoryIndexes : ICollectionIndexes
     [
         IndexModels.Compound(("user_id", 1), ("watched_at", -1)),
         IndexModels.Ascending("content_id"),
-        new(new BsonDocument { { "user_id", 1 }, { "content_id", 1 } }, new CreateIndexOptions { Unique = true }),
     ];
+}
+
+/// <summary>The slice's typed access to its collection, as <c>Accounts</c> gives the Users slice its own.</summary>
+internal static class WatchHistoryCollection
+{
+    public static IMongoCollection<WatchHistoryDocument> WatchHistory(this MongoContext db) =>
+        db.Collection<WatchHistoryDocument>(WatchHistoryDocument.CollectionName);
 }

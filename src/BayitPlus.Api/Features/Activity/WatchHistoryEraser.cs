@@ -10,9 +10,3 @@ public sealed class WatchHistoryEraser(MongoContext db) : IUserDataEraser
     public Task EraseAsync(string userId, CancellationToken cancellationToken) =>
         db.WatchHistory().DeleteManyAsync(h => h.UserId == userId, cancellationToken);
 }
-
-internal static class WatchHistoryCollection
-{
-    public static IMongoCollection<WatchHistoryDocument> WatchHistory(this MongoContext db) =>
-        db.Collection<WatchHistoryDocument>(WatchHistoryDocument.CollectionName);
-}

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
@@ -10,6 +11,18 @@ namespace BayitPlus.Api.Features.Content;
 /// rules as the public catalog, read by <c>_id</c> in one query.</summary>
 public sealed class ContentCards(MongoContext db) : IContentCards
 {
+    /// <summary>What a card shows (<see cref="ContentCardMapping.From"/>) and the audience it is
+    /// gated on: a stored item also carries stream URLs, subtitles and the admin's fields, which lists
+    /// of cards have no use for.</summary>
+    private static readonly ProjectionDefinition<ContentDocument> CardFields = Builders<ContentDocument>.Projection.Combine(
+        new Expression<Func<ContentDocument, object?>>[]
+        {
+            c => c.Title, c => c.TitleEn, c => c.TitleEs, c => c.Description, c => c.DescriptionEn, c => c.DescriptionEs,
+            c => c.Thumbnail, c => c.Backdrop, c => c.PosterUrl, c => c.SectionIds, c => c.PrimarySectionId, c => c.ContentFormat,
+            c => c.AudienceId, c => c.GenreIds, c => c.TopicTags, c => c.SubcategoryIds, c => c.Duration, c => c.Year, c => c.Rating,
+            c => c.Cast, c => c.Director, c => c.TmdbId, c => c.IsFeatured, c => c.ViewCount, c => c.CreatedAt,
+        }.Select(field => Builders<ContentDocument>.Projection.Include(field)));
+
     private IMongoCollection<ContentDocument> Items => db.Collection<ContentDocument>(ContentDocument.CollectionName);
 
     public async Task<bool> IsVisibleAsync(string contentId, CancellationToken cancellationToken) =>
@@ -24,8 +37,17 @@ public sealed class ContentCards(MongoContext db) : IContentCards
             return new Dictionary<string, ContentResponse>();
         }
 
-        var found = await Items.Find(new BsonDocument("_id", new BsonDocument("$in", ids))).ToListAsync(cancellationToken);
-        return found.Where(c => Audiences.Allows(maxAudience, c.AudienceId))
-            .ToDictionary(c => c.Id, c => ContentCardMapping.From(c, language), StringComparer.Ordinal);
+        var where = Builders<ContentDocument>.Filter;
+        var filter = (FilterDefinition<ContentDocument>)new BsonDocument("_id", new BsonDocument("$in", ids));
+        if (Audiences.AllowedUpTo(maxAudience) is { } allowed)
+        {
+            // The parental limit in the query, the allowed list built once: an item without an
+            // audience counts as general (Eq null matches a missing field too).
+            var audience = where.In(c => c.AudienceId, allowed);
+            filter &= allowed.Contains(Audiences.General) ? audience | where.Eq(c => c.AudienceId, null) : audience;
+        }
+
+        var found = await Items.Find(filter).Project<ContentDocument>(CardFields).ToListAsync(cancellationToken);
+        return found.ToDictionary(c => c.Id, c => ContentCardMapping.From(c, language), StringComparer.Ordinal);
     }
 }

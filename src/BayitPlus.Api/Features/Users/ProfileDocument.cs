@@ -25,8 +25,16 @@ public sealed class ProfileDocument
 
     public BsonDocument PlaybackPreferences { get; set; } = [];
 
-    /// <summary>This API's addition: the parental limit, the highest catalog audience (kids, family,
-    /// general, mature) lists of what the user watched may show; absent for none.</summary>
+    /// <summary>This API's addition: the profile's preferences that are the API's to enforce
+    /// (unlike the client's free-form subtitle and playback ones); absent until one is set.</summary>
+    public ProfilePreferences? Preferences { get; set; }
+}
+
+/// <summary>The profile's <c>preferences</c> subdocument.</summary>
+public sealed class ProfilePreferences
+{
+    /// <summary>The parental limit, the highest catalog audience (kids, family, general, mature)
+    /// lists of what the user watched may show; absent for none.</summary>
     public string? MaxAudience { get; set; }
 }
 

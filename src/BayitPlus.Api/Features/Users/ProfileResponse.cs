@@ -23,5 +23,6 @@ public sealed class ProfileMappings : IRegister
 {
     public void Register(TypeAdapterConfig config) => config.NewConfig<ProfileDocument, ProfileResponse>()
         .Map(response => response.SubtitlePreferences, profile => JsonBson.ToJson(profile.SubtitlePreferences))
-        .Map(response => response.PlaybackPreferences, profile => JsonBson.ToJson(profile.PlaybackPreferences));
+        .Map(response => response.PlaybackPreferences, profile => JsonBson.ToJson(profile.PlaybackPreferences))
+        .Map(response => response.MaxAudience, profile => profile.Preferences == null ? null : profile.Preferences.MaxAudience);
 }

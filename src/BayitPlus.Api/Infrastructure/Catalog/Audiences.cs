@@ -28,8 +28,4 @@ public static class Audiences
         var rank = Ordered.ToList().IndexOf(maxAudience);
         return [.. Ordered.Take(rank < 0 ? 1 : rank + 1)];
     }
-
-    /// <summary>Whether an item of <paramref name="audience"/> is within <paramref name="maxAudience"/>.</summary>
-    public static bool Allows(string? maxAudience, string? audience) =>
-        AllowedUpTo(maxAudience) is not { } allowed || allowed.Contains(audience ?? General);
 }

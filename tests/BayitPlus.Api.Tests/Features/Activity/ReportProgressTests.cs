@@ -1,13 +1,20 @@
 using System.Net;
+using BayitPlus.Api.Features.Activity;
 using BayitPlus.Api.Tests.Support;
 using MongoDB.Bson;
 
 namespace BayitPlus.Api.Tests.Features.Activity;
 
-public sealed class ReportProgressTests(ApiFactory api)
+/// <summary>On the fake clock: watched time is measured against the time between reports.</summary>
+[Collection<FakeClockCollection>]
+public sealed class ReportProgressTests(FakeClockApiFactory api)
 {
+    private const int Slack = ReportProgress.SlackSeconds;
+
+    private void Wait(int seconds) => api.Clock.Advance(TimeSpan.FromSeconds(seconds));
+
     [Fact]
-    public async Task First_report_creates_one_entry_with_progress_and_watched_time()
+    public async Task First_report_creates_one_entry_with_progress_and_at_most_the_slack_as_watched_time()
     {
         var item = await api.NewItemAsync();
         var user = await api.SignUpAsync();
@@ -21,7 +28,8 @@ public sealed class ReportProgressTests(ApiFactory api)
         var stored = Assert.Single(await api.StoredAsync(user.Id));
         Assert.Equal(item.Id, stored["content_id"].AsString);
         Assert.Equal(0.25, stored["progress"].AsDouble, 6);
-        Assert.Equal(300, stored["duration_watched"].AsInt32);
+        // Nothing before it to measure from: a player that starts mid-item has not watched the start.
+        Assert.Equal(Slack, stored["duration_watched"].AsInt32);
         Assert.Equal(1200, stored["duration_seconds"].AsInt32);
         Assert.Equal("mobile", stored["device_type"].AsString);
         Assert.Equal("ios", stored["platform"].AsString);
@@ -35,10 +43,13 @@ public sealed class ReportProgressTests(ApiFactory api)
         var user = await api.SignUpAsync();
         var client = api.ClientFor(user);
 
-        await client.ReportOkAsync(item.Id, 100);
-        await client.ReportOkAsync(item.Id, 110);
-        await client.ReportOkAsync(item.Id, 110);
+        await client.ReportOkAsync(item.Id, 10);
+        Wait(10);
+        await client.ReportOkAsync(item.Id, 20);
+        await client.ReportOkAsync(item.Id, 20);
+        Wait(230);
         await client.ReportOkAsync(item.Id, 250, deviceType: "tablet", platform: "android");
+        Wait(10);
         var late = await client.ReportOkAsync(item.Id, 120, deviceType: "desktop", platform: "web");
 
         Assert.Equal(250, late["positionSeconds"]!.GetValue<int>());
@@ -65,7 +76,6 @@ public sealed class ReportProgressTests(ApiFactory api)
         Assert.True(at["finished"]!.GetValue<bool>());
         Assert.Equal(1.0, past["progress"]!.GetValue<double>());
         Assert.Equal(1000, past["positionSeconds"]!.GetValue<int>());
-        Assert.Equal(1000, past["durationWatched"]!.GetValue<int>());
     }
 
     [Fact]
@@ -73,18 +83,68 @@ public sealed class ReportProgressTests(ApiFactory api)
     {
         var item = await api.NewItemAsync();
         var client = api.ClientFor(await api.SignUpAsync());
-        await client.ReportOkAsync(item.Id, 950, 1000);
+        await client.ReportOkAsync(item.Id, 10, 300);
+        Wait(270);
+        Assert.True((await client.ReportOkAsync(item.Id, 280, 300))["finished"]!.GetValue<bool>());
 
         var restarted = await (await client.PostAsync($"/api/users/me/history/{item.Id}/restart", null, Http.Ct)).ReadJsonAsync();
-        var after = await client.ReportOkAsync(item.Id, 30, 1000);
+        Wait(30);
+        var after = await client.ReportOkAsync(item.Id, 30, 300);
 
         Assert.Equal(0, restarted["positionSeconds"]!.GetValue<int>());
         Assert.Equal(0.0, restarted["progress"]!.GetValue<double>());
         Assert.False(restarted["finished"]!.GetValue<bool>());
-        Assert.Equal(950, restarted["durationWatched"]!.GetValue<int>());
+        Assert.Equal(280, restarted["durationWatched"]!.GetValue<int>());
         Assert.Equal(30, after["positionSeconds"]!.GetValue<int>());
-        Assert.Equal(980, after["durationWatched"]!.GetValue<int>());
+        Assert.Equal(310, after["durationWatched"]!.GetValue<int>());
         await (await client.PostAsync($"/api/users/me/history/{(await api.NewItemAsync()).Id}/restart", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_forward_seek_counts_only_the_time_that_passed_plus_the_slack()
+    {
+        var item = await api.NewItemAsync();
+        var user = await api.SignUpAsync();
+        var client = api.ClientFor(user);
+        await client.ReportOkAsync(item.Id, 0, 7200);
+        Wait(10);
+        await client.ReportOkAsync(item.Id, 10, 7200);
+        Wait(10);
+
+        var seeked = await client.ReportOkAsync(item.Id, 3610, 7200);
+
+        Assert.Equal(3610, seeked["positionSeconds"]!.GetValue<int>());
+        Assert.Equal(10 + 10 + Slack, seeked["durationWatched"]!.GetValue<int>());
+        Assert.Equal(10 + 10 + Slack, Assert.Single(await api.StoredAsync(user.Id))["duration_watched"].AsInt32);
+    }
+
+    [Fact]
+    public async Task A_report_sent_before_a_restart_and_arriving_after_it_changes_nothing()
+    {
+        var item = await api.NewItemAsync();
+        var user = await api.SignUpAsync();
+        var client = api.ClientFor(user);
+        await client.ReportOkAsync(item.Id, 10, 1000);
+        Wait(490);
+        await client.ReportOkAsync(item.Id, 500, 1000);
+        var restarted = await (await client.PostAsync($"/api/users/me/history/{item.Id}/restart", null, Http.Ct)).ReadJsonAsync();
+        Wait(2);
+
+        var late = await client.ReportOkAsync(item.Id, 510, 1000);
+
+        Assert.Equal(0.0, late["progress"]!.GetValue<double>());
+        Assert.Equal(0, late["positionSeconds"]!.GetValue<int>());
+        Assert.Equal(restarted["durationWatched"]!.GetValue<int>(), late["durationWatched"]!.GetValue<int>());
+        Assert.Equal(restarted["watchedAt"]!.GetValue<DateTime>(), late["watchedAt"]!.GetValue<DateTime>());
+        var stored = Assert.Single(await api.StoredAsync(user.Id));
+        Assert.Equal(0.0, stored["progress"].AsDouble);
+        Assert.Equal(500, stored["duration_watched"].AsInt32);
+
+        // Played from the start since: counted; and past the grace window a far position is a seek.
+        Wait(8);
+        Assert.Equal(10, (await client.ReportOkAsync(item.Id, 10, 1000))["positionSeconds"]!.GetValue<int>());
+        Wait((int)ReportProgress.RestartGrace.TotalSeconds);
+        Assert.Equal(700, (await client.ReportOkAsync(item.Id, 700, 1000))["positionSeconds"]!.GetValue<int>());
     }
 
     [Fact]
@@ -101,7 +161,8 @@ public sealed class ReportProgressTests(ApiFactory api)
         var stored = Assert.Single(await api.StoredAsync(user.Id));
         Assert.Equal(positions.Max(), stored["position_seconds"].AsInt32);
         Assert.Equal(positions.Max() / 2000.0, stored["progress"].AsDouble, 6);
-        Assert.Equal(positions.Max(), stored["duration_watched"].AsInt32);
+        // The clock stands still: each forward step counts at most the slack, never more than the furthest position.
+        Assert.InRange(stored["duration_watched"].AsInt32, Slack, positions.Max());
     }
 
     [Fact]

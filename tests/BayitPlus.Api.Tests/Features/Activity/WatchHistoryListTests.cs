@@ -109,6 +109,42 @@ public sealed class WatchHistoryListTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task History_pages_read_past_runs_of_hidden_items_and_are_never_empty_with_a_cursor()
+    {
+        var user = await api.SignUpAsync();
+        var client = api.ClientFor(user);
+        var (oldest, middle, newest) = (await api.NewItemAsync(), await api.NewItemAsync(), await api.NewItemAsync());
+        var mature = await api.NewItemAsync(audience: "mature");
+        Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "general" })).StatusCode);
+        // Newest first: newest, 120 removed items (more than one batch), middle, the mature item and
+        // 30 removed, oldest, 5 removed.
+        var order = new List<string?> { newest.Id };
+        order.AddRange(Enumerable.Repeat<string?>(null, 120));
+        order.Add(middle.Id);
+        order.Add(mature.Id);
+        order.AddRange(Enumerable.Repeat<string?>(null, 30));
+        order.Add(oldest.Id);
+        order.AddRange(Enumerable.Repeat<string?>(null, 5));
+        var start = DateTime.UtcNow;
+        await api.History().InsertManyAsync(order.Select((id, i) => new BsonDocument
+        {
+            ["user_id"] = user.Id,
+            ["content_id"] = id ?? ObjectId.GenerateNewId().ToString(),
+            ["watched_at"] = start.AddSeconds(-i),
+            ["duration_watched"] = 60,
+            ["progress"] = 0.5,
+        }), cancellationToken: Http.Ct);
+
+        var first = await client.GetJsonAsync("/api/users/me/history?limit=2");
+        var second = await client.GetJsonAsync($"/api/users/me/history?limit=2&cursor={first["nextCursor"]}");
+
+        Assert.Equal([newest.Id, middle.Id], first.ContentIds());
+        Assert.NotNull(first["nextCursor"]);
+        Assert.Equal([oldest.Id], second.ContentIds());
+        Assert.Null(second["nextCursor"]);
+    }
+
+    [Fact]
     public async Task Deleted_content_is_left_out_of_both_lists()
     {
         var user = await api.SignUpAsync();
@@ -173,6 +209,25 @@ public sealed class WatchHistoryListTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task An_item_without_an_audience_counts_as_general_under_a_limit()
+    {
+        var client = api.ClientFor(await api.SignUpAsync());
+        var unclassified = await api.NewItemAsync();
+        var unset = await api.Database.GetCollection<BsonDocument>("content").UpdateOneAsync(
+            new BsonDocument("_id", ObjectId.Parse(unclassified.Id)), new BsonDocument("$unset", new BsonDocument("audience_id", "")), cancellationToken: Http.Ct);
+        Assert.Equal(1, unset.ModifiedCount);
+        await client.ReportOkAsync(unclassified.Id, 300);
+
+        await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "general" });
+        var underGeneral = await client.GetJsonAsync("/api/users/me/history");
+        await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "family" });
+        var underFamily = await client.GetJsonAsync("/api/users/me/history");
+
+        Assert.Equal([unclassified.Id], underGeneral.ContentIds());
+        Assert.Empty(underFamily.ContentIds());
+    }
+
+    [Fact]
     public async Task A_profile_max_audience_outside_the_list_is_refused_and_one_stored_by_another_service_allows_kids_only()
     {
         var user = await api.SignUpAsync();
@@ -185,7 +240,7 @@ public sealed class WatchHistoryListTests(ApiFactory api)
         await (await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "teens" })).AssertValidationProblemAsync("maxAudience");
         Assert.Equal(HttpStatusCode.OK, (await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "general" })).StatusCode);
         await api.Database.GetCollection<BsonDocument>(ProfileDocument.CollectionName).UpdateOneAsync(
-            new BsonDocument("user_id", user.Id), new BsonDocument("$set", new BsonDocument("max_audience", "Teen")), cancellationToken: Http.Ct);
+            new BsonDocument("user_id", user.Id), new BsonDocument("$set", new BsonDocument("preferences.max_audience", "Teen")), cancellationToken: Http.Ct);
 
         Assert.Equal([kids.Id], (await client.GetJsonAsync("/api/users/me/continue-watching")).ContentIds());
     }

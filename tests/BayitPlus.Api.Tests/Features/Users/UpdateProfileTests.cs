@@ -138,4 +138,29 @@ public sealed class UpdateProfileTests(ApiFactory api)
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task The_parental_limit_is_stored_in_preferences_kept_by_a_save_without_it_and_removed_by_null()
+    {
+        var user = await api.SignUpAsync();
+        var client = api.ClientFor(user);
+
+        var set = await (await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "he", maxAudience = "kids" })).ReadJsonAsync();
+        var stored = Assert.Single(await ProfilesOfAsync(user.Id));
+        var kept = await (await client.PutJsonAsync("/api/users/me/profile", new { languagePreference = "en", bio = "no limit field" })).ReadJsonAsync();
+        var read = await (await client.GetAsync("/api/users/me/profile", Http.Ct)).ReadJsonAsync();
+        var keptStored = Assert.Single(await ProfilesOfAsync(user.Id));
+        using var removal = new StringContent("""{"languagePreference":"he","maxAudience":null}""", Encoding.UTF8, "application/json");
+        var removed = await (await client.PutAsync("/api/users/me/profile", removal, Http.Ct)).ReadJsonAsync();
+
+        Assert.Equal("kids", set["maxAudience"]!.GetValue<string>());
+        Assert.Equal("kids", stored["preferences"]["max_audience"].AsString);
+        Assert.False(stored.Contains("max_audience"));
+        Assert.Equal("kids", kept["maxAudience"]!.GetValue<string>());
+        Assert.Equal("en", kept["languagePreference"]!.GetValue<string>());
+        Assert.Equal("kids", read["maxAudience"]!.GetValue<string>());
+        Assert.Equal("kids", keptStored["preferences"]["max_audience"].AsString);
+        Assert.Null(removed["maxAudience"]);
+        Assert.False(Assert.Single(await ProfilesOfAsync(user.Id)).GetValue("preferences", new BsonDocument()).AsBsonDocument.Contains("max_audience"));
+    }
 }
