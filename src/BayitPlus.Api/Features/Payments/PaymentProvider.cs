@@ -42,7 +42,23 @@ public interface IPaymentProvider
 }
 
 /// <summary>A plan, a billing period and a currency, checked against <see cref="PaymentsSettings.Plans"/>.</summary>
-public sealed record PlanSelection(string PlanId, string BillingPeriod, string Currency, decimal Amount, string? ProviderPriceId, PaymentPlan Plan);
+public sealed record PlanSelection(string PlanId, string BillingPeriod, string Currency, decimal Amount, string? ProviderPriceId, PaymentPlan Plan)
+{
+    /// <summary>
+    /// Whether a checkout or subscription that bought <paramref name="items"/> bought this: one item,
+    /// at the plan's configured provider price id when it has one, else at the configured amount
+    /// before tax and discounts (unit price × quantity), in this currency. What was charged
+    /// (a total with tax, a promotion code, nothing during a trial) says nothing about what was
+    /// bought and is never compared.
+    /// </summary>
+    public bool IsBoughtBy(IReadOnlyList<PurchasedPrice> items) => items is [var item]
+        && (item.Currency is null ? ProviderPriceId is not null : string.Equals(item.Currency, Currency, StringComparison.OrdinalIgnoreCase))
+        && (ProviderPriceId is { } priceId ? item.PriceId == priceId : item.Amount == Amount);
+}
+
+/// <summary>One price a checkout or subscription bought: the provider's price (or plan) id, and its
+/// amount before tax and discounts (unit price × quantity) in major units, when the provider says.</summary>
+public sealed record PurchasedPrice(string? PriceId, decimal? Amount, string? Currency);
 
 /// <summary>What a checkout sells, and to whom.</summary>
 public sealed record CheckoutOrder(string UserId, string Email, PlanSelection Selection, int TrialDays, string SuccessUrl, string CancelUrl, string IdempotencyKey);
@@ -74,18 +90,21 @@ public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, st
 /// time of the event, used to refuse going back to an older state.</summary>
 public abstract record PaymentEvent(string Provider, string EventId, string EventType, DateTime OccurredAt)
 {
-    /// <summary>The hosted checkout was paid (or its trial started): the subscription begins.</summary>
+    /// <summary>The hosted checkout was paid (or its trial started): the subscription begins.
+    /// <see cref="Amount"/> is what was charged now (0 during a trial); <see cref="Items"/> what was
+    /// bought, which <see cref="PlanSelection.IsBoughtBy"/> checks against the plan.</summary>
     public sealed record CheckoutCompleted(
         string Provider, string EventId, string EventType, DateTime OccurredAt,
         string CheckoutSessionId, string? UserId, string? PlanId, string? BillingPeriod, string? ProviderSubscriptionId, string? ProviderCustomerId,
-        decimal? Amount, string? Currency)
+        decimal? Amount, string? Currency, IReadOnlyList<PurchasedPrice> Items)
         : PaymentEvent(Provider, EventId, EventType, OccurredAt);
 
-    /// <summary>The provider created or changed a subscription (status, period, plan, renewal).</summary>
+    /// <summary>The provider created or changed a subscription (status, period, plan, renewal).
+    /// <see cref="Items"/> are the subscription's prices, checked as a checkout's.</summary>
     public sealed record SubscriptionChanged(
         string Provider, string EventId, string EventType, DateTime OccurredAt,
         string ProviderSubscriptionId, string ProviderStatus, DateTime? CurrentPeriodStart, DateTime? CurrentPeriodEnd, DateTime? TrialEnd,
-        bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency, string? UserId)
+        bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency, string? UserId, IReadOnlyList<PurchasedPrice> Items)
         : PaymentEvent(Provider, EventId, EventType, OccurredAt);
 
     /// <summary>The subscription ended at the provider (canceled now, or at the end of its period).</summary>

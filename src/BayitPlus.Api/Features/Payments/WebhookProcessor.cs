@@ -164,8 +164,7 @@ public static class ApplyPaymentEvent
         private async Task<SubscriptionDocument?> CheckoutCompletedAsync(Run run, PaymentEvent.CheckoutCompleted e)
         {
             var selection = e.PlanId is null || e.BillingPeriod is null || e.Currency is null ? null : catalog.Select(e.PlanId, e.BillingPeriod, e.Currency, e.Provider);
-            // With a trial Checkout charges nothing up front: the price is checked on the subscription's own event.
-            var priceMatches = selection is not null && (e.Amount == selection.Amount || (e.Amount is 0m && settings.TrialDays > 0));
+            var priceMatches = selection is not null && selection.IsBoughtBy(e.Items);
             if (!priceMatches || e.UserId is null || !Ids.IsValid(e.UserId) || e.ProviderSubscriptionId is null)
             {
                 run.Raised.Add(Mismatch(e, e.UserId, e.PlanId, e.BillingPeriod, e.Amount, e.Currency));
@@ -245,7 +244,7 @@ public static class ApplyPaymentEvent
             }
 
             var selection = e.PlanId is null || e.BillingPeriod is null || e.Currency is null ? null : catalog.Select(e.PlanId, e.BillingPeriod, e.Currency, e.Provider);
-            if (selection is not null && e.Amount is { } amount && amount != selection.Amount)
+            if (selection is not null && !selection.IsBoughtBy(e.Items))
             {
                 selection = null;
             }

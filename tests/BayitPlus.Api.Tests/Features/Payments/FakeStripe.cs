@@ -27,6 +27,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentQueue<StripeRequest> _requests = new();
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<JsonObject> _refunds = new();
+    private readonly ConcurrentDictionary<string, JsonObject[]> _lineItems = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _currencies = new(StringComparer.Ordinal);
     private readonly Lock _failuresLock = new();
     private readonly Queue<int> _failures = new();
@@ -68,6 +69,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public JsonObject? Subscription(string id) => _subscriptions.GetValueOrDefault(id);
 
+    /// <summary>Makes the fake list these line items for the checkout session <paramref name="sessionId"/>.</summary>
+    public void SetLineItems(string sessionId, params JsonObject[] items) => _lineItems[sessionId] = items;
+
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -88,6 +92,8 @@ public sealed class FakeStripe : IAsyncDisposable
             await next(http);
         });
         app.MapPost("/v1/checkout/sessions", (HttpRequest request) => Json(CheckoutSession(Form(request))));
+        app.MapGet("/v1/checkout/sessions/{id}/line_items", (string id) =>
+            Json(StripePayloads.List($"/v1/checkout/sessions/{id}/line_items", _lineItems.GetValueOrDefault(id) ?? [])));
         app.MapGet("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(s) : Missing(id));
         app.MapPost("/v1/subscriptions/{id}", (string id, HttpRequest request) => _subscriptions.TryGetValue(id, out var s) ? Json(UpdateSubscription(s, Form(request))) : Missing(id));
         app.MapDelete("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(CancelSubscription(s)) : Missing(id));
