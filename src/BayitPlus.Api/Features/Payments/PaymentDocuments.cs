@@ -75,9 +75,35 @@ public sealed class SubscriptionDocument
     /// provider (<see cref="ProviderCancelRequestedAt"/>).</summary>
     public string? RefusedReason { get; set; }
 
+    /// <summary>Set when a payment given back in full ended the subscription: what it was before, so
+    /// that a refund the provider later reports failed can give it back.</summary>
+    public RefundEnding? EndedByRefund { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A subscription as it was when a full refund of <see cref="PaymentId"/> ended it.</summary>
+public sealed class RefundEnding
+{
+    /// <summary>The <c>provider_transaction_id</c> of the payment refunded.</summary>
+    public required string PaymentId { get; set; }
+
+    /// <summary>The subscription's <see cref="SubscriptionDocument.ProviderCancelRequestedAt"/> the
+    /// refund set (null when it was not renewing): while it is still there, the provider has not
+    /// cancelled the subscription yet.</summary>
+    public DateTime? CancelRequestedAt { get; set; }
+
+    public required string Status { get; set; }
+
+    public DateTime EndDate { get; set; }
+
+    public bool AutoRenew { get; set; }
+
+    public DateTime? GraceUntil { get; set; }
+
+    public DateTime? CanceledAt { get; set; }
 }
 
 public static class SubscriptionStatuses
@@ -151,6 +177,10 @@ public sealed class PaymentTransactionDocument
     public double AmountRefunded { get; set; }
 
     public string? Reason { get; set; }
+
+    /// <summary>A refund's: the provider's time of the event that reported it failed. The provider's
+    /// totals in older events still count it; those in this one or later do not.</summary>
+    public DateTime? FailedAt { get; set; }
 
     /// <summary>A payment for a subscription this API refused (a second current one, a price not on
     /// sale): <see cref="ProviderCancellationJob"/> refunds it in full at the provider and clears this.</summary>

@@ -97,7 +97,7 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapGet("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(s) : Missing(id));
         app.MapPost("/v1/subscriptions/{id}", (string id, HttpRequest request) => _subscriptions.TryGetValue(id, out var s) ? Json(UpdateSubscription(s, Form(request))) : Missing(id));
         app.MapDelete("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(CancelSubscription(s)) : Missing(id));
-        app.MapPost("/v1/refunds", (HttpRequest request) => Json(Refund(Form(request))));
+        app.MapPost("/v1/refunds", async (HttpRequest request) => Json(await Refund(Form(request))));
         app.MapGet("/v1/refunds", (string? payment_intent, string? charge) => Json(StripePayloads.List("/v1/refunds", [.. _refunds.Where(r =>
             (payment_intent is not null && r["payment_intent"]?.GetValue<string>() == payment_intent) || (charge is not null && r["charge"]?.GetValue<string>() == charge))])));
         app.MapGet("/v1/payment_intents/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "payment_intent", ["amount"] = 999, ["currency"] = CurrencyOf(id), ["status"] = "succeeded" }));
@@ -222,11 +222,20 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
+    /// <summary>Called with each refund made, before the fake answers: a test delivers the refund's
+    /// webhook event from here to have it overtake the answer, as Stripe's may.</summary>
+    public Func<JsonObject, Task>? BeforeRefundAnswer { get; set; }
+
     /// <summary>Creates a refund the fake then lists, as Stripe lists a charge's refunds.</summary>
-    private JsonObject Refund(Dictionary<string, string> form)
+    private async Task<JsonObject> Refund(Dictionary<string, string> form)
     {
         var refund = NewRefund(form);
         _refunds.Enqueue(refund);
+        if (BeforeRefundAnswer is { } before)
+        {
+            await before(refund);
+        }
+
         return refund;
     }
 
