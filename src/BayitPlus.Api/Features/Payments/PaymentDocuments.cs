@@ -60,6 +60,10 @@ public sealed class SubscriptionDocument
     /// <see cref="ProviderCancellationJob"/> cancels it there and clears this.</summary>
     public DateTime? ProviderCancelRequestedAt { get; set; }
 
+    /// <summary>Set when the provider refused for good to cancel it (<see cref="ProviderCancellationJob"/>
+    /// stopped asking, with a high security event): the provider's HTTP status and error code.</summary>
+    public string? ProviderCancelRefusal { get; set; }
+
     /// <summary>The provider's time of the latest event about the subscription object itself
     /// (created, updated, deleted) applied here, or of the provider's answer to a cancel, resume or
     /// plan change made here: an older one arriving late never takes the state back. Payment events
@@ -185,6 +189,10 @@ public sealed class PaymentTransactionDocument
     /// <summary>A payment for a subscription this API refused (a second current one, a price not on
     /// sale): <see cref="ProviderCancellationJob"/> refunds it in full at the provider and clears this.</summary>
     public DateTime? AutoRefundRequestedAt { get; set; }
+
+    /// <summary>Set when the provider refused for good to make that refund (the job stopped asking,
+    /// with a high security event): the provider's HTTP status and error code.</summary>
+    public string? AutoRefundRefusal { get; set; }
 }
 
 public static class PaymentTransactionTypes

@@ -165,12 +165,46 @@ public sealed class ProviderNotConfiguredException : ApiException
 }
 
 /// <summary>The provider refused the call or could not be reached. The detail never carries the
-/// provider's own message, which may name keys or internal ids.</summary>
+/// provider's own message, which may name keys or internal ids; <see cref="Reason"/> (for the
+/// records of a job that gives up) has only the HTTP status and the provider's error type and code.</summary>
 public sealed class ProviderUnavailableException : ApiException
 {
     public ProviderUnavailableException(string provider)
         : base(StatusCodes.Status502BadGateway, "Payment provider error", $"{provider} did not complete the request; nothing was changed. Try again later.") =>
         Type = PaymentProblems.ProviderError;
+
+    /// <summary>Whether asking again can help: <see cref="ProviderFailure.Transient"/> unless the provider answered otherwise.</summary>
+    public ProviderFailure Failure { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+/// <summary>What a provider's failure means for a caller that would ask again (<see cref="ProviderCancellationJob"/>).</summary>
+public enum ProviderFailure
+{
+    /// <summary>The network, a timeout, the provider's 5xx, 429 (rate limit), 408 or 409 (a
+    /// concurrent request), or 401/403 (this deployment's credentials, fixed in its settings): asking
+    /// again later can succeed.</summary>
+    Transient,
+
+    /// <summary>What the call acts on does not exist there or is already as asked (404, Stripe's
+    /// <c>resource_missing</c> or <c>charge_already_refunded</c>): there is nothing left to do.</summary>
+    Gone,
+
+    /// <summary>Any other 4xx: the provider refuses this request and will refuse it again.</summary>
+    Refused,
+}
+
+public static class ProviderFailures
+{
+    /// <summary>The one reading of a provider's HTTP status (see <see cref="ProviderFailure"/>).</summary>
+    public static ProviderFailure FromStatus(int status) => status switch
+    {
+        404 => ProviderFailure.Gone,
+        401 or 403 or 408 or 409 or 429 => ProviderFailure.Transient,
+        >= 400 and < 500 => ProviderFailure.Refused,
+        _ => ProviderFailure.Transient,
+    };
 }
 
 public static class PaymentProblems

@@ -312,8 +312,13 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         }
         catch (StripeException e)
         {
-            LogStripeError(logger, (int)e.HttpStatusCode, e.StripeError?.Type, e.StripeError?.Code);
-            throw new ProviderUnavailableException("Stripe");
+            var status = (int)e.HttpStatusCode;
+            LogStripeError(logger, status, e.StripeError?.Type, e.StripeError?.Code);
+            throw new ProviderUnavailableException("Stripe")
+            {
+                Failure = e.StripeError?.Code is "resource_missing" or "charge_already_refunded" ? ProviderFailure.Gone : ProviderFailures.FromStatus(status),
+                Reason = $"Stripe HTTP {status} {e.StripeError?.Type}/{e.StripeError?.Code}",
+            };
         }
         catch (HttpRequestException e)
         {

@@ -31,6 +31,10 @@ public static class PaymentSecurityEvents
     /// cancelled it (high): the customer gets the paid period back without renewal, and an
     /// administrator settles the renewal with them.</summary>
     public const string RefundFailedAfterCancellation = "payment_refund_failed_after_cancellation";
+
+    /// <summary>The provider refused for good to cancel a subscription or refund a payment that
+    /// <see cref="ProviderCancellationJob"/> asked for (high): it stops asking, an administrator acts.</summary>
+    public const string ProviderRefused = "payment_provider_refused";
 }
 
 /// <summary>An event that names a subscription or payment this API has not recorded yet (its

@@ -30,7 +30,7 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonObject[]> _lineItems = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _currencies = new(StringComparer.Ordinal);
     private readonly Lock _failuresLock = new();
-    private readonly Queue<int> _failures = new();
+    private readonly Queue<(int Status, string? Code)> _failures = new();
     private WebApplication? _app;
 
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
@@ -48,14 +48,14 @@ public sealed class FakeStripe : IAsyncDisposable
         [.. _requests.Where(r => r.Method == method && r.Path == path && (field is null || r[field] == value))];
 
     /// <summary>The next <paramref name="times"/> calls answer <paramref name="status"/> with a Stripe
-    /// error whose message must never reach the API's clients.</summary>
-    public void FailNext(int status, int times = 1)
+    /// error (of <paramref name="code"/>, when given) whose message must never reach the API's clients.</summary>
+    public void FailNext(int status, int times = 1, string? code = null)
     {
         lock (_failuresLock)
         {
             for (var i = 0; i < times; i++)
             {
-                _failures.Enqueue(status);
+                _failures.Enqueue((status, code));
             }
         }
     }
@@ -81,11 +81,12 @@ public sealed class FakeStripe : IAsyncDisposable
         app.Use(async (http, next) =>
         {
             await RecordAsync(http.Request);
-            if (TakeFailure() is { } status)
+            if (TakeFailure() is { } failure)
             {
-                http.Response.StatusCode = status;
+                http.Response.StatusCode = failure.Status;
                 http.Response.Headers["Stripe-Should-Retry"] = "false";
-                await http.Response.WriteAsJsonAsync(Error(status == 402 ? "card_error" : "api_error", "Fake Stripe internal failure sk_test_secret_detail"));
+                var type = failure.Status switch { 402 => "card_error", < 500 => "invalid_request_error", _ => "api_error" };
+                await http.Response.WriteAsJsonAsync(Error(type, "Fake Stripe internal failure sk_test_secret_detail", failure.Code));
                 return;
             }
 
@@ -132,11 +133,11 @@ public sealed class FakeStripe : IAsyncDisposable
             request.Headers["Idempotency-Key"].FirstOrDefault(), request.Headers.Authorization.FirstOrDefault()));
     }
 
-    private int? TakeFailure()
+    private (int Status, string? Code)? TakeFailure()
     {
         lock (_failuresLock)
         {
-            return _failures.TryDequeue(out var status) ? status : null;
+            return _failures.TryDequeue(out var failure) ? failure : null;
         }
     }
 
