@@ -1,6 +1,7 @@
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Security;
+using System.Linq.Expressions;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -41,73 +42,63 @@ public sealed partial class ProviderCancellationJob(
         var cancelled = 0;
         foreach (var subscription in pending)
         {
-            var update = Builders<SubscriptionDocument>.Update.Unset(s => s.ProviderCancelRequestedAt);
-            switch (await AskAsync(() => providers.Configured(subscription.PaymentMethod).CancelNowAsync(subscription.ProviderSubscriptionId!, ct)))
+            var (settled, done) = await AskAsync(
+                new Asked(subscription.UserId, subscription.PaymentMethod, "cancel", "subscription_id", subscription.Id),
+                () => providers.Configured(subscription.PaymentMethod).CancelNowAsync(subscription.ProviderSubscriptionId!, ct),
+                Builders<SubscriptionDocument>.Update.Unset(s => s.ProviderCancelRequestedAt),
+                s => s.ProviderCancelRefusal);
+            if (settled is null)
             {
-                case Outcome.Later:
-                    LogNotCancelled(logger, subscription.Id, subscription.PaymentMethod);
-                    continue;
-                case Outcome.Refused refused:
-                    update = update.Set(s => s.ProviderCancelRefusal, refused.Reason);
-                    GiveUp(subscription.UserId, subscription.PaymentMethod, "cancel", "subscription_id", subscription.Id, refused.Reason);
-                    break;
-                default:
-                    cancelled++;
-                    break;
+                continue;
             }
 
             // Only the mark that was read: a newer one is the next pass's.
             await SubscriptionStore.Subscriptions(db).UpdateOneAsync(
                 filter.Eq(s => s.Id, subscription.Id) & filter.Eq(s => s.ProviderCancelRequestedAt, subscription.ProviderCancelRequestedAt),
-                update,
+                settled,
                 cancellationToken: ct);
+            cancelled += done ? 1 : 0;
         }
 
         return cancelled;
     }
 
-    /// <summary>What became of one call to a provider.</summary>
-    private abstract record Outcome
-    {
-        public sealed record Done : Outcome;
+    /// <summary>A record the job asks a provider about, for its logs and security events.</summary>
+    private sealed record Asked(string UserId, string Provider, string Action, string RecordField, string RecordId);
 
-        public sealed record Later : Outcome;
-
-        public sealed record Refused(string Reason) : Outcome;
-    }
-
-    /// <summary>Makes the call and reads its failure (<see cref="ProviderFailure"/>): gone counts as done.</summary>
-    private static async Task<Outcome> AskAsync(Func<Task> call)
+    /// <summary>Makes the call and reads its failure (<see cref="ProviderFailure"/>). Answers the
+    /// update that settles the record: <paramref name="clear"/> when done or gone, with the reason in
+    /// <paramref name="refusal"/> (and a high security event) when refused for good; null to ask
+    /// again at the next pass.</summary>
+    private async Task<(UpdateDefinition<T>? Settled, bool Done)> AskAsync<T>(Asked asked, Func<Task> call, UpdateDefinition<T> clear, Expression<Func<T, string?>> refusal)
     {
         try
         {
             await call();
-            return new Outcome.Done();
+            return (clear, true);
         }
         catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.Gone)
         {
-            return new Outcome.Done();
+            return (clear, true);
         }
         catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.Refused)
         {
-            return new Outcome.Refused(error.Reason ?? "refused");
+            var reason = error.Reason ?? "refused";
+            LogRefused(logger, asked.Provider, asked.Action, asked.RecordId, reason);
+            events.Record(new SecurityEvent(PaymentSecurityEvents.ProviderRefused, Severity.High, asked.UserId, null, new BsonDocument
+            {
+                ["provider"] = asked.Provider,
+                ["action"] = asked.Action,
+                [asked.RecordField] = asked.RecordId,
+                ["reason"] = reason,
+            }));
+            return (Builders<T>.Update.Combine(clear, Builders<T>.Update.Set(refusal, reason)), false);
         }
         catch (ApiException error) when (error is ProviderUnavailableException or ProviderNotConfiguredException)
         {
-            return new Outcome.Later();
+            LogNotDone(logger, asked.Provider, asked.Action, asked.RecordId);
+            return (null, false);
         }
-    }
-
-    private void GiveUp(string userId, string provider, string action, string recordField, string recordId, string reason)
-    {
-        LogRefused(logger, provider, action, recordId, reason);
-        events.Record(new SecurityEvent(PaymentSecurityEvents.ProviderRefused, Severity.High, userId, null, new BsonDocument
-        {
-            ["provider"] = provider,
-            ["action"] = action,
-            [recordField] = recordId,
-            ["reason"] = reason,
-        }));
     }
 
     /// <summary>Refunds each marked payment in full under a key of its own: a pass repeated after a
@@ -122,29 +113,25 @@ public sealed partial class ProviderCancellationJob(
         var refunded = 0;
         foreach (var payment in marked)
         {
-            var update = Builders<PaymentTransactionDocument>.Update.Unset(t => t.AutoRefundRequestedAt);
-            if (payment.AmountRefunded == 0 && payment.ProviderTransactionId is { } providerTransactionId)
+            var clear = Builders<PaymentTransactionDocument>.Update.Unset(t => t.AutoRefundRequestedAt);
+            var (settled, done) = payment.AmountRefunded == 0 && payment.ProviderTransactionId is { } providerTransactionId
+                ? await AskAsync(
+                    new Asked(payment.UserId, payment.PaymentProvider, "refund", "payment_id", payment.Id),
+                    () => providers.Configured(payment.PaymentProvider).RefundAsync(
+                        providerTransactionId, null, "The payment was for a subscription this service refused.", $"auto-refund:{payment.Id}", ct),
+                    clear,
+                    t => t.AutoRefundRefusal)
+                : (clear, false);
+            if (settled is null)
             {
-                switch (await AskAsync(() => providers.Configured(payment.PaymentProvider).RefundAsync(
-                    providerTransactionId, null, "The payment was for a subscription this service refused.", $"auto-refund:{payment.Id}", ct)))
-                {
-                    case Outcome.Later:
-                        LogNotRefunded(logger, payment.Id, payment.PaymentProvider);
-                        continue;
-                    case Outcome.Refused refused:
-                        update = update.Set(t => t.AutoRefundRefusal, refused.Reason);
-                        GiveUp(payment.UserId, payment.PaymentProvider, "refund", "payment_id", payment.Id, refused.Reason);
-                        break;
-                    default:
-                        refunded++;
-                        break;
-                }
+                continue;
             }
 
             await transactions.UpdateOneAsync(
                 filter.Eq(t => t.Id, payment.Id) & filter.Eq(t => t.AutoRefundRequestedAt, payment.AutoRefundRequestedAt),
-                update,
+                settled,
                 cancellationToken: ct);
+            refunded += done ? 1 : 0;
         }
 
         return refunded;
@@ -153,9 +140,6 @@ public sealed partial class ProviderCancellationJob(
     [LoggerMessage(Level = LogLevel.Error, Message = "{Provider} refused for good to {Action} {RecordId} ({Reason}); no longer asked, left to an administrator")]
     private static partial void LogRefused(ILogger logger, string provider, string action, string recordId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} of a refused subscription could not be refunded by {Provider}; retrying at the next interval")]
-    private static partial void LogNotRefunded(ILogger logger, string paymentId, string provider);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} was ended here but {Provider} could not cancel it; retrying at the next interval")]
-    private static partial void LogNotCancelled(ILogger logger, string subscriptionId, string provider);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} could not {Action} {RecordId} now; retrying at the next interval")]
+    private static partial void LogNotDone(ILogger logger, string provider, string action, string recordId);
 }

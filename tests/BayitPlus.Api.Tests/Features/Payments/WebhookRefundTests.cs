@@ -308,8 +308,9 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         Assert.Equal("basic", await api.TierAsync(customer));
     }
 
-    [Fact]
-    public async Task A_full_refund_that_fails_before_Stripe_cancelled_the_subscription_restores_it_and_a_late_charge_refunded_changes_nothing()
+    /// <summary>A paid subscription Stripe knows, ended by a pending refund of all its payment, and
+    /// the subscription as it was before.</summary>
+    private async Task<(StripeCustomer Customer, string PaymentIntent, string RefundId, BsonDocument Before)> EndedByAPendingFullRefundAsync()
     {
         var (customer, paymentIntent) = await PaidAsync();
         var refundId = StripePayloads.NewId("re");
@@ -317,6 +318,14 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         api.Stripe.AddSubscription(StripePayloads.Subscription(customer.SubscriptionId, customer.CustomerId, customer.UserId, "basic", "monthly", 999, "usd", "active", now, now.AddMonths(1)));
         var before = await api.SubscriptionAsync(customer);
         Assert.False(await api.DeliverAsync(ChargeRefundedInFull(now.AddMinutes(1), paymentIntent, refundId, "pending")));
+        return (customer, paymentIntent, refundId, before);
+    }
+
+    [Fact]
+    public async Task A_full_refund_that_fails_before_Stripe_cancelled_the_subscription_restores_it_and_a_late_charge_refunded_changes_nothing()
+    {
+        var (customer, paymentIntent, refundId, before) = await EndedByAPendingFullRefundAsync();
+        var now = api.Clock.GetUtcNow();
         Assert.Equal("expired", (await api.SubscriptionAsync(customer))["status"].AsString);
 
         Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 999, "failed")));
@@ -338,12 +347,8 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
     [Fact]
     public async Task A_full_refund_that_fails_after_Stripe_cancelled_the_subscription_gives_back_the_paid_period_and_tells_an_admin()
     {
-        var (customer, paymentIntent) = await PaidAsync();
-        var refundId = StripePayloads.NewId("re");
+        var (customer, paymentIntent, refundId, before) = await EndedByAPendingFullRefundAsync();
         var now = api.Clock.GetUtcNow();
-        api.Stripe.AddSubscription(StripePayloads.Subscription(customer.SubscriptionId, customer.CustomerId, customer.UserId, "basic", "monthly", 999, "usd", "active", now, now.AddMonths(1)));
-        var before = await api.SubscriptionAsync(customer);
-        Assert.False(await api.DeliverAsync(ChargeRefundedInFull(now.AddMinutes(1), paymentIntent, refundId, "pending")));
         await api.Services.GetRequiredService<ProviderCancellationJob>().RunOnceAsync(Http.Ct);
         Assert.Single(api.Stripe.RequestsTo("DELETE", $"/v1/subscriptions/{customer.SubscriptionId}"));
 
