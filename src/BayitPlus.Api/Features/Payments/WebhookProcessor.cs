@@ -485,7 +485,9 @@ public static class ApplyPaymentEvent
         /// <summary>
         /// The full refund that ended the subscription failed: the customer kept paying for it. While
         /// the provider has not cancelled it yet (the mark the refund set is still there, or it was not
-        /// renewing), restoring is safe: the mark goes and the subscription is again what it was.
+        /// renewing), restoring is safe: the mark goes and the subscription is again what it was (a job
+        /// pass already calling the provider may still cancel it there; the provider's deletion event
+        /// then ends it here like any cancellation).
         /// Once the provider has cancelled it (the job ran, or its own end arrived), a subscription
         /// renewing here would never be billed there again, so it is given back its paid period without
         /// renewal, and an administrator is told (high) to settle the renewal with the customer.
