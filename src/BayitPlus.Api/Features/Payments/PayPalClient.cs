@@ -39,8 +39,9 @@ public sealed partial class PayPalClient(PaymentsSettings settings, IHttpClientF
 
         if ((int)status is < 200 or > 299)
         {
-            LogRefused(logger, method.Method, path, (int)status, ErrorName(body));
-            throw Unavailable();
+            var error = ErrorName(body);
+            LogRefused(logger, method.Method, path, (int)status, error);
+            throw new ProviderUnavailableException(DisplayName) { Failure = ProviderFailures.FromStatus((int)status), Reason = $"PayPal HTTP {(int)status} {error}" };
         }
 
         return Parse(body.Length == 0 ? "{}" : body, path);

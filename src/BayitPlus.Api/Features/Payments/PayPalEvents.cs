@@ -31,7 +31,7 @@ public sealed record PayPalCustomId(string UserId, string PlanId, string Billing
 /// which the processor applies as nothing (no subscription, no tier).</summary>
 public sealed record PayPalSubscription(
     string Id, string PayPalStatus, string Status, DateTime? PeriodStart, DateTime? PeriodEnd, DateTime? TrialEnd, bool CancelAtPeriodEnd,
-    PlanSelection? Plan, PayPalCustomId? CustomId, string? PayerId, decimal? LastPaymentAmount, string? LastPaymentCurrency)
+    PlanSelection? Plan, PayPalCustomId? CustomId, string? PayerId, decimal? LastPaymentAmount, string? LastPaymentCurrency, string? PayPalPlanId)
 {
     public const string Active = "ACTIVE";
     public const string Suspended = "SUSPENDED";
@@ -73,7 +73,8 @@ public sealed record PayPalSubscription(
             Expired => "canceled",
             _ => "incomplete",
         };
-        var plan = PayPalJson.String(resource, "plan_id") is { } planId ? catalog.FindByProviderPriceId(PaymentProviderNames.PayPal, planId) : null;
+        var paypalPlanId = PayPalJson.String(resource, "plan_id");
+        var plan = paypalPlanId is not null ? catalog.FindByProviderPriceId(PaymentProviderNames.PayPal, paypalPlanId) : null;
         return new PayPalSubscription(
             id, status, normalized,
             PayPalJson.Time(resource, "billing_info", "last_payment", "time") ?? PayPalJson.Time(resource, "start_time"),
@@ -84,8 +85,13 @@ public sealed record PayPalSubscription(
             PayPalCustomId.Parse(PayPalJson.String(resource, "custom_id")),
             PayPalJson.String(resource, "subscriber", "payer_id"),
             PayPalJson.Money(resource, "billing_info", "last_payment", "amount", "value"),
-            PayPalJson.String(resource, "billing_info", "last_payment", "amount", "currency_code"));
+            PayPalJson.String(resource, "billing_info", "last_payment", "amount", "currency_code"),
+            paypalPlanId);
     }
+
+    /// <summary>What the subscription bills: its PayPal plan (the provider price id), at the price
+    /// configured for it here when it is one of ours.</summary>
+    public IReadOnlyList<PurchasedPrice> Items => PayPalPlanId is { } planId ? [new PurchasedPrice(planId, Plan?.Amount, Plan?.Currency)] : [];
 
     public ProviderSubscription ToProviderSubscription(Uri? approvalUrl = null) =>
         new(Id, Status, PeriodEnd ?? TrialEnd, CancelAtPeriodEnd, PlanId, BillingPeriod, Plan?.Amount, Currency) { ApprovalUrl = approvalUrl };
@@ -155,12 +161,13 @@ public static class PayPalEvents
                         return ignored;
                     }
 
-                    // As a Stripe checkout's total: nothing charged during a trial, else what was paid or
-                    // what the PayPal plan bills (its price here, from its PayPal plan id).
+                    // As a Stripe checkout: what was charged now (nothing during a trial), and, checked
+                    // against the plan the checkout wrote in custom_id, the PayPal plan it bills.
                     var amount = activated.InTrial ? 0m : activated.LastPaymentAmount ?? activated.Plan?.Amount;
+                    var ordered = activated.CustomId;
                     return new PaymentEvent.CheckoutCompleted(
-                        provider, id, type, at, activated.Id, activated.CustomId?.UserId, activated.PlanId, activated.BillingPeriod, activated.Id, activated.PayerId,
-                        amount, activated.LastPaymentCurrency ?? activated.Currency);
+                        provider, id, type, at, activated.Id, ordered?.UserId, ordered?.PlanId ?? activated.PlanId, ordered?.BillingPeriod ?? activated.BillingPeriod, activated.Id,
+                        activated.PayerId, amount, ordered?.Currency ?? activated.LastPaymentCurrency ?? activated.Currency, activated.Items);
                 }
 
             case SubscriptionCreated or SubscriptionUpdated or SubscriptionSuspended or SubscriptionReactivated or SubscriptionCancelled:
@@ -172,7 +179,7 @@ public static class PayPalEvents
 
                     return new PaymentEvent.SubscriptionChanged(
                         provider, id, type, at, changed.Id, changed.Status, changed.PeriodStart, changed.PeriodEnd, changed.TrialEnd, changed.CancelAtPeriodEnd,
-                        changed.PlanId, changed.BillingPeriod, changed.Plan?.Amount, changed.Currency, changed.CustomId?.UserId);
+                        changed.PlanId, changed.BillingPeriod, changed.Plan?.Amount, changed.Currency, changed.CustomId?.UserId, changed.Items);
                 }
 
             case SubscriptionExpired:

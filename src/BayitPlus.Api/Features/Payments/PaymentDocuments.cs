@@ -60,6 +60,10 @@ public sealed class SubscriptionDocument
     /// <see cref="ProviderCancellationJob"/> cancels it there and clears this.</summary>
     public DateTime? ProviderCancelRequestedAt { get; set; }
 
+    /// <summary>Set when the provider refused for good to cancel it (<see cref="ProviderCancellationJob"/>
+    /// stopped asking, with a high security event): the provider's HTTP status and error code.</summary>
+    public string? ProviderCancelRefusal { get; set; }
+
     /// <summary>The provider's time of the latest event about the subscription object itself
     /// (created, updated, deleted) applied here, or of the provider's answer to a cancel, resume or
     /// plan change made here: an older one arriving late never takes the state back. Payment events
@@ -75,9 +79,35 @@ public sealed class SubscriptionDocument
     /// provider (<see cref="ProviderCancelRequestedAt"/>).</summary>
     public string? RefusedReason { get; set; }
 
+    /// <summary>Set when a payment given back in full ended the subscription: what it was before, so
+    /// that a refund the provider later reports failed can give it back.</summary>
+    public RefundEnding? EndedByRefund { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>A subscription as it was when a full refund of <see cref="PaymentId"/> ended it.</summary>
+public sealed class RefundEnding
+{
+    /// <summary>The <c>provider_transaction_id</c> of the payment refunded.</summary>
+    public required string PaymentId { get; set; }
+
+    /// <summary>The subscription's <see cref="SubscriptionDocument.ProviderCancelRequestedAt"/> the
+    /// refund set (null when it was not renewing): while it is still there, the provider has not
+    /// cancelled the subscription yet.</summary>
+    public DateTime? CancelRequestedAt { get; set; }
+
+    public required string Status { get; set; }
+
+    public DateTime EndDate { get; set; }
+
+    public bool AutoRenew { get; set; }
+
+    public DateTime? GraceUntil { get; set; }
+
+    public DateTime? CanceledAt { get; set; }
 }
 
 public static class SubscriptionStatuses
@@ -152,9 +182,17 @@ public sealed class PaymentTransactionDocument
 
     public string? Reason { get; set; }
 
+    /// <summary>A refund's: the provider's time of the event that reported it failed. The provider's
+    /// totals in older events still count it; those in this one or later do not.</summary>
+    public DateTime? FailedAt { get; set; }
+
     /// <summary>A payment for a subscription this API refused (a second current one, a price not on
     /// sale): <see cref="ProviderCancellationJob"/> refunds it in full at the provider and clears this.</summary>
     public DateTime? AutoRefundRequestedAt { get; set; }
+
+    /// <summary>Set when the provider refused for good to make that refund (the job stopped asking,
+    /// with a high security event): the provider's HTTP status and error code.</summary>
+    public string? AutoRefundRefusal { get; set; }
 }
 
 public static class PaymentTransactionTypes

@@ -42,7 +42,23 @@ public interface IPaymentProvider
 }
 
 /// <summary>A plan, a billing period and a currency, checked against <see cref="PaymentsSettings.Plans"/>.</summary>
-public sealed record PlanSelection(string PlanId, string BillingPeriod, string Currency, decimal Amount, string? ProviderPriceId, PaymentPlan Plan);
+public sealed record PlanSelection(string PlanId, string BillingPeriod, string Currency, decimal Amount, string? ProviderPriceId, PaymentPlan Plan)
+{
+    /// <summary>
+    /// Whether a checkout or subscription that bought <paramref name="items"/> bought this: one item,
+    /// at the plan's configured provider price id when it has one, else at the configured amount
+    /// before tax and discounts (unit price × quantity), in this currency. What was charged
+    /// (a total with tax, a promotion code, nothing during a trial) says nothing about what was
+    /// bought and is never compared.
+    /// </summary>
+    public bool IsBoughtBy(IReadOnlyList<PurchasedPrice> items) => items is [var item]
+        && (item.Currency is null ? ProviderPriceId is not null : string.Equals(item.Currency, Currency, StringComparison.OrdinalIgnoreCase))
+        && (ProviderPriceId is { } priceId ? item.PriceId == priceId : item.Amount == Amount);
+}
+
+/// <summary>One price a checkout or subscription bought: the provider's price (or plan) id, and its
+/// amount before tax and discounts (unit price × quantity) in major units, when the provider says.</summary>
+public sealed record PurchasedPrice(string? PriceId, decimal? Amount, string? Currency);
 
 /// <summary>What a checkout sells, and to whom.</summary>
 public sealed record CheckoutOrder(string UserId, string Email, PlanSelection Selection, int TrialDays, string SuccessUrl, string CancelUrl, string IdempotencyKey);
@@ -74,18 +90,21 @@ public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, st
 /// time of the event, used to refuse going back to an older state.</summary>
 public abstract record PaymentEvent(string Provider, string EventId, string EventType, DateTime OccurredAt)
 {
-    /// <summary>The hosted checkout was paid (or its trial started): the subscription begins.</summary>
+    /// <summary>The hosted checkout was paid (or its trial started): the subscription begins.
+    /// <see cref="Amount"/> is what was charged now (0 during a trial); <see cref="Items"/> what was
+    /// bought, which <see cref="PlanSelection.IsBoughtBy"/> checks against the plan.</summary>
     public sealed record CheckoutCompleted(
         string Provider, string EventId, string EventType, DateTime OccurredAt,
         string CheckoutSessionId, string? UserId, string? PlanId, string? BillingPeriod, string? ProviderSubscriptionId, string? ProviderCustomerId,
-        decimal? Amount, string? Currency)
+        decimal? Amount, string? Currency, IReadOnlyList<PurchasedPrice> Items)
         : PaymentEvent(Provider, EventId, EventType, OccurredAt);
 
-    /// <summary>The provider created or changed a subscription (status, period, plan, renewal).</summary>
+    /// <summary>The provider created or changed a subscription (status, period, plan, renewal).
+    /// <see cref="Items"/> are the subscription's prices, checked as a checkout's.</summary>
     public sealed record SubscriptionChanged(
         string Provider, string EventId, string EventType, DateTime OccurredAt,
         string ProviderSubscriptionId, string ProviderStatus, DateTime? CurrentPeriodStart, DateTime? CurrentPeriodEnd, DateTime? TrialEnd,
-        bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency, string? UserId)
+        bool CancelAtPeriodEnd, string? PlanId, string? BillingPeriod, decimal? Amount, string? Currency, string? UserId, IReadOnlyList<PurchasedPrice> Items)
         : PaymentEvent(Provider, EventId, EventType, OccurredAt);
 
     /// <summary>The subscription ended at the provider (canceled now, or at the end of its period).</summary>
@@ -146,12 +165,46 @@ public sealed class ProviderNotConfiguredException : ApiException
 }
 
 /// <summary>The provider refused the call or could not be reached. The detail never carries the
-/// provider's own message, which may name keys or internal ids.</summary>
+/// provider's own message, which may name keys or internal ids; <see cref="Reason"/> (for the
+/// records of a job that gives up) has only the HTTP status and the provider's error type and code.</summary>
 public sealed class ProviderUnavailableException : ApiException
 {
     public ProviderUnavailableException(string provider)
         : base(StatusCodes.Status502BadGateway, "Payment provider error", $"{provider} did not complete the request; nothing was changed. Try again later.") =>
         Type = PaymentProblems.ProviderError;
+
+    /// <summary>Whether asking again can help: <see cref="ProviderFailure.Transient"/> unless the provider answered otherwise.</summary>
+    public ProviderFailure Failure { get; init; }
+
+    public string? Reason { get; init; }
+}
+
+/// <summary>What a provider's failure means for a caller that would ask again (<see cref="ProviderCancellationJob"/>).</summary>
+public enum ProviderFailure
+{
+    /// <summary>The network, a timeout, the provider's 5xx, 429 (rate limit), 408 or 409 (a
+    /// concurrent request), or 401/403 (this deployment's credentials, fixed in its settings): asking
+    /// again later can succeed.</summary>
+    Transient,
+
+    /// <summary>What the call acts on does not exist there or is already as asked (404, Stripe's
+    /// <c>resource_missing</c> or <c>charge_already_refunded</c>): there is nothing left to do.</summary>
+    Gone,
+
+    /// <summary>Any other 4xx: the provider refuses this request and will refuse it again.</summary>
+    Refused,
+}
+
+public static class ProviderFailures
+{
+    /// <summary>The one reading of a provider's HTTP status (see <see cref="ProviderFailure"/>).</summary>
+    public static ProviderFailure FromStatus(int status) => status switch
+    {
+        404 => ProviderFailure.Gone,
+        401 or 403 or 408 or 409 or 429 => ProviderFailure.Transient,
+        >= 400 and < 500 => ProviderFailure.Refused,
+        _ => ProviderFailure.Transient,
+    };
 }
 
 public static class PaymentProblems

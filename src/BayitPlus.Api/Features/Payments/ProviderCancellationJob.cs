@@ -1,5 +1,8 @@
 using BayitPlus.Api.Infrastructure.Errors;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Security;
+using System.Linq.Expressions;
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Payments;
@@ -10,12 +13,17 @@ namespace BayitPlus.Api.Features.Payments;
 /// (<c>provider_cancel_requested_at</c>), so the provider stops billing them, then clears the mark;
 /// and refunds in full the payments of refused subscriptions (<c>auto_refund_requested_at</c>).
 /// The webhook that ended them cannot call the provider itself: its transaction may be retried, and
-/// a provider that is down would lose the cancellation. Runs every <c>Payments:JobInterval</c>; a
-/// provider that fails or is not configured keeps the mark for the next pass. Cancelling twice (two
-/// instances, or a pass after a crash) is harmless: the provider's subscription is already ended.
+/// a provider that is down would lose the cancellation. Runs every <c>Payments:JobInterval</c>. A
+/// provider that cannot answer now (<see cref="ProviderFailure.Transient"/>) or is not configured
+/// keeps the mark for the next pass; one that answers the subscription or payment is gone or already
+/// as asked (<see cref="ProviderFailure.Gone"/>) is done; one that refuses for good
+/// (<see cref="ProviderFailure.Refused"/>) is asked no more: the mark goes, the refusal is stored
+/// with the record and an administrator is told (high). Cancelling twice (two instances, or a pass
+/// after a crash) is harmless: the provider's subscription is already ended.
 /// </summary>
 public sealed partial class ProviderCancellationJob(
-    MongoContext db, PaymentProviders providers, DatabaseReadiness readiness, PaymentsSettings settings, TimeProvider time, ILogger<ProviderCancellationJob> logger)
+    MongoContext db, PaymentProviders providers, DatabaseReadiness readiness, PaymentsSettings settings, TimeProvider time, ISecurityEvents events,
+    ILogger<ProviderCancellationJob> logger)
     : PeriodicDatabaseJob(readiness, settings.JobInterval, time, logger)
 {
     protected override string Work => "Cancelling refunded or refused subscriptions at their provider";
@@ -29,30 +37,68 @@ public sealed partial class ProviderCancellationJob(
         var filter = Builders<SubscriptionDocument>.Filter;
         var pending = await SubscriptionStore.Subscriptions(db)
             .Find(filter.Gt(s => s.ProviderCancelRequestedAt, DateTime.MinValue))
-            .Project(s => new { s.Id, s.PaymentMethod, s.ProviderSubscriptionId, s.ProviderCancelRequestedAt })
+            .Project(s => new { s.Id, s.UserId, s.PaymentMethod, s.ProviderSubscriptionId, s.ProviderCancelRequestedAt })
             .ToListAsync(ct);
         var cancelled = 0;
         foreach (var subscription in pending)
         {
-            try
+            var (settled, done) = await AskAsync(
+                new Asked(subscription.UserId, subscription.PaymentMethod, "cancel", "subscription_id", subscription.Id),
+                () => providers.Configured(subscription.PaymentMethod).CancelNowAsync(subscription.ProviderSubscriptionId!, ct),
+                Builders<SubscriptionDocument>.Update.Unset(s => s.ProviderCancelRequestedAt),
+                s => s.ProviderCancelRefusal);
+            if (settled is null)
             {
-                await providers.Configured(subscription.PaymentMethod).CancelNowAsync(subscription.ProviderSubscriptionId!, ct);
-            }
-            catch (ApiException error) when (error is ProviderUnavailableException or ProviderNotConfiguredException)
-            {
-                LogNotCancelled(logger, subscription.Id, subscription.PaymentMethod);
                 continue;
             }
 
             // Only the mark that was read: a newer one is the next pass's.
             await SubscriptionStore.Subscriptions(db).UpdateOneAsync(
                 filter.Eq(s => s.Id, subscription.Id) & filter.Eq(s => s.ProviderCancelRequestedAt, subscription.ProviderCancelRequestedAt),
-                Builders<SubscriptionDocument>.Update.Unset(s => s.ProviderCancelRequestedAt),
+                settled,
                 cancellationToken: ct);
-            cancelled++;
+            cancelled += done ? 1 : 0;
         }
 
         return cancelled;
+    }
+
+    /// <summary>A record the job asks a provider about, for its logs and security events.</summary>
+    private sealed record Asked(string UserId, string Provider, string Action, string RecordField, string RecordId);
+
+    /// <summary>Makes the call and reads its failure (<see cref="ProviderFailure"/>). Answers the
+    /// update that settles the record: <paramref name="clear"/> when done or gone, with the reason in
+    /// <paramref name="refusal"/> (and a high security event) when refused for good; null to ask
+    /// again at the next pass.</summary>
+    private async Task<(UpdateDefinition<T>? Settled, bool Done)> AskAsync<T>(Asked asked, Func<Task> call, UpdateDefinition<T> clear, Expression<Func<T, string?>> refusal)
+    {
+        try
+        {
+            await call();
+            return (clear, true);
+        }
+        catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.Gone)
+        {
+            return (clear, true);
+        }
+        catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.Refused)
+        {
+            var reason = error.Reason ?? "refused";
+            LogRefused(logger, asked.Provider, asked.Action, asked.RecordId, reason);
+            events.Record(new SecurityEvent(PaymentSecurityEvents.ProviderRefused, Severity.High, asked.UserId, null, new BsonDocument
+            {
+                ["provider"] = asked.Provider,
+                ["action"] = asked.Action,
+                [asked.RecordField] = asked.RecordId,
+                ["reason"] = reason,
+            }));
+            return (Builders<T>.Update.Combine(clear, Builders<T>.Update.Set(refusal, reason)), false);
+        }
+        catch (ApiException error) when (error is ProviderUnavailableException or ProviderNotConfiguredException)
+        {
+            LogNotDone(logger, asked.Provider, asked.Action, asked.RecordId);
+            return (null, false);
+        }
     }
 
     /// <summary>Refunds each marked payment in full under a key of its own: a pass repeated after a
@@ -67,34 +113,33 @@ public sealed partial class ProviderCancellationJob(
         var refunded = 0;
         foreach (var payment in marked)
         {
-            if (payment.AmountRefunded == 0 && payment.ProviderTransactionId is { } providerTransactionId)
+            var clear = Builders<PaymentTransactionDocument>.Update.Unset(t => t.AutoRefundRequestedAt);
+            var (settled, done) = payment.AmountRefunded == 0 && payment.ProviderTransactionId is { } providerTransactionId
+                ? await AskAsync(
+                    new Asked(payment.UserId, payment.PaymentProvider, "refund", "payment_id", payment.Id),
+                    () => providers.Configured(payment.PaymentProvider).RefundAsync(
+                        providerTransactionId, null, "The payment was for a subscription this service refused.", $"auto-refund:{payment.Id}", ct),
+                    clear,
+                    t => t.AutoRefundRefusal)
+                : (clear, false);
+            if (settled is null)
             {
-                try
-                {
-                    await providers.Configured(payment.PaymentProvider).RefundAsync(
-                        providerTransactionId, null, "The payment was for a subscription this service refused.", $"auto-refund:{payment.Id}", ct);
-                }
-                catch (ApiException error) when (error is ProviderUnavailableException or ProviderNotConfiguredException)
-                {
-                    LogNotRefunded(logger, payment.Id, payment.PaymentProvider);
-                    continue;
-                }
-
-                refunded++;
+                continue;
             }
 
             await transactions.UpdateOneAsync(
                 filter.Eq(t => t.Id, payment.Id) & filter.Eq(t => t.AutoRefundRequestedAt, payment.AutoRefundRequestedAt),
-                Builders<PaymentTransactionDocument>.Update.Unset(t => t.AutoRefundRequestedAt),
+                settled,
                 cancellationToken: ct);
+            refunded += done ? 1 : 0;
         }
 
         return refunded;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} of a refused subscription could not be refunded by {Provider}; retrying at the next interval")]
-    private static partial void LogNotRefunded(ILogger logger, string paymentId, string provider);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Provider} refused for good to {Action} {RecordId} ({Reason}); no longer asked, left to an administrator")]
+    private static partial void LogRefused(ILogger logger, string provider, string action, string recordId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription {SubscriptionId} was ended here but {Provider} could not cancel it; retrying at the next interval")]
-    private static partial void LogNotCancelled(ILogger logger, string subscriptionId, string provider);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} could not {Action} {RecordId} now; retrying at the next interval")]
+    private static partial void LogNotDone(ILogger logger, string provider, string action, string recordId);
 }

@@ -21,6 +21,10 @@ public static class RecordSubscriptionChange
     public const string Resumed = "subscription.resumed";
     public const string PlanChanged = "subscription.plan_changed";
 
+    /// <summary>How far the provider's clock may run behind ours: its event for a change made here,
+    /// dated up to this much before our answer, still applies.</summary>
+    public static readonly TimeSpan ProviderClockAllowance = TimeSpan.FromSeconds(5);
+
     /// <param name="Action">The audit action: <see cref="Canceled"/>, <see cref="Resumed"/> or <see cref="PlanChanged"/>.</param>
     /// <param name="SubscriptionId">The local subscription changed.</param>
     /// <param name="Answer">The subscription as the provider has it after the change.</param>
@@ -65,8 +69,12 @@ public static class RecordSubscriptionChange
             }
 
             // The provider's answer is its newest state: a webhook older than it, delivered late,
-            // must not take the change back.
-            update = update.Set(s => s.ProviderUpdatedAt, current.ProviderUpdatedAt is { } last && last > now ? last : now);
+            // must not take the change back. But the provider's own event for this very change (its
+            // whole-second time, by a clock that may run behind ours) must still apply, to settle what
+            // it confirms (the plan after proration): the mark is our time in whole seconds, less
+            // ProviderClockAllowance, and an event at the mark or later applies.
+            var mark = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc) - ProviderClockAllowance;
+            update = update.Set(s => s.ProviderUpdatedAt, current.ProviderUpdatedAt is { } last && last > mark ? last : mark);
 
             if (command.Selection is { } selection)
             {

@@ -54,6 +54,10 @@ public sealed class PaymentRefundRequestDocument
     public double Requested { get; set; }
 
     public List<RefundRequestEntry> Requests { get; set; } = [];
+
+    /// <summary>Refunds the provider reported failed before their entry was written here (its failure
+    /// event overtook its answer): the entry, when written, is failed and released at once.</summary>
+    public List<string> FailedRefundIds { get; set; } = [];
 }
 
 /// <summary>One refund asked for.</summary>
@@ -239,12 +243,26 @@ public static class RecordRefundRequest
     {
         public async ValueTask<Unit> Handle(Command command, CancellationToken cancellationToken)
         {
-            command.Entry.RequestedAt = time.GetUtcNow().UtcDateTime;
-            await RefundTransaction.Requests(db).UpdateOneAsync(
-                AuditTransaction.Required,
-                r => r.Id == command.TransactionId,
-                Builders<PaymentRefundRequestDocument>.Update.Push(r => r.Requests, command.Entry),
-                cancellationToken: cancellationToken);
+            var session = AuditTransaction.Required;
+            var entry = command.Entry;
+            entry.RequestedAt = time.GetUtcNow().UtcDateTime;
+            var requests = await RefundTransaction.Requests(db).Find(session, r => r.Id == command.TransactionId).FirstOrDefaultAsync(cancellationToken);
+            // Its failure was reported first (the webhook wrote it on this same document, so the two
+            // conflict and one sees the other): the reservation goes now.
+            var failedFirst = requests?.FailedRefundIds.Contains(entry.ProviderRefundId) == true;
+            if (failedFirst)
+            {
+                entry.Status = RefundRequestEntry.Failed;
+            }
+
+            var update = Builders<PaymentRefundRequestDocument>.Update;
+            var change = update.Push(r => r.Requests, entry);
+            if (failedFirst)
+            {
+                change = update.Combine(change, update.Inc(r => r.Requested, -entry.Amount), update.Pull(r => r.FailedRefundIds, entry.ProviderRefundId));
+            }
+
+            await RefundTransaction.Requests(db).UpdateOneAsync(session, r => r.Id == command.TransactionId, change, cancellationToken: cancellationToken);
             return Unit.Value;
         }
     }

@@ -186,9 +186,13 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         {
             // A session paid by a delayed method completes unpaid: it counts once its payment succeeds.
             case Session session when (type == EventTypes.CheckoutSessionCompleted && session.PaymentStatus != "unpaid") || type == EventTypes.CheckoutSessionAsyncPaymentSucceeded:
+                // Event payloads never carry a session's line items unless expanded: otherwise they are listed.
+                var lineItems = session.LineItems?.Data
+                    ?? (await new SessionLineItemService(client).ListAsync(session.Id, new SessionLineItemListOptions { Limit = 10 }, cancellationToken: cancellationToken)).Data;
                 return new PaymentEvent.CheckoutCompleted(Name, id, type, occurredAt, session.Id, session.ClientReferenceId,
                     Metadata(session.Metadata, PlanIdKey), Metadata(session.Metadata, BillingPeriodKey), session.SubscriptionId, session.CustomerId,
-                    session.AmountTotal is { } total && session.Currency is { } currency ? Currencies.ToMajorUnits(total, currency) : null, session.Currency?.ToUpperInvariant());
+                    session.AmountTotal is { } total && session.Currency is { } currency ? Currencies.ToMajorUnits(total, currency) : null, session.Currency?.ToUpperInvariant(),
+                    [.. lineItems.Select(l => Purchased(l.Price, l.Quantity))]);
             case Subscription subscription when type is EventTypes.CustomerSubscriptionCreated or EventTypes.CustomerSubscriptionUpdated:
                 return ToSubscriptionChanged(subscription, id, type, occurredAt);
             case Subscription subscription when type == EventTypes.CustomerSubscriptionDeleted:
@@ -239,8 +243,15 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         };
         return new PaymentEvent.SubscriptionChanged(Name, id, type, occurredAt, subscription.Id, subscription.Status,
             Utc(item?.CurrentPeriodStart), Utc(item?.CurrentPeriodEnd), Utc(subscription.TrialEnd), subscription.CancelAtPeriodEnd, planId, period,
-            price?.UnitAmount is { } unit ? Currencies.ToMajorUnits(unit, price.Currency) : null, price?.Currency?.ToUpperInvariant(), Metadata(subscription.Metadata, UserIdKey));
+            price?.UnitAmount is { } unit ? Currencies.ToMajorUnits(unit, price.Currency) : null, price?.Currency?.ToUpperInvariant(), Metadata(subscription.Metadata, UserIdKey),
+            [.. (subscription.Items?.Data ?? []).Select(i => Purchased(i.Price, i.Quantity))]);
     }
+
+    /// <summary>A line's price before tax and discounts: unit amount × quantity (a trial or a promotion changes neither).</summary>
+    private static PurchasedPrice Purchased(Price? price, long? quantity) => new(
+        price?.Id,
+        price?.UnitAmount is { } unit && price.Currency is { } currency ? Currencies.ToMajorUnits(unit * (quantity ?? 1), currency) : null,
+        price?.Currency?.ToUpperInvariant());
 
     private static string? SubscriptionOf(Invoice invoice) => invoice.Parent?.SubscriptionDetails?.SubscriptionId;
 
@@ -301,8 +312,13 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
         }
         catch (StripeException e)
         {
-            LogStripeError(logger, (int)e.HttpStatusCode, e.StripeError?.Type, e.StripeError?.Code);
-            throw new ProviderUnavailableException("Stripe");
+            var status = (int)e.HttpStatusCode;
+            LogStripeError(logger, status, e.StripeError?.Type, e.StripeError?.Code);
+            throw new ProviderUnavailableException("Stripe")
+            {
+                Failure = e.StripeError?.Code is "resource_missing" or "charge_already_refunded" ? ProviderFailure.Gone : ProviderFailures.FromStatus(status),
+                Reason = $"Stripe HTTP {status} {e.StripeError?.Type}/{e.StripeError?.Code}",
+            };
         }
         catch (HttpRequestException e)
         {

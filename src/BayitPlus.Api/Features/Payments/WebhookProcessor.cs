@@ -26,6 +26,15 @@ public static class PaymentSecurityEvents
     /// <summary>An event still naming nothing this API recorded after <see cref="WebhookEventEarlyException.Window"/>
     /// (medium): acknowledged and left for an operator, so the provider stops redelivering it.</summary>
     public const string OrphanedEvent = "payment_event_orphaned";
+
+    /// <summary>The full refund that ended a subscription failed after the provider had already
+    /// cancelled it (high): the customer gets the paid period back without renewal, and an
+    /// administrator settles the renewal with them.</summary>
+    public const string RefundFailedAfterCancellation = "payment_refund_failed_after_cancellation";
+
+    /// <summary>The provider refused for good to cancel a subscription or refund a payment that
+    /// <see cref="ProviderCancellationJob"/> asked for (high): it stops asking, an administrator acts.</summary>
+    public const string ProviderRefused = "payment_provider_refused";
 }
 
 /// <summary>An event that names a subscription or payment this API has not recorded yet (its
@@ -164,8 +173,7 @@ public static class ApplyPaymentEvent
         private async Task<SubscriptionDocument?> CheckoutCompletedAsync(Run run, PaymentEvent.CheckoutCompleted e)
         {
             var selection = e.PlanId is null || e.BillingPeriod is null || e.Currency is null ? null : catalog.Select(e.PlanId, e.BillingPeriod, e.Currency, e.Provider);
-            // With a trial Checkout charges nothing up front: the price is checked on the subscription's own event.
-            var priceMatches = selection is not null && (e.Amount == selection.Amount || (e.Amount is 0m && settings.TrialDays > 0));
+            var priceMatches = selection is not null && selection.IsBoughtBy(e.Items);
             if (!priceMatches || e.UserId is null || !Ids.IsValid(e.UserId) || e.ProviderSubscriptionId is null)
             {
                 run.Raised.Add(Mismatch(e, e.UserId, e.PlanId, e.BillingPeriod, e.Amount, e.Currency));
@@ -245,7 +253,7 @@ public static class ApplyPaymentEvent
             }
 
             var selection = e.PlanId is null || e.BillingPeriod is null || e.Currency is null ? null : catalog.Select(e.PlanId, e.BillingPeriod, e.Currency, e.Provider);
-            if (selection is not null && e.Amount is { } amount && amount != selection.Amount)
+            if (selection is not null && !selection.IsBoughtBy(e.Items))
             {
                 selection = null;
             }
@@ -410,37 +418,37 @@ public static class ApplyPaymentEvent
                 return Orphaned(run, e);
             }
 
+            var failed = false;
             foreach (var refund in e.Refunds)
             {
-                await RecordRefundOnceAsync(run, payment.Id, new PaymentTransactionDocument
-                {
-                    UserId = payment.UserId,
-                    Amount = (double)refund.Amount,
-                    Currency = refund.Currency,
-                    TransactionType = PaymentTransactionTypes.Refund,
-                    Status = RefundStatus(refund.Status),
-                    PaymentProvider = e.Provider,
-                    ProviderTransactionId = refund.ProviderRefundId,
-                    SubscriptionId = payment.SubscriptionId,
-                    PlanId = payment.PlanId,
-                    RefundOf = payment.ProviderTransactionId,
-                    CreatedAt = run.Now,
-                });
+                failed |= await RecordRefundOnceAsync(run, payment, e, refund);
             }
 
-            // The provider's total so far; a late, older event never lowers it.
-            if ((double)e.AmountRefunded > payment.AmountRefunded)
+            var refunded = await RefundedAmountAsync(run, payment, e, failed);
+            if (refunded != payment.AmountRefunded)
             {
-                await Transactions.UpdateOneAsync(run.Session, t => t.Id == payment.Id, Builders<PaymentTransactionDocument>.Update.Set(t => t.AmountRefunded, (double)e.AmountRefunded),
+                await Transactions.UpdateOneAsync(run.Session, t => t.Id == payment.Id, Builders<PaymentTransactionDocument>.Update.Set(t => t.AmountRefunded, refunded),
                     cancellationToken: run.Token);
             }
 
-            if (!e.FullyRefunded || payment.SubscriptionId is null)
+            var covered = SubscriptionStore.Money(refunded) >= SubscriptionStore.Money(payment.Amount);
+            if (payment.SubscriptionId is null || (failed && covered))
             {
                 return null;
             }
 
             var subscription = await Subscriptions.Find(run.Session, s => s.Id == payment.SubscriptionId).FirstOrDefaultAsync(run.Token);
+            if (failed)
+            {
+                return await RestoreAfterFailedRefundAsync(run, payment, subscription);
+            }
+
+            // Given back in full only when the provider says so and the refunds that count add up to it.
+            if (!e.FullyRefunded || !covered)
+            {
+                return null;
+            }
+
             if (subscription is null || subscription.Status == SubscriptionStatuses.Expired)
             {
                 return subscription;
@@ -448,9 +456,19 @@ public static class ApplyPaymentEvent
 
             // A payment given back in full takes back what it paid for: the subscription ends now,
             // and the provider, which would renew it, is told so after this commits (the job).
+            subscription.EndedByRefund = new RefundEnding
+            {
+                PaymentId = payment.ProviderTransactionId!,
+                Status = subscription.Status,
+                EndDate = subscription.EndDate,
+                AutoRenew = subscription.AutoRenew,
+                GraceUntil = subscription.GraceUntil,
+                CanceledAt = subscription.CanceledAt,
+            };
             if (subscription.AutoRenew && subscription.ProviderSubscriptionId is not null)
             {
                 subscription.ProviderCancelRequestedAt = run.Now;
+                subscription.EndedByRefund.CancelRequestedAt = run.Now;
             }
 
             subscription.Status = SubscriptionStatuses.Expired;
@@ -458,6 +476,49 @@ public static class ApplyPaymentEvent
             subscription.EndDate = run.Now < subscription.EndDate ? run.Now : subscription.EndDate;
             subscription.GraceUntil = null;
             subscription.CanceledAt ??= run.Now;
+            subscription.UpdatedAt = run.Now;
+            await SaveAsync(run, subscription, insert: false);
+            await RefreshTierAsync(run, subscription.UserId);
+            return subscription;
+        }
+
+        /// <summary>
+        /// The full refund that ended the subscription failed: the customer kept paying for it. While
+        /// the provider has not cancelled it yet (the mark the refund set is still there, or it was not
+        /// renewing), restoring is safe: the mark goes and the subscription is again what it was (a job
+        /// pass already calling the provider may still cancel it there; the provider's deletion event
+        /// then ends it here like any cancellation).
+        /// Once the provider has cancelled it (the job ran, or its own end arrived), a subscription
+        /// renewing here would never be billed there again, so it is given back its paid period without
+        /// renewal, and an administrator is told (high) to settle the renewal with the customer.
+        /// </summary>
+        private async Task<SubscriptionDocument?> RestoreAfterFailedRefundAsync(Run run, PaymentTransactionDocument payment, SubscriptionDocument? subscription)
+        {
+            if (subscription?.EndedByRefund is not { } ending || ending.PaymentId != payment.ProviderTransactionId)
+            {
+                return subscription;
+            }
+
+            if (ending.CancelRequestedAt is null || subscription.ProviderCancelRequestedAt == ending.CancelRequestedAt)
+            {
+                (subscription.Status, subscription.EndDate, subscription.AutoRenew, subscription.GraceUntil, subscription.CanceledAt) =
+                    (ending.Status, ending.EndDate, ending.AutoRenew, ending.GraceUntil, ending.CanceledAt);
+                subscription.ProviderCancelRequestedAt = null;
+            }
+            else
+            {
+                subscription.Status = ending.EndDate > run.Now ? SubscriptionStatuses.Canceled : SubscriptionStatuses.Expired;
+                (subscription.EndDate, subscription.AutoRenew, subscription.GraceUntil) = (ending.EndDate, false, null);
+                run.Raised.Add(new SecurityEvent(PaymentSecurityEvents.RefundFailedAfterCancellation, Severity.High, subscription.UserId, null, new BsonDocument
+                {
+                    ["provider"] = subscription.PaymentMethod,
+                    ["subscription_id"] = subscription.Id,
+                    ["provider_subscription_id"] = (BsonValue?)subscription.ProviderSubscriptionId ?? BsonNull.Value,
+                    ["payment_id"] = ending.PaymentId,
+                }));
+            }
+
+            subscription.EndedByRefund = null;
             subscription.UpdatedAt = run.Now;
             await SaveAsync(run, subscription, insert: false);
             await RefreshTierAsync(run, subscription.UserId);
@@ -532,62 +593,105 @@ public static class ApplyPaymentEvent
         }
 
         /// <summary>A refund is recorded once; a later event carries its new status (a pending one
-        /// that succeeded or failed), which updates that record. A refund that failed or was
-        /// canceled before this API saw it gave nothing back: not recorded.</summary>
-        private async Task RecordRefundOnceAsync(Run run, string paymentId, PaymentTransactionDocument refund)
+        /// that succeeded or failed), which updates that record. A failed record never changes again:
+        /// one whose failure arrived first is recorded failed, so a late event listing it pending or
+        /// succeeded cannot bring it back. Answers whether this event is the first to report it failed.</summary>
+        private async Task<bool> RecordRefundOnceAsync(Run run, PaymentTransactionDocument payment, PaymentEvent.PaymentRefunded e, ProviderRefund refund)
         {
-            var known = await Transactions.Find(run.Session, t => t.ProviderTransactionId == refund.ProviderTransactionId).FirstOrDefaultAsync(run.Token);
-            if (refund.Status == PaymentTransactionStatuses.Failed && known?.Status != PaymentTransactionStatuses.Failed)
+            var status = RefundStatus(refund.Status);
+            var known = await Transactions.Find(run.Session, t => t.ProviderTransactionId == refund.ProviderRefundId).FirstOrDefaultAsync(run.Token);
+            if (known is not null && (known.TransactionType != PaymentTransactionTypes.Refund || !Counts(known) || known.Status == status))
             {
-                await ReleaseFailedRequestAsync(run, paymentId, refund.ProviderTransactionId!);
+                return false;
             }
 
-            if (known is null && refund.Status != PaymentTransactionStatuses.Failed)
+            DateTime? failedAt = status == PaymentTransactionStatuses.Failed ? e.OccurredAt : null;
+            if (known is null)
             {
-                await Transactions.InsertOneAsync(run.Session, refund, cancellationToken: run.Token);
-            }
-            else if (known is { TransactionType: PaymentTransactionTypes.Refund } && known.Status != refund.Status && known.Status != PaymentTransactionStatuses.Failed)
-            {
-                await Transactions.UpdateOneAsync(run.Session, t => t.Id == known.Id, Builders<PaymentTransactionDocument>.Update.Set(t => t.Status, refund.Status),
-                    cancellationToken: run.Token);
-                if (refund.Status == PaymentTransactionStatuses.Failed)
+                await Transactions.InsertOneAsync(run.Session, new PaymentTransactionDocument
                 {
-                    await UncountFailedRefundAsync(run, refund.RefundOf!);
-                }
+                    UserId = payment.UserId,
+                    Amount = (double)refund.Amount,
+                    Currency = refund.Currency,
+                    TransactionType = PaymentTransactionTypes.Refund,
+                    Status = status,
+                    PaymentProvider = e.Provider,
+                    ProviderTransactionId = refund.ProviderRefundId,
+                    SubscriptionId = payment.SubscriptionId,
+                    PlanId = payment.PlanId,
+                    RefundOf = payment.ProviderTransactionId,
+                    FailedAt = failedAt,
+                    CreatedAt = run.Now,
+                }, cancellationToken: run.Token);
             }
+            else
+            {
+                await Transactions.UpdateOneAsync(run.Session, t => t.Id == known.Id,
+                    Builders<PaymentTransactionDocument>.Update.Set(t => t.Status, status).Set(t => t.FailedAt, failedAt), cancellationToken: run.Token);
+            }
+
+            if (failedAt is null)
+            {
+                return false;
+            }
+
+            await ReleaseFailedRequestAsync(run, payment.Id, refund.ProviderRefundId);
+            return true;
+        }
+
+        /// <summary>The one rule of what counts as given back: a refund counts unless it is recorded failed.</summary>
+        private static bool Counts(PaymentTransactionDocument refund) => refund.Status != PaymentTransactionStatuses.Failed;
+
+        /// <summary>
+        /// The payment's <c>amount_refunded</c> after the event: the provider's total less the refunds
+        /// that total still counts though they failed (an event from before their failure, delivered
+        /// late), and never lower than before (an older event lists fewer refunds). A refund failing
+        /// now lowers it first to what the refunds that count add up to.
+        /// </summary>
+        private async Task<double> RefundedAmountAsync(Run run, PaymentTransactionDocument payment, PaymentEvent.PaymentRefunded e, bool failedNow)
+        {
+            var refunds = await Transactions.Find(run.Session, t => t.RefundOf == payment.ProviderTransactionId && t.TransactionType == PaymentTransactionTypes.Refund)
+                .ToListAsync(run.Token);
+            var failedSince = refunds.Where(t => !Counts(t) && t.FailedAt >= e.OccurredAt).Sum(t => SubscriptionStore.Money(t.Amount));
+            var reported = Math.Max(0m, e.AmountRefunded - failedSince);
+            var before = SubscriptionStore.Money(payment.AmountRefunded);
+            if (failedNow)
+            {
+                before = Math.Min(before, refunds.Where(Counts).Sum(t => SubscriptionStore.Money(t.Amount)));
+            }
+
+            return (double)Math.Max(before, reported);
         }
 
         /// <summary>An admin's refund (<see cref="RefundTransaction"/>) that the provider reports failed
         /// gives its amount back to the payment's refundable rest: its request entry is marked
         /// <c>failed</c> and its amount leaves <c>requested</c>, once (an entry already failed is skipped).
-        /// A failure reported before the entry was written (the provider's answer still on the way) keeps
-        /// the reservation, erring on the side of never refunding more than the payment.</summary>
+        /// A failure reported before the entry was written (the provider's answer still on the way) is
+        /// noted on the request document, and <see cref="RecordRefundRequest"/> releases the entry it writes.</summary>
         private async Task ReleaseFailedRequestAsync(Run run, string paymentId, string providerRefundId)
         {
             var requests = await RefundTransaction.Requests(db).Find(run.Session, r => r.Id == paymentId).FirstOrDefaultAsync(run.Token);
-            var entry = requests?.Requests.FirstOrDefault(r => r.ProviderRefundId == providerRefundId && r.Status != RefundRequestEntry.Failed);
-            if (requests is null || entry is null)
+            if (requests is null)
+            {
+                return;
+            }
+
+            var entry = requests.Requests.FirstOrDefault(r => r.ProviderRefundId == providerRefundId);
+            var update = Builders<PaymentRefundRequestDocument>.Update;
+            if (entry is null)
+            {
+                await RefundTransaction.Requests(db).UpdateOneAsync(run.Session, r => r.Id == paymentId, update.AddToSet(r => r.FailedRefundIds, providerRefundId), cancellationToken: run.Token);
+                return;
+            }
+
+            if (entry.Status == RefundRequestEntry.Failed)
             {
                 return;
             }
 
             entry.Status = RefundRequestEntry.Failed;
             await RefundTransaction.Requests(db).UpdateOneAsync(run.Session, r => r.Id == paymentId,
-                Builders<PaymentRefundRequestDocument>.Update.Inc(r => r.Requested, -entry.Amount).Set(r => r.Requests, requests.Requests), cancellationToken: run.Token);
-        }
-
-        /// <summary>A refund that failed gave nothing back: the payment's <c>amount_refunded</c> (the
-        /// provider's total when the refund was made, which counted it) is lowered to what its refunds
-        /// that did not fail add up to. A failed refund stays recorded with status <c>failed</c>, which
-        /// the revenue does not count.</summary>
-        private async Task UncountFailedRefundAsync(Run run, string paymentId)
-        {
-            var refunds = await Transactions.Find(run.Session, t => t.RefundOf == paymentId && t.TransactionType == PaymentTransactionTypes.Refund && t.Status != PaymentTransactionStatuses.Failed)
-                .ToListAsync(run.Token);
-            var given = refunds.Sum(t => t.Amount);
-            await Transactions.UpdateOneAsync(run.Session,
-                t => t.ProviderTransactionId == paymentId && t.TransactionType == PaymentTransactionTypes.Payment && t.AmountRefunded > given,
-                Builders<PaymentTransactionDocument>.Update.Set(t => t.AmountRefunded, given), cancellationToken: run.Token);
+                update.Inc(r => r.Requested, -entry.Amount).Set(r => r.Requests, requests.Requests), cancellationToken: run.Token);
         }
 
         /// <summary>A provider refund's status (Stripe's words; PayPal's are mapped to them) as a record's.

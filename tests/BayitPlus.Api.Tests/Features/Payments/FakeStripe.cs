@@ -27,9 +27,10 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentQueue<StripeRequest> _requests = new();
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<JsonObject> _refunds = new();
+    private readonly ConcurrentDictionary<string, JsonObject[]> _lineItems = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _currencies = new(StringComparer.Ordinal);
     private readonly Lock _failuresLock = new();
-    private readonly Queue<int> _failures = new();
+    private readonly Queue<(int Status, string? Code)> _failures = new();
     private WebApplication? _app;
 
     public Uri BaseUrl { get; private set; } = new("http://127.0.0.1/");
@@ -47,14 +48,14 @@ public sealed class FakeStripe : IAsyncDisposable
         [.. _requests.Where(r => r.Method == method && r.Path == path && (field is null || r[field] == value))];
 
     /// <summary>The next <paramref name="times"/> calls answer <paramref name="status"/> with a Stripe
-    /// error whose message must never reach the API's clients.</summary>
-    public void FailNext(int status, int times = 1)
+    /// error (of <paramref name="code"/>, when given) whose message must never reach the API's clients.</summary>
+    public void FailNext(int status, int times = 1, string? code = null)
     {
         lock (_failuresLock)
         {
             for (var i = 0; i < times; i++)
             {
-                _failures.Enqueue(status);
+                _failures.Enqueue((status, code));
             }
         }
     }
@@ -68,6 +69,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public JsonObject? Subscription(string id) => _subscriptions.GetValueOrDefault(id);
 
+    /// <summary>Makes the fake list these line items for the checkout session <paramref name="sessionId"/>.</summary>
+    public void SetLineItems(string sessionId, params JsonObject[] items) => _lineItems[sessionId] = items;
+
     public async Task StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -77,21 +81,24 @@ public sealed class FakeStripe : IAsyncDisposable
         app.Use(async (http, next) =>
         {
             await RecordAsync(http.Request);
-            if (TakeFailure() is { } status)
+            if (TakeFailure() is { } failure)
             {
-                http.Response.StatusCode = status;
+                http.Response.StatusCode = failure.Status;
                 http.Response.Headers["Stripe-Should-Retry"] = "false";
-                await http.Response.WriteAsJsonAsync(Error(status == 402 ? "card_error" : "api_error", "Fake Stripe internal failure sk_test_secret_detail"));
+                var type = failure.Status switch { 402 => "card_error", < 500 => "invalid_request_error", _ => "api_error" };
+                await http.Response.WriteAsJsonAsync(Error(type, "Fake Stripe internal failure sk_test_secret_detail", failure.Code));
                 return;
             }
 
             await next(http);
         });
         app.MapPost("/v1/checkout/sessions", (HttpRequest request) => Json(CheckoutSession(Form(request))));
+        app.MapGet("/v1/checkout/sessions/{id}/line_items", (string id) =>
+            Json(StripePayloads.List($"/v1/checkout/sessions/{id}/line_items", _lineItems.GetValueOrDefault(id) ?? [])));
         app.MapGet("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(s) : Missing(id));
         app.MapPost("/v1/subscriptions/{id}", (string id, HttpRequest request) => _subscriptions.TryGetValue(id, out var s) ? Json(UpdateSubscription(s, Form(request))) : Missing(id));
         app.MapDelete("/v1/subscriptions/{id}", (string id) => _subscriptions.TryGetValue(id, out var s) ? Json(CancelSubscription(s)) : Missing(id));
-        app.MapPost("/v1/refunds", (HttpRequest request) => Json(Refund(Form(request))));
+        app.MapPost("/v1/refunds", async (HttpRequest request) => Json(await Refund(Form(request))));
         app.MapGet("/v1/refunds", (string? payment_intent, string? charge) => Json(StripePayloads.List("/v1/refunds", [.. _refunds.Where(r =>
             (payment_intent is not null && r["payment_intent"]?.GetValue<string>() == payment_intent) || (charge is not null && r["charge"]?.GetValue<string>() == charge))])));
         app.MapGet("/v1/payment_intents/{id}", (string id) => Json(new JsonObject { ["id"] = id, ["object"] = "payment_intent", ["amount"] = 999, ["currency"] = CurrencyOf(id), ["status"] = "succeeded" }));
@@ -126,11 +133,11 @@ public sealed class FakeStripe : IAsyncDisposable
             request.Headers["Idempotency-Key"].FirstOrDefault(), request.Headers.Authorization.FirstOrDefault()));
     }
 
-    private int? TakeFailure()
+    private (int Status, string? Code)? TakeFailure()
     {
         lock (_failuresLock)
         {
-            return _failures.TryDequeue(out var status) ? status : null;
+            return _failures.TryDequeue(out var failure) ? failure : null;
         }
     }
 
@@ -216,11 +223,20 @@ public sealed class FakeStripe : IAsyncDisposable
         }
     }
 
+    /// <summary>Called with each refund made, before the fake answers: a test delivers the refund's
+    /// webhook event from here to have it overtake the answer, as Stripe's may.</summary>
+    public Func<JsonObject, Task>? BeforeRefundAnswer { get; set; }
+
     /// <summary>Creates a refund the fake then lists, as Stripe lists a charge's refunds.</summary>
-    private JsonObject Refund(Dictionary<string, string> form)
+    private async Task<JsonObject> Refund(Dictionary<string, string> form)
     {
         var refund = NewRefund(form);
         _refunds.Enqueue(refund);
+        if (BeforeRefundAnswer is { } before)
+        {
+            await before(refund);
+        }
+
         return refund;
     }
 

@@ -106,6 +106,27 @@ public sealed class MySubscriptionTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task Stripe_s_event_for_a_plan_change_made_here_in_the_same_second_is_applied()
+    {
+        var (user, client, id, stripeId) = await SubscribedAsync();
+        // Half a second into a second: Stripe dates its event to the whole second, before our answer.
+        var now = api.Clock.GetUtcNow();
+        api.Clock.Advance(TimeSpan.FromMilliseconds(1500 - now.Millisecond));
+        await (await client.PostJsonAsync("/api/subscriptions/me/change-plan", new { planId = "family", billingPeriod = "yearly" })).ReadAsync<JsonObject>();
+
+        // Stripe's customer.subscription.updated for that change: the period its proration settled on.
+        var at = api.Clock.GetUtcNow();
+        var periodEnd = at.AddDays(400);
+        var echo = StripePayloads.Subscription(stripeId, StripePayloads.NewId("cus"), user.Id, "family", "yearly", 19990, "USD", "active", at, periodEnd);
+        Assert.False(await api.DeliverAsync(StripePayloads.Event("customer.subscription.updated", echo, at)));
+
+        var stored = await api.SubscriptionAsync(id);
+        Assert.Equal(("family", "yearly", "active"), (stored["plan_id"].AsString, stored["billing_period"].AsString, stored["status"].AsString));
+        Assert.Equal(WebhookSupport.Utc(periodEnd), stored["end_date"].ToUniversalTime());
+        Assert.Equal(WebhookSupport.Utc(at), stored["provider_updated_at"].ToUniversalTime());
+    }
+
+    [Fact]
     public async Task Resume_undoes_the_cancel_while_the_period_lasts()
     {
         var (_, client, id, stripeId) = await SubscribedAsync();

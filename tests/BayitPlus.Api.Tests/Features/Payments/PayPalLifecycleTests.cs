@@ -107,7 +107,7 @@ public sealed class PayPalLifecycleTests(PaymentsApiFactory api, ApiFactory unco
     }
 
     [Fact]
-    public async Task A_refund_PayPal_reports_failed_or_cancelled_is_not_recorded()
+    public async Task A_refund_PayPal_reports_failed_or_cancelled_is_recorded_failed_and_never_counted()
     {
         var (userId, subscriptionId, _) = await ActivatedAsync();
         var now = api.Clock.GetUtcNow();
@@ -122,7 +122,15 @@ public sealed class PayPalLifecycleTests(PaymentsApiFactory api, ApiFactory unco
         Assert.False((await DeliverAsync(Event("PAYMENT.SALE.REFUNDED", failed, now)))["duplicate"]!.GetValue<bool>());
         Assert.False((await DeliverAsync(Event("PAYMENT.SALE.REFUNDED", cancelled, now)))["duplicate"]!.GetValue<bool>());
 
-        Assert.Empty(await api.Raw("transaction").Find(new BsonDocument { ["refund_of"] = saleId }).ToListAsync(Http.Ct));
+        var refunds = await api.Raw("transaction").Find(new BsonDocument { ["refund_of"] = saleId }).ToListAsync(Http.Ct);
+        Assert.Equal([("failed", 5.0), ("failed", 4.0)], refunds.Select(r => (r["status"].AsString, r["amount"].AsDouble)).OrderByDescending(r => r.Item2));
+        Assert.Equal(0.0, (await api.Raw("transaction").Find(new BsonDocument("provider_transaction_id", saleId)).SingleAsync(Http.Ct))["amount_refunded"].AsDouble);
+
+        // A late event listing the first as completed neither brings it back nor counts it.
+        var late = SaleRefund(failed["id"]!.GetValue<string>(), saleId, 5m, "USD", now);
+        Assert.False((await DeliverAsync(Event("PAYMENT.SALE.REFUNDED", late, now.AddSeconds(-30))))["duplicate"]!.GetValue<bool>());
+        Assert.Equal(2, (await api.Raw("transaction").Find(new BsonDocument { ["refund_of"] = saleId, ["status"] = "failed" }).ToListAsync(Http.Ct)).Count);
+        Assert.Equal(0.0, (await api.Raw("transaction").Find(new BsonDocument("provider_transaction_id", saleId)).SingleAsync(Http.Ct))["amount_refunded"].AsDouble);
         Assert.Equal("active", (await StoredSubscriptionAsync(subscriptionId))["status"].AsString);
         Assert.Equal("premium", await TierAsync(userId));
     }

@@ -16,6 +16,9 @@ public class PaymentsApiFactory : FakeClockApiFactory, IAsyncLifetime
     public const string SuccessUrl = "https://app.example/subscription/success";
     public const string CancelUrl = "https://app.example/subscription/cancel";
 
+    /// <summary>The one Stripe price id configured: family, yearly, in ILS (other plans are sold with inline prices).</summary>
+    public const string FamilyIlsYearlyPriceId = "price_test_family_ils_yearly";
+
     public FakeStripe Stripe { get; } = new();
 
     public FakePayPal PayPal { get; } = new(PayPalWebhooks.ClientId, PayPalWebhooks.ClientSecret, PayPalWebhooks.WebhookId);
@@ -28,6 +31,7 @@ public class PaymentsApiFactory : FakeClockApiFactory, IAsyncLifetime
         ["Payments:SuccessUrl"] = SuccessUrl,
         ["Payments:CancelUrl"] = CancelUrl,
         ["RateLimits:payment-webhooks:PermitLimit"] = "1000000",
+        ["Payments:Plans:family:ProviderPriceIds:stripe:ILS:Yearly"] = FamilyIlsYearlyPriceId,
     }.With(PayPalWebhooks.Settings(PayPal.BaseUrl));
 
     // The fake must listen before the host is built, which reads its address from Settings.

@@ -44,10 +44,15 @@ public static class StripePayloads
         ["type"] = "recurring",
     };
 
+    /// <summary>A completed checkout session that bought one <paramref name="priceAmount"/> price
+    /// (default: <paramref name="amountTotal"/>) and charged <paramref name="amountTotal"/> (with tax,
+    /// a discount, or 0 during a trial), its line items expanded.</summary>
     public static JsonObject CheckoutSession(string userId, string planId, string billingPeriod, string subscriptionId, string customerId, long amountTotal, string currency,
-        string? id = null) => new()
+        string? id = null, long? priceAmount = null, string? priceId = null) => new()
     {
         ["id"] = id ?? NewId("cs"),
+        ["amount_subtotal"] = amountTotal == 0 ? 0 : priceAmount ?? amountTotal,
+        ["line_items"] = List("/v1/checkout/sessions/line_items", LineItem(priceAmount ?? amountTotal, currency, billingPeriod, priceId)),
         ["object"] = "checkout.session",
         ["mode"] = "subscription",
         ["status"] = "complete",
@@ -59,6 +64,18 @@ public static class StripePayloads
         ["currency"] = currency.ToLowerInvariant(),
         ["metadata"] = new JsonObject { ["planId"] = planId, ["billingPeriod"] = billingPeriod, ["userId"] = userId },
         ["livemode"] = false,
+    };
+
+    /// <summary>A checkout session's line item: one price, bought once.</summary>
+    public static JsonObject LineItem(long priceAmount, string currency, string billingPeriod, string? priceId = null) => new()
+    {
+        ["id"] = NewId("li"),
+        ["object"] = "item",
+        ["quantity"] = 1,
+        ["amount_subtotal"] = priceAmount,
+        ["amount_total"] = priceAmount,
+        ["currency"] = currency.ToLowerInvariant(),
+        ["price"] = Price(priceAmount, currency, billingPeriod == "yearly" ? "year" : "month", id: priceId),
     };
 
     public static JsonObject Subscription(string id, string customerId, string userId, string planId, string billingPeriod, long unitAmount, string currency, string status,

@@ -142,10 +142,10 @@ public sealed class WebhookLifecycleTests(PaymentsApiFactory api)
     [InlineData("basic", "monthly", 500L)]
     [InlineData("platinum", "monthly", 999L)]
     [InlineData("basic", "weekly", 999L)]
-    public async Task A_checkout_that_does_not_match_the_configured_price_grants_nothing_and_is_recorded(string planId, string billingPeriod, long amountTotal)
+    public async Task A_checkout_that_does_not_match_the_configured_price_grants_nothing_and_is_recorded(string planId, string billingPeriod, long priceAmount)
     {
         var customer = await api.NewCustomerAsync();
-        var payload = customer.CheckoutCompleted(api.Clock.GetUtcNow(), amountTotal, planId, billingPeriod);
+        var payload = customer.CheckoutCompleted(api.Clock.GetUtcNow(), planId: planId, billingPeriod: billingPeriod, priceAmount: priceAmount);
 
         Assert.False(await api.DeliverAsync(payload));
 

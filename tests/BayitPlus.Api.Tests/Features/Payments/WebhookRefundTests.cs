@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Payments;
 using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Tests.Features.Audit;
 using BayitPlus.Api.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
@@ -275,5 +276,123 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
         await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(9.99, (await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct))["requested"].AsDouble);
+    }
+
+    /// <summary>A <c>charge.refunded</c> for the payment listing one refund of the whole 9.99 with <paramref name="status"/>.</summary>
+    private static string ChargeRefundedInFull(DateTimeOffset at, string paymentIntent, string refundId, string status)
+    {
+        var charge = StripePayloads.Charge(paymentIntent, 999, "USD", (refundId, 999));
+        charge["refunds"]!["data"]![0]!["status"] = status;
+        return StripePayloads.Event("charge.refunded", charge, at);
+    }
+
+    private async Task<BsonDocument> PaymentRecordAsync(StripeCustomer customer) =>
+        (await api.TransactionsAsync(customer)).Single(t => t["transaction_type"] == "payment");
+
+    [Theory]
+    [InlineData("pending")]
+    [InlineData("succeeded")]
+    public async Task A_refund_whose_failure_arrives_first_stays_failed_and_a_late_charge_refunded_neither_counts_it_nor_ends_the_subscription(string lateStatus)
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var refundId = StripePayloads.NewId("re");
+        var now = api.Clock.GetUtcNow();
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(2), paymentIntent, refundId, 999, "failed")));
+        Assert.False(await api.DeliverAsync(ChargeRefundedInFull(now.AddMinutes(1), paymentIntent, refundId, lateStatus)));
+
+        var refund = Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund");
+        Assert.Equal((refundId, "failed", 9.99), (refund["provider_transaction_id"].AsString, refund["status"].AsString, refund["amount"].AsDouble));
+        Assert.Equal(0.0, (await PaymentRecordAsync(customer))["amount_refunded"].AsDouble);
+        Assert.Equal(("active", true), ((await api.SubscriptionAsync(customer))["status"].AsString, (await api.SubscriptionAsync(customer))["auto_renew"].AsBoolean));
+        Assert.Equal("basic", await api.TierAsync(customer));
+    }
+
+    /// <summary>A paid subscription Stripe knows, ended by a pending refund of all its payment, and
+    /// the subscription as it was before.</summary>
+    private async Task<(StripeCustomer Customer, string PaymentIntent, string RefundId, BsonDocument Before)> EndedByAPendingFullRefundAsync()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var refundId = StripePayloads.NewId("re");
+        var now = api.Clock.GetUtcNow();
+        api.Stripe.AddSubscription(StripePayloads.Subscription(customer.SubscriptionId, customer.CustomerId, customer.UserId, "basic", "monthly", 999, "usd", "active", now, now.AddMonths(1)));
+        var before = await api.SubscriptionAsync(customer);
+        Assert.False(await api.DeliverAsync(ChargeRefundedInFull(now.AddMinutes(1), paymentIntent, refundId, "pending")));
+        return (customer, paymentIntent, refundId, before);
+    }
+
+    [Fact]
+    public async Task A_full_refund_that_fails_before_Stripe_cancelled_the_subscription_restores_it_and_a_late_charge_refunded_changes_nothing()
+    {
+        var (customer, paymentIntent, refundId, before) = await EndedByAPendingFullRefundAsync();
+        var now = api.Clock.GetUtcNow();
+        Assert.Equal("expired", (await api.SubscriptionAsync(customer))["status"].AsString);
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 999, "failed")));
+        // Another charge.refunded Stripe sent before the failure, delivered late.
+        Assert.False(await api.DeliverAsync(ChargeRefundedInFull(now.AddMinutes(2), paymentIntent, refundId, "pending")));
+        await api.Services.GetRequiredService<ProviderCancellationJob>().RunOnceAsync(Http.Ct);
+
+        var restored = await api.SubscriptionAsync(customer);
+        Assert.Equal(("active", true), (restored["status"].AsString, restored["auto_renew"].AsBoolean));
+        Assert.Equal(before["end_date"].ToUniversalTime(), restored["end_date"].ToUniversalTime());
+        Assert.False(restored.Contains("provider_cancel_requested_at") && !restored["provider_cancel_requested_at"].IsBsonNull);
+        Assert.True(!restored.Contains("ended_by_refund") || restored["ended_by_refund"].IsBsonNull);
+        Assert.Equal("basic", await api.TierAsync(customer));
+        Assert.Empty(api.Stripe.RequestsTo("DELETE", $"/v1/subscriptions/{customer.SubscriptionId}"));
+        Assert.Equal(0.0, (await PaymentRecordAsync(customer))["amount_refunded"].AsDouble);
+        Assert.Equal("failed", Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund")["status"].AsString);
+    }
+
+    [Fact]
+    public async Task A_full_refund_that_fails_after_Stripe_cancelled_the_subscription_gives_back_the_paid_period_and_tells_an_admin()
+    {
+        var (customer, paymentIntent, refundId, before) = await EndedByAPendingFullRefundAsync();
+        var now = api.Clock.GetUtcNow();
+        await api.Services.GetRequiredService<ProviderCancellationJob>().RunOnceAsync(Http.Ct);
+        Assert.Single(api.Stripe.RequestsTo("DELETE", $"/v1/subscriptions/{customer.SubscriptionId}"));
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 999, "failed")));
+
+        var restored = await api.SubscriptionAsync(customer);
+        Assert.Equal(("canceled", false), (restored["status"].AsString, restored["auto_renew"].AsBoolean));
+        Assert.Equal(before["end_date"].ToUniversalTime(), restored["end_date"].ToUniversalTime());
+        Assert.Equal("basic", await api.TierAsync(customer));
+        var flagged = Assert.Single(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_refund_failed_after_cancellation", ["user_id"] = customer.UserId }));
+        Assert.Equal(("high", paymentIntent), (flagged["severity"].AsString, flagged["details"]["payment_id"].AsString));
+    }
+
+    [Fact]
+    public async Task A_refund_failure_that_overtakes_Stripe_s_answer_to_the_admin_still_releases_the_reservation()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
+        var payment = (await PaymentRecordAsync(customer))["_id"].AsObjectId.ToString();
+        const string reason = "Customer was charged twice by mistake";
+        api.Stripe.BeforeRefundAnswer = async refund =>
+        {
+            if (refund["payment_intent"]?.GetValue<string>() == paymentIntent)
+            {
+                Assert.False(await api.DeliverAsync(RefundUpdated(api.Clock.GetUtcNow(), paymentIntent, refund["id"]!.GetValue<string>(), 600, "failed")));
+            }
+        };
+        JsonObject first;
+        try
+        {
+            first = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 6.00, reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        }
+        finally
+        {
+            api.Stripe.BeforeRefundAnswer = null;
+        }
+
+        var requests = await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
+        Assert.Equal(0.0, requests["requested"].AsDouble);
+        var entry = Assert.Single(requests["requests"].AsBsonArray);
+        Assert.Equal((first["providerRefundId"]!.GetValue<string>(), "failed"), (entry["provider_refund_id"].AsString, entry["status"].AsString));
+        Assert.Empty(requests["failed_refund_ids"].AsBsonArray);
+        Assert.Equal("failed", Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund")["status"].AsString);
+        var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
     }
 }

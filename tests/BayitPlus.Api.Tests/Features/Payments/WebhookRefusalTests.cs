@@ -108,7 +108,7 @@ public sealed class WebhookRefusalTests(PaymentsApiFactory api)
         var customer = await api.NewCustomerAsync();
         AtStripe(customer);
 
-        Assert.False(await api.DeliverAsync(customer.CheckoutCompleted(api.Clock.GetUtcNow(), amountTotal: 500)));
+        Assert.False(await api.DeliverAsync(customer.CheckoutCompleted(api.Clock.GetUtcNow(), priceAmount: 500)));
 
         var refused = await api.SubscriptionAsync(customer);
         Assert.Equal(("expired", false, "plan_mismatch"), (refused["status"].AsString, refused["auto_renew"].AsBoolean, refused["refused_reason"].AsString));

@@ -22,9 +22,12 @@ public sealed class StripeCustomer(string userId, string planId = "basic", strin
 
     public string CustomerId { get; } = StripePayloads.NewId("cus");
 
-    public string CheckoutCompleted(DateTimeOffset at, long? amountTotal = null, string? planId = null, string? billingPeriod = null, string? id = null)
+    /// <summary>The checkout of this customer's price (<paramref name="priceAmount"/> to buy another),
+    /// charging <paramref name="amountTotal"/> (default: the price; 0 for a trial).</summary>
+    public string CheckoutCompleted(DateTimeOffset at, long? amountTotal = null, string? planId = null, string? billingPeriod = null, string? id = null, long? priceAmount = null)
     {
-        var session = StripePayloads.CheckoutSession(UserId, planId ?? PlanId, billingPeriod ?? BillingPeriod, SubscriptionId, CustomerId, amountTotal ?? Amount, Currency);
+        var session = StripePayloads.CheckoutSession(UserId, planId ?? PlanId, billingPeriod ?? BillingPeriod, SubscriptionId, CustomerId, amountTotal ?? priceAmount ?? Amount, Currency,
+            priceAmount: priceAmount ?? Amount);
         return StripePayloads.Event("checkout.session.completed", session, at, id);
     }
 
