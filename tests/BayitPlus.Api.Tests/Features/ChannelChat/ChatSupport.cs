@@ -57,7 +57,7 @@ public class ChatApiFactory : ApiFactory
         return id.ToString();
     }
 
-    public IMongoCollection<BsonDocument> Messages => Database.GetCollection<BsonDocument>("channelchatmessage");
+    public IMongoCollection<BsonDocument> Messages => this.Raw("channelchatmessage");
 
     /// <summary>A message stored directly (as another instance or the Python service would).</summary>
     public async Task<string> StoreMessageAsync(string channelId, string text, DateTime createdAt, bool deleted = false, bool pinned = false)
