@@ -29,8 +29,10 @@ public sealed class ChatSettings
     public TimeSpan PongTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     /// <summary>Frames waiting to be written to one socket; a client that lets more pile up is
-    /// closed (1008) so it never holds the room back.</summary>
-    public int SendQueueFrames { get; init; } = 512;
+    /// closed (1008) so it never holds the room back. Generous: a queued frame is a reference to
+    /// the one copy every socket shares, and a burst (a resumed change stream's backlog) must not
+    /// cut off clients that are merely a moment behind.</summary>
+    public int SendQueueFrames { get; init; } = 4096;
 
     /// <summary>How long one frame may take to write before its socket counts as stalled and is closed (1008).</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromSeconds(10);

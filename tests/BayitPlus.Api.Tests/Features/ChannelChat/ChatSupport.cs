@@ -103,19 +103,40 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>The close code the server sent, once the socket is closed; null if it was dropped.</summary>
     public int? CloseCode => _socket.CloseStatus is { } status ? (int)status : null;
 
-    public static async Task<ChatClient> ConnectAsync(Uri uri, string? ip = null)
+    /// <summary>Opens the socket. A <paramref name="receiveBuffer"/> fixes the socket's kernel
+    /// receive buffer (Linux stops growing it), so a client that stops reading stalls the server
+    /// sooner.</summary>
+    public static async Task<ChatClient> ConnectAsync(Uri uri, string? ip = null, int? receiveBuffer = null)
     {
         var client = new ChatClient();
         client._socket.Options.SetRequestHeader(ClientIpStartupFilter.Header, ip ?? ClientAddresses.NewIp());
-        await client._socket.ConnectAsync(uri, Http.Ct);
+        if (receiveBuffer is { } size)
+        {
+            using var handler = new System.Net.Http.SocketsHttpHandler
+            {
+                ConnectCallback = async (context, cancellationToken) =>
+                {
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = size, NoDelay = true };
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                },
+            };
+            using var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+            await client._socket.ConnectAsync(uri, invoker, Http.Ct);
+        }
+        else
+        {
+            await client._socket.ConnectAsync(uri, Http.Ct);
+        }
+
         client._loop = client.ReadLoopAsync();
         return client;
     }
 
     /// <summary>Connects, authenticates and waits for the <c>connected</c> frame.</summary>
-    public static async Task<(ChatClient Client, JsonObject Connected)> JoinAsync(Uri uri, string token, string? ip = null)
+    public static async Task<(ChatClient Client, JsonObject Connected)> JoinAsync(Uri uri, string token, string? ip = null, int? receiveBuffer = null)
     {
-        var client = await ConnectAsync(uri, ip);
+        var client = await ConnectAsync(uri, ip, receiveBuffer);
         await client.SendAsync(new { type = "authenticate", token });
         var connected = await client.NextAsync("connected");
         client.SessionToken = connected["sessionToken"]!.GetValue<string>();
@@ -166,7 +187,8 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    private IEnumerable<string> SeenFrames()
+    /// <summary>Every frame seen so far, as JSON text.</summary>
+    public IReadOnlyList<string> SeenFrames()
     {
         lock (Seen)
         {
