@@ -4,9 +4,10 @@ using Carter;
 
 namespace BayitPlus.Api.Features.ChannelChat;
 
-/// <summary>Live chat per channel: <c>/api/live/channels/{channelId}/chat</c>. The WebSocket itself
-/// (documented in the README, not in the OpenAPI document, which cannot describe one), the history
-/// for signed-in users, and moderation for admins.</summary>
+/// <summary>Live chat per channel: <c>/api/live/channels/{channelId}/chat</c> — the WebSocket itself
+/// (documented in the README, not in the OpenAPI document, which cannot describe one) and the
+/// history for signed-in users — and its moderation for admins under
+/// <c>/api/admin/live/channels/{channelId}/chat</c>, beside the channels' own admin endpoints.</summary>
 public sealed class ChatModule : ICarterModule
 {
     /// <summary>How long an upgrade waits for this instance's change stream to open (at start-up).</summary>
@@ -21,7 +22,7 @@ public sealed class ChatModule : ICarterModule
         ListMessages.Map(history);
         ListPinnedMessages.Map(history);
 
-        var moderation = chat.MapGroup("").WithTags("Admin: Live chat").RequireAuthorization(Policies.Admin);
+        var moderation = app.MapGroup("/api/admin/live/channels/{channelId}/chat").WithTags("Admin: Live chat").RequireAuthorization(Policies.Admin);
         PinMessage.Map(moderation);
         DeleteMessage.Map(moderation);
         MuteUser.Map(moderation);

@@ -11,7 +11,7 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.ChannelChat;
 
-/// <summary>The body of <c>POST /api/live/channels/{channelId}/chat/mutes</c>.</summary>
+/// <summary>The body of <c>POST /api/admin/live/channels/{channelId}/chat/mutes</c>.</summary>
 [ValidatedAs(typeof(MuteUser.Command))]
 public sealed record MuteUserRequest
 {
@@ -46,6 +46,7 @@ public static class MuteUser
         {
             RuleFor(c => c.UnknownFields).AreRefused(typeof(MuteUserRequest));
             RuleFor(c => c.UserId).NotEmpty().WithMessage("userId is required.")
+                .MaximumLength(24).WithMessage("userId must be an account id (24 hexadecimal digits).")
                 .Must(Ids.IsValid).WithMessage("userId must be an account id (24 hexadecimal digits).");
             RuleFor(c => c.Minutes).NotNull().WithMessage("minutes is required.")
                 .InclusiveBetween(1, settings.MaxMuteMinutes).WithMessage($"minutes must be a whole number from 1 to {settings.MaxMuteMinutes}.");

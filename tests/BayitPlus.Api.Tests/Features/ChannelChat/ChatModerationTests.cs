@@ -13,6 +13,8 @@ public sealed class ChatModerationTests(ChatApiFactory api)
 {
     private static string Chat(string channel) => $"/api/live/channels/{channel}/chat";
 
+    private static string Moderate(string channel) => $"/api/admin/live/channels/{channel}/chat";
+
     [Fact]
     public async Task Pin_unpin_and_delete_reach_every_socket_and_are_audited()
     {
@@ -23,12 +25,12 @@ public sealed class ChatModerationTests(ChatApiFactory api)
         await watcher.ChatAsync("pin me");
         var id = (await watcher.NextAsync("message"))["id"]!.GetValue<string>();
 
-        var pinned = await adminClient.PostAsync($"{Chat(channel)}/messages/{id}/pin", null, Http.Ct);
+        var pinned = await adminClient.PostAsync($"{Moderate(channel)}/messages/{id}/pin", null, Http.Ct);
         var pinFrame = await watcher.NextAsync("pinned");
         var pins = await (await adminClient.GetAsync($"{Chat(channel)}/pinned", Http.Ct)).ReadJsonAsync();
-        var unpinned = await adminClient.DeleteAsync($"{Chat(channel)}/messages/{id}/pin", Http.Ct);
+        var unpinned = await adminClient.DeleteAsync($"{Moderate(channel)}/messages/{id}/pin", Http.Ct);
         var unpinFrame = await watcher.NextAsync("unpinned");
-        var deleted = await adminClient.DeleteAsync($"{Chat(channel)}/messages/{id}?reason=spam", Http.Ct);
+        var deleted = await adminClient.DeleteAsync($"{Moderate(channel)}/messages/{id}?reason=spam", Http.Ct);
         var deleteFrame = await watcher.NextAsync("deleted");
 
         Assert.Equal(HttpStatusCode.OK, pinned.StatusCode);
@@ -55,8 +57,8 @@ public sealed class ChatModerationTests(ChatApiFactory api)
         var (_, adminClient) = await api.SignedInClientAsync(Roles.Admin);
         var id = await api.StoreMessageAsync(channel, "doomed", DateTime.UtcNow.AddMinutes(-1), pinned: true);
 
-        await adminClient.DeleteAsync($"{Chat(channel)}/messages/{id}?reason=abuse", Http.Ct);
-        var again = await adminClient.DeleteAsync($"{Chat(channel)}/messages/{id}?reason=abuse", Http.Ct);
+        await adminClient.DeleteAsync($"{Moderate(channel)}/messages/{id}?reason=abuse", Http.Ct);
+        var again = await adminClient.DeleteAsync($"{Moderate(channel)}/messages/{id}?reason=abuse", Http.Ct);
         var history = await (await adminClient.GetAsync($"{Chat(channel)}/messages", Http.Ct)).ReadJsonAsync();
         var pins = await (await adminClient.GetAsync($"{Chat(channel)}/pinned", Http.Ct)).ReadJsonAsync();
         var (client, connected) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
@@ -77,18 +79,18 @@ public sealed class ChatModerationTests(ChatApiFactory api)
         var (_, user) = await api.SignedInClientAsync();
         var (_, admin) = await api.SignedInClientAsync(Roles.Admin);
 
-        await (await user.PostAsync($"{Chat(channel)}/messages/{id}/pin", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
-        await (await user.DeleteAsync($"{Chat(channel)}/messages/{id}?reason=x", Http.Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
-        await (await user.PostJsonAsync($"{Chat(channel)}/mutes", new { userId = ObjectId.GenerateNewId().ToString(), minutes = 5, reason = "x" })).AssertProblemAsync(HttpStatusCode.Forbidden);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await api.CreateClient().PostAsync($"{Chat(channel)}/messages/{id}/pin", null, Http.Ct)).StatusCode);
-        await (await admin.DeleteAsync($"{Chat(channel)}/messages/{id}", Http.Ct)).AssertValidationProblemAsync("reason");
-        await (await admin.DeleteAsync($"{Chat(channel)}/messages/{id}?reason={new string('r', 501)}", Http.Ct)).AssertValidationProblemAsync("reason");
-        await (await admin.PostAsync($"{Chat(other)}/messages/{id}/pin", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await admin.PostAsync($"{Chat(channel)}/messages/not-an-id/pin", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await admin.PostJsonAsync($"{Chat(channel)}/mutes", new { userId = "nope", minutes = 0, reason = "" })).AssertValidationProblemAsync("userId", "minutes", "reason");
-        await (await admin.PostJsonAsync($"{Chat(channel)}/mutes", new { userId = ObjectId.GenerateNewId().ToString(), minutes = 5, reason = "x", extra = 1 })).AssertValidationProblemAsync("extra");
-        await (await admin.PostJsonAsync($"{Chat(ObjectId.GenerateNewId().ToString())}/mutes", new { userId = ObjectId.GenerateNewId().ToString(), minutes = 5, reason = "x" })).AssertProblemAsync(HttpStatusCode.NotFound);
-        await (await admin.DeleteAsync($"{Chat(channel)}/mutes/{ObjectId.GenerateNewId()}", Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await user.PostAsync($"{Moderate(channel)}/messages/{id}/pin", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await user.DeleteAsync($"{Moderate(channel)}/messages/{id}?reason=x", Http.Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await user.PostJsonAsync($"{Moderate(channel)}/mutes", new { userId = ObjectId.GenerateNewId().ToString(), minutes = 5, reason = "x" })).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.CreateClient().PostAsync($"{Moderate(channel)}/messages/{id}/pin", null, Http.Ct)).StatusCode);
+        await (await admin.DeleteAsync($"{Moderate(channel)}/messages/{id}", Http.Ct)).AssertValidationProblemAsync("reason");
+        await (await admin.DeleteAsync($"{Moderate(channel)}/messages/{id}?reason={new string('r', 501)}", Http.Ct)).AssertValidationProblemAsync("reason");
+        await (await admin.PostAsync($"{Moderate(other)}/messages/{id}/pin", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PostAsync($"{Moderate(channel)}/messages/not-an-id/pin", null, Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.PostJsonAsync($"{Moderate(channel)}/mutes", new { userId = "nope", minutes = 0, reason = "" })).AssertValidationProblemAsync("userId", "minutes", "reason");
+        await (await admin.PostJsonAsync($"{Moderate(channel)}/mutes", new { userId = ObjectId.GenerateNewId().ToString(), minutes = 5, reason = "x", extra = 1 })).AssertValidationProblemAsync("extra");
+        await (await admin.PostJsonAsync($"{Moderate(ObjectId.GenerateNewId().ToString())}/mutes", new { userId = ObjectId.GenerateNewId().ToString(), minutes = 5, reason = "x" })).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await admin.DeleteAsync($"{Moderate(channel)}/mutes/{ObjectId.GenerateNewId()}", Http.Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.False((await api.Messages.Find(new BsonDocument("_id", ObjectId.Parse(id))).SingleAsync(Http.Ct))["is_pinned"].AsBoolean);
     }
 
@@ -103,11 +105,11 @@ public sealed class ChatModerationTests(ChatApiFactory api)
         await using var __ = muted;
         await using var ___ = bystander;
 
-        var mute = await admin.PostJsonAsync($"{Chat(channel)}/mutes", new { userId = target.Id, minutes = 10, reason = "flooding" });
+        var mute = await admin.PostJsonAsync($"{Moderate(channel)}/mutes", new { userId = target.Id, minutes = 10, reason = "flooding" });
         var mutedFrame = await muted.NextAsync("muted");
         await muted.ChatAsync("let me talk");
         var refusal = await muted.NextAsync("error");
-        var unmute = await admin.DeleteAsync($"{Chat(channel)}/mutes/{target.Id}", Http.Ct);
+        var unmute = await admin.DeleteAsync($"{Moderate(channel)}/mutes/{target.Id}", Http.Ct);
         await muted.NextAsync("unmuted");
         await muted.ChatAsync("thanks");
         var delivered = await bystander.NextAsync("message");

@@ -125,7 +125,7 @@ public sealed class ChatTwoInstancesTests(ChatApiFactory api)
         await onFirst.ChatAsync("from the first instance");
         var crossed = await onSecond.NextAsync("message");
         var (_, admin) = await second.SignedInClientAsync(Roles.Admin);
-        await admin.PostJsonAsync($"/api/live/channels/{channel}/chat/mutes", new { userId = target.Id, minutes = 5, reason = "test" });
+        await admin.PostJsonAsync($"/api/admin/live/channels/{channel}/chat/mutes", new { userId = target.Id, minutes = 5, reason = "test" });
         var muted = await onFirst.NextAsync("muted");
 
         Assert.Equal(2, connected["userCount"]!.GetValue<int>());
