@@ -38,7 +38,7 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
                 {
                     foreach (var change in cursor.Current)
                     {
-                        Dispatch(change);
+                        DispatchSafely(change);
                         resumeAfter = change.ResumeToken;
                     }
 
@@ -68,6 +68,20 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
             ["ns.coll"] = new BsonDocument("$in", new BsonArray { ChannelChatMessageDocument.CollectionName, ChatMuteDocument.CollectionName }),
             ["operationType"] = new BsonDocument("$in", new BsonArray { "insert", "update", "replace" }),
         });
+
+    /// <summary>A document this slice cannot read (another service wrote it in another shape) is
+    /// skipped with a warning: it must neither stop the stream nor the host.</summary>
+    private void DispatchSafely(ChangeStreamDocument<BsonDocument> change)
+    {
+        try
+        {
+            Dispatch(change);
+        }
+        catch (Exception unreadable) when (unreadable is FormatException or BsonException or InvalidCastException or InvalidOperationException)
+        {
+            LogUnreadable(logger, unreadable, change.DocumentKey?.ToString());
+        }
+    }
 
     private void Dispatch(ChangeStreamDocument<BsonDocument> change)
     {
@@ -101,6 +115,9 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
             hub.Broadcast(message.ChannelId, ChatFrames.Pinned(message.Id, pinned.AsBoolean));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A chat change of {DocumentKey} could not be read; skipped")]
+    private static partial void LogUnreadable(ILogger logger, Exception error, string? documentKey);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The chat change stream broke; resuming after its last event")]
     private static partial void LogInterrupted(ILogger logger, Exception error);

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Security;
@@ -26,6 +27,9 @@ public sealed partial class ChatSession(
     IHostApplicationLifetime lifetime,
     ILogger<ChatSession> logger)
 {
+    /// <summary>A client's messages waiting to be stored; one more is refused (<c>unavailable</c>).</summary>
+    private const int MessagesInFlight = 16;
+
     /// <summary>How long a closing socket waits for the client's close frame before it is dropped.</summary>
     private static readonly TimeSpan CloseHandshake = TimeSpan.FromSeconds(2);
 
@@ -34,7 +38,24 @@ public sealed partial class ChatSession(
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var cancellationToken = stopping.Token;
         using var webSocket = await http.WebSockets.AcceptWebSocketAsync();
-        var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        try
+        {
+            await RunAsync(webSocket, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", channelId, cancellationToken);
+        }
+        catch (Exception gone) when (gone is WebSocketException or IOException || (gone is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // The client went away (or the host is stopping): nothing is left to answer.
+        }
+        catch (Exception unavailable) when (unavailable is MongoDB.Driver.MongoException or TimeoutException or Infrastructure.Errors.ApiException)
+        {
+            // The response has been upgraded: a problem document can no longer be sent, a close code can.
+            LogUnavailable(logger, unavailable);
+            await CloseAsync(webSocket, (int)WebSocketCloseStatus.InternalServerError, "the chat is unavailable; try again shortly", CancellationToken.None);
+        }
+    }
+
+    private async Task RunAsync(WebSocket webSocket, string ip, string channelId, CancellationToken cancellationToken)
+    {
         if (await AuthenticateAsync(webSocket, ip, cancellationToken) is not { } user)
         {
             await CloseAsync(webSocket, ChatCloseCodes.Unauthenticated, "authenticate with a valid access token first", cancellationToken);
@@ -63,7 +84,21 @@ public sealed partial class ChatSession(
         finally
         {
             hub.Remove(socket);
+            await ForgetAsync(socket);
+        }
+    }
+
+    /// <summary>Removes the socket's record; if the database cannot be reached, the record stops
+    /// counting by itself once its lifetime passes without a renewal.</summary>
+    private async Task ForgetAsync(ChatSocket socket)
+    {
+        try
+        {
             await connections.CloseAsync(socket, CancellationToken.None);
+        }
+        catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
+        {
+            LogUnavailable(logger, error);
         }
     }
 
@@ -75,19 +110,32 @@ public sealed partial class ChatSession(
         var counts = await connections.CountUsersAsync([socket.ChannelId], cancellationToken);
         await socket.SendFirstAsync(ChatFrames.Connected(socket.ChannelId, counts[socket.ChannelId], socket.SessionToken, recent), recent.Select(m => m.Id), cancellationToken);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Messages are stored one after another, apart from the reading: a slow database delays a
+        // client's messages, never its pongs (which would close it with 4008).
+        var outbox = Channel.CreateBounded<ClientFrame>(new BoundedChannelOptions(MessagesInFlight) { SingleReader = true, SingleWriter = true });
         var writing = socket.WriteLoopAsync(done.Token);
-        var reading = ReadLoopAsync(webSocket, socket, done.Token);
+        var reading = ReadLoopAsync(webSocket, socket, outbox.Writer, done.Token);
+        var sending = SendLoopAsync(socket, outbox.Reader, done.Token);
         var pinging = PingLoopAsync(socket, done.Token);
         await Task.WhenAny(writing, reading, pinging);
+        outbox.Writer.TryComplete();
         socket.Close((int)WebSocketCloseStatus.NormalClosure, "");
         // The close frame is out (or the client is gone): give the client a moment to answer it.
         await Task.WhenAny(writing, Task.Delay(CloseHandshake, time, CancellationToken.None));
         await Task.WhenAny(reading, Task.Delay(CloseHandshake, time, CancellationToken.None));
         await done.CancelAsync();
-        await Task.WhenAll(Quietly(writing), Quietly(reading), Quietly(pinging));
+        await Task.WhenAll(Quietly(writing), Quietly(reading), Quietly(sending), Quietly(pinging));
     }
 
-    private async Task ReadLoopAsync(WebSocket webSocket, ChatSocket socket, CancellationToken cancellationToken)
+    private async Task SendLoopAsync(ChatSocket socket, ChannelReader<ClientFrame> outbox, CancellationToken cancellationToken)
+    {
+        await foreach (var frame in outbox.ReadAllAsync(cancellationToken))
+        {
+            await SendMessageAsync(socket, frame, cancellationToken);
+        }
+    }
+
+    private async Task ReadLoopAsync(WebSocket webSocket, ChatSocket socket, ChannelWriter<ClientFrame> outbox, CancellationToken cancellationToken)
     {
         while (socket.CloseCode == 0)
         {
@@ -103,11 +151,11 @@ public sealed partial class ChatSession(
                 return;
             }
 
-            await HandleAsync(socket, type, payload, cancellationToken);
+            Handle(socket, type, payload, outbox);
         }
     }
 
-    private async Task HandleAsync(ChatSocket socket, WebSocketMessageType type, byte[] payload, CancellationToken cancellationToken)
+    private void Handle(ChatSocket socket, WebSocketMessageType type, byte[] payload, ChannelWriter<ClientFrame> outbox)
     {
         ClientFrame? frame = type == WebSocketMessageType.Text ? ClientFrame.Parse(payload) : null;
         switch (frame?.Type)
@@ -116,7 +164,11 @@ public sealed partial class ChatSession(
                 socket.Ponged(time.GetUtcNow().UtcDateTime);
                 break;
             case "chat":
-                await SendMessageAsync(socket, frame, cancellationToken);
+                if (!outbox.TryWrite(frame))
+                {
+                    socket.Enqueue(ChatFrames.Error(ChatErrorCodes.Unavailable, $"At most {MessagesInFlight} messages wait to be stored; send this one again.", 1));
+                }
+
                 break;
             default:
                 socket.Enqueue(ChatFrames.Error(ChatErrorCodes.InvalidMessage, "Frames are JSON text with a type of \"chat\" or \"pong\"."));
@@ -278,6 +330,9 @@ public sealed partial class ChatSession(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A chat message could not be stored")]
     private static partial void LogSendFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A chat socket could not be served: the database or the catalog is unavailable")]
+    private static partial void LogUnavailable(ILogger logger, Exception error);
 
     /// <summary>A client frame, read leniently: anything unreadable is a frame of no type.</summary>
     private sealed record ClientFrame(string? Type, string? Token, string? Message, string? SessionToken)
