@@ -105,6 +105,7 @@ public static class ServiceDefaults
         }
 
         app.UseCors();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseClientRateLimits();
         app.UseAuthorization();

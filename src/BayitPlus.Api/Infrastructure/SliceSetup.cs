@@ -64,6 +64,7 @@ public static class SliceSetup
         services.TryAddSingleton<IAccountTiers, NoAccountTiers>();
         services.TryAddSingleton<IEntitlements, FreeEntitlements>();
         services.TryAddSingleton<IContentCards, NoContentCards>();
+        services.TryAddSingleton<ILiveChannels, NoLiveChannels>();
         services.TryAddSingleton<IViewingLimits, NoViewingLimits>();
     }
 

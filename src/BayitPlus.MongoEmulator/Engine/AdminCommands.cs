@@ -22,7 +22,8 @@ internal sealed partial class CommandDispatcher
         ["dropIndexes"] = (_, c, o, _) => DropIndexes(c, o),
         ["deleteIndexes"] = (_, c, o, _) => DropIndexes(c, o),
         ["endSessions"] = (d, c, _, _) => d.EndSessions(c),
-        ["killAllSessions"] = (_, _, _, _) => [],
+        ["killSessions"] = (d, c, _, _) => d.KillSessions(c),
+        ["killAllSessions"] = (d, c, _, _) => d.KillAllSessions(c),
         ["commitTransaction"] = (d, _, o, _) => d.CommitTransaction(o),
         ["abortTransaction"] = (d, _, o, _) => d.AbortTransaction(o),
         ["insert"] = (_, c, o, _) => Insert(c, o),
@@ -261,16 +262,55 @@ internal sealed partial class CommandDispatcher
             var id = lsid is BsonDocument doc && doc.TryGetValue("id", out var value) ? value : lsid;
             if (_sessions.Remove(id, out var session))
             {
-                if (session.Transaction is { State: TransactionState.Open } open)
-                {
-                    open.Abort(_store);
-                }
-
-                _cursors.CloseSessionCursors(session);
+                Kill(session);
             }
         }
 
         return [];
+    }
+
+    /// <summary>Kills the named sessions' work, as MongoDB does: open transactions abort and cursors
+    /// close (a client's next getMore fails with CursorNotFound, which change streams resume from).
+    /// The sessions themselves stay usable.</summary>
+    private BsonDocument KillSessions(BsonDocument command)
+    {
+        foreach (var lsid in command.GetElement(0).Value.AsBsonArray)
+        {
+            var id = lsid is BsonDocument doc && doc.TryGetValue("id", out var value) ? value : lsid;
+            if (_sessions.TryGetValue(id, out var session))
+            {
+                Kill(session);
+            }
+        }
+
+        return [];
+    }
+
+    /// <summary><c>killAllSessions: []</c> kills every session's work. The emulator has no users,
+    /// so the form that names users to match is refused rather than read as "all".</summary>
+    private BsonDocument KillAllSessions(BsonDocument command)
+    {
+        if (command.GetElement(0).Value is not BsonArray { Count: 0 })
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, "killAllSessions: the emulator has no users; only [] (every session) is supported");
+        }
+
+        foreach (var session in _sessions.Values)
+        {
+            Kill(session);
+        }
+
+        return [];
+    }
+
+    private void Kill(Session session)
+    {
+        if (session.Transaction is { State: TransactionState.Open } open)
+        {
+            open.Abort(_store);
+        }
+
+        _cursors.CloseSessionCursors(session);
     }
 
     private BsonDocument CommitTransaction(OperationContext operation)

@@ -74,6 +74,57 @@ public sealed class ChangeStreamTests(MongoDatabaseFixture fixture) : Conformanc
     }
 
     [Fact]
+    public async Task A_stream_whose_session_is_killed_resumes_without_losing_an_event()
+    {
+        var collection = await CreatedCollectionAsync("killed");
+        using var session = await Backend.Client.StartSessionAsync(cancellationToken: Ct);
+        using var cursor = await collection.WatchAsync(session, Options(), Ct);
+        var buffered = new Queue<ChangeStreamDocument<BsonDocument>>();
+        await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+        Assert.Equal(Doc("{_id: 1}"), (await NextAsync(cursor, buffered)).DocumentKey);
+
+        // The server kills the stream's cursor; the driver's next getMore meets a resumable error
+        // and reopens the stream after the last event it saw.
+        await Backend.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+            new BsonDocument("killSessions", new BsonArray { session.ServerSession.Id }), cancellationToken: Ct);
+        await collection.InsertManyAsync(Docs("{_id: 2}", "{_id: 3}"), cancellationToken: Ct);
+
+        Assert.Equal(Doc("{_id: 2}"), (await NextAsync(cursor, buffered)).DocumentKey);
+        Assert.Equal(Doc("{_id: 3}"), (await NextAsync(cursor, buffered)).DocumentKey);
+    }
+
+    [Fact]
+    public async Task KillSessions_closes_the_sessions_cursors()
+    {
+        var collection = await CreatedCollectionAsync("killcursor");
+        await collection.InsertManyAsync(Docs("{_id: 1}", "{_id: 2}", "{_id: 3}"), cancellationToken: Ct);
+        using var session = await Backend.Client.StartSessionAsync(cancellationToken: Ct);
+        using var cursor = await collection.FindAsync(session, FilterDefinition<BsonDocument>.Empty, new FindOptions<BsonDocument> { BatchSize = 1 }, Ct);
+        Assert.True(await cursor.MoveNextAsync(Ct));
+
+        await Backend.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+            new BsonDocument("killSessions", new BsonArray { session.ServerSession.Id }), cancellationToken: Ct);
+
+        await Assert.ThrowsAsync<MongoCursorNotFoundException>(() => cursor.MoveNextAsync(Ct));
+    }
+
+    [Fact]
+    public async Task KillSessions_aborts_the_sessions_open_transaction()
+    {
+        var collection = await CreatedCollectionAsync("killtxn");
+        using var session = await Backend.Client.StartSessionAsync(cancellationToken: Ct);
+        session.StartTransaction();
+        await collection.InsertOneAsync(session, Doc("{_id: 1}"), cancellationToken: Ct);
+
+        await Backend.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+            new BsonDocument("killSessions", new BsonArray { session.ServerSession.Id }), cancellationToken: Ct);
+
+        var commit = await Assert.ThrowsAnyAsync<MongoException>(() => session.CommitTransactionAsync(Ct));
+        Assert.Contains("TransientTransactionError", (commit as MongoCommandException)?.ErrorLabels ?? []);
+        Assert.Equal(0, await collection.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task ResumeAfter_continues_with_the_events_after_the_token()
     {
         var collection = await CreatedCollectionAsync("resume");

@@ -6,7 +6,7 @@ using BayitPlus.Api.Infrastructure.Http;
 namespace BayitPlus.Api.Features.Content;
 
 /// <summary>The Content slice's services: its settings (<c>Content:*</c>), the catalog output cache,
-/// the demo catalog, the item cards other slices show (<see cref="IContentCards"/>), the admin write path and the podcast feed sync (its named HttpClient, settings
+/// the demo catalog, the item cards and live channels other slices read (<see cref="IContentCards"/>, <see cref="ILiveChannels"/>), the admin write path and the podcast feed sync (its named HttpClient, settings
 /// <c>Content:Rss:*</c>, and the background pass).</summary>
 public sealed class ContentServices : ISliceServices
 {
@@ -32,6 +32,7 @@ public sealed class ContentServices : ISliceServices
         services.AddOutputCache(options => CatalogCache.AddPolicy(options, settings));
         services.AddHostedService<DemoCatalogSeeder>();
         services.AddSingleton<IContentCards, ContentCards>();
+        services.AddSingleton<ILiveChannels, LiveChannelLookup>();
         AddCatalogAdmin(services, configuration);
     }
 

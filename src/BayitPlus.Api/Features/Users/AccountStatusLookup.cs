@@ -7,8 +7,8 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.Users;
 
-/// <summary>The Users slice's answer to <see cref="IAccountStatus"/>: the account's active flag and
-/// role, read from <c>user</c> and kept for <see cref="UsersSettings.AccountStatusCacheDuration"/> so
+/// <summary>The Users slice's answer to <see cref="IAccountStatus"/>: the account's active flag,
+/// role and name, read from <c>user</c> and kept for <see cref="UsersSettings.AccountStatusCacheDuration"/> so
 /// a burst of requests costs one read. Every use case that changes either calls
 /// <see cref="Forget"/> once its change is committed.</summary>
 public sealed class AccountStatusLookup(MongoContext db, UsersSettings settings) : IAccountStatus, IDisposable
@@ -32,7 +32,7 @@ public sealed class AccountStatusLookup(MongoContext db, UsersSettings settings)
 
         var state = await db.Users()
             .Find(u => u.Id == userId)
-            .Project(u => new AccountState(u.IsActive, u.Role))
+            .Project(u => new AccountState(u.IsActive, u.Role, u.Name))
             .FirstOrDefaultAsync(cancellationToken);
         if (settings.AccountStatusCacheDuration > TimeSpan.Zero)
         {

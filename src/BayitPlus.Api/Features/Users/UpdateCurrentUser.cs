@@ -47,7 +47,7 @@ public static class UpdateCurrentUser
         }
     }
 
-    public sealed class Handler(MongoContext db, TimeProvider time, IMapper mapper) : ICommandHandler<Command, UserResponse>
+    public sealed class Handler(MongoContext db, AccountStatusLookup accounts, TimeProvider time, IMapper mapper) : ICommandHandler<Command, UserResponse>
     {
         public async ValueTask<UserResponse> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -71,8 +71,11 @@ public static class UpdateCurrentUser
                 Accounts.ActiveFilter(command.UserId),
                 update,
                 new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
-                cancellationToken);
-            return mapper.Map<UserResponse>(updated ?? throw Accounts.Inactive());
+                cancellationToken) ?? throw Accounts.Inactive();
+
+            // The name is part of the account's cached state (the chat shows it), so a rename shows at once.
+            accounts.Forget(updated.Id);
+            return mapper.Map<UserResponse>(updated);
         }
     }
 

@@ -19,6 +19,7 @@ public static partial class AuthSetup
         var settings = ResolveSettings(builder);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<AccessTokenIssuer>();
+        builder.Services.AddSingleton<AccessTokenReader>();
         builder.Services
             .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(options =>
