@@ -125,15 +125,7 @@ public sealed class WatchHistoryListTests(ApiFactory api)
         order.AddRange(Enumerable.Repeat<string?>(null, 30));
         order.Add(oldest.Id);
         order.AddRange(Enumerable.Repeat<string?>(null, 5));
-        var start = DateTime.UtcNow;
-        await api.History().InsertManyAsync(order.Select((id, i) => new BsonDocument
-        {
-            ["user_id"] = user.Id,
-            ["content_id"] = id ?? ObjectId.GenerateNewId().ToString(),
-            ["watched_at"] = start.AddSeconds(-i),
-            ["duration_watched"] = 60,
-            ["progress"] = 0.5,
-        }), cancellationToken: Http.Ct);
+        await api.InsertHistoryAsync(user.Id, order);
 
         var first = await client.GetJsonAsync("/api/users/me/history?limit=2");
         var second = await client.GetJsonAsync($"/api/users/me/history?limit=2&cursor={first["nextCursor"]}");
@@ -151,15 +143,7 @@ public sealed class WatchHistoryListTests(ApiFactory api)
         var client = api.ClientFor(user);
         var oldest = await api.NewItemAsync();
         // Newest first: 510 entries of items no longer in the catalog, then one shown.
-        var start = DateTime.UtcNow;
-        await api.History().InsertManyAsync(Enumerable.Range(0, 511).Select(i => new BsonDocument
-        {
-            ["user_id"] = user.Id,
-            ["content_id"] = i == 510 ? oldest.Id : ObjectId.GenerateNewId().ToString(),
-            ["watched_at"] = start.AddSeconds(-i),
-            ["duration_watched"] = 60,
-            ["progress"] = 0.5,
-        }), cancellationToken: Http.Ct);
+        await api.InsertHistoryAsync(user.Id, [.. Enumerable.Repeat<string?>(null, 510), oldest.Id]);
 
         var first = await client.GetJsonAsync("/api/users/me/history");
         var second = await client.GetJsonAsync($"/api/users/me/history?cursor={first["nextCursor"]}");
