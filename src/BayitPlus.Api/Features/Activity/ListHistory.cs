@@ -21,8 +21,9 @@ public static class ListHistory
     /// parental limit are left out, so a page may need more entries than its limit.</summary>
     private const int BatchSize = Paging.MaxLimit;
 
-    /// <summary>Batches read for one page that already has items: a history with long runs of
-    /// hidden items answers a shorter page (with a cursor) rather than reading on without bound.</summary>
+    /// <summary>Batches read for one page: a history with long runs of hidden items answers a
+    /// shorter page, even an empty one, with a cursor past what was read, rather than reading on
+    /// without bound (a kids limit over thousands of mature entries would read them all).</summary>
     private const int MaxBatches = 5;
 
     private static readonly Keyset<WatchHistoryDocument> Recent = new("watch-history", "watched_at", BsonType.DateTime, h => h.WatchedAt, h => h.Id);
@@ -62,9 +63,9 @@ public static class ListHistory
         }
 
         /// <summary>Reads the history in batches until the page holds <paramref name="limit"/> shown
-        /// items or the history ends; the cursor is the position after the last entry looked at. A
-        /// page that has items stops after <see cref="MaxBatches"/> batches, whole or not; an empty
-        /// one reads on to the end, so an empty page always ends the list.</summary>
+        /// items, the history ends or <see cref="MaxBatches"/> batches were read; the cursor is the
+        /// position after the last entry looked at, so a page may be short or empty and still carry
+        /// one. Only a null cursor ends the list.</summary>
         private async Task<Page<WatchedItemResponse>> FillAsync(
             FilterDefinition<WatchHistoryDocument> filter, Query query, int limit, CancellationToken cancellationToken)
         {
@@ -88,7 +89,7 @@ public static class ListHistory
                 }
 
                 cursor = batch.NextCursor;
-                if (cursor is null || (shown.Count > 0 && batches >= MaxBatches))
+                if (cursor is null || batches >= MaxBatches)
                 {
                     return new Page<WatchedItemResponse>(shown, cursor);
                 }
@@ -105,8 +106,8 @@ public static class ListHistory
         .WithSummary("The signed-in user's watch history, most recently watched first")
         .WithDescription("Every item the user reported progress on, as the catalog's card in the language of lang or Accept-Language with " +
             "the user's progress; finished=true or false keeps only finished or unfinished items. Items removed from the catalog, and items above " +
-            "the profile's maxAudience, are left out; the list reads on past them to fill the page, so a page is short only after long runs of hidden " +
-            "items (500 entries read) and never empty unless it is the last. Keep following nextCursor until it is null.")
+            "the profile's maxAudience, are left out; the list reads on past them to fill the page, at most 500 entries for one page, so after long " +
+            "runs of hidden items a page may be short or even empty and still have a nextCursor. Keep following nextCursor until it is null.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized);
 }

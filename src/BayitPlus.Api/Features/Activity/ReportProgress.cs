@@ -101,11 +101,19 @@ public static class ReportProgress
             var update = Update(position, duration, command.DeviceType!, command.Platform!, time.GetUtcNow().UtcDateTime);
             var options = new FindOneAndUpdateOptions<WatchHistoryDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After };
 
-            // Two first reports racing do not fail: when the insert half of an upsert hits the unique
-            // user_id+content_id index on exactly its equality filter, MongoDB (4.2 on, findAndModify
-            // too) retries it as an update of the document the other one inserted; the emulator runs
-            // writes one at a time. Only a pathological retry storm ends in the duplicate-key 409.
-            return WatchProgressResponse.From(await db.WatchHistory().FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
+            var history = db.WatchHistory();
+            try
+            {
+                return WatchProgressResponse.From(await history.FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
+            }
+            catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
+            {
+                // Two first reports raced: both found no document, and the unique user_id+content_id
+                // index refused the second insert. Whether the server retries such an upsert itself
+                // depends on its version and the command, so retry once here: the document now
+                // exists, and the same upsert updates it.
+                return WatchProgressResponse.From(await history.FindOneAndUpdateAsync(filter, update, options, cancellationToken), settings);
+            }
         }
 
         /// <summary>One pipeline stage; each expression reads the stored document as it was before
@@ -126,16 +134,24 @@ public static class ReportProgress
             BsonValue IfForward(BsonValue value, string field) =>
                 new BsonDocument("$cond", new BsonArray { forward, new BsonDocument("$literal", value), "$" + field });
 
-            // Whole seconds since the previous report (none on the first: only the slack counts then).
-            var elapsed = new BsonDocument("$max", new BsonArray
+            // Whole seconds since the previous report, 0 to a day (none on the first: only the slack
+            // counts then). A watched_at that is not a date (a legacy string) counts as absent, and
+            // the clamp keeps $toInt in range for a date decades old, so no stored value fails a report.
+            var since = new BsonDocument("$cond", new BsonArray
             {
-                0,
-                new BsonDocument("$ifNull", new BsonArray
-                {
-                    new BsonDocument("$toInt", new BsonDocument("$floor", new BsonDocument("$divide", new BsonArray { new BsonDocument("$subtract", new BsonArray { now, "$watched_at" }), 1000 }))),
-                    0,
-                }),
+                new BsonDocument("$eq", new BsonArray { new BsonDocument("$type", new BsonArray { "$watched_at" }), "date" }),
+                "$watched_at",
+                now,
             });
+            var elapsed = new BsonDocument("$toInt", new BsonDocument("$min", new BsonArray
+            {
+                MaxSeconds,
+                new BsonDocument("$max", new BsonArray
+                {
+                    0,
+                    new BsonDocument("$floor", new BsonDocument("$divide", new BsonArray { new BsonDocument("$subtract", new BsonArray { now, since }), 1000 })),
+                }),
+            }));
             var step = new BsonDocument("$min", new BsonArray
             {
                 new BsonDocument("$max", new BsonArray { 0, new BsonDocument("$subtract", new BsonArray { position, new BsonDocument("$max", new BsonArray { stored, 0 }) }) }),

@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Mongo;
 using BayitPlus.Api.Infrastructure.Mongo.Migrations;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -15,9 +16,13 @@ namespace BayitPlus.Api.Features.Activity;
 /// resume. <c>duration_watched</c> is the sum of all of them: each document counted the seconds of
 /// its own viewings (the spec's "seconds watched"), so the maximum would drop every viewing but one.
 /// Each pair is merged in a transaction, so a run cut short and run again never counts a document
-/// twice.</para></summary>
+/// twice. A duplicate inserted between the merge and the index is merged by another pass
+/// (<see cref="Attempts"/> in all).</para></summary>
 public sealed class WatchHistoryMergeMigration : IMigration
 {
+    /// <summary>Merge passes before the migration gives up (and is retried at the next start).</summary>
+    public const int Attempts = 3;
+
     public static readonly CreateIndexModel<BsonDocument> UniquePair =
         new(new BsonDocument { { "user_id", 1 }, { "content_id", 1 } }, new CreateIndexOptions { Unique = true });
 
@@ -26,6 +31,28 @@ public sealed class WatchHistoryMergeMigration : IMigration
     public async Task<BsonDocument> ApplyAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {
         var history = database.GetCollection<BsonDocument>(WatchHistoryDocument.CollectionName);
+        var (merged, removed) = (0, 0L);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (pairs, documents) = await MergeDuplicatesAsync(database, history, cancellationToken);
+            (merged, removed) = (merged + pairs, removed + documents);
+            try
+            {
+                await history.Indexes.CreateOneAsync(UniquePair, cancellationToken: cancellationToken);
+                return new BsonDocument { { "merged_pairs", merged }, { "removed_documents", removed }, { "passes", attempt } };
+            }
+            catch (MongoException error) when (MongoErrors.IsDuplicateKey(error) && attempt < Attempts)
+            {
+                // Until the index exists nothing stops two first reports of a pair (an instance of
+                // the previous build, or two racing upserts) from inserting two documents after the
+                // merge read the pairs: merge those too and try again.
+            }
+        }
+    }
+
+    private static async Task<(int Pairs, long Removed)> MergeDuplicatesAsync(
+        IMongoDatabase database, IMongoCollection<BsonDocument> history, CancellationToken cancellationToken)
+    {
         var pairs = await history.Aggregate()
             .Group(new BsonDocument
             {
@@ -42,8 +69,7 @@ public sealed class WatchHistoryMergeMigration : IMigration
             removed += await session.WithTransactionAsync((s, ct) => MergeAsync(history, s, pair["ids"].AsBsonArray, ct), cancellationToken: cancellationToken);
         }
 
-        await history.Indexes.CreateOneAsync(UniquePair, cancellationToken: cancellationToken);
-        return new BsonDocument { { "merged_pairs", pairs.Count }, { "removed_documents", removed } };
+        return (pairs.Count, removed);
     }
 
     private static async Task<long> MergeAsync(IMongoCollection<BsonDocument> history, IClientSessionHandle session, BsonArray ids, CancellationToken ct)

@@ -165,6 +165,33 @@ public sealed class ReportProgressTests(FakeClockApiFactory api)
         Assert.InRange(stored["duration_watched"].AsInt32, Slack, positions.Max());
     }
 
+    [Theory]
+    [InlineData("text", Slack)]
+    [InlineData("1900", 300)]
+    public async Task A_legacy_watched_at_that_is_text_or_a_century_old_does_not_fail_the_report(string legacy, int credited)
+    {
+        var item = await api.NewItemAsync();
+        var user = await api.SignUpAsync();
+        // As an older writer may have left it: watched_at as text, or a date too old for a 32-bit count of seconds.
+        await api.History().InsertOneAsync(new BsonDocument
+        {
+            ["user_id"] = user.Id,
+            ["content_id"] = item.Id,
+            ["watched_at"] = legacy == "text" ? "2024-05-01T10:00:00Z" : new DateTime(1900, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+            ["duration_watched"] = 100,
+            ["progress"] = 0.1,
+        }, cancellationToken: Http.Ct);
+
+        var body = await api.ClientFor(user).ReportOkAsync(item.Id, 300, 1000);
+
+        // Text counts as no previous report (the slack only); a century ago is capped at a day, so the whole step counts.
+        Assert.Equal(100 + credited, body["durationWatched"]!.GetValue<int>());
+        var stored = Assert.Single(await api.StoredAsync(user.Id));
+        Assert.Equal(100 + credited, stored["duration_watched"].AsInt32);
+        Assert.Equal(300, stored["position_seconds"].AsInt32);
+        Assert.Equal(api.Clock.GetUtcNow().UtcDateTime, stored["watched_at"].ToUniversalTime(), TimeSpan.FromMilliseconds(1));
+    }
+
     [Fact]
     public async Task Unknown_or_malformed_content_is_a_404_and_nothing_is_stored()
     {

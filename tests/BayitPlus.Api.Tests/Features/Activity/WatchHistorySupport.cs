@@ -22,6 +22,21 @@ internal static class WatchHistorySupport
         return item;
     }
 
+    /// <summary>Entries for <paramref name="newestFirst"/>, a second apart, most recent first; null
+    /// stands for an item no longer in the catalog.</summary>
+    public static Task InsertHistoryAsync(this ApiFactory api, string userId, IEnumerable<string?> newestFirst)
+    {
+        var start = DateTime.UtcNow;
+        return api.History().InsertManyAsync(newestFirst.Select((id, i) => new BsonDocument
+        {
+            ["user_id"] = userId,
+            ["content_id"] = id ?? ObjectId.GenerateNewId().ToString(),
+            ["watched_at"] = start.AddSeconds(-i),
+            ["duration_watched"] = 60,
+            ["progress"] = 0.5,
+        }), cancellationToken: Http.Ct);
+    }
+
     public static Task<HttpResponseMessage> ReportAsync(this HttpClient client, string contentId, int position, int duration = 1000, string deviceType = "tv", string platform = "tizen") =>
         client.PutJsonAsync($"/api/users/me/history/{contentId}", new { positionSeconds = position, durationSeconds = duration, deviceType, platform });
 

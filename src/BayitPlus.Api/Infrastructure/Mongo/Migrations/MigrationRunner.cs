@@ -12,10 +12,15 @@ public sealed class MigrationSettings
     /// <summary>A claim older than this is taken to belong to an instance that died mid-migration,
     /// and another instance may take it over.</summary>
     public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often an instance that finds a migration claimed by another looks again whether
+    /// it has finished (or failed, or been abandoned); it stays unready meanwhile.</summary>
+    public TimeSpan HeldPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
 
-/// <summary>What one pass of <see cref="MigrationRunner.RunPendingAsync"/> did.</summary>
-public sealed record MigrationRunResult(IReadOnlyList<string> Applied, string? Failed);
+/// <summary>What one pass of <see cref="MigrationRunner.RunPendingAsync"/> did: the migrations it
+/// applied, the one that failed, or the one another instance holds (those after it wait too).</summary>
+public sealed record MigrationRunResult(IReadOnlyList<string> Applied, string? Failed, string? HeldElsewhere = null);
 
 /// <summary>Runs every pending <see cref="IMigration"/> in name order, each once across all API
 /// instances: an instance first claims a migration's name in <c>migrationrecord</c> (the unique
@@ -42,8 +47,7 @@ public sealed partial class MigrationRunner(
                 case Claim.AlreadyApplied:
                     continue;
                 case Claim.HeldElsewhere:
-                    LogHeldElsewhere(logger, migration.Name);
-                    return new MigrationRunResult(applied, null);
+                    return new MigrationRunResult(applied, null, migration.Name);
             }
 
             if (!await ApplyAsync(migration, cancellationToken))
@@ -129,19 +133,21 @@ public sealed partial class MigrationRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Migration {Name} failed; it will be retried at the next start")]
     private static partial void LogFailed(ILogger logger, Exception error, string name);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Migration {Name} is being run by another instance; leaving it and those after it to that instance")]
-    private static partial void LogHeldElsewhere(ILogger logger, string name);
 }
 
 /// <summary>Runs the pending migrations once at start-up, as soon as the indexes (including the
 /// unique <c>migration_name</c>) exist, behind the "migrations" readiness gate: a failed migration
-/// keeps the API unready until the next start retries it. Tests await
+/// keeps the API unready until the next start retries it. A migration another instance is running
+/// keeps the gate pending too, since this instance's code may need the migrated data: it looks
+/// again every <see cref="MigrationSettings.HeldPollInterval"/>, goes on once the other has
+/// finished, and takes the migration over if the other failed or died. Tests await
 /// <see cref="BackgroundService.ExecuteTask"/>.</summary>
 public sealed partial class MigrationStartup(
     MigrationRunner runner,
+    MigrationSettings settings,
     DatabaseReadiness readiness,
     ReadinessGates gates,
+    TimeProvider time,
     ILogger<MigrationStartup> logger) : BackgroundService
 {
     private readonly ReadinessGate _ready = gates.Open("migrations");
@@ -153,6 +159,19 @@ public sealed partial class MigrationStartup(
         {
             await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
             var result = await runner.RunPendingAsync(stoppingToken);
+            string? waitingFor = null;
+            while (result.HeldElsewhere is { } held)
+            {
+                if (held != waitingFor)
+                {
+                    LogHeldElsewhere(logger, held);
+                    waitingFor = held;
+                }
+
+                await Task.Delay(settings.HeldPollInterval, time, stoppingToken);
+                result = await runner.RunPendingAsync(stoppingToken);
+            }
+
             if (result.Failed is { } failed)
             {
                 _ready.Fail($"migration {failed} failed");
@@ -169,9 +188,13 @@ public sealed partial class MigrationStartup(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Stopped before the indexes were ready: the next start runs the migrations.
+            // Stopped before the indexes were ready, or while waiting for another instance's
+            // migration: the next start runs what is still pending.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migration {Name} is being run by another instance; not ready until it finishes")]
+    private static partial void LogHeldElsewhere(ILogger logger, string name);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not run the pending migrations (database unavailable); they run at the next start")]
     private static partial void LogUnavailable(ILogger logger, Exception error);
