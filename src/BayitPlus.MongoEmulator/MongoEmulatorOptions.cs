@@ -18,6 +18,10 @@ public sealed class MongoEmulatorOptions
     /// <summary>How often the engine removes documents expired by TTL indexes.</summary>
     public TimeSpan TtlMonitorInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Committed changes kept for change streams (the oplog's size, in entries): a stream
+    /// resuming from before the oldest fails with ChangeStreamHistoryLost, as on MongoDB.</summary>
+    public int ChangeHistoryEntries { get; set; } = 100_000;
+
     /// <summary>Clock for $$NOW, TTL expiry and the handshake's localTime; tests may pass a fake one.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

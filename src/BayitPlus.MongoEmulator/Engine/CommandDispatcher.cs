@@ -18,7 +18,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
     public CommandDispatcher(MongoEmulatorOptions options)
     {
-        _store = new ServerStore(options.Time);
+        _store = new ServerStore(options.Time, options.ChangeHistoryEntries);
         _maintenance = options.Time.CreateTimer(_ => RunMaintenance(), null, options.TtlMonitorInterval, options.TtlMonitorInterval);
     }
 

@@ -6,7 +6,7 @@ namespace BayitPlus.MongoEmulator.Engine;
 /// <summary>All databases, the write sequence and the change log. Every member is used under
 /// <see cref="Sync"/>: the emulator serializes commands, which makes every single-document write
 /// (and every findAndModify) atomic under any number of connections.</summary>
-internal sealed class ServerStore(TimeProvider time)
+internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
 {
     private readonly Dictionary<string, Dictionary<string, CollectionStore>> _databases = new(StringComparer.Ordinal);
     private uint _clusterSeconds;
@@ -21,7 +21,7 @@ internal sealed class ServerStore(TimeProvider time)
 
     public BsonTimestamp ClusterTime { get; private set; } = new(0);
 
-    public ChangeLog Changes { get; } = new(100_000);
+    public ChangeLog Changes { get; } = new(changeHistoryEntries);
 
     /// <summary>Documents written by open transactions, for write-conflict detection.</summary>
     public Dictionary<DocumentKey, Transaction> TransactionLocks { get; } = [];

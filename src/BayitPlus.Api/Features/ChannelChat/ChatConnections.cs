@@ -72,6 +72,13 @@ public sealed class ChatConnections(MongoContext db, ChatSettings settings, Chat
                 .SetOnInsert(c => c.ConnectedAt, now))
         { IsUpsert = true });
         await Records.BulkWriteAsync(renewals, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+
+        // A socket that closed while the renewal ran may have had its record re-created by it.
+        var closed = sockets.Where(socket => !hub.Contains(socket)).Select(socket => socket.Id).ToList();
+        if (closed.Count > 0)
+        {
+            await Records.DeleteManyAsync(Builders<ChatConnectionDocument>.Filter.In(c => c.Id, closed), cancellationToken);
+        }
     }
 
     /// <summary>Distinct accounts with a live socket on each of <paramref name="channelIds"/>, over every instance.</summary>

@@ -14,14 +14,17 @@ namespace BayitPlus.Api.Features.ChannelChat;
 /// </summary>
 public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvider time, ILogger<ChatFanout> logger) : BackgroundService
 {
+    /// <summary>The close code telling clients to reconnect: this instance missed events.</summary>
+    public const int Restarting = 1012;
+
     private const int ChangeStreamHistoryLost = 286;
     private const int InvalidResumeToken = 260;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    private readonly TaskCompletionSource _watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile TaskCompletionSource _watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Completes once the stream is open: a socket accepted before could miss what is
-    /// written before the stream starts.</summary>
+    /// <summary>Completes while the stream is open: a socket accepted before it opens (or while it
+    /// is broken) could miss what is written meanwhile, so upgrades wait for it.</summary>
     public Task Watching => _watching.Task;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,14 +54,27 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
             }
             catch (MongoCommandException lost) when (lost.Code is ChangeStreamHistoryLost or InvalidResumeToken)
             {
+                // Events in between are gone for this instance: its clients reconnect and read the
+                // history again rather than carry on with a silent gap.
                 LogHistoryLost(logger, lost);
+                Broken();
+                hub.CloseAll(Restarting, "the chat missed events; reconnect");
                 resumeAfter = null;
             }
             catch (Exception error) when (error is MongoException or TimeoutException)
             {
                 LogInterrupted(logger, error);
+                Broken();
                 await Task.Delay(RetryDelay, time, stoppingToken);
             }
+        }
+    }
+
+    private void Broken()
+    {
+        if (_watching.Task.IsCompleted)
+        {
+            _watching = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
@@ -99,11 +115,19 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
 
         var message = BsonSerializer.Deserialize<ChannelChatMessageDocument>(document);
         var changed = change.UpdateDescription?.UpdatedFields;
-        if (change.OperationType != ChangeStreamOperationType.Update)
+        if (change.OperationType == ChangeStreamOperationType.Insert)
         {
             if (!message.IsDeleted)
             {
                 hub.Broadcast(message.ChannelId, ChatFrames.Message(ChatMessageResponse.From(message)));
+            }
+        }
+        else if (change.OperationType == ChangeStreamOperationType.Replace)
+        {
+            // Another service rewrote a message clients already have: only a deletion is news.
+            if (message.IsDeleted)
+            {
+                hub.Broadcast(message.ChannelId, ChatFrames.Deleted(message.Id));
             }
         }
         else if (changed is not null && changed.TryGetValue("is_deleted", out var deleted) && deleted == true)

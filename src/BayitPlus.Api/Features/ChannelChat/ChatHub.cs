@@ -8,6 +8,7 @@ namespace BayitPlus.Api.Features.ChannelChat;
 public sealed class ChatHub
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<ChatSocket, byte>> _rooms = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _authenticating = new(StringComparer.Ordinal);
 
     /// <summary>A random id per process: whose <c>channelchatconnection</c> records are whose.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
@@ -19,6 +20,48 @@ public sealed class ChatHub
         if (_rooms.TryGetValue(socket.ChannelId, out var room))
         {
             room.TryRemove(socket, out _);
+        }
+    }
+
+    public bool Contains(ChatSocket socket) => _rooms.TryGetValue(socket.ChannelId, out var room) && room.ContainsKey(socket);
+
+    /// <summary>Counts a socket of <paramref name="ip"/> that has not authenticated yet; false (and
+    /// not counted) when <paramref name="limit"/> of them already wait here. Until it authenticates
+    /// a socket has no record, so this is what bounds that phase.</summary>
+    public bool TryStartAuthenticating(string ip, int limit)
+    {
+        while (true)
+        {
+            var waiting = _authenticating.GetOrAdd(ip, 0);
+            if (waiting >= limit)
+            {
+                return false;
+            }
+
+            if (_authenticating.TryUpdate(ip, waiting + 1, waiting))
+            {
+                return true;
+            }
+        }
+    }
+
+    public void StopAuthenticating(string ip)
+    {
+        while (_authenticating.TryGetValue(ip, out var waiting))
+        {
+            if (waiting <= 1 ? _authenticating.TryRemove(new KeyValuePair<string, int>(ip, waiting)) : _authenticating.TryUpdate(ip, waiting - 1, waiting))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Closes every socket here (their clients reconnect and get the history again).</summary>
+    public void CloseAll(int code, string reason)
+    {
+        foreach (var socket in Sockets)
+        {
+            socket.Close(code, reason);
         }
     }
 

@@ -47,19 +47,23 @@ public sealed class ChatMessages(MongoContext db, ChatSettings settings, TimePro
         var hasRoom = filter.Eq(r => r.ChannelId, channelId) & filter.Eq(r => r.UserId, userId) & filter.Or(
             filter.Exists($"sent.{limit - 1}", false),
             filter.Lte("sent.0", now - settings.RateLimitWindow));
+        var take = Builders<ChatRateDocument>.Update
+            .PushEach(r => r.Sent, [now], slice: -limit)
+            .Set(r => r.ExpiresAt, now + settings.RateLimitWindow);
         try
         {
-            await Rates.UpdateOneAsync(
-                hasRoom,
-                Builders<ChatRateDocument>.Update
-                    .PushEach(r => r.Sent, [now], slice: -limit)
-                    .Set(r => r.ExpiresAt, now + settings.RateLimitWindow),
-                new UpdateOptions { IsUpsert = true },
-                cancellationToken);
+            await Rates.UpdateOneAsync(hasRoom, take, new UpdateOptions { IsUpsert = true }, cancellationToken);
             return null;
         }
         catch (MongoException full) when (MongoErrors.IsDuplicateKey(full))
         {
+            // Either the window is full, or a parallel first send created the window between this
+            // update's match and its insert: then there is room, and the update without upsert takes it.
+            if ((await Rates.UpdateOneAsync(hasRoom, take, cancellationToken: cancellationToken)).MatchedCount == 1)
+            {
+                return null;
+            }
+
             var window = await Rates.Find(r => r.ChannelId == channelId && r.UserId == userId).FirstOrDefaultAsync(cancellationToken);
             var frees = window is { Sent: [var oldest, ..] } ? oldest + settings.RateLimitWindow - now : settings.RateLimitWindow;
             return Math.Max(1, (int)Math.Ceiling(frees.TotalSeconds));

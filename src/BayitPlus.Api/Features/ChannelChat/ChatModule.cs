@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Http;
 using Carter;
 
 namespace BayitPlus.Api.Features.ChannelChat;
@@ -16,7 +17,7 @@ public sealed class ChatModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         var chat = app.MapGroup("/api/live/channels/{channelId}/chat");
-        chat.MapGet("", ConnectAsync).ExcludeFromDescription().AllowAnonymous();
+        chat.MapGet("", ConnectAsync).AsWebSocketEndpoint().AllowAnonymous();
 
         var history = chat.MapGroup("").WithTags("Live chat").RequireAuthorization();
         ListMessages.Map(history);

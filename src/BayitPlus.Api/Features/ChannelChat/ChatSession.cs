@@ -30,6 +30,10 @@ public sealed partial class ChatSession(
     /// <summary>A client's messages waiting to be stored; one more is refused (<c>unavailable</c>).</summary>
     private const int MessagesInFlight = 16;
 
+    /// <summary>Far above what a person types or a player pongs; a client sending more is flooding
+    /// (every refused message still costs work) and is closed (1008).</summary>
+    private const int MaxFramesPerSecond = 20;
+
     /// <summary>How long a closing socket waits for the client's close frame before it is dropped.</summary>
     private static readonly TimeSpan CloseHandshake = TimeSpan.FromSeconds(2);
 
@@ -42,9 +46,10 @@ public sealed partial class ChatSession(
         {
             await RunAsync(webSocket, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", channelId, cancellationToken);
         }
-        catch (Exception gone) when (gone is WebSocketException or IOException || (gone is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        catch (Exception gone) when (gone is WebSocketException or IOException or OperationCanceledException)
         {
-            // The client went away (or the host is stopping): nothing is left to answer.
+            // The client went away or stalled (a write timed out), or the host is stopping: nothing
+            // is left to answer.
         }
         catch (Exception unavailable) when (unavailable is MongoDB.Driver.MongoException or TimeoutException or Infrastructure.Errors.ApiException)
         {
@@ -56,7 +61,23 @@ public sealed partial class ChatSession(
 
     private async Task RunAsync(WebSocket webSocket, string ip, string channelId, CancellationToken cancellationToken)
     {
-        if (await AuthenticateAsync(webSocket, ip, cancellationToken) is not { } user)
+        if (!hub.TryStartAuthenticating(ip, settings.MaxSocketsPerIp))
+        {
+            await CloseAsync(webSocket, ChatCloseCodes.ConnectionLimit, "too many connections from this address waiting to authenticate", cancellationToken);
+            return;
+        }
+
+        (System.Security.Claims.ClaimsPrincipal User, DateTime Expires)? authenticated;
+        try
+        {
+            authenticated = await AuthenticateAsync(webSocket, ip, cancellationToken);
+        }
+        finally
+        {
+            hub.StopAuthenticating(ip);
+        }
+
+        if (authenticated is not var (user, expires))
         {
             await CloseAsync(webSocket, ChatCloseCodes.Unauthenticated, "authenticate with a valid access token first", cancellationToken);
             return;
@@ -68,10 +89,15 @@ public sealed partial class ChatSession(
             return;
         }
 
-        var socket = new ChatSocket(webSocket, settings, user, user.Id().ToLowerInvariant(), channelId.ToLowerInvariant(), ip, NewSessionToken(), time.GetUtcNow().UtcDateTime);
+        var socket = new ChatSocket(webSocket, settings, user, expires, user.Id().ToLowerInvariant(), channelId.ToLowerInvariant(), ip, NewSessionToken(), time.GetUtcNow().UtcDateTime);
         if (await connections.OpenAsync(socket, cancellationToken) is { } limit)
         {
-            await webSocket.SendAsync(ChatFrames.Error(ChatErrorCodes.ConnectionLimit, limit).Json, WebSocketMessageType.Text, true, cancellationToken);
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(settings.SendTimeout);
+                await webSocket.SendAsync(ChatFrames.Error(ChatErrorCodes.ConnectionLimit, limit).Json, WebSocketMessageType.Text, true, timeout.Token);
+            }
+
             await CloseAsync(webSocket, ChatCloseCodes.ConnectionLimit, "too many chat connections", cancellationToken);
             return;
         }
@@ -131,8 +157,22 @@ public sealed partial class ChatSession(
     {
         await foreach (var frame in outbox.ReadAllAsync(cancellationToken))
         {
-            await SendMessageAsync(socket, frame, cancellationToken);
+            await (frame.Type == "authenticate" ? ReauthenticateAsync(socket, frame, cancellationToken) : SendMessageAsync(socket, frame, cancellationToken));
         }
+    }
+
+    /// <summary>A new token for the same account extends the socket past the old token's expiry; a
+    /// token that is not valid, or another account's, closes it (4001).</summary>
+    private async Task ReauthenticateAsync(ChatSocket socket, ClientFrame frame, CancellationToken cancellationToken)
+    {
+        if (frame.Token is { Length: > 0 } token && await tokens.ReadAsync(token, cancellationToken) is { } valid
+            && string.Equals(valid.User.Id(), socket.UserId, StringComparison.OrdinalIgnoreCase))
+        {
+            socket.TokenExpires = valid.Expires;
+            return;
+        }
+
+        socket.Close(ChatCloseCodes.Unauthenticated, "authenticate again with a valid access token of this account");
     }
 
     private async Task ReadLoopAsync(WebSocket webSocket, ChatSocket socket, ChannelWriter<ClientFrame> outbox, CancellationToken cancellationToken)
@@ -151,6 +191,12 @@ public sealed partial class ChatSession(
                 return;
             }
 
+            if (!socket.CountFrame(time.GetUtcNow().UtcDateTime, MaxFramesPerSecond))
+            {
+                socket.Close((int)WebSocketCloseStatus.PolicyViolation, $"at most {MaxFramesPerSecond} frames a second");
+                return;
+            }
+
             Handle(socket, type, payload, outbox);
         }
     }
@@ -163,7 +209,7 @@ public sealed partial class ChatSession(
             case "pong":
                 socket.Ponged(time.GetUtcNow().UtcDateTime);
                 break;
-            case "chat":
+            case "chat" or "authenticate":
                 if (!outbox.TryWrite(frame))
                 {
                     socket.Enqueue(ChatFrames.Error(ChatErrorCodes.Unavailable, $"At most {MessagesInFlight} messages wait to be stored; send this one again.", 1));
@@ -171,7 +217,7 @@ public sealed partial class ChatSession(
 
                 break;
             default:
-                socket.Enqueue(ChatFrames.Error(ChatErrorCodes.InvalidMessage, "Frames are JSON text with a type of \"chat\" or \"pong\"."));
+                socket.Enqueue(ChatFrames.Error(ChatErrorCodes.InvalidMessage, "Frames are JSON text with a type of \"chat\", \"pong\" or \"authenticate\"."));
                 break;
         }
     }
@@ -204,13 +250,17 @@ public sealed partial class ChatSession(
                 return;
             }
 
-            if (await messages.TakeRateAsync(socket.ChannelId, socket.UserId, cancellationToken) is { } retryAfter)
+            var now = time.GetUtcNow().UtcDateTime;
+            var retryAfter = socket.RateLimitedUntil > now ? SecondsUntil(socket.RateLimitedUntil)
+                : await messages.TakeRateAsync(socket.ChannelId, socket.UserId, cancellationToken);
+            if (retryAfter is { } seconds)
             {
-                socket.Enqueue(ChatFrames.Error(ChatErrorCodes.RateLimited, $"At most {settings.RateLimitMessages} messages per {settings.RateLimitWindow.TotalSeconds:0} seconds.", retryAfter));
+                socket.RateLimitedUntil = now.AddSeconds(seconds);
+                socket.Enqueue(ChatFrames.Error(ChatErrorCodes.RateLimited, $"At most {settings.RateLimitMessages} messages per {settings.RateLimitWindow.TotalSeconds:0} seconds.", seconds));
                 return;
             }
 
-            await messages.InsertAsync(socket, account.Name.Length > 0 ? account.Name : "user", text, cancellationToken);
+            await messages.InsertAsync(socket, ChatText.DisplayName(account.Name), text, cancellationToken);
         }
         catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
         {
@@ -226,9 +276,18 @@ public sealed partial class ChatSession(
         while (socket.CloseCode == 0)
         {
             await Task.Delay(settings.PingInterval, time, cancellationToken);
-            if (time.GetUtcNow().UtcDateTime - socket.LastPong > settings.PongTimeout)
+            var now = time.GetUtcNow().UtcDateTime;
+            if (now - socket.LastPong > settings.PongTimeout)
             {
                 socket.Close(ChatCloseCodes.PongTimeout, "no pong");
+                return;
+            }
+
+            // A socket outlives no token and no account: a reader never sends the message that
+            // would otherwise find out.
+            if (now >= socket.TokenExpires || !await StillActiveAsync(socket, cancellationToken))
+            {
+                socket.Close(ChatCloseCodes.Unauthenticated, "the access token expired or the account is no longer active; authenticate again");
                 return;
             }
 
@@ -236,9 +295,24 @@ public sealed partial class ChatSession(
         }
     }
 
+    /// <summary>Whether the socket's account is still active; while the database cannot say, it is
+    /// taken to be (a database blip must not close every socket; sending re-checks anyway).</summary>
+    private async Task<bool> StillActiveAsync(ChatSocket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await accounts.FindAsync(socket.User, cancellationToken) is { IsActive: true };
+        }
+        catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
+        {
+            LogUnavailable(logger, error);
+            return true;
+        }
+    }
+
     /// <summary>The first frame must be <c>authenticate</c> with a valid token, within the timeout;
     /// anything else is a failed authentication (recorded without the token).</summary>
-    private async Task<System.Security.Claims.ClaimsPrincipal?> AuthenticateAsync(WebSocket webSocket, string ip, CancellationToken cancellationToken)
+    private async Task<(System.Security.Claims.ClaimsPrincipal User, DateTime Expires)?> AuthenticateAsync(WebSocket webSocket, string ip, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var receiving = ReceiveAsync(webSocket, timeout.Token);
@@ -258,7 +332,7 @@ public sealed partial class ChatSession(
 
         if (await tokens.ReadAsync(token, cancellationToken) is { } valid)
         {
-            return valid.User;
+            return (valid.User, valid.Expires);
         }
 
         securityEvents.Record(new SecurityEvent(SecurityEventTypes.InvalidToken, Severity.Medium, null, ip, new BsonDocument { ["path"] = "chat" }));
@@ -345,8 +419,9 @@ public sealed partial class ChatSession(
                 var root = json.RootElement;
                 return root.ValueKind != JsonValueKind.Object ? null : new ClientFrame(Text(root, "type"), Text(root, "token"), Text(root, "message"), Text(root, "sessionToken"));
             }
-            catch (JsonException)
+            catch (Exception unreadable) when (unreadable is JsonException or InvalidOperationException)
             {
+                // InvalidOperationException: a string escape that is not valid UTF-16 (a lone surrogate).
                 return null;
             }
         }

@@ -17,9 +17,12 @@ public sealed class ChatSocket
     private int _closeCode;
     private string _closeReason = "";
     private long _lastPongTicks;
+    private DateTime _frameWindowStart;
+    private int _framesInWindow;
 
-    public ChatSocket(WebSocket socket, ChatSettings settings, ClaimsPrincipal user, string userId, string channelId, string ip, string sessionToken, DateTime now)
+    public ChatSocket(WebSocket socket, ChatSettings settings, ClaimsPrincipal user, DateTime tokenExpires, string userId, string channelId, string ip, string sessionToken, DateTime now)
     {
+        TokenExpires = tokenExpires;
         _socket = socket;
         _settings = settings;
         User = user;
@@ -48,12 +51,33 @@ public sealed class ChatSocket
 
     public string SessionToken { get; }
 
+    /// <summary>When the access token this socket authenticated with expires; a later
+    /// <c>authenticate</c> frame with a new token of the same account moves it.</summary>
+    public DateTime TokenExpires { get; set; }
+
+    /// <summary>Until when this socket's user is known to be over the rate limit: messages before
+    /// then are refused without asking the database.</summary>
+    public DateTime RateLimitedUntil { get; set; }
+
     public DateTime LastPong => new(Interlocked.Read(ref _lastPongTicks), DateTimeKind.Utc);
 
     /// <summary>The close code this side decided on, 0 while open.</summary>
     public int CloseCode => Volatile.Read(ref _closeCode);
 
     public void Ponged(DateTime now) => Interlocked.Exchange(ref _lastPongTicks, now.Ticks);
+
+    /// <summary>Counts a client frame; false once more than <paramref name="perSecond"/> arrive
+    /// within one second (checked by the read loop only).</summary>
+    public bool CountFrame(DateTime now, int perSecond)
+    {
+        if (now - _frameWindowStart >= TimeSpan.FromSeconds(1))
+        {
+            _frameWindowStart = now;
+            _framesInWindow = 0;
+        }
+
+        return ++_framesInWindow <= perSecond;
+    }
 
     /// <summary>Queues a frame; false when the queue is full, which closes the socket (1008).</summary>
     public bool Enqueue(OutgoingFrame frame)

@@ -69,6 +69,27 @@ public static class ChatText
         return text;
     }
 
+    /// <summary>An account name as the chat shows it: the same rules as a message, except that what
+    /// is not allowed is dropped rather than refused (the name was accepted elsewhere), at most
+    /// <see cref="MaxNameLength"/> characters; <c>user</c> when nothing is left.</summary>
+    public static string DisplayName(string? name)
+    {
+        var text = name is { Length: <= MaxRawLength } ? StripMarkup(name) : null;
+        var kept = new StringBuilder();
+        foreach (var rune in (text ?? "").EnumerateRunes())
+        {
+            if (Rune.GetUnicodeCategory(rune) != UnicodeCategory.Control && !IsBidiControl(rune.Value))
+            {
+                kept.Append(rune.ToString());
+            }
+        }
+
+        var clean = string.Concat(kept.ToString().Normalize(NormalizationForm.FormC).Trim().EnumerateRunes().Take(MaxNameLength).Select(r => r.ToString())).Trim();
+        return clean.Length > 0 ? clean : "user";
+    }
+
+    public const int MaxNameLength = 100;
+
     /// <summary>The sanitizer answers HTML (entities escaped); decoding it gives the text a reader
     /// sees. Text that spelt markup as entities (<c>&amp;lt;script&amp;gt;</c>) decodes to markup,
     /// so it is stripped again until nothing changes; text that still changes after a few passes is

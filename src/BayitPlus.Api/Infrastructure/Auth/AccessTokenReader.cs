@@ -12,9 +12,9 @@ public sealed class AccessTokenReader(IOptionsMonitor<JwtBearerOptions> bearer, 
 {
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
-    /// <summary>The token's user and the account's state now, or null when the token is not valid or
-    /// its account is gone or inactive.</summary>
-    public async Task<(ClaimsPrincipal User, AccountState State)?> ReadAsync(string token, CancellationToken cancellationToken)
+    /// <summary>The token's user, the account's state now and when the token expires, or null when
+    /// the token is not valid or its account is gone or inactive.</summary>
+    public async Task<(ClaimsPrincipal User, AccountState State, DateTime Expires)?> ReadAsync(string token, CancellationToken cancellationToken)
     {
         var parameters = bearer.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters;
         var result = await _handler.ValidateTokenAsync(token, parameters);
@@ -24,6 +24,6 @@ public sealed class AccessTokenReader(IOptionsMonitor<JwtBearerOptions> bearer, 
         }
 
         var user = new ClaimsPrincipal(result.ClaimsIdentity);
-        return await accounts.FindAsync(user, cancellationToken) is { IsActive: true } state ? (user, state) : null;
+        return await accounts.FindAsync(user, cancellationToken) is { IsActive: true } state ? (user, state, result.SecurityToken.ValidTo) : null;
     }
 }

@@ -36,6 +36,36 @@ public sealed class ChatKeepaliveTests(KeepaliveChatApiFactory api) : IClassFixt
         Assert.Equal("still here", (await answering.NextAsync("message"))["message"]!.GetValue<string>());
         Assert.Contains(answering.Seen, f => f["type"]!.GetValue<string>() == "ping");
     }
+
+    [Fact]
+    public async Task A_reader_whose_account_is_deactivated_is_closed_with_4001_without_sending_anything()
+    {
+        var channel = await api.NewChannelAsync();
+        var user = await api.SignUpAsync();
+        var (reader, _) = await ChatClient.JoinAsync(api.ChatUri(channel), user.AccessToken);
+        await using var _ = reader;
+
+        await api.Raw("user").UpdateOneAsync(new BsonDocument("_id", ObjectId.Parse(user.Id)), new BsonDocument("$set", new BsonDocument("is_active", false)), cancellationToken: Http.Ct);
+
+        Assert.Equal(4001, await reader.ClosedAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Authenticating_again_with_a_new_token_keeps_the_socket_and_another_accounts_token_closes_it()
+    {
+        var channel = await api.NewChannelAsync();
+        var user = await api.SignUpAsync();
+        var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), user.AccessToken);
+        await using var _ = client;
+
+        await client.SendAsync(new { type = "authenticate", token = api.MintAccessToken(user.Id, user.Email, user.Role) });
+        await client.ChatAsync("still me");
+        var delivered = await client.NextAsync("message");
+        await client.SendAsync(new { type = "authenticate", token = (await api.SignUpAsync()).AccessToken });
+
+        Assert.Equal("still me", delivered["message"]!.GetValue<string>());
+        Assert.Equal(4001, await client.ClosedAsync());
+    }
 }
 
 /// <summary>A send queue of 256 frames and a one-second write timeout.</summary>
@@ -136,17 +166,20 @@ public sealed class ChatTwoInstancesTests(ChatApiFactory api)
     }
 }
 
-/// <summary>The API on an emulator of its own, so the test can kill every session's cursors (the
-/// chat change stream's among them) without touching other tests' work.</summary>
+/// <summary>The API on an emulator of its own, so the tests can kill every session's cursors (the
+/// chat change stream's among them) without touching other tests' work; its change history keeps
+/// only <see cref="History"/> events, so a stream can fall behind it.</summary>
 public sealed class OwnEmulatorChatApiFactory : ChatApiFactory
 {
+    public const int History = 500;
+
     private MongoEmulatorServer? _emulator;
 
     public MongoClient Emulator { get; private set; } = null!;
 
     protected override async Task BeforeHostStartsAsync(IMongoDatabase database)
     {
-        _emulator = await MongoEmulatorServer.StartAsync(cancellationToken: Http.Ct);
+        _emulator = await MongoEmulatorServer.StartAsync(new MongoEmulatorOptions { ChangeHistoryEntries = History }, Http.Ct);
         Emulator = new MongoClient(_emulator.ConnectionString);
     }
 
@@ -168,22 +201,56 @@ public sealed class OwnEmulatorChatApiFactory : ChatApiFactory
 
 public sealed class ChatStreamResumeTests(OwnEmulatorChatApiFactory api) : IClassFixture<OwnEmulatorChatApiFactory>
 {
+    private static int _channelNumber;
+
+    private IMongoDatabase Database => api.Emulator.GetDatabase(api.DatabaseName);
+
+    private async Task<string> ChannelAsync()
+    {
+        var channelId = ObjectId.GenerateNewId();
+        await Database.GetCollection<BsonDocument>("livechannel").InsertOneAsync(new BsonDocument
+        {
+            ["_id"] = channelId, ["channel_name"] = "Resume", ["channel_number"] = Interlocked.Increment(ref _channelNumber), ["stream_url"] = "https://s.example/l.m3u8", ["is_active"] = true,
+        }, cancellationToken: Http.Ct);
+        return channelId.ToString();
+    }
+
+    private Task KillAllSessionsAsync() =>
+        api.Emulator.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("killAllSessions", new BsonArray()), cancellationToken: Http.Ct);
+
+    [Fact]
+    public async Task A_stream_that_fell_behind_the_servers_history_closes_its_sockets_with_1012_and_they_rejoin()
+    {
+        var channel = await ChannelAsync();
+        var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
+        await using var __ = client;
+
+        // One command writes more events than the history keeps: the killed stream's resume point is gone.
+        await KillAllSessionsAsync();
+        await Database.GetCollection<BsonDocument>("channelchatmessage").InsertManyAsync(Enumerable.Range(0, OwnEmulatorChatApiFactory.History + 100).Select(i => new BsonDocument
+        {
+            ["channel_id"] = channel, ["user_id"] = ObjectId.GenerateNewId().ToString(), ["username"] = "Burst", ["message"] = $"missed {i}",
+            ["is_pinned"] = false, ["is_deleted"] = false, ["created_at"] = DateTime.UtcNow,
+        }), cancellationToken: Http.Ct);
+
+        Assert.Equal(1012, await client.ClosedAsync(TimeSpan.FromSeconds(20)));
+        var (rejoined, connected) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
+        await using var ___ = rejoined;
+        await rejoined.ChatAsync("after the restart");
+        Assert.Equal($"missed {OwnEmulatorChatApiFactory.History + 99}", connected["recent"]!.AsArray()[^1]!["message"]!.GetValue<string>());
+        Assert.Equal("after the restart", (await rejoined.NextAsync("message"))["message"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task Messages_sent_while_the_change_stream_is_killed_are_delivered_once_it_resumes()
     {
-        var channelId = ObjectId.GenerateNewId();
-        var database = api.Emulator.GetDatabase(api.DatabaseName);
-        await database.GetCollection<BsonDocument>("livechannel").InsertOneAsync(new BsonDocument
-        {
-            ["_id"] = channelId, ["channel_name"] = "Resume", ["channel_number"] = 1, ["stream_url"] = "https://s.example/l.m3u8", ["is_active"] = true,
-        }, cancellationToken: Http.Ct);
-        var channel = channelId.ToString();
+        var channel = await ChannelAsync();
         var (sender, _) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
         await using var __ = sender;
         await sender.ChatAsync("before");
         await sender.NextAsync("message");
 
-        await api.Emulator.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("killAllSessions", new BsonArray()), cancellationToken: Http.Ct);
+        await KillAllSessionsAsync();
         await sender.ChatAsync("during");
         await sender.ChatAsync("after");
 

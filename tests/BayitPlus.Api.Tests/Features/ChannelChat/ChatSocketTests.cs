@@ -74,6 +74,7 @@ public sealed class ChatSocketTests(ChatApiFactory api)
     [InlineData("<img src=x onerror=alert(1)>pic", "pic")]
     [InlineData("&lt;script&gt;alert(1)&lt;/script&gt;ok", "ok")]
     [InlineData("e\u0301te\u0301", "\u00e9t\u00e9")]
+    [InlineData("javascript:alert(1)", "javascript:alert(1)")]
     public async Task Markup_is_stripped_and_text_normalized_before_storing(string sent, string shown)
     {
         var channel = await api.NewChannelAsync();
@@ -149,6 +150,55 @@ public sealed class ChatSocketTests(ChatApiFactory api)
         await client.SendAsync(new { type = "chat", message = new string('x', 9000), sessionToken = client.SessionToken });
 
         Assert.Equal((int)WebSocketCloseStatus.MessageTooBig, await client.ClosedAsync());
+    }
+
+    [Fact]
+    public async Task The_name_shown_is_the_accounts_without_markup_or_bidi_overrides()
+    {
+        var channel = await api.NewChannelAsync();
+        var user = await api.SignUpAsync();
+        (await api.ClientFor(user).PatchJsonAsync("/api/users/me", new { name = "<img src=x onerror=alert(1)>\u202EEvil" })).EnsureSuccessStatusCode();
+        var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), user.AccessToken);
+        await using var _ = client;
+
+        await client.ChatAsync("hi");
+
+        var message = await client.NextAsync("message");
+        Assert.Equal("Evil", message["username"]!.GetValue<string>());
+        Assert.Equal("Evil", (await api.Messages.Find(new BsonDocument("channel_id", channel)).SingleAsync(Http.Ct))["username"].AsString);
+    }
+
+    [Fact]
+    public async Task A_token_that_is_not_valid_text_closes_with_4001()
+    {
+        var channel = await api.NewChannelAsync();
+        await using var client = await ChatClient.ConnectAsync(api.ChatUri(channel));
+
+        await client.SendRawAsync(Encoding.UTF8.GetBytes("{\"type\":\"authenticate\",\"token\":\"\\ud800\"}"));
+
+        Assert.Equal(4001, await client.ClosedAsync());
+    }
+
+    [Fact]
+    public async Task A_client_flooding_frames_is_closed_with_1008()
+    {
+        var channel = await api.NewChannelAsync();
+        var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
+        await using var _ = client;
+
+        try
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await client.SendAsync(new { type = "pong" });
+            }
+        }
+        catch (WebSocketException)
+        {
+            // Closed by the server part way: what the test expects.
+        }
+
+        Assert.Equal((int)WebSocketCloseStatus.PolicyViolation, await client.ClosedAsync());
     }
 
     [Fact]
