@@ -231,6 +231,20 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task A_succeeded_refund_stays_succeeded_when_a_late_event_lists_it_pending()
+    {
+        var (customer, paymentIntent, refundId) = await PendingRefundAsync();
+        var now = api.Clock.GetUtcNow();
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(2), paymentIntent, refundId, 400, "succeeded")));
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 400, "pending")));
+
+        var records = await api.TransactionsAsync(customer);
+        Assert.Equal("success", Assert.Single(records, t => t["transaction_type"] == "refund")["status"].AsString);
+        Assert.Equal(4.00, records.Single(t => t["transaction_type"] == "payment")["amount_refunded"].AsDouble);
+    }
+
+    [Fact]
     public async Task A_pending_refund_that_fails_is_marked_failed_and_no_longer_counted_in_the_amount_refunded()
     {
         var (customer, paymentIntent, refundId) = await PendingRefundAsync();
@@ -394,5 +408,82 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         Assert.Equal("failed", Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund")["status"].AsString);
         var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
         Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task An_admin_refund_Stripe_answers_failed_at_once_releases_the_reservation_even_after_its_failure_event()
+    {
+        var (customer, paymentIntent) = await PaidAsync();
+        var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
+        var payment = (await PaymentRecordAsync(customer))["_id"].AsObjectId.ToString();
+        const string reason = "Customer was charged twice by mistake";
+        api.Stripe.BeforeRefundAnswer = refund =>
+        {
+            if (refund["payment_intent"]?.GetValue<string>() == paymentIntent)
+            {
+                refund["status"] = "failed";
+            }
+
+            return Task.CompletedTask;
+        };
+        JsonObject first;
+        try
+        {
+            first = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 6.00, reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        }
+        finally
+        {
+            api.Stripe.BeforeRefundAnswer = null;
+        }
+
+        Assert.Equal("failed", first["status"]!.GetValue<string>());
+        Assert.False(await api.DeliverAsync(RefundUpdated(api.Clock.GetUtcNow().AddMinutes(1), paymentIntent, first["providerRefundId"]!.GetValue<string>(), 600, "failed")));
+
+        var requests = await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
+        Assert.Equal(0.0, requests["requested"].AsDouble);
+        Assert.Equal("failed", Assert.Single(requests["requests"].AsBsonArray)["status"].AsString);
+        var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task A_renewal_paid_between_a_full_refund_and_its_failure_keeps_its_period()
+    {
+        var job = api.Services.GetRequiredService<ProviderCancellationJob>();
+        await job.RunOnceAsync(Http.Ct);
+        var (customer, paymentIntent, refundId, before) = await EndedByAPendingFullRefundAsync();
+        var now = api.Clock.GetUtcNow();
+        var periodEnd = new DateTimeOffset(before["end_date"].ToUniversalTime());
+        // Stripe cannot answer the job now: the subscription is still renewing there, and renews.
+        api.Stripe.FailNext(503);
+        await job.RunOnceAsync(Http.Ct);
+        Assert.False(await api.DeliverAsync(customer.InvoicePaid(now.AddMinutes(2), periodEnd, periodEnd.AddMonths(1), StripePayloads.NewId("pi"))));
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 999, "failed")));
+
+        var stored = await api.SubscriptionAsync(customer);
+        Assert.Equal(periodEnd.AddMonths(1).UtcDateTime, stored["end_date"].ToUniversalTime());
+        Assert.True(!stored.Contains("ended_by_refund") || stored["ended_by_refund"].IsBsonNull);
+        Assert.Equal("basic", await api.TierAsync(customer));
+    }
+
+    [Fact]
+    public async Task A_full_refund_that_fails_after_Stripe_refused_for_good_to_cancel_restores_the_subscription_without_saying_it_was_cancelled()
+    {
+        var job = api.Services.GetRequiredService<ProviderCancellationJob>();
+        await job.RunOnceAsync(Http.Ct);
+        var (customer, paymentIntent, refundId, before) = await EndedByAPendingFullRefundAsync();
+        var now = api.Clock.GetUtcNow();
+        api.Stripe.FailNext(400, code: "parameter_invalid");
+        await job.RunOnceAsync(Http.Ct);
+        Assert.NotNull((await api.SubscriptionAsync(customer))["provider_cancel_refusal"].AsString);
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 999, "failed")));
+
+        var restored = await api.SubscriptionAsync(customer);
+        Assert.Equal(("active", true), (restored["status"].AsString, restored["auto_renew"].AsBoolean));
+        Assert.Equal(before["end_date"].ToUniversalTime(), restored["end_date"].ToUniversalTime());
+        Assert.Empty(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_refund_failed_after_cancellation", ["user_id"] = customer.UserId }));
+        Assert.Empty(api.Stripe.RequestsTo("DELETE", $"/v1/subscriptions/{customer.SubscriptionId}"));
     }
 }
