@@ -167,7 +167,7 @@ public static class PayPalEvents
                     var ordered = activated.CustomId;
                     return new PaymentEvent.CheckoutCompleted(
                         provider, id, type, at, activated.Id, ordered?.UserId, ordered?.PlanId ?? activated.PlanId, ordered?.BillingPeriod ?? activated.BillingPeriod, activated.Id,
-                        activated.PayerId, amount, ordered?.Currency ?? activated.LastPaymentCurrency ?? activated.Currency, activated.Items);
+                        activated.PayerId, amount, ordered?.Currency ?? activated.LastPaymentCurrency ?? activated.Currency, activated.Items, activated.TrialEnd);
                 }
 
             case SubscriptionCreated or SubscriptionUpdated or SubscriptionSuspended or SubscriptionReactivated or SubscriptionCancelled:

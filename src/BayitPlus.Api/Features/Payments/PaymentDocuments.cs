@@ -61,7 +61,9 @@ public sealed class SubscriptionDocument
     public DateTime? ProviderCancelRequestedAt { get; set; }
 
     /// <summary>Set when the provider refused for good to cancel it (<see cref="ProviderCancellationJob"/>
-    /// stopped asking, with a high security event): the provider's HTTP status and error code.</summary>
+    /// stopped asking, with a high security event): the provider's HTTP status and error code; or,
+    /// after <see cref="ProviderCancellationJob.Gone"/>, that the provider does not know it (a medium
+    /// security event).</summary>
     public string? ProviderCancelRefusal { get; set; }
 
     /// <summary>The provider's time of the latest event about the subscription object itself

@@ -91,12 +91,14 @@ public sealed record WebhookDelivery(string Body, IReadOnlyDictionary<string, st
 public abstract record PaymentEvent(string Provider, string EventId, string EventType, DateTime OccurredAt)
 {
     /// <summary>The hosted checkout was paid (or its trial started): the subscription begins.
-    /// <see cref="Amount"/> is what was charged now (0 during a trial); <see cref="Items"/> what was
-    /// bought, which <see cref="PlanSelection.IsBoughtBy"/> checks against the plan.</summary>
+    /// <see cref="Amount"/> is what was charged now (0 during a trial, or with a promotion code);
+    /// <see cref="Items"/> what was bought, which <see cref="PlanSelection.IsBoughtBy"/> checks
+    /// against the plan; <see cref="TrialEnd"/> the end of the trial when the provider's event says
+    /// so (PayPal's trial cycle; a Stripe session does not: its subscription's own event does).</summary>
     public sealed record CheckoutCompleted(
         string Provider, string EventId, string EventType, DateTime OccurredAt,
         string CheckoutSessionId, string? UserId, string? PlanId, string? BillingPeriod, string? ProviderSubscriptionId, string? ProviderCustomerId,
-        decimal? Amount, string? Currency, IReadOnlyList<PurchasedPrice> Items)
+        decimal? Amount, string? Currency, IReadOnlyList<PurchasedPrice> Items, DateTime? TrialEnd)
         : PaymentEvent(Provider, EventId, EventType, OccurredAt);
 
     /// <summary>The provider created or changed a subscription (status, period, plan, renewal).
@@ -187,9 +189,14 @@ public enum ProviderFailure
     /// again later can succeed.</summary>
     Transient,
 
-    /// <summary>What the call acts on does not exist there or is already as asked (404, Stripe's
-    /// <c>resource_missing</c> or <c>charge_already_refunded</c>): there is nothing left to do.</summary>
-    Gone,
+    /// <summary>What the call acts on is already as asked (Stripe's <c>charge_already_refunded</c>):
+    /// there is nothing left to do.</summary>
+    AlreadyDone,
+
+    /// <summary>The provider does not know what the call acts on (404, Stripe's <c>resource_missing</c>).
+    /// Stripe keeps cancelled subscriptions and every payment intent, so for a record this API stored
+    /// it usually means another account, mode or key: never proof that the call's effect happened.</summary>
+    Missing,
 
     /// <summary>Any other 4xx: the provider refuses this request and will refuse it again.</summary>
     Refused,
@@ -200,7 +207,7 @@ public static class ProviderFailures
     /// <summary>The one reading of a provider's HTTP status (see <see cref="ProviderFailure"/>).</summary>
     public static ProviderFailure FromStatus(int status) => status switch
     {
-        404 => ProviderFailure.Gone,
+        404 => ProviderFailure.Missing,
         401 or 403 or 408 or 409 or 429 => ProviderFailure.Transient,
         >= 400 and < 500 => ProviderFailure.Refused,
         _ => ProviderFailure.Transient,

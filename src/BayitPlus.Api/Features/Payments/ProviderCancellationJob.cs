@@ -15,17 +15,23 @@ namespace BayitPlus.Api.Features.Payments;
 /// The webhook that ended them cannot call the provider itself: its transaction may be retried, and
 /// a provider that is down would lose the cancellation. Runs every <c>Payments:JobInterval</c>. A
 /// provider that cannot answer now (<see cref="ProviderFailure.Transient"/>) or is not configured
-/// keeps the mark for the next pass; one that answers the subscription or payment is gone or already
-/// as asked (<see cref="ProviderFailure.Gone"/>) is done; one that refuses for good
-/// (<see cref="ProviderFailure.Refused"/>) is asked no more: the mark goes, the refusal is stored
-/// with the record and an administrator is told (high). Cancelling twice (two instances, or a pass
-/// after a crash) is harmless: the provider's subscription is already ended.
+/// keeps the mark for the next pass; one that answers the payment is already refunded
+/// (<see cref="ProviderFailure.AlreadyDone"/>) is done; one that refuses for good
+/// (<see cref="ProviderFailure.Refused"/>), or does not know the payment to refund
+/// (<see cref="ProviderFailure.Missing"/>), is asked no more: the mark goes, the refusal is stored
+/// with the record and an administrator is told (high). A subscription it does not know is not asked
+/// again either, but the answer is stored and told (medium): it may mean another account or key.
+/// Cancelling twice (two instances, or a pass after a crash) is harmless: the provider's subscription
+/// is already ended.
 /// </summary>
 public sealed partial class ProviderCancellationJob(
     MongoContext db, PaymentProviders providers, DatabaseReadiness readiness, PaymentsSettings settings, TimeProvider time, ISecurityEvents events,
     ILogger<ProviderCancellationJob> logger)
     : PeriodicDatabaseJob(readiness, settings.JobInterval, time, logger)
 {
+    /// <summary>How a stored cancellation answer starts when the provider did not know the subscription.</summary>
+    public const string Gone = "gone: ";
+
     protected override string Work => "Cancelling refunded or refused subscriptions at their provider";
 
     /// <summary>One pass; returns how many subscriptions the providers confirmed as cancelled and
@@ -43,7 +49,7 @@ public sealed partial class ProviderCancellationJob(
         foreach (var subscription in pending)
         {
             var (settled, done) = await AskAsync(
-                new Asked(subscription.UserId, subscription.PaymentMethod, "cancel", "subscription_id", subscription.Id),
+                new Asked(subscription.UserId, subscription.PaymentMethod, "cancel", "subscription_id", subscription.Id, MissingIsDone: true),
                 () => providers.Configured(subscription.PaymentMethod).CancelNowAsync(subscription.ProviderSubscriptionId!, ct),
                 Builders<SubscriptionDocument>.Update.Unset(s => s.ProviderCancelRequestedAt),
                 s => s.ProviderCancelRefusal);
@@ -63,13 +69,15 @@ public sealed partial class ProviderCancellationJob(
         return cancelled;
     }
 
-    /// <summary>A record the job asks a provider about, for its logs and security events.</summary>
-    private sealed record Asked(string UserId, string Provider, string Action, string RecordField, string RecordId);
+    /// <summary>A record the job asks a provider about, for its logs and security events;
+    /// <paramref name="MissingIsDone"/>: whether the provider not knowing it ends the asking as done
+    /// (a subscription: nothing there to bill) rather than as refused (a payment: nothing refunded).</summary>
+    private sealed record Asked(string UserId, string Provider, string Action, string RecordField, string RecordId, bool MissingIsDone);
 
     /// <summary>Makes the call and reads its failure (<see cref="ProviderFailure"/>). Answers the
-    /// update that settles the record: <paramref name="clear"/> when done or gone, with the reason in
-    /// <paramref name="refusal"/> (and a high security event) when refused for good; null to ask
-    /// again at the next pass.</summary>
+    /// update that settles the record: <paramref name="clear"/> when done; with the reason in
+    /// <paramref name="refusal"/> and a security event when refused for good (high) or not known
+    /// there (medium when that counts as done); null to ask again at the next pass.</summary>
     private async Task<(UpdateDefinition<T>? Settled, bool Done)> AskAsync<T>(Asked asked, Func<Task> call, UpdateDefinition<T> clear, Expression<Func<T, string?>> refusal)
     {
         try
@@ -77,21 +85,22 @@ public sealed partial class ProviderCancellationJob(
             await call();
             return (clear, true);
         }
-        catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.Gone)
+        catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.AlreadyDone)
         {
             return (clear, true);
         }
-        catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.Refused)
+        catch (ProviderUnavailableException error) when (error.Failure == ProviderFailure.Missing && asked.MissingIsDone)
+        {
+            var reason = Gone + (error.Reason ?? "not found");
+            LogMissing(logger, asked.Provider, asked.Action, asked.RecordId, reason);
+            events.Record(new SecurityEvent(PaymentSecurityEvents.ProviderMissing, Severity.Medium, asked.UserId, null, Details(asked, reason)));
+            return (Builders<T>.Update.Combine(clear, Builders<T>.Update.Set(refusal, reason)), true);
+        }
+        catch (ProviderUnavailableException error) when (error.Failure is ProviderFailure.Refused or ProviderFailure.Missing)
         {
             var reason = error.Reason ?? "refused";
             LogRefused(logger, asked.Provider, asked.Action, asked.RecordId, reason);
-            events.Record(new SecurityEvent(PaymentSecurityEvents.ProviderRefused, Severity.High, asked.UserId, null, new BsonDocument
-            {
-                ["provider"] = asked.Provider,
-                ["action"] = asked.Action,
-                [asked.RecordField] = asked.RecordId,
-                ["reason"] = reason,
-            }));
+            events.Record(new SecurityEvent(PaymentSecurityEvents.ProviderRefused, Severity.High, asked.UserId, null, Details(asked, reason)));
             return (Builders<T>.Update.Combine(clear, Builders<T>.Update.Set(refusal, reason)), false);
         }
         catch (ApiException error) when (error is ProviderUnavailableException or ProviderNotConfiguredException)
@@ -100,6 +109,14 @@ public sealed partial class ProviderCancellationJob(
             return (null, false);
         }
     }
+
+    private static BsonDocument Details(Asked asked, string reason) => new()
+    {
+        ["provider"] = asked.Provider,
+        ["action"] = asked.Action,
+        [asked.RecordField] = asked.RecordId,
+        ["reason"] = reason,
+    };
 
     /// <summary>Refunds each marked payment in full under a key of its own: a pass repeated after a
     /// crash between the refund and clearing the mark asks again with the same key, which the
@@ -116,7 +133,7 @@ public sealed partial class ProviderCancellationJob(
             var clear = Builders<PaymentTransactionDocument>.Update.Unset(t => t.AutoRefundRequestedAt);
             var (settled, done) = payment.AmountRefunded == 0 && payment.ProviderTransactionId is { } providerTransactionId
                 ? await AskAsync(
-                    new Asked(payment.UserId, payment.PaymentProvider, "refund", "payment_id", payment.Id),
+                    new Asked(payment.UserId, payment.PaymentProvider, "refund", "payment_id", payment.Id, MissingIsDone: false),
                     () => providers.Configured(payment.PaymentProvider).RefundAsync(
                         providerTransactionId, null, "The payment was for a subscription this service refused.", $"auto-refund:{payment.Id}", ct),
                     clear,
@@ -139,6 +156,9 @@ public sealed partial class ProviderCancellationJob(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Provider} refused for good to {Action} {RecordId} ({Reason}); no longer asked, left to an administrator")]
     private static partial void LogRefused(ILogger logger, string provider, string action, string recordId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} does not know what it was asked to {Action}, {RecordId} ({Reason}); no longer asked, told to an administrator")]
+    private static partial void LogMissing(ILogger logger, string provider, string action, string recordId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} could not {Action} {RecordId} now; retrying at the next interval")]
     private static partial void LogNotDone(ILogger logger, string provider, string action, string recordId);

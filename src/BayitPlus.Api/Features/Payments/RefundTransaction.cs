@@ -67,10 +67,13 @@ public sealed class RefundRequestEntry
 
     public double Amount { get; set; }
 
-    /// <summary>The status of a request whose refund the provider reported failed: its amount is released.</summary>
+    /// <summary>The status of a request whose refund the provider reported failed or canceled (in its
+    /// answer or a later event): its amount is released, once.</summary>
     public const string Failed = "failed";
 
-    /// <summary>The provider's status when it answered, or <see cref="Failed"/> once its refund event says so.</summary>
+    /// <summary>The provider's status when it answered, or <see cref="Failed"/> once its answer or
+    /// its refund event says it failed. Stripe's own word for a failed refund is the same one: an
+    /// entry is written with it only as it is released.</summary>
     public required string Status { get; set; }
 
     public required string Reason { get; set; }
@@ -248,16 +251,18 @@ public static class RecordRefundRequest
             entry.RequestedAt = time.GetUtcNow().UtcDateTime;
             var requests = await RefundTransaction.Requests(db).Find(session, r => r.Id == command.TransactionId).FirstOrDefaultAsync(cancellationToken);
             // Its failure was reported first (the webhook wrote it on this same document, so the two
-            // conflict and one sees the other): the reservation goes now.
+            // conflict and one sees the other), or the provider answered it failed: the reservation
+            // goes now, since the webhook skips an entry already failed.
             var failedFirst = requests?.FailedRefundIds.Contains(entry.ProviderRefundId) == true;
-            if (failedFirst)
+            var failed = failedFirst || ApplyPaymentEvent.Handler.RefundStatus(entry.Status) == PaymentTransactionStatuses.Failed;
+            if (failed)
             {
                 entry.Status = RefundRequestEntry.Failed;
             }
 
             var update = Builders<PaymentRefundRequestDocument>.Update;
             var change = update.Push(r => r.Requests, entry);
-            if (failedFirst)
+            if (failed)
             {
                 change = update.Combine(change, update.Inc(r => r.Requested, -entry.Amount), update.Pull(r => r.FailedRefundIds, entry.ProviderRefundId));
             }

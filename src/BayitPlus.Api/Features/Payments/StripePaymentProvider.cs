@@ -192,7 +192,7 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
                 return new PaymentEvent.CheckoutCompleted(Name, id, type, occurredAt, session.Id, session.ClientReferenceId,
                     Metadata(session.Metadata, PlanIdKey), Metadata(session.Metadata, BillingPeriodKey), session.SubscriptionId, session.CustomerId,
                     session.AmountTotal is { } total && session.Currency is { } currency ? Currencies.ToMajorUnits(total, currency) : null, session.Currency?.ToUpperInvariant(),
-                    [.. lineItems.Select(l => Purchased(l.Price, l.Quantity))]);
+                    [.. lineItems.Select(l => Purchased(l.Price, l.Quantity))], Utc(session.Subscription?.TrialEnd));
             case Subscription subscription when type is EventTypes.CustomerSubscriptionCreated or EventTypes.CustomerSubscriptionUpdated:
                 return ToSubscriptionChanged(subscription, id, type, occurredAt);
             case Subscription subscription when type == EventTypes.CustomerSubscriptionDeleted:
@@ -316,7 +316,12 @@ public sealed partial class StripePaymentProvider(PaymentsSettings settings, Pla
             LogStripeError(logger, status, e.StripeError?.Type, e.StripeError?.Code);
             throw new ProviderUnavailableException("Stripe")
             {
-                Failure = e.StripeError?.Code is "resource_missing" or "charge_already_refunded" ? ProviderFailure.Gone : ProviderFailures.FromStatus(status),
+                Failure = e.StripeError?.Code switch
+                {
+                    "charge_already_refunded" => ProviderFailure.AlreadyDone,
+                    "resource_missing" => ProviderFailure.Missing,
+                    _ => ProviderFailures.FromStatus(status),
+                },
                 Reason = $"Stripe HTTP {status} {e.StripeError?.Type}/{e.StripeError?.Code}",
             };
         }

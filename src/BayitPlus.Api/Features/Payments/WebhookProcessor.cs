@@ -35,6 +35,11 @@ public static class PaymentSecurityEvents
     /// <summary>The provider refused for good to cancel a subscription or refund a payment that
     /// <see cref="ProviderCancellationJob"/> asked for (high): it stops asking, an administrator acts.</summary>
     public const string ProviderRefused = "payment_provider_refused";
+
+    /// <summary>The provider does not know a subscription <see cref="ProviderCancellationJob"/> asked
+    /// it to cancel (medium): it stops asking, but an unknown subscription this API recorded usually
+    /// means another account, mode or key, which would leave the real one billing.</summary>
+    public const string ProviderMissing = "payment_provider_missing";
 }
 
 /// <summary>An event that names a subscription or payment this API has not recorded yet (its
@@ -210,9 +215,11 @@ public static class ApplyPaymentEvent
                 return existing;
             }
 
-            var trial = e.Amount is 0m ? settings.TrialDays : 0;
+            // A trial only as the provider reports it: a total of 0 may as well be a first period a
+            // promotion code paid in full. A Stripe session says neither; its subscription's own
+            // event (trial_end, trialing) then sets the trial and the period's end.
             var start = e.OccurredAt;
-            var end = trial > 0 ? start.AddDays(trial) : selection!.BillingPeriod == BillingPeriods.Yearly ? start.AddYears(1) : start.AddMonths(1);
+            var end = e.TrialEnd ?? (selection!.BillingPeriod == BillingPeriods.Yearly ? start.AddYears(1) : start.AddMonths(1));
             var created = new SubscriptionDocument
             {
                 UserId = e.UserId.ToLowerInvariant(),
@@ -228,7 +235,7 @@ public static class ApplyPaymentEvent
                 ProviderSubscriptionId = e.ProviderSubscriptionId,
                 ProviderCustomerId = e.ProviderCustomerId,
                 CheckoutSessionId = e.CheckoutSessionId,
-                TrialEnd = trial > 0 ? end : null,
+                TrialEnd = e.TrialEnd,
                 CreatedAt = run.Now,
                 UpdatedAt = run.Now,
             };
@@ -309,6 +316,12 @@ public static class ApplyPaymentEvent
             after.CanceledAt = status is SubscriptionStatuses.Canceled or SubscriptionStatuses.Expired ? after.CanceledAt ?? e.OccurredAt : null;
             after.ProviderUpdatedAt = e.OccurredAt;
             after.UpdatedAt = run.Now;
+            if (status != SubscriptionStatuses.Expired)
+            {
+                // The provider's later state is the subscription's now: a failed refund no longer restores an older one.
+                after.EndedByRefund = null;
+            }
+
             await SaveAsync(run, after, existing is null);
             await RefreshTierAsync(run, after.UserId);
             return after;
@@ -366,7 +379,9 @@ public static class ApplyPaymentEvent
 
             if (e.PeriodEnd is { } periodEnd && periodEnd > existing.EndDate)
             {
+                // A period paid after a full refund ended the subscription is kept even if that refund fails.
                 existing.EndDate = periodEnd;
+                existing.EndedByRefund = null;
             }
 
             if (e.OccurredAt >= Latest(existing))
@@ -467,6 +482,7 @@ public static class ApplyPaymentEvent
             };
             if (subscription.AutoRenew && subscription.ProviderSubscriptionId is not null)
             {
+                subscription.ProviderCancelRefusal = null;
                 subscription.ProviderCancelRequestedAt = run.Now;
                 subscription.EndedByRefund.CancelRequestedAt = run.Now;
             }
@@ -484,13 +500,15 @@ public static class ApplyPaymentEvent
 
         /// <summary>
         /// The full refund that ended the subscription failed: the customer kept paying for it. While
-        /// the provider has not cancelled it yet (the mark the refund set is still there, or it was not
-        /// renewing), restoring is safe: the mark goes and the subscription is again what it was (a job
-        /// pass already calling the provider may still cancel it there; the provider's deletion event
-        /// then ends it here like any cancellation).
+        /// the provider has not cancelled it (the mark the refund set is still there, it was not
+        /// renewing, or the provider refused for good to cancel it), restoring is safe: the mark goes
+        /// and the subscription is again what it was (a job pass already calling the provider may
+        /// still cancel it there; the provider's deletion event then ends it here like any cancellation).
         /// Once the provider has cancelled it (the job ran, or its own end arrived), a subscription
         /// renewing here would never be billed there again, so it is given back its paid period without
         /// renewal, and an administrator is told (high) to settle the renewal with the customer.
+        /// Either way it keeps the later of its end dates; a later event that renewed it or reported
+        /// it running has already dropped the snapshot (<c>ended_by_refund</c>), and nothing is restored.
         /// </summary>
         private async Task<SubscriptionDocument?> RestoreAfterFailedRefundAsync(Run run, PaymentTransactionDocument payment, SubscriptionDocument? subscription)
         {
@@ -499,16 +517,18 @@ public static class ApplyPaymentEvent
                 return subscription;
             }
 
-            if (ending.CancelRequestedAt is null || subscription.ProviderCancelRequestedAt == ending.CancelRequestedAt)
+            var endDate = ending.EndDate > subscription.EndDate ? ending.EndDate : subscription.EndDate;
+            var refusedToCancel = subscription.ProviderCancelRefusal is { } refusal && !refusal.StartsWith(ProviderCancellationJob.Gone, StringComparison.Ordinal);
+            if (ending.CancelRequestedAt is null || subscription.ProviderCancelRequestedAt == ending.CancelRequestedAt || refusedToCancel)
             {
                 (subscription.Status, subscription.EndDate, subscription.AutoRenew, subscription.GraceUntil, subscription.CanceledAt) =
-                    (ending.Status, ending.EndDate, ending.AutoRenew, ending.GraceUntil, ending.CanceledAt);
+                    (ending.Status, endDate, ending.AutoRenew, ending.GraceUntil, ending.CanceledAt);
                 subscription.ProviderCancelRequestedAt = null;
             }
             else
             {
-                subscription.Status = ending.EndDate > run.Now ? SubscriptionStatuses.Canceled : SubscriptionStatuses.Expired;
-                (subscription.EndDate, subscription.AutoRenew, subscription.GraceUntil) = (ending.EndDate, false, null);
+                subscription.Status = endDate > run.Now ? SubscriptionStatuses.Canceled : SubscriptionStatuses.Expired;
+                (subscription.EndDate, subscription.AutoRenew, subscription.GraceUntil) = (endDate, false, null);
                 run.Raised.Add(new SecurityEvent(PaymentSecurityEvents.RefundFailedAfterCancellation, Severity.High, subscription.UserId, null, new BsonDocument
                 {
                     ["provider"] = subscription.PaymentMethod,
@@ -592,15 +612,16 @@ public static class ApplyPaymentEvent
             }
         }
 
-        /// <summary>A refund is recorded once; a later event carries its new status (a pending one
-        /// that succeeded or failed), which updates that record. A failed record never changes again:
-        /// one whose failure arrived first is recorded failed, so a late event listing it pending or
-        /// succeeded cannot bring it back. Answers whether this event is the first to report it failed.</summary>
+        /// <summary>A refund is recorded once; a later event carries its new status, which updates
+        /// that record only forward (pending to succeeded or failed, succeeded to failed): a failed
+        /// record never changes again, one whose failure arrived first is recorded failed, so a late
+        /// event listing it pending or succeeded cannot bring it back, and a late event listing a
+        /// succeeded one pending leaves it succeeded. Answers whether this event is the first to report it failed.</summary>
         private async Task<bool> RecordRefundOnceAsync(Run run, PaymentTransactionDocument payment, PaymentEvent.PaymentRefunded e, ProviderRefund refund)
         {
             var status = RefundStatus(refund.Status);
             var known = await Transactions.Find(run.Session, t => t.ProviderTransactionId == refund.ProviderRefundId).FirstOrDefaultAsync(run.Token);
-            if (known is not null && (known.TransactionType != PaymentTransactionTypes.Refund || !Counts(known) || known.Status == status))
+            if (known is not null && (known.TransactionType != PaymentTransactionTypes.Refund || !Counts(known) || known.Status == status || status == PaymentTransactionStatuses.Pending))
             {
                 return false;
             }
@@ -695,10 +716,11 @@ public static class ApplyPaymentEvent
         }
 
         /// <summary>A provider refund's status (Stripe's words; PayPal's are mapped to them) as a record's.
+        /// <see cref="RecordRefundRequest"/> reads the provider's immediate answer the same way.
         /// Only the provider's own final words fail a refund: any other (<c>requires_action</c>, a
         /// status added later) is still pending, since a failed record never changes again and
         /// gives its reservation back.</summary>
-        private static string RefundStatus(string providerStatus) => providerStatus switch
+        internal static string RefundStatus(string providerStatus) => providerStatus switch
         {
             "succeeded" => PaymentTransactionStatuses.Success,
             "failed" or "canceled" => PaymentTransactionStatuses.Failed,

@@ -9,8 +9,8 @@ using static BayitPlus.Api.Tests.Features.Payments.PayPalPayloads;
 namespace BayitPlus.Api.Tests.Features.Payments;
 
 /// <summary><see cref="ProviderCancellationJob"/> against providers that fail: what can succeed later
-/// is asked again, what is already gone is done, and a refusal for good is asked no more, stored with
-/// the record and told to an administrator.</summary>
+/// is asked again, what is already done is done, and a refusal for good (or, for a refund, a payment the
+/// provider does not know) is asked no more, stored with the record and told to an administrator.</summary>
 [Collection<PaymentsCollection>]
 public sealed class ProviderCancellationJobTests(PaymentsApiFactory api)
 {
@@ -36,16 +36,23 @@ public sealed class ProviderCancellationJobTests(PaymentsApiFactory api)
     private async Task<List<BsonDocument>> RefusalEventsAsync(string userId) =>
         await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_provider_refused", ["user_id"] = userId });
 
+    private async Task<List<BsonDocument>> MissingEventsAsync(string userId) =>
+        await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_provider_missing", ["user_id"] = userId });
+
     [Fact]
-    public async Task A_subscription_Stripe_no_longer_has_is_done()
+    public async Task A_subscription_Stripe_does_not_know_is_asked_no_more_with_its_answer_stored_and_told_to_an_admin()
     {
         var customer = await RefusedAsync(atStripe: false);
 
         await Job.RunOnceAsync(Http.Ct);
+        await Job.RunOnceAsync(Http.Ct);
 
         var stored = await api.SubscriptionAsync(customer);
         Assert.False(stored.Contains("provider_cancel_requested_at"));
-        Assert.False(stored.Contains("provider_cancel_refusal") && !stored["provider_cancel_refusal"].IsBsonNull);
+        Assert.Equal("gone: Stripe HTTP 404 invalid_request_error/resource_missing", stored["provider_cancel_refusal"].AsString);
+        Assert.Single(api.Stripe.RequestsTo("GET", $"/v1/subscriptions/{customer.SubscriptionId}"));
+        var recorded = Assert.Single(await MissingEventsAsync(customer.UserId));
+        Assert.Equal(("medium", "cancel", stored["_id"].ToString()), (recorded["severity"].AsString, recorded["details"]["action"].AsString, recorded["details"]["subscription_id"].AsString));
         Assert.Empty(await RefusalEventsAsync(customer.UserId));
     }
 
@@ -84,8 +91,8 @@ public sealed class ProviderCancellationJobTests(PaymentsApiFactory api)
         Assert.DoesNotContain("sk_test", recorded.ToJson(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task An_automatic_refund_Stripe_refuses_for_good_is_asked_no_more_stored_and_told_to_an_admin()
+    /// <summary>A payment of a refused subscription, marked for the job's refund; the job's next call is that refund.</summary>
+    private async Task<(StripeCustomer Customer, string PaymentIntent)> AutoRefundAsync()
     {
         var customer = await RefusedAsync(atStripe: true);
         var now = api.Clock.GetUtcNow();
@@ -94,21 +101,47 @@ public sealed class ProviderCancellationJobTests(PaymentsApiFactory api)
         // The cancellation first, then the refund: refused.
         await Job.RunOnceAsync(Http.Ct);
         Assert.False(await api.DeliverAsync(customer.InvoicePaid(now.AddSeconds(2), now, now.AddMonths(1), paymentIntent + "b", amount: 500)));
-        api.Stripe.FailNext(400, code: "charge_disputed");
+        return (customer, paymentIntent + "b");
+    }
+
+    // Stripe keeps every payment intent: one it does not know (another account, test keys on live
+    // data, whose refund Stripe answers 400) was never refunded, so it is refused, not done.
+    [Theory]
+    [InlineData(400, "charge_disputed", "Stripe HTTP 400 invalid_request_error/charge_disputed")]
+    [InlineData(400, "resource_missing", "Stripe HTTP 400 invalid_request_error/resource_missing")]
+    [InlineData(404, null, "Stripe HTTP 404 invalid_request_error/")]
+    public async Task An_automatic_refund_Stripe_refuses_or_does_not_know_is_asked_no_more_stored_and_told_to_an_admin(int status, string? code, string reason)
+    {
+        var (customer, paymentIntent) = await AutoRefundAsync();
+        api.Stripe.FailNext(status, code: code);
 
         await Job.RunOnceAsync(Http.Ct);
         await Job.RunOnceAsync(Http.Ct);
 
-        var payment = Assert.Single(await api.TransactionsAsync(customer), t => t["provider_transaction_id"] == paymentIntent + "b");
+        var payment = Assert.Single(await api.TransactionsAsync(customer), t => t["provider_transaction_id"] == paymentIntent);
         Assert.False(payment.Contains("auto_refund_requested_at"));
-        Assert.Equal("Stripe HTTP 400 invalid_request_error/charge_disputed", payment["auto_refund_refusal"].AsString);
-        Assert.Single(api.Stripe.RequestsTo("POST", "/v1/refunds", "payment_intent", paymentIntent + "b"));
+        Assert.Equal(reason, payment["auto_refund_refusal"].AsString);
+        Assert.Single(api.Stripe.RequestsTo("POST", "/v1/refunds", "payment_intent", paymentIntent));
         var recorded = Assert.Single(await RefusalEventsAsync(customer.UserId));
         Assert.Equal(("high", "refund", payment["_id"].ToString()), (recorded["severity"].AsString, recorded["details"]["action"].AsString, recorded["details"]["payment_id"].AsString));
     }
 
     [Fact]
-    public async Task A_PayPal_subscription_PayPal_does_not_have_is_done_and_one_it_refuses_to_cancel_is_asked_no_more()
+    public async Task An_automatic_refund_Stripe_answers_already_refunded_is_done()
+    {
+        var (customer, paymentIntent) = await AutoRefundAsync();
+        api.Stripe.FailNext(400, code: "charge_already_refunded");
+
+        await Job.RunOnceAsync(Http.Ct);
+
+        var payment = Assert.Single(await api.TransactionsAsync(customer), t => t["provider_transaction_id"] == paymentIntent);
+        Assert.False(payment.Contains("auto_refund_requested_at"));
+        Assert.False(payment.Contains("auto_refund_refusal") && !payment["auto_refund_refusal"].IsBsonNull);
+        Assert.Empty(await RefusalEventsAsync(customer.UserId));
+    }
+
+    [Fact]
+    public async Task A_PayPal_subscription_PayPal_does_not_know_is_asked_no_more_and_one_it_refuses_to_cancel_is_asked_no_more()
     {
         await Job.RunOnceAsync(Http.Ct);
         var userId = (await api.SignUpAsync()).Id;
@@ -132,7 +165,8 @@ public sealed class ProviderCancellationJobTests(PaymentsApiFactory api)
 
         var stored = await api.Raw("subscription").Find(new BsonDocument("user_id", userId)).ToListAsync(Http.Ct);
         Assert.All(stored, s => Assert.False(s.Contains("provider_cancel_requested_at")));
-        Assert.False(stored.Single(s => s["provider_subscription_id"] == missing).Contains("provider_cancel_refusal"));
+        Assert.Equal("gone: PayPal HTTP 404 RESOURCE_NOT_FOUND", stored.Single(s => s["provider_subscription_id"] == missing)["provider_cancel_refusal"].AsString);
+        Assert.Equal("medium", Assert.Single(await MissingEventsAsync(userId))["severity"].AsString);
         Assert.Equal("PayPal HTTP 422 UNPROCESSABLE_ENTITY", stored.Single(s => s["provider_subscription_id"] == refusing)["provider_cancel_refusal"].AsString);
         Assert.Single(api.PayPal.RequestsTo("POST", $"/v1/billing/subscriptions/{refusing}/cancel"));
         Assert.Equal("cancel", Assert.Single(await RefusalEventsAsync(userId))["details"]["action"].AsString);

@@ -17,15 +17,16 @@ public sealed class WebhookLifecycleTests(PaymentsApiFactory api)
         var t0 = api.Clock.GetUtcNow();
         var trialEnd = t0.AddDays(7);
 
-        // Checkout with the 7-day trial: nothing charged yet, the plan is granted until the trial ends.
+        // Checkout with the 7-day trial: nothing charged yet, and the session does not say why (a
+        // promotion code as well): the plan is granted for the period until Stripe's subscription says.
         Assert.False(await api.DeliverAsync(customer.CheckoutCompleted(t0, amountTotal: 0)));
         var started = await api.SubscriptionAsync(customer);
         Assert.Equal(customer.UserId, started["user_id"].AsString);
         Assert.Equal("premium", started["plan_id"].AsString);
         Assert.Equal("active", started["status"].AsString);
         Assert.Equal(Utc(t0), started["start_date"].ToUniversalTime());
-        Assert.Equal(Utc(trialEnd), started["end_date"].ToUniversalTime());
-        Assert.Equal(Utc(trialEnd), started["trial_end"].ToUniversalTime());
+        Assert.Equal(Utc(t0.AddMonths(1)), started["end_date"].ToUniversalTime());
+        Assert.False(started.Contains("trial_end") && !started["trial_end"].IsBsonNull);
         Assert.True(started["auto_renew"].AsBoolean);
         Assert.Equal("stripe", started["payment_method"].AsString);
         Assert.Equal(14.99, started["amount"].AsDouble);
@@ -41,6 +42,7 @@ public sealed class WebhookLifecycleTests(PaymentsApiFactory api)
         Assert.Equal("active", trialing["status"].AsString);
         Assert.Equal(Utc(t0.AddSeconds(1)), trialing["provider_updated_at"].ToUniversalTime());
         Assert.Equal(started["_id"], trialing["_id"]);
+        Assert.Equal((Utc(trialEnd), Utc(trialEnd)), (trialing["end_date"].ToUniversalTime(), trialing["trial_end"].ToUniversalTime()));
         Assert.False(await api.DeliverAsync(customer.InvoicePaid(t0.AddSeconds(2), t0, trialEnd, StripePayloads.NewId("pi"), amount: 0)));
         Assert.Empty(await api.TransactionsAsync(customer));
 

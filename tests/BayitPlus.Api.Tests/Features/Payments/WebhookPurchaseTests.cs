@@ -42,6 +42,21 @@ public sealed class WebhookPurchaseTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task A_first_period_a_promotion_code_pays_in_full_is_granted_for_the_period_and_is_no_trial()
+    {
+        var customer = await api.NewCustomerAsync("basic");
+        var now = api.Clock.GetUtcNow();
+
+        Assert.False(await api.DeliverAsync(customer.CheckoutCompleted(now, amountTotal: 0)));
+        Assert.False(await api.DeliverAsync(customer.Subscription("customer.subscription.created", "active", now.AddSeconds(1), now, now.AddMonths(1))));
+
+        await AssertGrantedAsync(customer, "basic");
+        var stored = await api.SubscriptionAsync(customer);
+        Assert.Equal(WebhookSupport.Utc(now.AddMonths(1)), stored["end_date"].ToUniversalTime());
+        Assert.False(stored.Contains("trial_end") && !stored["trial_end"].IsBsonNull);
+    }
+
+    [Fact]
     public async Task A_trial_checkout_of_another_price_than_its_plan_is_refused()
     {
         var customer = await api.NewCustomerAsync("premium", amount: 1499);

@@ -231,6 +231,20 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
     }
 
     [Fact]
+    public async Task A_succeeded_refund_stays_succeeded_when_a_late_event_lists_it_pending()
+    {
+        var (customer, paymentIntent, refundId) = await PendingRefundAsync();
+        var now = api.Clock.GetUtcNow();
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(2), paymentIntent, refundId, 400, "succeeded")));
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 400, "pending")));
+
+        var records = await api.TransactionsAsync(customer);
+        Assert.Equal("success", Assert.Single(records, t => t["transaction_type"] == "refund")["status"].AsString);
+        Assert.Equal(4.00, records.Single(t => t["transaction_type"] == "payment")["amount_refunded"].AsDouble);
+    }
+
+    [Fact]
     public async Task A_pending_refund_that_fails_is_marked_failed_and_no_longer_counted_in_the_amount_refunded()
     {
         var (customer, paymentIntent, refundId) = await PendingRefundAsync();
@@ -362,29 +376,33 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         Assert.Equal(("high", paymentIntent), (flagged["severity"].AsString, flagged["details"]["payment_id"].AsString));
     }
 
-    [Fact]
-    public async Task A_refund_failure_that_overtakes_Stripe_s_answer_to_the_admin_still_releases_the_reservation()
+    private const string AdminReason = "Customer was charged twice by mistake";
+
+    /// <summary>An admin's refund of 6.00 of a paid subscription's payment, with <paramref name="beforeAnswer"/>
+    /// run on the refund Stripe makes before it answers.</summary>
+    private async Task<(StripeCustomer Customer, string PaymentIntent, HttpClient Admin, string Payment, JsonObject First)> AdminRefundAsync(
+        Func<string, JsonObject, Task> beforeAnswer)
     {
         var (customer, paymentIntent) = await PaidAsync();
         var admin = (await api.SignedInClientAsync(Roles.Admin)).Client;
         var payment = (await PaymentRecordAsync(customer))["_id"].AsObjectId.ToString();
-        const string reason = "Customer was charged twice by mistake";
-        api.Stripe.BeforeRefundAnswer = async refund =>
-        {
-            if (refund["payment_intent"]?.GetValue<string>() == paymentIntent)
-            {
-                Assert.False(await api.DeliverAsync(RefundUpdated(api.Clock.GetUtcNow(), paymentIntent, refund["id"]!.GetValue<string>(), 600, "failed")));
-            }
-        };
-        JsonObject first;
+        api.Stripe.BeforeRefundAnswer = refund => refund["payment_intent"]?.GetValue<string>() == paymentIntent ? beforeAnswer(paymentIntent, refund) : Task.CompletedTask;
         try
         {
-            first = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 6.00, reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+            var first = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { amount = 6.00, reason = AdminReason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+            return (customer, paymentIntent, admin, payment, first);
         }
         finally
         {
             api.Stripe.BeforeRefundAnswer = null;
         }
+    }
+
+    [Fact]
+    public async Task A_refund_failure_that_overtakes_Stripe_s_answer_to_the_admin_still_releases_the_reservation()
+    {
+        var (customer, _, admin, payment, first) = await AdminRefundAsync(async (paymentIntent, refund) =>
+            Assert.False(await api.DeliverAsync(RefundUpdated(api.Clock.GetUtcNow(), paymentIntent, refund["id"]!.GetValue<string>(), 600, "failed"))));
 
         var requests = await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
         Assert.Equal(0.0, requests["requested"].AsDouble);
@@ -392,7 +410,71 @@ public sealed class WebhookRefundTests(PaymentsApiFactory api)
         Assert.Equal((first["providerRefundId"]!.GetValue<string>(), "failed"), (entry["provider_refund_id"].AsString, entry["status"].AsString));
         Assert.Empty(requests["failed_refund_ids"].AsBsonArray);
         Assert.Equal("failed", Assert.Single(await api.TransactionsAsync(customer), t => t["transaction_type"] == "refund")["status"].AsString);
-        var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason = AdminReason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
         Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task An_admin_refund_Stripe_answers_failed_at_once_releases_the_reservation_even_after_its_failure_event()
+    {
+        var (_, paymentIntent, admin, payment, first) = await AdminRefundAsync((_, refund) =>
+        {
+            refund["status"] = "failed";
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal("failed", first["status"]!.GetValue<string>());
+        Assert.False(await api.DeliverAsync(RefundUpdated(api.Clock.GetUtcNow().AddMinutes(1), paymentIntent, first["providerRefundId"]!.GetValue<string>(), 600, "failed")));
+
+        var requests = await api.Raw("paymentrefundrequest").Find(new BsonDocument("_id", ObjectId.Parse(payment))).SingleAsync(Http.Ct);
+        Assert.Equal(0.0, requests["requested"].AsDouble);
+        Assert.Equal("failed", Assert.Single(requests["requests"].AsBsonArray)["status"].AsString);
+        var again = await (await admin.PostJsonAsync($"/api/admin/transactions/{payment}/refund", new { reason = AdminReason })).ReadAsync<JsonObject>(HttpStatusCode.Accepted);
+        Assert.Equal(9.99m, again["amount"]!.GetValue<decimal>());
+    }
+
+    /// <summary><see cref="EndedByAPendingFullRefundAsync"/>, then a pass of the job whose call to
+    /// Stripe fails with <paramref name="status"/> (after a pass that settled every other test's marks).</summary>
+    private async Task<(StripeCustomer Customer, string PaymentIntent, string RefundId, BsonDocument Before)> EndedWhileStripeFailsAsync(int status, string? code)
+    {
+        var job = api.Services.GetRequiredService<ProviderCancellationJob>();
+        await job.RunOnceAsync(Http.Ct);
+        var ended = await EndedByAPendingFullRefundAsync();
+        api.Stripe.FailNext(status, code: code);
+        await job.RunOnceAsync(Http.Ct);
+        return ended;
+    }
+
+    [Fact]
+    public async Task A_renewal_paid_between_a_full_refund_and_its_failure_keeps_its_period()
+    {
+        // Stripe cannot answer the job now: the subscription is still renewing there, and renews.
+        var (customer, paymentIntent, refundId, before) = await EndedWhileStripeFailsAsync(503, null);
+        var now = api.Clock.GetUtcNow();
+        var periodEnd = new DateTimeOffset(before["end_date"].ToUniversalTime());
+        Assert.False(await api.DeliverAsync(customer.InvoicePaid(now.AddMinutes(2), periodEnd, periodEnd.AddMonths(1), StripePayloads.NewId("pi"))));
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 999, "failed")));
+
+        var stored = await api.SubscriptionAsync(customer);
+        Assert.Equal(periodEnd.AddMonths(1).UtcDateTime, stored["end_date"].ToUniversalTime());
+        Assert.True(!stored.Contains("ended_by_refund") || stored["ended_by_refund"].IsBsonNull);
+        Assert.Equal("basic", await api.TierAsync(customer));
+    }
+
+    [Fact]
+    public async Task A_full_refund_that_fails_after_Stripe_refused_for_good_to_cancel_restores_the_subscription_without_saying_it_was_cancelled()
+    {
+        var (customer, paymentIntent, refundId, before) = await EndedWhileStripeFailsAsync(400, "parameter_invalid");
+        var now = api.Clock.GetUtcNow();
+        Assert.NotNull((await api.SubscriptionAsync(customer))["provider_cancel_refusal"].AsString);
+
+        Assert.False(await api.DeliverAsync(RefundUpdated(now.AddMinutes(3), paymentIntent, refundId, 999, "failed")));
+
+        var restored = await api.SubscriptionAsync(customer);
+        Assert.Equal(("active", true), (restored["status"].AsString, restored["auto_renew"].AsBoolean));
+        Assert.Equal(before["end_date"].ToUniversalTime(), restored["end_date"].ToUniversalTime());
+        Assert.Empty(await api.StoredEventsAsync(new BsonDocument { ["event_type"] = "payment_refund_failed_after_cancellation", ["user_id"] = customer.UserId }));
+        Assert.Empty(api.Stripe.RequestsTo("DELETE", $"/v1/subscriptions/{customer.SubscriptionId}"));
     }
 }
