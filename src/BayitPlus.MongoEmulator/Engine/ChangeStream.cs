@@ -84,6 +84,13 @@ internal sealed class ChangeStream
     /// the newest change even when none of them belong to this stream.</summary>
     public List<BsonDocument> Read(ServerStore store, int batchSize)
     {
+        if (Position < store.Changes.OldestRetained)
+        {
+            // Events this stream has not read were discarded: MongoDB fails the getMore rather than
+            // skip them, and so does the emulator.
+            throw new MongoErrorException(ErrorCodes.ChangeStreamHistoryLost, "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+        }
+
         var batch = new List<BsonDocument>();
         foreach (var change in store.Changes.After(Position))
         {

@@ -8,6 +8,10 @@ namespace BayitPlus.Api.Features.ChannelChat;
 /// socket limits and the presence counts read them, so both hold across instances.</summary>
 public sealed class ChatConnections(MongoContext db, ChatSettings settings, ChatHub hub, TimeProvider time)
 {
+    private const int MaxDeletesPerCommand = 5_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _closed = new();
+
     private IMongoCollection<ChatConnectionDocument> Records => db.Collection<ChatConnectionDocument>(ChatConnectionDocument.CollectionName);
 
     /// <summary>Records the socket, then counts: when that takes its account or address over a limit
@@ -49,6 +53,41 @@ public sealed class ChatConnections(MongoContext db, ChatSettings settings, Chat
 
     public Task CloseAsync(ChatSocket socket, CancellationToken cancellationToken) =>
         Records.DeleteOneAsync(c => c.Id == socket.Id, cancellationToken);
+
+    /// <summary>Notes a closed socket; <see cref="DeleteClosedAsync"/> removes its record with the
+    /// others in one command. A thousand sockets closing at once (a deploy, a network blip) would
+    /// otherwise be a thousand deletes at once, more than the connection pool queues.</summary>
+    public void Forget(ChatSocket socket) => _closed.Enqueue(socket.Id);
+
+    /// <summary>Deletes the records of the sockets closed since the last call; on failure they stay
+    /// noted for the next call (and stop counting at their expiry meanwhile).</summary>
+    public async Task DeleteClosedAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        while (ids.Count < MaxDeletesPerCommand && _closed.TryDequeue(out var id))
+        {
+            ids.Add(id);
+        }
+
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Records.DeleteManyAsync(Builders<ChatConnectionDocument>.Filter.In(c => c.Id, ids), cancellationToken);
+        }
+        catch
+        {
+            ids.ForEach(_closed.Enqueue);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes every record of this instance's sockets (it is stopping).</summary>
+    public Task DeleteAllAsync(CancellationToken cancellationToken) =>
+        Records.DeleteManyAsync(c => c.InstanceId == hub.InstanceId, cancellationToken);
 
     /// <summary>Renews the records of this instance's open sockets (re-creating any that went, e.g.
     /// while the database was unreachable for longer than their lifetime).</summary>

@@ -2,11 +2,11 @@ using BayitPlus.Api.Infrastructure.Mongo;
 
 namespace BayitPlus.Api.Features.ChannelChat;
 
-/// <summary>Every <see cref="ChatSettings.PresenceInterval"/>: renews this instance's socket records
-/// when their heartbeat is due, recounts the accounts on each channel with a socket here (over every
+/// <summary>Every <see cref="ChatSettings.PresenceInterval"/>: deletes the records of sockets closed
+/// since, renews this instance's socket records when their heartbeat is due, recounts the accounts on each channel with a socket here (over every
 /// instance), and sends a <c>presence</c> frame to a channel whose count changed, so a burst of
 /// joins costs one frame a second.</summary>
-public sealed class ChatPresence(DatabaseReadiness readiness, ChatSettings settings, ChatHub hub, ChatConnections connections, TimeProvider time, ILogger<ChatPresence> logger)
+public sealed partial class ChatPresence(DatabaseReadiness readiness, ChatSettings settings, ChatHub hub, ChatConnections connections, TimeProvider time, ILogger<ChatPresence> logger)
     : PeriodicDatabaseJob(readiness, settings.PresenceInterval, time, logger)
 {
     private readonly Dictionary<string, long> _sent = new(StringComparer.Ordinal);
@@ -14,8 +14,27 @@ public sealed class ChatPresence(DatabaseReadiness readiness, ChatSettings setti
 
     protected override string Work => "Counting chat presence";
 
+    /// <summary>A stopping instance's sockets are closing: their records go at once, in one command,
+    /// rather than counting for others until they expire.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await connections.DeleteAllAsync(cancellationToken);
+        }
+        catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException or OperationCanceledException)
+        {
+            LogStopCleanupFailed(logger, error);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This instance's chat socket records could not be deleted at shutdown; they expire by themselves")]
+    private static partial void LogStopCleanupFailed(ILogger logger, Exception error);
+
     public override async Task<int> RunOnceAsync(CancellationToken ct)
     {
+        await connections.DeleteClosedAsync(ct);
         var now = Time.GetUtcNow().UtcDateTime;
         if (now - _renewed >= settings.ConnectionHeartbeat)
         {

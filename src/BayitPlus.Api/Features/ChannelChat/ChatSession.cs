@@ -110,21 +110,7 @@ public sealed partial class ChatSession(
         finally
         {
             hub.Remove(socket);
-            await ForgetAsync(socket);
-        }
-    }
-
-    /// <summary>Removes the socket's record; if the database cannot be reached, the record stops
-    /// counting by itself once its lifetime passes without a renewal.</summary>
-    private async Task ForgetAsync(ChatSocket socket)
-    {
-        try
-        {
-            await connections.CloseAsync(socket, CancellationToken.None);
-        }
-        catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
-        {
-            LogUnavailable(logger, error);
+            connections.Forget(socket);
         }
     }
 

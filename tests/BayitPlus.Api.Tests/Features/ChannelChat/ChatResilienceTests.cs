@@ -225,8 +225,7 @@ public sealed class ChatStreamResumeTests(OwnEmulatorChatApiFactory api) : IClas
         var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
         await using var __ = client;
 
-        // One command writes more events than the history keeps: the killed stream's resume point is gone.
-        await KillAllSessionsAsync();
+        // One command writes more events than the history keeps: the stream's next read point is gone.
         await Database.GetCollection<BsonDocument>("channelchatmessage").InsertManyAsync(Enumerable.Range(0, OwnEmulatorChatApiFactory.History + 100).Select(i => new BsonDocument
         {
             ["channel_id"] = channel, ["user_id"] = ObjectId.GenerateNewId().ToString(), ["username"] = "Burst", ["message"] = $"missed {i}",
