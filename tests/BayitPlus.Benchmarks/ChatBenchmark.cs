@@ -23,29 +23,38 @@ namespace BayitPlus.Benchmarks;
 /// <see cref="Stopwatch"/> timestamp; each receiver notes when it arrived, so a delivery's latency is
 /// send → that receiver's read (clients, server and emulator share this process and its clock). Run
 /// once on one instance, then on two instances on one database with the receivers split between them
-/// and the sender on the first. A 2-second warm-up (40 messages, not counted) goes first in each run.
+/// and the sender on the first. A discarded room of 200 receivers goes first, in a database of its own,
+/// and each room sends for 10 s (not counted) before it is measured: the runtime recompiles the hot
+/// paths with full optimization (tiered compilation) a while after their first calls, thousands of
+/// methods, which would otherwise fall in the measurement.
 /// </summary>
 internal static class ChatBenchmark
 {
     private const int ConnectInParallel = 32;
-    private const int WarmupMessages = 40;
+    private const int WarmupSeconds = 10;
+    private const int WarmupReceivers = 200;
     private static readonly TimeSpan Drain = TimeSpan.FromSeconds(15);
 
     public static async Task RunAsync(string connectionString, IMongoClient client, string databaseName, int receivers, int rate, int seconds)
     {
         Console.WriteLine($"Live chat: {receivers:N0} receiving sockets and one sender on one channel, {rate} messages/s for {seconds} s.");
-        await RunRoomAsync(connectionString, client, databaseName, instances: 1, receivers, rate, seconds);
+        var warmup = $"{databaseName}_warmup";
         var second = $"{databaseName}_two";
         try
         {
+            await RunRoomAsync(connectionString, client, warmup, instances: 1, Math.Min(receivers, WarmupReceivers), rate, seconds: 0);
+            await RunRoomAsync(connectionString, client, databaseName, instances: 1, receivers, rate, seconds);
             await RunRoomAsync(connectionString, client, second, instances: 2, receivers, rate, seconds);
         }
         finally
         {
+            await client.DropDatabaseAsync(warmup);
             await client.DropDatabaseAsync(second);
         }
     }
 
+    /// <summary>Connects the room, warms it up, then measures <paramref name="seconds"/> of sending
+    /// and prints the figures; with no seconds, a discarded room that only warms up the process.</summary>
     private static async Task RunRoomAsync(string connectionString, IMongoClient client, string databaseName, int instances, int receivers, int rate, int seconds)
     {
         var database = client.GetDatabase(databaseName);
@@ -83,22 +92,35 @@ internal static class ChatBenchmark
             }
 
             var receiving = sockets.Skip(1).ToArray();
-            Console.WriteLine();
-            Console.WriteLine($"{instances} instance(s): {receiving.Length:N0} receivers and the sender connected in {connecting.Elapsed.TotalSeconds:N1} s.");
+            var connected = connecting.Elapsed;
+            await SendAsync(sender, receiving, rate, rate * WarmupSeconds, warmup: true);
+            if (seconds == 0)
+            {
+                return;
+            }
 
-            await SendAsync(sender, receiving, rate, WarmupMessages, warmup: true);
+            Console.WriteLine();
+            Console.WriteLine($"{instances} instance(s): {receiving.Length:N0} receivers and the sender connected in {connected.TotalSeconds:N1} s.");
             foreach (var socket in receiving)
             {
                 socket.Measure();
             }
 
+            var loadBefore = LoadAverage();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var runtimeBefore = Runtime.Now();
             var clock = Stopwatch.StartNew();
             var sent = await SendAsync(sender, receiving, rate, rate * seconds, warmup: false);
             var elapsed = clock.Elapsed;
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / elapsed / Environment.ProcessorCount;
+            var runtime = Runtime.Now() - runtimeBefore;
             var after = Memory.Now();
             await ReportAsync(database, channel, instances, receiving, sent, elapsed, cpu, before, after);
+            Console.WriteLine($"  load average of the machine (1 min): {loadBefore} before sending, {LoadAverage()} after");
+            Console.WriteLine($"  while sending: {runtime.Gen0} gen0, {runtime.Gen1} gen1 and {runtime.Gen2} gen2 collections pausing {runtime.GcPause.TotalMilliseconds:N0} ms in all; {runtime.JitMethods:N0} methods compiled in {runtime.Jit.TotalMilliseconds:N0} ms");
+            var renewing = Stopwatch.StartNew();
+            await hosts[0].Services.GetRequiredService<ChatConnections>().RenewAsync(CancellationToken.None);
+            Console.WriteLine($"  one renewal of instance 1's {receiving.Length / instances + 1:N0} socket records (every {hosts[0].Services.GetRequiredService<ChatSettings>().ConnectionHeartbeat.TotalSeconds:N0} s), timed after the run: {renewing.Elapsed.TotalMilliseconds:N0} ms");
         }
         finally
         {
@@ -205,6 +227,10 @@ internal static class ChatBenchmark
         Console.WriteLine($"  memory of this process (hosts, emulator and clients): live heap {before.HeapMb:N0} MB before connecting, {after.HeapMb:N0} MB at the end; working set {before.WorkingSetMb:N0} MB → {after.WorkingSetMb:N0} MB");
     }
 
+    /// <summary>The machine's 1-minute load average (Linux), to tell a slow run from a busy machine.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
     private static string Percentiles(List<double> values)
     {
         if (values.Count == 0)
@@ -215,6 +241,17 @@ internal static class ChatBenchmark
         values.Sort();
         double At(double p) => values[Math.Min(values.Count - 1, (int)(values.Count * p))];
         return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):N1} ms, p95 {At(0.95):N1} ms, p99 {At(0.99):N1} ms, max {values[^1]:N1} ms");
+    }
+
+    /// <summary>The runtime's own pauses: garbage collections and JIT compilation.</summary>
+    private sealed record Runtime(int Gen0, int Gen1, int Gen2, TimeSpan GcPause, long JitMethods, TimeSpan Jit)
+    {
+        public static Runtime Now() => new(
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(),
+            System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+
+        public static Runtime operator -(Runtime a, Runtime b) =>
+            new(a.Gen0 - b.Gen0, a.Gen1 - b.Gen1, a.Gen2 - b.Gen2, a.GcPause - b.GcPause, a.JitMethods - b.JitMethods, a.Jit - b.Jit);
     }
 
     private sealed record Memory(double HeapMb, double WorkingSetMb)
@@ -351,7 +388,7 @@ internal static class ChatBenchmark
 
         private async Task ReadLoopAsync()
         {
-            var buffer = new byte[64 * 1024];
+            var buffer = new byte[4096];
             try
             {
                 while (true)
