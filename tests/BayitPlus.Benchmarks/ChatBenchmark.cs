@@ -109,14 +109,19 @@ internal static class ChatBenchmark
             var loadBefore = LoadAverage();
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var runtimeBefore = Runtime.Now();
+            using var sampling = new CancellationTokenSource();
+            var pool = SampleThreadPoolAsync(sampling.Token);
             var clock = Stopwatch.StartNew();
             var sent = await SendAsync(sender, receiving, rate, rate * seconds, warmup: false);
             var elapsed = clock.Elapsed;
+            await sampling.CancelAsync();
+            var (queued, threads) = await pool;
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore) / elapsed / Environment.ProcessorCount;
             var runtime = Runtime.Now() - runtimeBefore;
             var after = Memory.Now();
             await ReportAsync(database, channel, instances, receiving, sent, elapsed, cpu, before, after);
             Console.WriteLine($"  load average of the machine (1 min): {loadBefore} before sending, {LoadAverage()} after");
+            Console.WriteLine($"  thread pool while sending (every 10 ms): work items waiting {Percentiles(queued, unit: "")}; up to {threads} threads");
             Console.WriteLine($"  while sending: {runtime.Gen0} gen0, {runtime.Gen1} gen1 and {runtime.Gen2} gen2 collections pausing {runtime.GcPause.TotalMilliseconds:N0} ms in all; {runtime.JitMethods:N0} methods compiled in {runtime.Jit.TotalMilliseconds:N0} ms");
             var renewing = Stopwatch.StartNew();
             await hosts[0].Services.GetRequiredService<ChatConnections>().RenewAsync(CancellationToken.None);
@@ -227,11 +232,34 @@ internal static class ChatBenchmark
         Console.WriteLine($"  memory of this process (hosts, emulator and clients): live heap {before.HeapMb:N0} MB before connecting, {after.HeapMb:N0} MB at the end; working set {before.WorkingSetMb:N0} MB → {after.WorkingSetMb:N0} MB");
     }
 
+    /// <summary>Samples the thread pool's queue until cancelled: every continuation of the process
+    /// (server writes, client reads, the send path's database round trips) waits in it.</summary>
+    private static async Task<(List<double> Queued, int MaxThreads)> SampleThreadPoolAsync(CancellationToken cancellationToken)
+    {
+        var queued = new List<double>();
+        var threads = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                queued.Add(ThreadPool.PendingWorkItemCount);
+                threads = Math.Max(threads, ThreadPool.ThreadCount);
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Sending is over.
+        }
+
+        return (queued, threads);
+    }
+
     /// <summary>The machine's 1-minute load average (Linux), to tell a slow run from a busy machine.</summary>
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-    private static string Percentiles(List<double> values)
+    private static string Percentiles(List<double> values, string unit = " ms")
     {
         if (values.Count == 0)
         {
@@ -240,7 +268,7 @@ internal static class ChatBenchmark
 
         values.Sort();
         double At(double p) => values[Math.Min(values.Count - 1, (int)(values.Count * p))];
-        return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):N1} ms, p95 {At(0.95):N1} ms, p99 {At(0.99):N1} ms, max {values[^1]:N1} ms");
+        return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.50):N1}{unit}, p95 {At(0.95):N1}{unit}, p99 {At(0.99):N1}{unit}, max {values[^1]:N1}{unit}");
     }
 
     /// <summary>The runtime's own pauses: garbage collections and JIT compilation.</summary>
