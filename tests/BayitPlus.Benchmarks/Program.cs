@@ -41,6 +41,13 @@ var progressMode = args is ["progress", ..];
 var progressPlayers = args is ["progress", var pp, ..] ? int.Parse(pp, CultureInfo.InvariantCulture) : 64;
 var progressReports = args is ["progress", _, var pr] ? int.Parse(pr, CultureInfo.InvariantCulture) : 200;
 
+// `chat` measures the live chat's delivery over real WebSockets (ChatBenchmark), on one API instance
+// and then on two; `chat <receivers> <messages per second> <seconds>` changes the defaults (1,000, 20, 30).
+var chatMode = args is ["chat", ..];
+var chatReceivers = args is ["chat", var cr, ..] ? int.Parse(cr, CultureInfo.InvariantCulture) : 1_000;
+var chatRate = args is ["chat", _, var cm, ..] ? int.Parse(cm, CultureInfo.InvariantCulture) : 20;
+var chatSeconds = args is ["chat", _, _, var cs] ? int.Parse(cs, CultureInfo.InvariantCulture) : 30;
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
@@ -66,6 +73,10 @@ try
     else if (progressMode)
     {
         results.AddRange(await ProgressBenchmark.RunAsync(connectionString, client, databaseName, progressPlayers, progressReports));
+    }
+    else if (chatMode)
+    {
+        await ChatBenchmark.RunAsync(connectionString, client, databaseName, chatReceivers, chatRate, chatSeconds);
     }
     else if (enrollMode)
     {
@@ -97,6 +108,12 @@ async Task RunDatabaseBenchmarksAsync()
 }
 
 static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
+
+// The chat mode prints its own report (latency in milliseconds, drops, memory).
+if (results.Count == 0)
+{
+    return;
+}
 
 Console.WriteLine();
 Console.WriteLine("| Benchmark | Collection size | Operations | Ops/s | p50 (µs) | p99 (µs) | Docs examined per lookup |");
