@@ -13,7 +13,14 @@ public sealed class ChatHub
     /// <summary>A random id per process: whose <c>channelchatconnection</c> records are whose.</summary>
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
-    public void Add(ChatSocket socket) => _rooms.GetOrAdd(socket.ChannelId, _ => new()).TryAdd(socket, 0);
+    public void Add(ChatSocket socket)
+    {
+        EverUsed = true;
+        _rooms.GetOrAdd(socket.ChannelId, _ => new()).TryAdd(socket, 0);
+    }
+
+    /// <summary>Whether a socket was ever open here (an instance that never had one has no records to clean up).</summary>
+    public bool EverUsed { get; private set; }
 
     public void Remove(ChatSocket socket)
     {

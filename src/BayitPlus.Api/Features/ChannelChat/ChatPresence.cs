@@ -19,11 +19,16 @@ public sealed partial class ChatPresence(DatabaseReadiness readiness, ChatSettin
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (!hub.EverUsed)
+        {
+            return;
+        }
+
         try
         {
             await connections.DeleteAllAsync(cancellationToken);
         }
-        catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException or OperationCanceledException)
+        catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException or OperationCanceledException or ObjectDisposedException)
         {
             LogStopCleanupFailed(logger, error);
         }
