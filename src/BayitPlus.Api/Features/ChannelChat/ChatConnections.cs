@@ -19,6 +19,8 @@ public sealed class ChatConnections(MongoContext db, ChatSettings settings, Chat
     /// place may both withdraw (the client retries); neither can get past the limit.</summary>
     public async Task<string?> OpenAsync(ChatSocket socket, CancellationToken cancellationToken)
     {
+        // Sockets closed here since the last presence pass must not count against this one (a reload).
+        await DeleteClosedAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         await Records.InsertOneAsync(
             new ChatConnectionDocument

@@ -19,6 +19,7 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
 
     private const int ChangeStreamHistoryLost = 286;
     private const int InvalidResumeToken = 260;
+    private const int ChangeStreamFatalError = 280;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
     private volatile TaskCompletionSource _watching = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -52,7 +53,7 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
             {
                 return;
             }
-            catch (MongoCommandException lost) when (lost.Code is ChangeStreamHistoryLost or InvalidResumeToken)
+            catch (MongoCommandException lost) when (lost.Code is ChangeStreamHistoryLost or InvalidResumeToken or ChangeStreamFatalError)
             {
                 // Events in between are gone for this instance: its clients reconnect and read the
                 // history again rather than carry on with a silent gap.
@@ -85,15 +86,15 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
             ["operationType"] = new BsonDocument("$in", new BsonArray { "insert", "update", "replace" }),
         });
 
-    /// <summary>A document this slice cannot read (another service wrote it in another shape) is
-    /// skipped with a warning: it must neither stop the stream nor the host.</summary>
+    /// <summary>A document this slice cannot read (another service wrote it in another shape, e.g.
+    /// without a channel) is skipped with a warning: it must neither stop the stream nor the host.</summary>
     private void DispatchSafely(ChangeStreamDocument<BsonDocument> change)
     {
         try
         {
             Dispatch(change);
         }
-        catch (Exception unreadable) when (unreadable is FormatException or BsonException or InvalidCastException or InvalidOperationException)
+        catch (Exception unreadable) when (unreadable is not OperationCanceledException)
         {
             LogUnreadable(logger, unreadable, change.DocumentKey?.ToString());
         }

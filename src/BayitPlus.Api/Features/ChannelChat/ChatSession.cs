@@ -30,9 +30,9 @@ public sealed partial class ChatSession(
     /// <summary>A client's messages waiting to be stored; one more is refused (<c>unavailable</c>).</summary>
     private const int MessagesInFlight = 16;
 
-    /// <summary>Far above what a person types or a player pongs; a client sending more is flooding
-    /// (every refused message still costs work) and is closed (1008).</summary>
-    private const int MaxFramesPerSecond = 20;
+    /// <summary>Far above what a person types or a player pongs, and five times the load
+    /// run's sender (20 messages a second); a client sending more is flooding and is closed (1008).</summary>
+    private const int MaxFramesPerSecond = 100;
 
     /// <summary>How long a closing socket waits for the client's close frame before it is dropped.</summary>
     private static readonly TimeSpan CloseHandshake = TimeSpan.FromSeconds(2);
@@ -129,7 +129,7 @@ public sealed partial class ChatSession(
         var reading = ReadLoopAsync(webSocket, socket, outbox.Writer, done.Token);
         var sending = SendLoopAsync(socket, outbox.Reader, done.Token);
         var pinging = PingLoopAsync(socket, done.Token);
-        await Task.WhenAny(writing, reading, pinging);
+        await Task.WhenAny(writing, reading, sending, pinging);
         outbox.Writer.TryComplete();
         socket.Close((int)WebSocketCloseStatus.NormalClosure, "");
         // The close frame is out (or the client is gone): give the client a moment to answer it.
@@ -151,10 +151,19 @@ public sealed partial class ChatSession(
     /// token that is not valid, or another account's, closes it (4001).</summary>
     private async Task ReauthenticateAsync(ChatSocket socket, ClientFrame frame, CancellationToken cancellationToken)
     {
-        if (frame.Token is { Length: > 0 } token && await tokens.ReadAsync(token, cancellationToken) is { } valid
-            && string.Equals(valid.User.Id(), socket.UserId, StringComparison.OrdinalIgnoreCase))
+        try
         {
-            socket.TokenExpires = valid.Expires;
+            if (frame.Token is { Length: > 0 } token && await tokens.ReadAsync(token, cancellationToken) is { } valid
+                && string.Equals(valid.User.Id(), socket.UserId, StringComparison.OrdinalIgnoreCase))
+            {
+                socket.TokenExpires = valid.Expires;
+                return;
+            }
+        }
+        catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
+        {
+            LogUnavailable(logger, error);
+            socket.Enqueue(ChatFrames.Error(ChatErrorCodes.Unavailable, "The token could not be checked; send authenticate again.", 5));
             return;
         }
 
@@ -237,11 +246,19 @@ public sealed partial class ChatSession(
             }
 
             var now = time.GetUtcNow().UtcDateTime;
-            var retryAfter = socket.RateLimitedUntil > now ? SecondsUntil(socket.RateLimitedUntil)
-                : await messages.TakeRateAsync(socket.ChannelId, socket.UserId, cancellationToken);
+            int? retryAfter;
+            if (socket.RateLimitedUntil > now)
+            {
+                retryAfter = SecondsUntil(socket.RateLimitedUntil);
+            }
+            else
+            {
+                retryAfter = await messages.TakeRateAsync(socket.ChannelId, socket.UserId, cancellationToken);
+                socket.RateLimitedUntil = retryAfter is { } wait ? now.AddSeconds(wait) : DateTime.MinValue;
+            }
+
             if (retryAfter is { } seconds)
             {
-                socket.RateLimitedUntil = now.AddSeconds(seconds);
                 socket.Enqueue(ChatFrames.Error(ChatErrorCodes.RateLimited, $"At most {settings.RateLimitMessages} messages per {settings.RateLimitWindow.TotalSeconds:0} seconds.", seconds));
                 return;
             }

@@ -188,7 +188,7 @@ public sealed class ChatSocketTests(ChatApiFactory api)
 
         try
         {
-            for (var i = 0; i < 60; i++)
+            for (var i = 0; i < 300; i++)
             {
                 await client.SendAsync(new { type = "pong" });
             }
@@ -199,6 +199,20 @@ public sealed class ChatSocketTests(ChatApiFactory api)
         }
 
         Assert.Equal((int)WebSocketCloseStatus.PolicyViolation, await client.ClosedAsync());
+    }
+
+    [Fact]
+    public async Task A_message_another_service_wrote_without_a_channel_is_skipped_and_the_chat_goes_on()
+    {
+        var channel = await api.NewChannelAsync();
+        var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
+        await using var _ = client;
+
+        await api.Messages.InsertOneAsync(new BsonDocument { ["message"] = "no channel", ["created_at"] = DateTime.UtcNow }, cancellationToken: Http.Ct);
+        await api.Raw("channelchatmute").InsertOneAsync(new BsonDocument { ["user_id"] = "x", ["until"] = DateTime.UtcNow.AddMinutes(1) }, cancellationToken: Http.Ct);
+        await client.ChatAsync("still delivered");
+
+        Assert.Equal("still delivered", (await client.NextAsync("message"))["message"]!.GetValue<string>());
     }
 
     [Fact]
