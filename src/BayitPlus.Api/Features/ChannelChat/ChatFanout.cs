@@ -31,12 +31,21 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         BsonDocument? resumeAfter = null;
+        var missedEvents = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var options = new ChangeStreamOptions { FullDocument = ChangeStreamFullDocumentOption.UpdateLookup, ResumeAfter = resumeAfter };
                 using var cursor = await db.Database.WatchAsync(Changes(), options, stoppingToken);
+                if (missedEvents)
+                {
+                    // Only now that the new stream is open: a socket closed earlier could rejoin in
+                    // between and miss what is written before it opens.
+                    hub.CloseAll(Restarting, "the chat missed events; reconnect");
+                    missedEvents = false;
+                }
+
                 _watching.TrySetResult();
                 while (await cursor.MoveNextAsync(stoppingToken))
                 {
@@ -59,7 +68,7 @@ public sealed partial class ChatFanout(MongoContext db, ChatHub hub, TimeProvide
                 // history again rather than carry on with a silent gap.
                 LogHistoryLost(logger, lost);
                 Broken();
-                hub.CloseAll(Restarting, "the chat missed events; reconnect");
+                missedEvents = true;
                 resumeAfter = null;
             }
             catch (Exception error) when (error is MongoException or TimeoutException)

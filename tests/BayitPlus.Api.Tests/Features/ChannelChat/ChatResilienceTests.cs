@@ -68,6 +68,48 @@ public sealed class ChatKeepaliveTests(KeepaliveChatApiFactory api) : IClassFixt
     }
 }
 
+/// <summary>Access tokens live two seconds, and pings every 200 ms check them.</summary>
+public sealed class ShortTokenChatApiFactory : ChatApiFactory
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["Jwt:AccessTokenLifetime"] = "00:00:02",
+        ["Chat:PingInterval"] = "00:00:00.200",
+    };
+}
+
+public sealed class ChatTokenExpiryTests(ShortTokenChatApiFactory api) : IClassFixture<ShortTokenChatApiFactory>
+{
+    [Fact]
+    public async Task A_socket_closes_with_4001_once_its_token_expires()
+    {
+        var channel = await api.NewChannelAsync();
+        var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), (await api.SignUpAsync()).AccessToken);
+        await using var _ = client;
+
+        Assert.Equal(4001, await client.ClosedAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Authenticating_again_before_expiry_keeps_the_socket_past_the_first_tokens_life()
+    {
+        var channel = await api.NewChannelAsync();
+        var user = await api.SignUpAsync();
+        var (client, _) = await ChatClient.JoinAsync(api.ChatUri(channel), user.AccessToken);
+        await using var _ = client;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await client.SendAsync(new { type = "authenticate", token = api.MintAccessToken(user.Id, user.Email, user.Role) });
+            await Task.Delay(TimeSpan.FromSeconds(1), Http.Ct);
+        }
+
+        Assert.Null(client.CloseCode);
+        await client.ChatAsync("five seconds on a two-second token");
+        Assert.Equal("five seconds on a two-second token", (await client.NextAsync("message"))["message"]!.GetValue<string>());
+    }
+}
+
 /// <summary>A send queue of 256 frames and a one-second write timeout.</summary>
 public sealed class SlowConsumerChatApiFactory : ChatApiFactory
 {
