@@ -16,7 +16,7 @@ internal sealed partial class CommandDispatcher
             throw MongoErrorException.BadValue("createSearchIndexes requires a non-empty 'indexes' array");
         }
 
-        var indexes = requests.Select(SearchIndex.Parse).ToList();
+        var indexes = requests.Select(r => SearchIndex.Parse(r, operation.Now)).ToList();
         foreach (var index in indexes)
         {
             if (collection.SearchIndexes.Any(i => i.Name == index.Name) || indexes.Count(i => i.Name == index.Name) > 1)
@@ -33,7 +33,7 @@ internal sealed partial class CommandDispatcher
     {
         var collection = SearchCollection(command, operation);
         var position = collection.SearchIndexes.IndexOf(FindSearchIndex(command, collection));
-        collection.SearchIndexes[position] = collection.SearchIndexes[position].WithDefinition(command.GetValue("definition", BsonNull.Value));
+        collection.SearchIndexes[position] = collection.SearchIndexes[position].WithDefinition(command.GetValue("definition", BsonNull.Value), operation.Now);
         return [];
     }
 

@@ -21,9 +21,11 @@ internal sealed class SearchIndex
 {
     private const int MaxDimensions = 8192;
 
-    private SearchIndex(string id, string name, BsonDocument definition, IReadOnlyList<VectorField> vectors, IReadOnlySet<string> filters)
+    private SearchIndex(string id, string name, int version, DateTime createdAt, BsonDocument definition, IReadOnlyList<VectorField> vectors, IReadOnlySet<string> filters)
     {
         Id = id;
+        Version = version;
+        CreatedAt = createdAt;
         Name = name;
         Definition = definition;
         Vectors = vectors;
@@ -34,6 +36,11 @@ internal sealed class SearchIndex
 
     public string Name { get; }
 
+    /// <summary>Starts at 0 and grows with each updateSearchIndex, as <c>latestDefinitionVersion.version</c>.</summary>
+    public int Version { get; }
+
+    public DateTime CreatedAt { get; }
+
     public BsonDocument Definition { get; }
 
     public IReadOnlyList<VectorField> Vectors { get; }
@@ -42,7 +49,7 @@ internal sealed class SearchIndex
     public IReadOnlySet<string> Filters { get; }
 
     /// <summary>Parses one element of createSearchIndexes' <c>indexes</c>.</summary>
-    public static SearchIndex Parse(BsonValue request)
+    public static SearchIndex Parse(BsonValue request, DateTime now)
     {
         if (request is not BsonDocument spec)
         {
@@ -63,12 +70,12 @@ internal sealed class SearchIndex
 
         var definition = spec.GetValue("definition", null) as BsonDocument
             ?? throw MongoErrorException.BadValue("Search index requires a 'definition' object");
-        return FromDefinition(Guid.NewGuid().ToString("N")[..24], name, definition);
+        return FromDefinition(Guid.NewGuid().ToString("N")[..24], name, 0, now, definition);
     }
 
     /// <summary>The same index with a new definition (updateSearchIndex), validated as on creation.</summary>
-    public SearchIndex WithDefinition(BsonValue definition) =>
-        FromDefinition(Id, Name, definition as BsonDocument ?? throw MongoErrorException.BadValue("updateSearchIndex requires a 'definition' object"));
+    public SearchIndex WithDefinition(BsonValue definition, DateTime now) =>
+        FromDefinition(Id, Name, Version + 1, now, definition as BsonDocument ?? throw MongoErrorException.BadValue("updateSearchIndex requires a 'definition' object"));
 
     public BsonDocument Describe() => new()
     {
@@ -77,10 +84,11 @@ internal sealed class SearchIndex
         { "type", "vectorSearch" },
         { "status", "READY" },
         { "queryable", true },
+        { "latestDefinitionVersion", new BsonDocument { { "version", Version }, { "createdAt", new BsonDateTime(CreatedAt) } } },
         { "latestDefinition", Definition.DeepClone() },
     };
 
-    private static SearchIndex FromDefinition(string id, string name, BsonDocument definition)
+    private static SearchIndex FromDefinition(string id, string name, int version, DateTime createdAt, BsonDocument definition)
     {
         if (definition.GetValue("fields", null) is not BsonArray { Count: > 0 } fields)
         {
@@ -113,7 +121,7 @@ internal sealed class SearchIndex
             throw MongoErrorException.BadValue($"Invalid definition for index \"{name}\": at least one field of type \"vector\" is required");
         }
 
-        return new SearchIndex(id, name, definition.DeepClone().AsBsonDocument, vectors, filters);
+        return new SearchIndex(id, name, version, createdAt, definition.DeepClone().AsBsonDocument, vectors, filters);
     }
 
     private static int Dimensions(string name, BsonDocument field) =>

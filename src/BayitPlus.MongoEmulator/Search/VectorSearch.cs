@@ -186,6 +186,10 @@ internal sealed class VectorSearch
             {
                 CheckOperators(op.Value);
             }
+            else if (op.Name is "$gt" or "$gte" or "$lt" or "$lte" && op.Value is BsonObjectId)
+            {
+                throw MongoErrorException.BadValue($"A $vectorSearch filter cannot apply {op.Name} to an ObjectId");
+            }
             else
             {
                 CheckValue(op.Value);

@@ -198,6 +198,7 @@ public sealed class VectorSearchTests(MongoDatabaseFixture fixture) : Conformanc
         var all = await ListAsync(collection);
         var cos = Assert.Single(all, i => i["name"] == "cos");
         Assert.Equal("vectorSearch", cos["type"].AsString);
+        Assert.Equal(0, cos["latestDefinitionVersion"]["version"].ToInt32());
         Assert.Equal(Doc("{type: 'vector', path: 'embedding', numDimensions: 2, similarity: 'cosine'}"), cos["latestDefinition"]["fields"][0]);
         Assert.Equal(["cos", "dot", "euc"], all.Select(i => i["name"].AsString).Order());
         var byId = await collection.Aggregate<BsonDocument>(new[] { new BsonDocument("$listSearchIndexes", new BsonDocument("id", cos["id"])) }, cancellationToken: Ct).SingleAsync(Ct);
@@ -208,7 +209,8 @@ public sealed class VectorSearchTests(MongoDatabaseFixture fixture) : Conformanc
         await Database.RunCommandAsync<BsonDocument>(
             Doc($"{{updateSearchIndex: '{collection.CollectionNamespace.CollectionName}', name: 'cos', definition: {{fields: [{{type: 'vector', path: 'embedding', numDimensions: 2, similarity: 'euclidean'}}]}}}}"),
             cancellationToken: Ct);
-        await WaitQueryableAsync(collection, "cos", i => i["latestDefinition"]["fields"][0]["similarity"] == "euclidean");
+        var afterUpdate = await WaitQueryableAsync(collection, "cos", i => i["latestDefinition"]["fields"][0]["similarity"] == "euclidean");
+        Assert.Equal(1, afterUpdate["latestDefinitionVersion"]["version"].ToInt32());
         var updated = await SearchAsync(collection, "{index: 'cos', path: 'embedding', queryVector: [1, 0], limit: 10, exact: true}");
         Assert.Equal([1, 2, 4, 3], updated.Select(r => r.Id));
 

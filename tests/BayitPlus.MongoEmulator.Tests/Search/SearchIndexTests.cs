@@ -9,12 +9,12 @@ namespace BayitPlus.MongoEmulator.Tests.Search;
 public sealed class SearchIndexTests
 {
     private static readonly SearchIndex Index = SearchIndex.Parse(BsonDocument.Parse(
-        "{name: 'v', type: 'vectorSearch', definition: {fields: [{type: 'vector', path: 'e', numDimensions: 2, similarity: 'cosine'}, {type: 'filter', path: 'g'}]}}"));
+        "{name: 'v', type: 'vectorSearch', definition: {fields: [{type: 'vector', path: 'e', numDimensions: 2, similarity: 'cosine'}, {type: 'filter', path: 'g'}]}}"), DateTime.UnixEpoch);
 
     [Fact]
     public void Atlas_Search_index_is_refused_as_not_implemented()
     {
-        var error = Assert.Throws<MongoErrorException>(() => SearchIndex.Parse(BsonDocument.Parse("{name: 'text', type: 'search', definition: {mappings: {dynamic: true}}}")));
+        var error = Assert.Throws<MongoErrorException>(() => SearchIndex.Parse(BsonDocument.Parse("{name: 'text', type: 'search', definition: {mappings: {dynamic: true}}}"), DateTime.UnixEpoch));
 
         Assert.Equal(ErrorCodes.NotImplemented, error.Code);
     }
@@ -22,7 +22,7 @@ public sealed class SearchIndexTests
     [Fact]
     public void Index_without_a_type_is_an_Atlas_Search_index_and_refused()
     {
-        var error = Assert.Throws<MongoErrorException>(() => SearchIndex.Parse(BsonDocument.Parse("{definition: {mappings: {dynamic: true}}}")));
+        var error = Assert.Throws<MongoErrorException>(() => SearchIndex.Parse(BsonDocument.Parse("{definition: {mappings: {dynamic: true}}}"), DateTime.UnixEpoch));
 
         Assert.Equal(ErrorCodes.NotImplemented, error.Code);
     }
@@ -31,6 +31,7 @@ public sealed class SearchIndexTests
     [InlineData("{g: {$regex: 'a'}}")]
     [InlineData("{$expr: {$eq: ['$g', 'a']}}")]
     [InlineData("{g: {$not: {$size: 1}}}")]
+    [InlineData("{g: {$gt: ObjectId('0123456789abcdef01234567')}}")]
     public void Filter_operators_outside_Atlas_list_are_refused(string filter)
     {
         var search = VectorSearch.Parse(BsonDocument.Parse($"{{index: 'v', path: 'e', queryVector: [1, 0], limit: 1, exact: true, filter: {filter}}}"));
