@@ -33,8 +33,9 @@ public sealed class AggExpression
 /// bound by <c>$let</c>, <c>$map</c>, <c>$filter</c> and <c>$reduce</c>.</summary>
 public sealed class ExpressionScope
 {
-    public ExpressionScope(DateTime now, BsonDocument? variables = null, double? textScore = null)
+    public ExpressionScope(DateTime now, BsonDocument? variables = null, double? textScore = null, double? vectorSearchScore = null)
     {
+        VectorSearchScore = vectorSearchScore;
         Now = now;
         Variables = variables ?? [];
         TextScore = textScore;
@@ -46,6 +47,9 @@ public sealed class ExpressionScope
 
     /// <summary>What <c>{$meta: "textScore"}</c> returns for the current document.</summary>
     public double? TextScore { get; }
+
+    /// <summary>What <c>{$meta: "vectorSearchScore"}</c> returns for the current document.</summary>
+    public double? VectorSearchScore { get; }
 }
 
 /// <summary>A compiled expression node; returns null for a missing value.</summary>

@@ -138,9 +138,12 @@ internal static partial class Operators
         };
         table["$switch"] = CompileSwitch;
         table["$let"] = CompileLet;
-        table["$meta"] = (_, operand) => operand is BsonString { Value: "textScore" }
-            ? context => context.Scope.TextScore is { } score ? new BsonDouble(score) : null
-            : throw MongoErrorException.BadValue($"$meta {operand} is not supported by the emulator (only \"textScore\")");
+        table["$meta"] = (_, operand) => (operand as BsonString)?.Value switch
+        {
+            "textScore" => context => context.Scope.TextScore is { } score ? new BsonDouble(score) : null,
+            "vectorSearchScore" => context => context.Scope.VectorSearchScore is { } score ? new BsonDouble(score) : null,
+            _ => throw MongoErrorException.BadValue($"$meta {operand} is not supported by the emulator (only \"textScore\" and \"vectorSearchScore\")"),
+        };
         Unary(table, "$type", value => new BsonString(Values.TypeName(value)));
         Unary(table, "$isNumber", value => Values.Bool(Values.IsNumber(value)));
         table["$rand"] = (_, operand) => operand is BsonDocument { ElementCount: 0 }

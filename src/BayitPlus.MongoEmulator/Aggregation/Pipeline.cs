@@ -19,7 +19,7 @@ public sealed class AggregationContext
     public QueryContext Query { get; init; } = QueryContext.Default;
 
     /// <summary>The scope expressions see for one document of the pipeline.</summary>
-    internal ExpressionScope ScopeFor(MetaDoc document) => new(Query.Now, Query.Variables, document.TextScore);
+    internal ExpressionScope ScopeFor(MetaDoc document) => new(Query.Now, Query.Variables, document.TextScore, document.VectorSearchScore);
 }
 
 /// <summary>An aggregation pipeline parsed and validated once. <c>$changeStream</c>, <c>$out</c> and
@@ -30,7 +30,7 @@ public sealed class Pipeline
     [
         "$bucketAuto", "$graphLookup", "$geoNear", "$redact", "$setWindowFields", "$densify", "$fill",
         "$collStats", "$indexStats", "$currentOp", "$listSessions", "$listLocalSessions", "$planCacheStats",
-        "$search", "$searchMeta", "$vectorSearch", "$documents", "$listSearchIndexes", "$shardedDataDistribution",
+        "$search", "$searchMeta", "$documents", "$shardedDataDistribution",
     ];
 
     private readonly Stage[] _stages;
@@ -105,6 +105,8 @@ public sealed class Pipeline
             "$unionWith" => UnionWithStage.Parse(spec, context),
             "$out" or "$merge" => throw new MongoErrorException(
                 40601, $"{name} is not supported in this position of the pipeline (only as the last stage of an aggregate command)"),
+            "$vectorSearch" or "$listSearchIndexes" => throw new MongoErrorException(
+                40602, $"{name} is only valid as the first stage in a pipeline"),
             "$changeStream" => throw new MongoErrorException(
                 40602, "$changeStream is not supported in this position of the pipeline (only as the first stage of an aggregate command)"),
             _ when UnsupportedStages.Contains(name) => throw MongoErrorException.BadValue($"The {name} stage is not supported by the emulator"),

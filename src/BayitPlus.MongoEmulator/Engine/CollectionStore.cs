@@ -1,4 +1,5 @@
 using BayitPlus.MongoEmulator.Bson;
+using BayitPlus.MongoEmulator.Search;
 using BayitPlus.MongoEmulator.Text;
 using MongoDB.Bson;
 
@@ -37,6 +38,10 @@ internal sealed class CollectionStore
     public IReadOnlyList<IndexDefinition> Indexes => _definitions;
 
     public IReadOnlyList<BtreeIndex> Btrees => _btrees;
+
+    /// <summary>Atlas Vector Search indexes: listed by $listSearchIndexes, never by listIndexes,
+    /// and dropped with the collection.</summary>
+    public List<SearchIndex> SearchIndexes { get; } = [];
 
     public (IndexDefinition Definition, TextIndex Index)? Text { get; private set; }
 

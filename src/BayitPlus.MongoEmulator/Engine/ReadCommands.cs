@@ -1,6 +1,7 @@
 using BayitPlus.MongoEmulator.Aggregation;
 using BayitPlus.MongoEmulator.Bson;
 using BayitPlus.MongoEmulator.Query;
+using BayitPlus.MongoEmulator.Search;
 using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Engine;
@@ -257,9 +258,33 @@ internal sealed partial class CommandDispatcher
 
         var collection = operation.Collection(collectionName);
         CheckHint(command, collection);
-        var input = MatchInput(stages, operation, collection, out var rest);
+        var input = SearchInput(stages, operation, collection, out var rest) ?? MatchInput(stages, operation, collection, out rest);
         var documents = Pipeline.Parse(rest, context).Execute(input).Select(m => m.Document).ToList();
         return CursorReply(command, ns, documents, session, operation.Now);
+    }
+
+    /// <summary>A leading <c>$vectorSearch</c> or <c>$listSearchIndexes</c> (null for any other first
+    /// stage), with the remaining stages handed back.</summary>
+    private static List<MetaDoc>? SearchInput(BsonArray stages, OperationContext operation, CollectionStore? collection, out BsonArray rest)
+    {
+        rest = new BsonArray(stages.Skip(1));
+        if (stages.Count == 0 || stages[0] is not BsonDocument { ElementCount: 1 } first)
+        {
+            return null;
+        }
+
+        var indexes = (IReadOnlyList<SearchIndex>?)collection?.SearchIndexes ?? [];
+        switch (first.GetElement(0).Name)
+        {
+            case "$vectorSearch":
+                var search = VectorSearch.Parse(first[0]);
+                var documents = operation.Find(collection, operation.CompileFilter(collection, [], out var text), text, out _).Select(v => v.Document);
+                return [.. search.Run(indexes, documents, operation.QueryContextFor(null))];
+            case "$listSearchIndexes":
+                return [.. ListSearchIndexes(first[0], indexes).Select(d => new MetaDoc(d))];
+            default:
+                return null;
+        }
     }
 
     /// <summary>Runs a leading <c>$match</c> through the query planner (indexes, text search) and
