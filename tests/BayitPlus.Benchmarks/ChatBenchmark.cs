@@ -6,7 +6,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using api::BayitPlus.Api.Features.ChannelChat;
-using api::BayitPlus.Api.Infrastructure.Auth;
 using api::BayitPlus.Api.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -329,20 +328,9 @@ internal static class ChatBenchmark
     /// <summary>Accounts stored directly, with access tokens from the host's own issuer.</summary>
     private static async Task<string[]> NewUsersAsync(IMongoDatabase database, BenchmarkApiHost host, int count)
     {
-        var now = DateTime.UtcNow;
         var users = Enumerable.Range(0, count).Select(_ => ObjectId.GenerateNewId()).ToArray();
-        await database.GetCollection<BsonDocument>("user").InsertManyAsync(users.Select(id => new BsonDocument
-        {
-            ["_id"] = id,
-            ["email"] = $"{id}@bayitplus.test",
-            ["name"] = "Benchmark viewer",
-            ["role"] = "user",
-            ["is_active"] = true,
-            ["created_at"] = now,
-            ["updated_at"] = now,
-        }));
-        var issuer = host.Services.GetRequiredService<AccessTokenIssuer>();
-        return [.. users.Select(id => issuer.Issue(id.ToString(), $"{id}@bayitplus.test", "user", null).Token)];
+        await BenchmarkAccounts.StoreAsync(database, users, "Benchmark viewer", DateTime.UtcNow);
+        return [.. users.Select(id => BenchmarkAccounts.Token(host, id))];
     }
 
     /// <summary>One chat socket: reads every frame in the background, answers pings, and for each

@@ -5,7 +5,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using api::BayitPlus.Api.Infrastructure.Auth;
 using api::BayitPlus.Api.Infrastructure.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
@@ -66,7 +65,7 @@ internal static class ProgressBenchmark
         var user = ObjectId.GenerateNewId();
         var item = ObjectId.GenerateNewId();
         await SeedAsync(database, [user], [item]);
-        var token = host.Services.GetRequiredService<AccessTokenIssuer>().Issue(user.ToString(), $"{user}@bayitplus.test", "user", null).Token;
+        var token = BenchmarkAccounts.Token(host, user);
         var micros = new ConcurrentBag<double>();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, devices).Select(d => Task.Run(async () =>
@@ -87,16 +86,7 @@ internal static class ProgressBenchmark
     private static async Task SeedAsync(IMongoDatabase database, ObjectId[] users, ObjectId[] items)
     {
         var now = DateTime.UtcNow;
-        await database.GetCollection<BsonDocument>("user").InsertManyAsync(users.Select(id => new BsonDocument
-        {
-            ["_id"] = id,
-            ["email"] = $"{id}@bayitplus.test",
-            ["name"] = "Benchmark viewer",
-            ["role"] = "user",
-            ["is_active"] = true,
-            ["created_at"] = now,
-            ["updated_at"] = now,
-        }));
+        await BenchmarkAccounts.StoreAsync(database, users, "Benchmark viewer", now);
         await database.GetCollection<BsonDocument>("content").InsertManyAsync(items.Select(id => new BsonDocument
         {
             ["_id"] = id,
@@ -134,7 +124,6 @@ internal static class ProgressBenchmark
         var items = Enumerable.Range(0, players * ItemsPerPlayer).Select(_ => ObjectId.GenerateNewId()).ToArray();
         await SeedAsync(database, users, items);
         await Task.WhenAll(host.Services.GetRequiredService<ReadinessGates>().Gates.Select(g => g.Settled)).WaitAsync(TimeSpan.FromMinutes(1));
-        var issuer = host.Services.GetRequiredService<AccessTokenIssuer>();
 
         var expected = new ConcurrentDictionary<(string User, string Item), int>();
         var micros = new ConcurrentBag<double>();
@@ -142,7 +131,7 @@ internal static class ProgressBenchmark
         await Task.WhenAll(users.Select((user, p) => Task.Run(async () =>
         {
             using var http = host.CreateClient();
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issuer.Issue(user.ToString(), $"{user}@bayitplus.test", "user", null).Token);
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BenchmarkAccounts.Token(host, user));
             var random = new Random(p);
             var positions = new int[ItemsPerPlayer];
             for (var r = 0; r < reportsPerPlayer; r++)

@@ -61,16 +61,7 @@ internal static class WebhookBenchmark
     {
         var now = DateTimeOffset.UtcNow;
         var customers = Enumerable.Range(0, count).Select(_ => NewCustomer(now)).ToArray();
-        await database.GetCollection<BsonDocument>("user").InsertManyAsync(customers.Select(c => new BsonDocument
-        {
-            ["_id"] = ObjectId.Parse(c.UserId),
-            ["email"] = $"{c.UserId}@bayitplus.test",
-            ["name"] = "Benchmark customer",
-            ["role"] = "user",
-            ["is_active"] = true,
-            ["created_at"] = now.UtcDateTime,
-            ["updated_at"] = now.UtcDateTime,
-        }));
+        await BenchmarkAccounts.StoreAsync(database, customers.Select(c => ObjectId.Parse(c.UserId)), "Benchmark customer", now.UtcDateTime);
         await Task.WhenAll(host.Services.GetRequiredService<ReadinessGates>().Gates.Select(g => g.Settled)).WaitAsync(TimeSpan.FromMinutes(1));
 
         // Copy j of customer c goes to client (c·copies + j) mod clients: a customer's copies race on different clients.
@@ -177,6 +168,27 @@ internal static class WebhookBenchmark
             ["amount_total"] = 999,
             ["currency"] = "usd",
             ["metadata"] = metadata.DeepClone(),
+
+            // What was bought, carried in the event so the check needs no call to the provider (a
+            // real delivery leaves it out and the API lists it from Stripe: one more round trip).
+            ["line_items"] = List(new JsonObject
+            {
+                ["id"] = $"li_bench_{Guid.NewGuid():N}",
+                ["object"] = "item",
+                ["quantity"] = 1,
+                ["amount_subtotal"] = 999,
+                ["amount_total"] = 999,
+                ["currency"] = "usd",
+                ["price"] = new JsonObject
+                {
+                    ["id"] = $"price_bench_{Guid.NewGuid():N}",
+                    ["object"] = "price",
+                    ["currency"] = "usd",
+                    ["unit_amount"] = 999,
+                    ["recurring"] = new JsonObject { ["interval"] = "month", ["interval_count"] = 1 },
+                    ["product"] = "prod_bench",
+                },
+            }),
         };
         var subscription = new JsonObject
         {
