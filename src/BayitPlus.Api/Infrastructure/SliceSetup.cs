@@ -65,6 +65,8 @@ public static class SliceSetup
         services.TryAddSingleton<IEntitlements, FreeEntitlements>();
         services.TryAddSingleton<IContentCards, NoContentCards>();
         services.TryAddSingleton<ILiveChannels, NoLiveChannels>();
+        services.TryAddSingleton<ICatalogSource, NoCatalogSource>();
+        services.TryAddSingleton<ICatalogTextSearch, NoCatalogSource>();
         services.TryAddSingleton<IViewingLimits, NoViewingLimits>();
     }
 

@@ -1,0 +1,56 @@
+using System.ClientModel;
+using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.AI;
+using BayitPlus.Api.Infrastructure.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenAI;
+
+namespace BayitPlus.Api.Features.AiSearch;
+
+/// <summary>AI search: its settings (a bad value stops the start-up naming it), the embedding
+/// generators (OpenAI when configured, the local model always), the indexer and the searches.</summary>
+public sealed class AiSearchServices : ISliceServices
+{
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(AiSearchSettings.Section).Get<AiSearchSettings>() ?? new AiSearchSettings();
+        Check(settings);
+        services.AddSingleton(settings);
+        var openAi = configuration.GetSection(OpenAiSettings.Section).Get<OpenAiSettings>() ?? new OpenAiSettings();
+        Require(openAi.EmbeddingDimensions >= 1, "AI:OpenAI:EmbeddingDimensions must be at least 1.");
+        services.TryAddSingleton(openAi);
+        services.AddOpenApiTag("AI search", "Semantic search of the catalog for Beta 500 members, and items like a given one.");
+        services.AddOpenApiTag("Admin: AI search", "Admins watch the embedding indexer and ask it to embed the catalog again.");
+        services.AddSingleton<LocalEmbeddingGenerator>();
+        if (openAi.IsConfigured)
+        {
+            services.AddSingleton(_ => new OpenAIClient(new ApiKeyCredential(openAi.ApiKey!), new OpenAIClientOptions { Endpoint = openAi.Endpoint })
+                .GetEmbeddingClient(openAi.EmbeddingModel)
+                .AsIEmbeddingGenerator(openAi.EmbeddingDimensions));
+        }
+
+        services.AddSingleton<Embedders>();
+        services.AddSingleton<SearchModel>();
+        services.AddSingleton<VectorIndex>();
+    }
+
+    private static void Check(AiSearchSettings settings)
+    {
+        Require(settings.BatchSize is >= 1 and <= 2048, "AiSearch:BatchSize must be between 1 and 2048.");
+        Require(settings.ChangeDelay >= TimeSpan.Zero, "AiSearch:ChangeDelay must not be negative.");
+        Require(settings.CatchUpInterval >= TimeSpan.FromSeconds(1), "AiSearch:CatchUpInterval must be at least 00:00:01.");
+        Require(settings.LeaseDuration >= TimeSpan.FromSeconds(5), "AiSearch:LeaseDuration must be at least 00:00:05.");
+        Require(settings.CandidatesPerResult is >= 1 and <= 100, "AiSearch:CandidatesPerResult must be between 1 and 100.");
+        Require(settings.FusionK >= 1, "AiSearch:FusionK must be at least 1.");
+        Require(settings.FusionDepth is >= 1 and <= 500, "AiSearch:FusionDepth must be between 1 and 500.");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new StartupException(message);
+        }
+    }
+}
