@@ -33,6 +33,9 @@ public sealed class AiSearchServices : ISliceServices
         services.AddSingleton<Embedders>();
         services.AddSingleton<SearchModel>();
         services.AddSingleton<VectorIndex>();
+        services.AddSingleton<EmbeddingIndexer>();
+        services.AddHostedService(provider => provider.GetRequiredService<EmbeddingIndexer>());
+        services.AddSingleton<IndexerStatus>();
     }
 
     private static void Check(AiSearchSettings settings)

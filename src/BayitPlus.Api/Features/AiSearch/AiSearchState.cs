@@ -11,7 +11,7 @@ public sealed class AiSearchStateDocument
     public const string CollectionName = "aisearchstate";
     public const string IndexerId = "indexer";
 
-    [BsonId]
+    [BsonRepresentation(MongoDB.Bson.BsonType.String)]
     public string Id { get; set; } = IndexerId;
 
     /// <summary>The model of every <c>embedding_vector</c>, the one searches use; during a model

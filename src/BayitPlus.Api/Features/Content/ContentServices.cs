@@ -33,6 +33,7 @@ public sealed class ContentServices : ISliceServices
         services.AddHostedService<DemoCatalogSeeder>();
         services.AddSingleton<IContentCards, ContentCards>();
         services.AddSingleton<ILiveChannels, LiveChannelLookup>();
+        services.AddSingleton<ICatalogSource, CatalogSource>();
         AddCatalogAdmin(services, configuration);
     }
 

@@ -16,10 +16,10 @@ public interface ICatalogSource
     /// <summary>How many items the catalog holds.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken);
 
-    /// <summary>The ids of items inserted, changed or deleted from now on, as they happen (a change
-    /// stream). It ends with an exception when the stream breaks; the caller reads everything again
-    /// after a break, since changes made meanwhile are not replayed.</summary>
-    IAsyncEnumerable<string> WatchChangesAsync(CancellationToken cancellationToken);
+    /// <summary>Opens a change stream: once the task completes, the ids of items inserted, changed
+    /// or deleted from then on, as they happen. It ends with an exception when the stream breaks; the
+    /// caller reads everything again after a break, since changes made meanwhile are not replayed.</summary>
+    Task<IAsyncEnumerable<string>> WatchChangesAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>An item's texts in the three languages (null where missing), its people and its
@@ -78,7 +78,9 @@ public sealed class NoCatalogSource : ICatalogSource, ICatalogTextSearch
 
     public Task<long> CountAsync(CancellationToken cancellationToken) => Task.FromResult(0L);
 
-    public async IAsyncEnumerable<string> WatchChangesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public Task<IAsyncEnumerable<string>> WatchChangesAsync(CancellationToken cancellationToken) => Task.FromResult(Never(cancellationToken));
+
+    private static async IAsyncEnumerable<string> Never([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken);
         yield break;

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Attributes;
 using MongoDB.Bson.Serialization.Conventions;
 using MongoDB.Bson.Serialization.Serializers;
 
@@ -31,12 +32,13 @@ public static class MongoConventions
     }
 
     /// <summary>A string <c>Id</c> is an ObjectId in the database and a 24-hex string in C#, and is
-    /// generated on insert when empty.</summary>
+    /// generated on insert when empty — unless it declares another representation (a fixed key such
+    /// as a singleton record's).</summary>
     private sealed class StringIdStoredAsObjectIdConvention : ConventionBase, IPostProcessingConvention
     {
         public void PostProcess(BsonClassMap classMap)
         {
-            if (classMap.IdMemberMap is { } id && id.MemberType == typeof(string))
+            if (classMap.IdMemberMap is { } id && id.MemberType == typeof(string) && !id.MemberInfo.IsDefined(typeof(BsonRepresentationAttribute), inherit: false))
             {
                 id.SetSerializer(new StringSerializer(BsonType.ObjectId));
                 id.SetIdGenerator(MongoDB.Bson.Serialization.IdGenerators.StringObjectIdGenerator.Instance);

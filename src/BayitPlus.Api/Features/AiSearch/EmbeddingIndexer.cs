@@ -1,0 +1,525 @@
+using System.Threading.Channels;
+using BayitPlus.Api.Infrastructure.Catalog;
+using BayitPlus.Api.Infrastructure.Mongo;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.AiSearch;
+
+/// <summary>
+/// Keeps <c>contentembedding</c> current with the catalog. One instance at a time runs it (a lease
+/// in <c>aisearchstate</c>; the others stand by and take over when it lapses). The leader opens a
+/// change stream over the catalog, then compares the whole catalog with the embeddings (new items,
+/// changed texts, taxonomy, deleted items), then embeds what the stream reports in batches, and
+/// compares everything again every <see cref="AiSearchSettings.CatchUpInterval"/>, after a break of
+/// the stream and when an admin asks for a reindex. Every write is keyed by the item and made from
+/// what was read, so doing a batch twice changes nothing.
+/// A model change (a new <see cref="Embedders.Configured"/>) fills <c>pending</c> with the new
+/// model's vectors while searches keep using the stored ones; once every item has one and the new
+/// model's vector index answers queries, one update moves them in and the state names the new model.
+/// </summary>
+public sealed partial class EmbeddingIndexer(
+    MongoContext db,
+    ICatalogSource catalog,
+    Embedders embedders,
+    VectorIndex vectorIndex,
+    AiSearchSettings settings,
+    DatabaseReadiness readiness,
+    TimeProvider time,
+    ILogger<EmbeddingIndexer> logger) : BackgroundService
+{
+    /// <summary>Catalog items compared with their embeddings per read.</summary>
+    private const int ReadChunk = 500;
+
+    /// <summary>How often the leader reads the state for a reindex, at most.</summary>
+    private static readonly TimeSpan StatePoll = TimeSpan.FromSeconds(5);
+
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
+    /// <summary>Changed ids from the stream; null wakes the leader (a reindex, a break of the stream).</summary>
+    private Channel<string?> _changes = Channel.CreateUnbounded<string?>();
+    private volatile bool _streamBroke;
+
+    private IMongoCollection<ContentEmbeddingDocument> Embeddings => db.Collection<ContentEmbeddingDocument>(ContentEmbeddingDocument.CollectionName);
+
+    private IMongoCollection<AiSearchStateDocument> States => db.Collection<AiSearchStateDocument>(AiSearchStateDocument.CollectionName);
+
+    private TimeSpan RetryDelay => settings.CatchUpInterval < TimeSpan.FromSeconds(30) ? settings.CatchUpInterval : TimeSpan.FromSeconds(30);
+
+    /// <summary>Asks this instance, if it leads, to read the state now (an admin's reindex) rather
+    /// than at its next poll.</summary>
+    public void Wake() => _changes.Writer.TryWrite(null);
+
+    /// <summary>The state record, or null before the first pass anywhere.</summary>
+    public Task<AiSearchStateDocument?> StateAsync(CancellationToken cancellationToken) =>
+        States.Find(s => s.Id == AiSearchStateDocument.IndexerId).FirstOrDefaultAsync(cancellationToken)!;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await ClaimAsync(stoppingToken))
+                {
+                    await LeadAsync(stoppingToken);
+                }
+                else
+                {
+                    await Task.Delay(settings.LeaseDuration / 2, time, stoppingToken);
+                }
+            }
+            catch (LeaseLostException)
+            {
+                // Another instance leads now.
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                LogFailed(logger, error);
+                await RecordFailureAsync(error, stoppingToken);
+                await Task.Delay(RetryDelay, time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Runs the indexer while this instance holds the lease.</summary>
+    private async Task LeadAsync(CancellationToken stoppingToken)
+    {
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        _changes = Channel.CreateUnbounded<string?>();
+        _streamBroke = false;
+        var stream = await catalog.WatchChangesAsync(leading.Token);
+        var watching = ForwardAsync(stream, leading.Token);
+        try
+        {
+            var lastFull = await PassAsync("catch-up", null, stoppingToken);
+            var pollInterval = settings.LeaseDuration / 4 < StatePoll ? settings.LeaseDuration / 4 : StatePoll;
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var state = await StateAsync(stoppingToken);
+                var now = time.GetUtcNow().UtcDateTime;
+                if (state?.ReindexRequestedAt > lastFull)
+                {
+                    lastFull = await PassAsync("reindex", null, stoppingToken);
+                }
+                else if (_streamBroke || now - lastFull >= settings.CatchUpInterval)
+                {
+                    if (_streamBroke)
+                    {
+                        // The stream lost changes while it was down; leading again reopens it before the full pass.
+                        await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken);
+                        return;
+                    }
+
+                    lastFull = await PassAsync("catch-up", null, stoppingToken);
+                }
+
+                if (await NextChangesAsync(pollInterval, stoppingToken) is { Count: > 0 } changed)
+                {
+                    await PassAsync("changes", changed, stoppingToken);
+                }
+
+                await KeepLeaseAsync(stoppingToken);
+            }
+        }
+        finally
+        {
+            await leading.CancelAsync();
+            await watching;
+        }
+    }
+
+    /// <summary>Moves the stream's ids into the queue; a break is noted for the leader, who reopens it.</summary>
+    private async Task ForwardAsync(IAsyncEnumerable<string> stream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var id in stream.WithCancellation(cancellationToken))
+            {
+                _changes.Writer.TryWrite(id);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception error)
+        {
+            LogStreamBroke(logger, error);
+        }
+
+        _streamBroke = true;
+        _changes.Writer.TryWrite(null);
+    }
+
+    /// <summary>The ids changed since the last batch, gathered for <see cref="AiSearchSettings.ChangeDelay"/>
+    /// after the first one arrives; empty when nothing arrives within <paramref name="wait"/> or the
+    /// leader is woken.</summary>
+    private async Task<IReadOnlyCollection<string>> NextChangesAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource(wait, time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await _changes.Reader.WaitToReadAsync(waiting.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return [];
+        }
+
+        if (_changes.Reader.TryPeek(out var first) && first is null)
+        {
+            _changes.Reader.TryRead(out _);
+            return [];
+        }
+
+        await Task.Delay(settings.ChangeDelay, time, cancellationToken);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        while (ids.Count < ReadChunk && _changes.Reader.TryRead(out var id))
+        {
+            if (id is not null)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return ids;
+    }
+
+    /// <summary>One pass over the whole catalog (<paramref name="changed"/> null) or over the changed
+    /// ids; returns when it started.</summary>
+    private async Task<DateTime> PassAsync(string kind, IReadOnlyCollection<string>? changed, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow().UtcDateTime;
+        var target = embedders.Configured;
+        var generator = embedders.Find(target) ?? throw new InvalidOperationException($"No generator for the configured model {target.Id}.");
+        var indexReady = await vectorIndex.EnsureAsync(target, cancellationToken);
+        var state = await StateAsync(cancellationToken);
+        var active = EmbeddingModel.Parse(state?.ActiveModel);
+        if (active is null)
+        {
+            active = target;
+            await States.UpdateOneAsync(
+                s => s.Id == AiSearchStateDocument.IndexerId && s.ActiveModel == null,
+                Builders<AiSearchStateDocument>.Update.Set(s => s.ActiveModel, target.Id),
+                cancellationToken: cancellationToken);
+        }
+
+        var work = new PassWork(target, generator, active != target, state?.ReindexRequestedAt);
+        if (changed is null)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var chunk = new List<CatalogItemText>(ReadChunk);
+            await foreach (var item in catalog.ReadAllAsync(cancellationToken))
+            {
+                seen.Add(item.Id);
+                chunk.Add(item);
+                if (chunk.Count == ReadChunk)
+                {
+                    await SyncAsync(chunk, work, cancellationToken);
+                    chunk.Clear();
+                    await KeepLeaseAsync(cancellationToken);
+                }
+            }
+
+            await SyncAsync(chunk, work, cancellationToken);
+            await KeepLeaseAsync(cancellationToken);
+            work.Deleted += await DeleteMissingAsync(seen, cancellationToken);
+            await FinishModelChangeAsync(work, active, indexReady, cancellationToken);
+        }
+        else
+        {
+            var items = await catalog.ReadAsync(changed, cancellationToken);
+            await SyncAsync(items, work, cancellationToken);
+            var gone = changed.Except(items.Select(i => i.Id), StringComparer.Ordinal).ToList();
+            if (gone.Count > 0)
+            {
+                work.Deleted += (int)(await Embeddings.DeleteManyAsync(e => gone.Contains(e.ContentId), cancellationToken)).DeletedCount;
+            }
+        }
+
+        await States.UpdateOneAsync(
+            s => s.Id == AiSearchStateDocument.IndexerId,
+            Builders<AiSearchStateDocument>.Update.Set(s => s.LastRun, new IndexerRun
+            {
+                Kind = kind,
+                StartedAt = started,
+                FinishedAt = time.GetUtcNow().UtcDateTime,
+                Embedded = work.Embedded,
+                Updated = work.Updated,
+                Deleted = work.Deleted,
+            }),
+            cancellationToken: cancellationToken);
+        if (work.Embedded + work.Deleted > 0)
+        {
+            LogPass(logger, kind, work.Embedded, work.Updated, work.Deleted, target.Id);
+        }
+
+        return started;
+    }
+
+    /// <summary>Embeds the items whose text changed (or that have no vector of the model), and
+    /// refreshes the taxonomy of the others.</summary>
+    private async Task SyncAsync(IReadOnlyList<CatalogItemText> items, PassWork work, CancellationToken cancellationToken)
+    {
+        if (items.Count == 0)
+        {
+            return;
+        }
+
+        var ids = items.Select(i => i.Id).ToList();
+        var stored = (await Embeddings.Find(e => ids.Contains(e.ContentId))
+                .Project<ContentEmbeddingDocument>(Builders<ContentEmbeddingDocument>.Projection.Exclude(e => e.EmbeddingVector).Exclude("pending.embedding_vector"))
+                .ToListAsync(cancellationToken))
+            .ToDictionary(e => e.ContentId, StringComparer.Ordinal);
+        var toEmbed = new List<(CatalogItemText Item, string Text, string Hash, bool AsPending)>();
+        var writes = new List<WriteModel<ContentEmbeddingDocument>>();
+        foreach (var item in items)
+        {
+            var text = EmbeddingText.Compose(item);
+            var hash = EmbeddingText.Hash(text);
+            stored.TryGetValue(item.Id, out var existing);
+            if (work.Switching && existing is not null && existing.EmbeddingModel != work.Target.Id)
+            {
+                if (existing.Pending is not { } pending || pending.EmbeddingModel != work.Target.Id || pending.TextHash != hash || pending.CreatedAt < work.ReindexAt)
+                {
+                    toEmbed.Add((item, text, hash, true));
+                    continue;
+                }
+            }
+            else if (existing is null || existing.EmbeddingModel != work.Target.Id || existing.Metadata.TextHash != hash || existing.CreatedAt < work.ReindexAt)
+            {
+                toEmbed.Add((item, text, hash, false));
+                continue;
+            }
+
+            if (!SameTaxonomy(existing.Metadata, item))
+            {
+                writes.Add(new UpdateOneModel<ContentEmbeddingDocument>(
+                    Builders<ContentEmbeddingDocument>.Filter.Eq(e => e.ContentId, item.Id), Taxonomy(Builders<ContentEmbeddingDocument>.Update.Combine(), item)));
+                work.Updated++;
+            }
+        }
+
+        foreach (var batch in toEmbed.Chunk(settings.BatchSize))
+        {
+            var vectors = await work.Generator.GenerateAsync(batch.Select(b => b.Text), cancellationToken: cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            foreach (var ((item, text, hash, asPending), vector) in batch.Zip(vectors))
+            {
+                writes.Add(asPending ? Pending(item, text, hash, vector.Vector.ToArray(), work.Target, now) : Current(item, text, hash, vector.Vector.ToArray(), work.Target, now));
+            }
+
+            work.Embedded += batch.Length;
+        }
+
+        if (writes.Count > 0)
+        {
+            await Embeddings.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        }
+    }
+
+    private static UpdateOneModel<ContentEmbeddingDocument> Current(CatalogItemText item, string text, string hash, float[] vector, EmbeddingModel model, DateTime now) =>
+        new(
+            Builders<ContentEmbeddingDocument>.Filter.Eq(e => e.ContentId, item.Id),
+            Builders<ContentEmbeddingDocument>.Update
+                .Set(e => e.EmbeddingVector, vector)
+                .Set(e => e.EmbeddingModel, model.Id)
+                .Set(e => e.TextContent, text)
+                .Set(e => e.Metadata, Metadata(item, hash))
+                .Set(e => e.CreatedAt, now)
+                .Unset(e => e.Pending))
+        { IsUpsert = true };
+
+    private static UpdateOneModel<ContentEmbeddingDocument> Pending(CatalogItemText item, string text, string hash, float[] vector, EmbeddingModel model, DateTime now) =>
+        new(
+            Builders<ContentEmbeddingDocument>.Filter.Eq(e => e.ContentId, item.Id),
+            Taxonomy(
+                Builders<ContentEmbeddingDocument>.Update.Set(e => e.Pending, new PendingEmbedding
+                {
+                    EmbeddingVector = vector,
+                    EmbeddingModel = model.Id,
+                    TextContent = text,
+                    TextHash = hash,
+                    CreatedAt = now,
+                }),
+                item));
+
+    private static EmbeddingMetadata Metadata(CatalogItemText item, string hash) => new()
+    {
+        TextHash = hash,
+        SectionIds = [.. item.Sections],
+        ContentFormat = item.Format,
+        AudienceId = item.Audience,
+        GenreIds = [.. item.Genres],
+        TopicTags = [.. item.Topics],
+        Year = item.Year,
+    };
+
+    /// <summary>The taxonomy fields alone: the text hash belongs to the stored vector.</summary>
+    private static UpdateDefinition<ContentEmbeddingDocument> Taxonomy(UpdateDefinition<ContentEmbeddingDocument> update, CatalogItemText item) =>
+        update
+            .Set(e => e.Metadata.SectionIds, [.. item.Sections])
+            .Set(e => e.Metadata.ContentFormat, item.Format)
+            .Set(e => e.Metadata.AudienceId, item.Audience)
+            .Set(e => e.Metadata.GenreIds, [.. item.Genres])
+            .Set(e => e.Metadata.TopicTags, [.. item.Topics])
+            .Set(e => e.Metadata.Year, item.Year);
+
+    private static bool SameTaxonomy(EmbeddingMetadata stored, CatalogItemText item) =>
+        stored.SectionIds.SequenceEqual(item.Sections)
+        && stored.ContentFormat == item.Format
+        && stored.AudienceId == item.Audience
+        && stored.GenreIds.SequenceEqual(item.Genres)
+        && stored.TopicTags.SequenceEqual(item.Topics)
+        && stored.Year == item.Year;
+
+    /// <summary>Deletes the embeddings of items no longer in the catalog.</summary>
+    private async Task<int> DeleteMissingAsync(HashSet<string> inCatalog, CancellationToken cancellationToken)
+    {
+        var orphans = new List<string>();
+        using (var cursor = await Embeddings.Find(FilterDefinition<ContentEmbeddingDocument>.Empty)
+                   .Project(e => e.ContentId)
+                   .ToCursorAsync(cancellationToken))
+        {
+            while (await cursor.MoveNextAsync(cancellationToken))
+            {
+                orphans.AddRange(cursor.Current.Where(id => !inCatalog.Contains(id)));
+            }
+        }
+
+        var deleted = 0L;
+        foreach (var chunk in orphans.Chunk(ReadChunk))
+        {
+            deleted += (await Embeddings.DeleteManyAsync(e => chunk.Contains(e.ContentId), cancellationToken)).DeletedCount;
+        }
+
+        return (int)deleted;
+    }
+
+    /// <summary>After a full pass: outside a model change, drops the vectors of an abandoned one;
+    /// during one, switches to the new model once every item has its vector and its index answers.</summary>
+    private async Task FinishModelChangeAsync(PassWork work, EmbeddingModel active, bool indexReady, CancellationToken cancellationToken)
+    {
+        if (!work.Switching)
+        {
+            await Embeddings.UpdateManyAsync(e => e.Pending != null, Builders<ContentEmbeddingDocument>.Update.Unset(e => e.Pending), cancellationToken: cancellationToken);
+            return;
+        }
+
+        var waiting = await Embeddings.CountDocumentsAsync(
+            e => e.EmbeddingModel != work.Target.Id && (e.Pending == null || e.Pending.EmbeddingModel != work.Target.Id),
+            cancellationToken: cancellationToken);
+        if (waiting > 0 || !indexReady)
+        {
+            return;
+        }
+
+        await Embeddings.UpdateManyAsync(
+            e => e.Pending != null && e.Pending.EmbeddingModel == work.Target.Id,
+            Builders<ContentEmbeddingDocument>.Update.Pipeline(new MongoDB.Bson.BsonDocument[]
+            {
+                new("$set", new MongoDB.Bson.BsonDocument
+                {
+                    ["embedding_vector"] = "$pending.embedding_vector",
+                    ["embedding_model"] = "$pending.embedding_model",
+                    ["text_content"] = "$pending.text_content",
+                    ["metadata.text_hash"] = "$pending.text_hash",
+                    ["created_at"] = "$pending.created_at",
+                }),
+                new("$unset", "pending"),
+            }),
+            cancellationToken: cancellationToken);
+        await States.UpdateOneAsync(
+            s => s.Id == AiSearchStateDocument.IndexerId && s.ActiveModel == active.Id,
+            Builders<AiSearchStateDocument>.Update.Set(s => s.ActiveModel, work.Target.Id),
+            cancellationToken: cancellationToken);
+        LogSwitched(logger, active.Id, work.Target.Id);
+    }
+
+    /// <summary>Takes or renews the lease; false while another instance holds it.</summary>
+    private async Task<bool> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        try
+        {
+            await States.UpdateOneAsync(
+                s => s.Id == AiSearchStateDocument.IndexerId && (s.LeaseHolder == null || s.LeaseHolder == _instance || s.LeaseUntil == null || s.LeaseUntil < now),
+                Builders<AiSearchStateDocument>.Update.Set(s => s.LeaseHolder, _instance).Set(s => s.LeaseUntil, now + settings.LeaseDuration),
+                new UpdateOptions { IsUpsert = true },
+                cancellationToken);
+            return true;
+        }
+        catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Renews the lease within a long pass; stops the pass if another instance took over.</summary>
+    private async Task KeepLeaseAsync(CancellationToken cancellationToken)
+    {
+        if (!await ClaimAsync(cancellationToken))
+        {
+            throw new LeaseLostException();
+        }
+    }
+
+    private async Task RecordFailureAsync(Exception error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            await States.UpdateOneAsync(
+                s => s.Id == AiSearchStateDocument.IndexerId && s.LeaseHolder == _instance,
+                Builders<AiSearchStateDocument>.Update.Set(s => s.LastRun, new IndexerRun
+                {
+                    Kind = "failed",
+                    StartedAt = now,
+                    FinishedAt = now,
+                    Error = error.GetType().Name,
+                }),
+                cancellationToken: cancellationToken);
+        }
+        catch (Exception recording) when (recording is not OperationCanceledException)
+        {
+            // The database is most likely what failed, and the log has the first error.
+        }
+    }
+
+    private sealed class LeaseLostException : Exception;
+
+    private sealed class PassWork(EmbeddingModel target, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, bool switching, DateTime? reindexAt)
+    {
+        public EmbeddingModel Target { get; } = target;
+
+        public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> Generator { get; } = generator;
+
+        public bool Switching { get; } = switching;
+
+        public DateTime? ReindexAt { get; } = reindexAt;
+
+        public int Embedded { get; set; }
+
+        public int Updated { get; set; }
+
+        public int Deleted { get; set; }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The embedding indexer failed; retrying")]
+    private static partial void LogFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The catalog's change stream broke; the indexer reopens it and compares the whole catalog")]
+    private static partial void LogStreamBroke(ILogger logger, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedding indexer {Kind}: {Embedded} embedded, {Updated} taxonomy updates, {Deleted} deleted ({Model})")]
+    private static partial void LogPass(ILogger logger, string kind, int embedded, int updated, int deleted, string model);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "AI search switched from {From} to {To}: every item has a vector of the new model")]
+    private static partial void LogSwitched(ILogger logger, string from, string to);
+}
