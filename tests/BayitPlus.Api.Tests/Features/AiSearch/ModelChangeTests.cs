@@ -12,7 +12,8 @@ using MongoDB.Driver;
 namespace BayitPlus.Api.Tests.Features.AiSearch;
 
 /// <summary>A host configured for another model (a fake in place of OpenAI) on a catalog the local
-/// model indexed: searches keep the local vectors until every item has one of the new model.</summary>
+/// model indexed while no instance ran for a while (an item added and one deleted meanwhile):
+/// searches keep the local vectors until every item has one of the new model.</summary>
 public sealed class ModelChangeTests(ModelChangeTests.Host api) : IClassFixture<ModelChangeTests.Host>
 {
     private static readonly EmbeddingModel Fake = new("fake-embedding", FakeGenerator.Dimensions);
@@ -23,7 +24,7 @@ public sealed class ModelChangeTests(ModelChangeTests.Host api) : IClassFixture<
         var searchModel = api.Services.GetRequiredService<SearchModel>();
         await Task.Delay(TimeSpan.FromSeconds(1), Http.Ct);
         Assert.Equal(EmbeddingModel.Local, (await searchModel.CurrentAsync(Http.Ct))!.Model);
-        Assert.All(await api.Stored().Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Http.Ct), e =>
+        Assert.All(await api.Stored().Find(Builders<BsonDocument>.Filter.Ne("content_id", Host.UnindexedId)).ToListAsync(Http.Ct), e =>
         {
             Assert.Equal(EmbeddingModel.Local.Id, e["embedding_model"].AsString);
             Assert.False(e.Contains("pending"));
@@ -36,7 +37,9 @@ public sealed class ModelChangeTests(ModelChangeTests.Host api) : IClassFixture<
             && s["active_model"] == Fake.Id ? s : null);
         Assert.Equal(Fake.Id, state["active_model"]);
         var stored = await api.Stored().Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Http.Ct);
-        Assert.Equal(Host.ItemCount, stored.Count);
+        Assert.Equal(Host.ItemCount + 1, stored.Count);
+        Assert.Contains(stored, e => e["content_id"] == Host.UnindexedId);
+        Assert.DoesNotContain(stored, e => e["content_id"] == Host.DeletedId);
         Assert.All(stored, e =>
         {
             Assert.Equal(Fake.Id, e["embedding_model"].AsString);
@@ -55,12 +58,12 @@ public sealed class ModelChangeTests(ModelChangeTests.Host api) : IClassFixture<
         var requested = (await reindex.ReadJsonAsync())["reindexRequestedAt"]!.GetValue<DateTime>();
         await WaitAsync(async () =>
             (await api.Stored().Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(Http.Ct)).All(e => e["created_at"].ToUniversalTime() >= requested) ? "" : null);
-        Assert.True(api.Generator.Texts >= calls + Host.ItemCount);
+        Assert.True(api.Generator.Texts >= calls + Host.ItemCount + 1);
         var status = await admin.GetJsonAsync("/api/admin/ai-search/status");
         Assert.Equal(Fake.Id, status["configuredModel"]!.GetValue<string>());
         Assert.Equal(0, status["backlog"]!.GetValue<long>());
-        Assert.Equal(Host.ItemCount, status["catalogItems"]!.GetValue<long>());
-        Assert.Equal(Host.ItemCount, status["embeddings"]!.AsArray().Single()!["embeddings"]!.GetValue<long>());
+        Assert.Equal(Host.ItemCount + 1, status["catalogItems"]!.GetValue<long>());
+        Assert.Equal(Host.ItemCount + 1, status["embeddings"]!.AsArray().Single()!["embeddings"]!.GetValue<long>());
     }
 
     private static async Task<T> WaitAsync<T>(Func<Task<T?>> probe)
@@ -83,6 +86,12 @@ public sealed class ModelChangeTests(ModelChangeTests.Host api) : IClassFixture<
     {
         public const int ItemCount = 3;
 
+        /// <summary>An item added while no instance ran: no embedding yet.</summary>
+        public static readonly string UnindexedId = ObjectId.GenerateNewId().ToString();
+
+        /// <summary>An item deleted while no instance ran: its embedding is left over.</summary>
+        public static readonly string DeletedId = ObjectId.GenerateNewId().ToString();
+
         public FakeGenerator Generator { get; } = new();
 
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
@@ -101,12 +110,18 @@ public sealed class ModelChangeTests(ModelChangeTests.Host api) : IClassFixture<
         {
             using var local = new LocalEmbeddingGenerator();
             var now = DateTime.UtcNow;
-            for (var i = 0; i < ItemCount; i++)
+            await database.GetCollection<BsonDocument>("content").InsertOneAsync(
+                new BsonDocument { ["_id"] = ObjectId.Parse(UnindexedId), ["title"] = "חדש", ["title_en"] = "New", ["created_at"] = now });
+            for (var i = 0; i <= ItemCount; i++)
             {
-                var id = ObjectId.GenerateNewId();
+                var id = i < ItemCount ? ObjectId.GenerateNewId() : ObjectId.Parse(DeletedId);
                 var title = $"Item {i}";
-                await database.GetCollection<BsonDocument>("content").InsertOneAsync(
-                    new BsonDocument { ["_id"] = id, ["title"] = title, ["title_en"] = title, ["section_ids"] = new BsonArray { "movies" }, ["created_at"] = now });
+                if (i < ItemCount)
+                {
+                    await database.GetCollection<BsonDocument>("content").InsertOneAsync(
+                        new BsonDocument { ["_id"] = id, ["title"] = title, ["title_en"] = title, ["section_ids"] = new BsonArray { "movies" }, ["created_at"] = now });
+                }
+
                 var text = title + ".";
                 var vector = (await local.GenerateAsync([text]))[0].Vector.ToArray();
                 await database.GetCollection<BsonDocument>(ContentEmbeddingDocument.CollectionName).InsertOneAsync(new BsonDocument
