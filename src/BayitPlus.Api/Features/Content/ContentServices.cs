@@ -1,5 +1,6 @@
 using BayitPlus.Api.Features.Content.Admin;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Catalog;
 using BayitPlus.Api.Infrastructure.Http;
 
@@ -34,6 +35,7 @@ public sealed class ContentServices : ISliceServices
         services.AddSingleton<IContentCards, ContentCards>();
         services.AddSingleton<ILiveChannels, LiveChannelLookup>();
         services.AddSingleton<ICatalogSource, CatalogSource>();
+        services.AddSingleton<IUserDataEraser, SearchHistoryEraser>();
         AddCatalogAdmin(services, configuration);
     }
 
