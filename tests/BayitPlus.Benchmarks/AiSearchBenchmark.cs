@@ -18,8 +18,8 @@ namespace BayitPlus.Benchmarks;
 
 /// <summary>
 /// AI search at catalog scale (<c>ai-search</c> mode): <c>items</c> synthetic items (the demo
-/// catalog's items, each renamed and given a second item's description, so texts have real length
-/// and vary) are stored before the whole API starts in process; the indexer's throughput is the items
+/// catalog's items, each renamed and given another item's descriptions, so texts have a real
+/// catalog's length and vary) are stored before the whole API starts in process; the indexer's throughput is the items
 /// embedded per second from start until <c>contentembedding</c> holds them all. Then one Beta member
 /// with ample credits runs about 200 varied queries (the evaluation set's and generated ones) through
 /// <c>GET /api/ai-search</c> at several concurrency levels: latency p50/p99 per level. Any answer but
@@ -46,7 +46,8 @@ internal static class AiSearchBenchmark
         await SeedCatalogAsync(client.GetDatabase(databaseName).GetCollection<ContentDocument>(ContentDocument.CollectionName), items);
 
         var clock = Stopwatch.StartNew();
-        await using var host = new BenchmarkApiHost(connectionString, databaseName, new Dictionary<string, string>());
+        // One member spends far more than a person would: its hourly spend alert is not what is measured.
+        await using var host = new BenchmarkApiHost(connectionString, databaseName, new Dictionary<string, string> { ["Beta:HourlySpendAlert"] = "1000000000" });
         var db = host.Services.GetRequiredService<MongoContext>();
         var indexing = await WaitForIndexAsync(db, items, clock, indexingTimeout);
 
@@ -86,9 +87,9 @@ internal static class AiSearchBenchmark
                     Title = $"{item.Title} {i}",
                     TitleEn = $"{item.TitleEn} {word} {i}",
                     TitleEs = $"{item.TitleEs} {i}",
-                    Description = $"{item.Description} {other.Description}",
-                    DescriptionEn = $"{item.DescriptionEn} {other.DescriptionEn}",
-                    DescriptionEs = $"{item.DescriptionEs} {other.DescriptionEs}",
+                    Description = other.Description,
+                    DescriptionEn = other.DescriptionEn,
+                    DescriptionEs = other.DescriptionEs,
                     SectionIds = item.SectionIds,
                     PrimarySectionId = item.PrimarySectionId,
                     ContentFormat = item.ContentFormat,

@@ -247,7 +247,7 @@ internal static class EvalReport
         }
         else if (hybridParaphrase.Recall - keywordParaphrase.Recall < ParaphraseGain - Tolerance)
         {
-            failures.Add($"English paraphrases: hybrid recall@{K} {Percent(hybridParaphrase.Recall)} is not {Percent(ParaphraseGain)} points above keyword's {Percent(keywordParaphrase.Recall)}");
+            failures.Add($"English paraphrases: hybrid recall@{K} {Percent(hybridParaphrase.Recall)} is not {ParaphraseGain * 100:0} points above keyword's {Percent(keywordParaphrase.Recall)}");
         }
 
         if (Cell("title", "keyword") is not { } keywordTitle || Cell("title", "hybrid") is not { } hybridTitle)
@@ -286,5 +286,5 @@ internal static class EvalReport
 
     private static string Percent(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    private static int IndexOf(IReadOnlyList<string> values, string value) => values.Contains(value) ? values.ToList().IndexOf(value) : values.Count;
+    private static int IndexOf(IReadOnlyList<string> values, string value) => values.ToList().IndexOf(value);
 }
