@@ -43,6 +43,7 @@ internal static partial class AiSearchEvaluation
             return 1;
         }
 
+        Console.WriteLine(DescriptionOverlap(queries, demo.Content));
         await using var benchmarkHost = new BenchmarkApiHost(connectionString, databaseName, new Dictionary<string, string>());
         var host = benchmarkHost.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(
             new MongoSettings { ConnectionString = connectionString, DatabaseName = databaseName, IsEmbeddedEmulator = true }))));
@@ -94,6 +95,28 @@ internal static partial class AiSearchEvaluation
         Console.WriteLine();
         Console.WriteLine(failures.Count == 0 ? "Targets met." : "Targets missed:\n  " + string.Join("\n  ", failures));
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>How many paraphrases of each language share a content word with a relevant item's
+    /// description in that language: words the keyword ranking's text index covers too, so the table
+    /// can be read knowing how many paraphrases keyword search can reach at all.</summary>
+    private static string DescriptionOverlap(IReadOnlyList<EvalQuery> queries, IReadOnlyList<ContentDocument> content)
+    {
+        var items = content.ToDictionary(c => c.TitleEn!, StringComparer.Ordinal);
+        string Description(ContentDocument item, string language) => (language switch
+        {
+            "he" => item.Description,
+            "es" => item.DescriptionEs,
+            _ => item.DescriptionEn,
+        }) ?? "";
+
+        var counts = EvalSet.Languages.Select(language =>
+        {
+            var paraphrases = queries.Where(q => q.Language == language && q.Kind == "paraphrase").ToList();
+            var sharing = paraphrases.Count(q => q.Relevant.Any(title => TitleOverlap.SharedWords(q.Query, Description(items[title], language), language).Count > 0));
+            return $"{language} {sharing} of {paraphrases.Count}";
+        });
+        return $"Paraphrases sharing a content word with a relevant item's description: {string.Join(", ", counts)}.";
     }
 
     /// <summary>Sets <paramref name="rank"/> to the AI search slice's ranking, from the API's
