@@ -48,6 +48,18 @@ var chatReceivers = args is ["chat", var cr, ..] ? int.Parse(cr, CultureInfo.Inv
 var chatRate = args is ["chat", _, var cm, ..] ? int.Parse(cm, CultureInfo.InvariantCulture) : 20;
 var chatSeconds = args is ["chat", _, _, var cs] ? int.Parse(cs, CultureInfo.InvariantCulture) : 30;
 
+// `ai-eval` measures AI search's ranking quality on the demo catalog (AiSearchEvaluation) and exits
+// non-zero when the targets are missed; `ai-eval <seconds>` changes how long it waits for the
+// embeddings (300).
+var aiEvalMode = args is ["ai-eval", ..];
+var aiEvalTimeout = TimeSpan.FromSeconds(args is ["ai-eval", var at] ? int.Parse(at, CultureInfo.InvariantCulture) : 300);
+
+// `ai-search` measures AI search's indexing throughput and query latency (AiSearchBenchmark);
+// `ai-search <items> <indexing timeout seconds>` changes the defaults (10,000, 3,600).
+var aiSearchMode = args is ["ai-search", ..];
+var aiSearchItems = args is ["ai-search", var ai, ..] ? int.Parse(ai, CultureInfo.InvariantCulture) : 10_000;
+var aiSearchTimeout = TimeSpan.FromSeconds(args is ["ai-search", _, var ast] ? int.Parse(ast, CultureInfo.InvariantCulture) : 3_600);
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
@@ -77,6 +89,14 @@ try
     else if (chatMode)
     {
         await ChatBenchmark.RunAsync(connectionString, client, databaseName, chatReceivers, chatRate, chatSeconds);
+    }
+    else if (aiEvalMode)
+    {
+        Environment.ExitCode = await AiSearchEvaluation.RunAsync(connectionString, databaseName, aiEvalTimeout);
+    }
+    else if (aiSearchMode)
+    {
+        results.AddRange(await AiSearchBenchmark.RunAsync(connectionString, client, databaseName, aiSearchItems, aiSearchTimeout));
     }
     else if (enrollMode)
     {
@@ -109,7 +129,8 @@ async Task RunDatabaseBenchmarksAsync()
 
 static string Number(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
 
-// The chat mode prints its own report (latency in milliseconds, drops, memory).
+// The chat and ai-eval modes print their own reports (the chat's latency in milliseconds, drops and
+// memory; the evaluation's recall and MRR).
 if (results.Count == 0)
 {
     return;
