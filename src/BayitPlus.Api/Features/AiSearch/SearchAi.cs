@@ -193,8 +193,9 @@ public static partial class SearchAi
                     LogRefundRefused(logger, charge.ChargeId, refund.GetType().Name);
                 }
             }
-            catch (Exception error) when (error is MongoDB.Driver.MongoException or TimeoutException)
+            catch (Exception error)
             {
+                // Whatever went wrong here, the caller hears the search's failure, not the refund's.
                 LogRefundFailed(logger, error, charge.ChargeId);
             }
         }
