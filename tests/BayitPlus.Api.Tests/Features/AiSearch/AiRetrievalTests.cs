@@ -35,6 +35,24 @@ public sealed class AiRetrievalTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_hebrew_query_which_the_local_model_cannot_read_is_ranked_by_text_alone()
+    {
+        var section = Catalog.NewSlug("ret");
+        var olives = Item(section, "Olive Harvest", "Three sisters pick olives by hand in the Galilee.");
+        olives.Title = "מסיק הזיתים";
+        olives.Description = "שלוש אחיות מוסקות זיתים בגליל";
+        var items = await api.CatalogAsync(olives, Item(section, "Code Red", "Firefighters battle a forest blaze on Mount Carmel."));
+
+        var keyword = await Retrieval.RankAsync("מסיק זיתים בגליל", In(section), RetrievalMode.Keyword, 10, Http.Ct);
+        var hybrid = await Retrieval.RankAsync("מסיק זיתים בגליל", In(section), RetrievalMode.Hybrid, 10, Http.Ct);
+        var vector = await Retrieval.RankAsync("מסיק זיתים בגליל", In(section), RetrievalMode.Vector, 10, Http.Ct);
+
+        Assert.Equal([items[0].Id], keyword);
+        Assert.Equal(keyword, hybrid);
+        Assert.Equal(2, vector.Count);
+    }
+
+    [Fact]
     public async Task An_exact_title_stays_first_though_another_item_is_about_its_words()
     {
         var section = Catalog.NewSlug("ret");

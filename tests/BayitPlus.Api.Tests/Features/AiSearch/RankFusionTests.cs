@@ -59,6 +59,19 @@ public sealed class RankFusionTests
         Assert.Throws<ArgumentOutOfRangeException>(() => RankFusion.Fuse([["a"]], 0));
     }
 
+    [Theory]
+    [InlineData("a film about a family that keeps the Sabbath", true)]
+    [InlineData("niña que juega al ajedrez", true)]
+    [InlineData("Más allá", true)]
+    [InlineData("סרט על כדורגל", false)]
+    [InlineData("סרט על Matrix", true)]
+    [InlineData("2024", false)]
+    public void The_local_model_reads_latin_script_and_another_model_reads_everything(string query, bool local)
+    {
+        Assert.Equal(local, AiRetrieval.Reads(EmbeddingModel.Local, query));
+        Assert.True(AiRetrieval.Reads(new EmbeddingModel("text-embedding-3-small", 1536), query));
+    }
+
     [Fact]
     public void The_vector_filter_uses_only_the_index_filter_fields_and_operators_atlas_accepts()
     {
