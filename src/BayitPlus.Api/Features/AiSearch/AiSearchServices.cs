@@ -40,6 +40,7 @@ public sealed class AiSearchServices : ISliceServices
         services.AddSingleton<EmbeddingIndexer>();
         services.AddHostedService(provider => provider.GetRequiredService<EmbeddingIndexer>());
         services.AddSingleton<IndexerStatus>();
+        services.AddSingleton<AiRetrieval>();
     }
 
     private static void Check(AiSearchSettings settings)

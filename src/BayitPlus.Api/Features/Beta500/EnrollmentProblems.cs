@@ -7,8 +7,8 @@ public static class EnrollmentProblems
     public const string ProgramFull = "urn:bayitplus:problem:beta-program-full";
     public const string AlreadyEnrolled = "urn:bayitplus:problem:beta-already-enrolled";
     public const string EnrollmentBlocked = "urn:bayitplus:problem:beta-enrollment-blocked";
-    public const string NotMember = "urn:bayitplus:problem:beta-not-member";
-    public const string InsufficientCredits = "urn:bayitplus:problem:beta-insufficient-credits";
+    public const string NotMember = Infrastructure.Credits.CreditProblems.NotMember;
+    public const string InsufficientCredits = Infrastructure.Credits.CreditProblems.InsufficientCredits;
 }
 
 /// <summary>The security events enrollment records.</summary>

@@ -18,10 +18,10 @@ namespace BayitPlus.Api.Features.Content;
 /// keyset cursors on the sort key and <c>_id</c>.</summary>
 public static class BrowseContent
 {
-    public const int MaxValuesPerAxis = 20;
-    public const int MaxSlugLength = 100;
-    public const int MinYear = 1800;
-    public const int MaxYear = 2200;
+    public const int MaxValuesPerAxis = CatalogTaxonomy.MaxValuesPerAxis;
+    public const int MaxSlugLength = CatalogTaxonomy.MaxSlugLength;
+    public const int MinYear = CatalogTaxonomy.MinYear;
+    public const int MaxYear = CatalogTaxonomy.MaxYear;
 
     /// <summary>The query string, taken as text so that a malformed value is a 400 naming its
     /// parameter rather than a binding failure. Empty values count as absent.</summary>

@@ -1,3 +1,4 @@
+using BayitPlus.Api.Infrastructure.Catalog;
 using Microsoft.AspNetCore.OutputCaching;
 
 namespace BayitPlus.Api.Features.Content;
@@ -6,8 +7,8 @@ namespace BayitPlus.Api.Features.Content;
 /// query and language); every admin change to the catalog evicts them by tag.</summary>
 public static class CatalogCache
 {
-    public const string Policy = "catalog";
-    public const string Tag = "catalog";
+    public const string Policy = CatalogCaching.Policy;
+    public const string Tag = CatalogCaching.Tag;
 
     public static void AddPolicy(OutputCacheOptions options, ContentSettings settings) =>
         options.AddPolicy(Policy, policy => policy

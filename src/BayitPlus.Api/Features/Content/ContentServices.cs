@@ -33,6 +33,7 @@ public sealed class ContentServices : ISliceServices
         services.AddOutputCache(options => CatalogCache.AddPolicy(options, settings));
         services.AddHostedService<DemoCatalogSeeder>();
         services.AddSingleton<IContentCards, ContentCards>();
+        services.AddSingleton<ICatalogTextSearch, CatalogTextSearch>();
         services.AddSingleton<ILiveChannels, LiveChannelLookup>();
         services.AddSingleton<ICatalogSource, CatalogSource>();
         services.AddSingleton<IUserDataEraser, SearchHistoryEraser>();

@@ -7,8 +7,8 @@ namespace BayitPlus.Api.Infrastructure.Http;
 /// from the slice's <see cref="ISliceServices"/>).</summary>
 public sealed record OpenApiTagDescription(string Name, string Description);
 
-/// <summary>The document's tags, each with its description, in alphabetical order (admin tags,
-/// "Admin: ...", sort together).</summary>
+/// <summary>The document's tags, each with its description, in alphabetical order ignoring case, as
+/// linters compare them ("Admin: ..." tags sort together, and "AI search" after them).</summary>
 public sealed class OpenApiTags(IEnumerable<OpenApiTagDescription> declared) : IOpenApiDocumentTransformer
 {
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -20,7 +20,7 @@ public sealed class OpenApiTags(IEnumerable<OpenApiTagDescription> declared) : I
             .ToHashSet(StringComparer.Ordinal);
         document.Tags = new HashSet<OpenApiTag>(declared
             .Where(tag => used.Contains(tag.Name))
-            .OrderBy(tag => tag.Name, StringComparer.Ordinal)
+            .OrderBy(tag => tag.Name, StringComparer.OrdinalIgnoreCase)
             .Select(tag => new OpenApiTag { Name = tag.Name, Description = tag.Description }));
         return Task.CompletedTask;
     }

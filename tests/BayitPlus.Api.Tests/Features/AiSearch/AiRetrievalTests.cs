@@ -1,0 +1,72 @@
+using BayitPlus.Api.Features.AiSearch;
+using BayitPlus.Api.Infrastructure.Catalog;
+using BayitPlus.Api.Tests.Features.Content;
+using BayitPlus.Api.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using static BayitPlus.Api.Tests.Features.AiSearch.AiSearchData;
+
+namespace BayitPlus.Api.Tests.Features.AiSearch;
+
+/// <summary>The three rankings the search and the evaluation choose between, on the host's own
+/// service and the local model's embeddings made by the indexer.</summary>
+public sealed class AiRetrievalTests(ApiFactory api)
+{
+    private AiRetrieval Retrieval => api.Services.GetRequiredService<AiRetrieval>();
+
+    private static CatalogFilter In(string section) => CatalogFilter.None with { Sections = [section] };
+
+    [Fact]
+    public async Task Keyword_misses_a_paraphrase_that_vector_and_hybrid_find()
+    {
+        var section = Catalog.NewSlug("ret");
+        var items = await api.CatalogAsync(
+            Item(section, "Olive Harvest", "Three sisters pick olives by hand on their late father's hillside grove in the Galilee."),
+            Item(section, "Code Red", "Firefighters battle a forest blaze on Mount Carmel."));
+        const string query = "siblings gathering fruit from trees their dad left them";
+
+        var keyword = await Retrieval.RankAsync(query, In(section), RetrievalMode.Keyword, 10, Http.Ct);
+        var vector = await Retrieval.RankAsync(query, In(section), RetrievalMode.Vector, 10, Http.Ct);
+        var hybrid = await Retrieval.RankAsync(query, In(section), RetrievalMode.Hybrid, 10, Http.Ct);
+
+        Assert.Empty(keyword);
+        Assert.Equal([items[0].Id, items[1].Id], vector);
+        Assert.Equal(vector, hybrid);
+        Assert.Equal([items[0].Id], await Retrieval.RankAsync(query, In(section), RetrievalMode.Vector, 1, Http.Ct));
+    }
+
+    [Fact]
+    public async Task A_hebrew_query_which_the_local_model_cannot_read_is_ranked_by_text_alone()
+    {
+        var section = Catalog.NewSlug("ret");
+        var olives = Item(section, "Olive Harvest", "Three sisters pick olives by hand in the Galilee.");
+        olives.Title = "מסיק הזיתים";
+        olives.Description = "שלוש אחיות מוסקות זיתים בגליל";
+        var items = await api.CatalogAsync(olives, Item(section, "Code Red", "Firefighters battle a forest blaze on Mount Carmel."));
+
+        var keyword = await Retrieval.RankAsync("מסיק זיתים בגליל", In(section), RetrievalMode.Keyword, 10, Http.Ct);
+        var hybrid = await Retrieval.RankAsync("מסיק זיתים בגליל", In(section), RetrievalMode.Hybrid, 10, Http.Ct);
+        var vector = await Retrieval.RankAsync("מסיק זיתים בגליל", In(section), RetrievalMode.Vector, 10, Http.Ct);
+
+        Assert.Equal([items[0].Id], keyword);
+        Assert.Equal(keyword, hybrid);
+        Assert.Equal(2, vector.Count);
+    }
+
+    [Fact]
+    public async Task An_exact_title_stays_first_though_another_item_is_about_its_words()
+    {
+        var section = Catalog.NewSlug("ret");
+        var items = await api.CatalogAsync(
+            Item(section, "Silent Harbor", "A chess prodigy from a mountain village trains with her grandmother for the world championship, "
+                + "studying openings every evening and travelling by bus to tournaments in the capital."),
+            Item(section, "Quiet Port", "Boats rest in the silent harbor."));
+        var (title, meaning) = (items[0], items[1]);
+        // Found by both rankings; the tie-break of equal fused scores is RankFusionTests' subject.
+
+        var keyword = await Retrieval.RankAsync("Silent Harbor", In(section), RetrievalMode.Keyword, 10, Http.Ct);
+        var hybrid = await Retrieval.RankAsync("Silent Harbor", In(section), RetrievalMode.Hybrid, 10, Http.Ct);
+
+        Assert.Equal([title.Id, meaning.Id], keyword);
+        Assert.Equal([title.Id, meaning.Id], hybrid);
+    }
+}
