@@ -35,7 +35,7 @@ internal static partial class AiSearchEvaluation
     {
         var queries = EvalSet.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "ai-search-eval.json")));
         var demo = DemoCatalog.Create(DateTime.UtcNow);
-        var problems = EvalSet.Problems(queries, demo.Content.ToDictionary(c => c.TitleEn!, c => new EvalItemTitles(c.Title, c.TitleEn!, c.TitleEs!), StringComparer.Ordinal));
+        var problems = EvalSet.Problems(queries, demo.Content.ToDictionary(c => c.TitleEn!, EvalItemOf, StringComparer.Ordinal));
         if (problems.Count > 0)
         {
             Console.Error.WriteLine("The evaluation set does not fit the demo catalog:");
@@ -118,6 +118,12 @@ internal static partial class AiSearchEvaluation
         });
         return $"Paraphrases sharing a content word with a relevant item's description: {string.Join(", ", counts)}.";
     }
+
+    /// <summary>The texts of <paramref name="item"/> the catalog's keyword index covers.</summary>
+    private static EvalItem EvalItemOf(ContentDocument item) => new(
+        new Localized(item.Title, item.TitleEn ?? "", item.TitleEs ?? ""),
+        new Localized(item.Description ?? "", item.DescriptionEn ?? "", item.DescriptionEs ?? ""),
+        item.Director is null ? item.Cast : [.. item.Cast, item.Director]);
 
     /// <summary>Sets <paramref name="rank"/> to the AI search slice's ranking, from the API's
     /// services.</summary>

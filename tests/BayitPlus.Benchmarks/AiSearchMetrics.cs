@@ -7,12 +7,13 @@ namespace BayitPlus.Benchmarks;
 
 /// <summary>One query of the AI search evaluation set (<c>ai-search-eval.json</c>): its language
 /// (<c>en</c>, <c>he</c>, <c>es</c>), its kind (<c>paraphrase</c>: shares no content word with the
-/// relevant item's title in that language; <c>title</c>: the title, exact or nearly) and the English
-/// titles of the items that answer it.</summary>
+/// relevant item's title in that language; <c>meaning</c>: shares no content word with anything the
+/// keyword index holds for the relevant item in that language, its title, description, cast and
+/// director; <c>title</c>: the title, exact or nearly) and the English titles of the items that answer it.</summary>
 internal sealed record EvalQuery(string Id, string Language, string Kind, string Query, IReadOnlyList<string> Relevant);
 
-/// <summary>An item's title in the three languages, as the evaluation set is checked against them.</summary>
-internal sealed record EvalItemTitles(string He, string En, string Es)
+/// <summary>One text of an item in the three languages.</summary>
+internal sealed record Localized(string He, string En, string Es)
 {
     public string In(string language) => language switch
     {
@@ -22,22 +23,32 @@ internal sealed record EvalItemTitles(string He, string En, string Es)
     };
 }
 
+/// <summary>An item's texts the keyword index covers, as the evaluation set is checked against them:
+/// title and description per language, and the names of its cast and director.</summary>
+internal sealed record EvalItem(Localized Title, Localized Description, IReadOnlyList<string> People)
+{
+    /// <summary>Everything the keyword index holds for the item that a query in <paramref name="language"/>
+    /// can match: title and description in that language, cast and director.</summary>
+    public string Indexed(string language) => string.Join('\n', [Title.In(language), Description.In(language), .. People]);
+}
+
 /// <summary>The evaluation set: read from its JSON file and checked against the catalog it is
-/// written for, so a query naming a missing item or a paraphrase that repeats its item's title is
-/// caught before any figure is printed.</summary>
+/// written for, so a query naming a missing item, a paraphrase that repeats its item's title or a
+/// meaning query that repeats a word the keyword index holds for its item is caught before any
+/// figure is printed.</summary>
 internal static class EvalSet
 {
     public static readonly IReadOnlyList<string> Languages = ["en", "he", "es"];
-    public static readonly IReadOnlyList<string> Kinds = ["paraphrase", "title"];
+    public static readonly IReadOnlyList<string> Kinds = ["paraphrase", "meaning", "title"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static IReadOnlyList<EvalQuery> Parse(string json) =>
         JsonSerializer.Deserialize<EvalFile>(json, Json)?.Queries ?? throw new InvalidDataException("The evaluation set has no \"queries\".");
 
-    /// <summary>What is wrong with <paramref name="queries"/> over a catalog whose titles are
-    /// <paramref name="catalog"/> (keyed by English title); empty when the set is usable.</summary>
-    public static IReadOnlyList<string> Problems(IReadOnlyList<EvalQuery> queries, IReadOnlyDictionary<string, EvalItemTitles> catalog)
+    /// <summary>What is wrong with <paramref name="queries"/> over the items of <paramref name="catalog"/>
+    /// (keyed by English title); empty when the set is usable.</summary>
+    public static IReadOnlyList<string> Problems(IReadOnlyList<EvalQuery> queries, IReadOnlyDictionary<string, EvalItem> catalog)
     {
         var problems = new List<string>();
         problems.AddRange(queries.GroupBy(q => q.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key}: the id is used {g.Count()} times"));
@@ -57,20 +68,25 @@ internal static class EvalSet
 
             foreach (var relevant in query.Relevant)
             {
-                if (!catalog.TryGetValue(relevant, out var titles))
+                if (!catalog.TryGetValue(relevant, out var item))
                 {
                     problems.Add($"{query.Id}: no item is titled \"{relevant}\"");
                     continue;
                 }
 
-                var shared = TitleOverlap.SharedWords(query.Query, titles.In(query.Language), query.Language);
-                if (query.Kind == "paraphrase" && shared.Count > 0)
+                var title = item.Title.In(query.Language);
+                if (query.Kind == "paraphrase" && TitleOverlap.SharedWords(query.Query, title, query.Language) is { Count: > 0 } sharedWithTitle)
                 {
-                    problems.Add($"{query.Id}: the paraphrase \"{query.Query}\" shares {string.Join(", ", shared)} with the title \"{titles.In(query.Language)}\"");
+                    problems.Add($"{query.Id}: the paraphrase \"{query.Query}\" shares {string.Join(", ", sharedWithTitle)} with the title \"{title}\"");
+                }
+
+                if (query.Kind == "meaning" && TitleOverlap.SharedWords(query.Query, item.Indexed(query.Language), query.Language) is { Count: > 0 } sharedWithIndex)
+                {
+                    problems.Add($"{query.Id}: the meaning query \"{query.Query}\" shares {string.Join(", ", sharedWithIndex)} with the title, description, cast or director of \"{title}\"");
                 }
             }
 
-            if (query.Kind == "title" && !query.Relevant.Any(r => catalog.TryGetValue(r, out var t) && TitleOverlap.SharedWords(query.Query, t.In(query.Language), query.Language).Count > 0))
+            if (query.Kind == "title" && !query.Relevant.Any(r => catalog.TryGetValue(r, out var item) && TitleOverlap.SharedWords(query.Query, item.Title.In(query.Language), query.Language).Count > 0))
             {
                 problems.Add($"{query.Id}: the title query \"{query.Query}\" shares no word with its item's title");
             }
@@ -82,7 +98,7 @@ internal static class EvalSet
     private sealed record EvalFile(IReadOnlyList<EvalQuery>? Queries);
 }
 
-/// <summary>The content words a query shares with a title: words compared without case, accents or
+/// <summary>The content words a query shares with a title (or any other text): words compared without case, accents or
 /// niqqud, after a light stemming (English and Spanish plurals, Hebrew one-letter prefixes and
 /// plural suffixes), and two words sharing most of a long stem (matchmaker, matchmaking) count as
 /// one. Stopwords never count.</summary>
