@@ -67,7 +67,10 @@ public sealed partial class StartupReadinessTests
             await WaitForOutputAsync(api, $"API reference (Scalar): {origin}/scalar");
             await WaitForOutputAsync(api, "Slow MongoDB command ping");
 
-            var slow = SlowCommand().Matches(api.Output).Select(m => (Command: m.Groups["command"].Value, Collection: m.Groups["collection"].Value)).ToList();
+            // Start-up work is what precedes the "Ready:" line; background jobs (the embedding
+            // indexer) read the same collections after it, and their commands do count.
+            var startup = api.Output[..api.Output.IndexOf("Ready: start-up work done", StringComparison.Ordinal)];
+            var slow = SlowCommand().Matches(startup).Select(m => (Command: m.Groups["command"].Value, Collection: m.Groups["collection"].Value)).ToList();
             Assert.DoesNotContain(slow, c => c.Command is "createIndexes" or "insert" || StartupCollections.Contains(c.Collection));
         }
     }

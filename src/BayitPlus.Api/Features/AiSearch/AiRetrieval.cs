@@ -25,7 +25,7 @@ public enum RetrievalMode
 /// (the index's filter fields), so the nearest neighbours asked for are all eligible ones.
 /// When no model is active or this instance cannot run it, the vector ranking is empty and
 /// <see cref="RetrievalMode.Hybrid"/> is the text ranking alone: a search degrades, it does not fail.
-/// So is a hybrid search the model cannot read (<see cref="Reads"/>: Hebrew for the local model);
+/// So is a hybrid search the model cannot read (<see cref="EmbeddingModel.Reads"/>: Hebrew for the local model);
 /// <see cref="RetrievalMode.Vector"/> still answers the raw neighbours, for the evaluation to show.
 /// </summary>
 public sealed class AiRetrieval(ICatalogTextSearch catalog, SearchModel models, MongoContext db, AiSearchSettings settings)
@@ -45,7 +45,7 @@ public sealed class AiRetrieval(ICatalogTextSearch catalog, SearchModel models, 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxCandidates);
         if (mode == RetrievalMode.Keyword)
         {
-            return await catalog.RankAsync(query, filter, limit, cancellationToken);
+            return Ids(await catalog.RankAsync(query, filter, limit, cancellationToken));
         }
 
         var vectors = await models.CurrentAsync(cancellationToken);
@@ -54,17 +54,25 @@ public sealed class AiRetrieval(ICatalogTextSearch catalog, SearchModel models, 
             return vectors is null ? [] : await NearestToQueryAsync(vectors, query, filter, limit, cancellationToken);
         }
 
-        if (vectors is null || !Reads(vectors.Model, query))
+        if (vectors is null || !vectors.Model.Reads(query))
         {
-            return await catalog.RankAsync(query, filter, limit, cancellationToken);
+            return Ids(await catalog.RankAsync(query, filter, limit, cancellationToken));
         }
 
         var depth = Math.Min(MaxCandidates, Math.Max(limit, settings.FusionDepth));
         var keyword = catalog.RankAsync(query, filter, depth, cancellationToken);
         var nearest = NearestToQueryAsync(vectors, query, filter, depth, cancellationToken);
         await Task.WhenAll(keyword, nearest);
-        return [.. RankFusion.Fuse([await keyword, await nearest], settings.FusionK).Take(limit)];
+
+        // A query that is an item's title names that item: it leads, whatever its neighbours (on a
+        // small catalog every item is someone's neighbour, and fused noise could pass it).
+        var text = await keyword;
+        var titled = text.Where(m => m.IsTitle).Select(m => m.Id).ToList();
+        var fused = RankFusion.Fuse([Ids(text), await nearest], settings.FusionK);
+        return [.. titled.Concat(fused.Except(titled, StringComparer.Ordinal)).Take(limit)];
     }
+
+    private static IReadOnlyList<string> Ids(IReadOnlyList<CatalogTextMatch> matches) => [.. matches.Select(m => m.Id)];
 
     /// <summary>The ids of the <paramref name="limit"/> items nearest to <paramref name="contentId"/>'s
     /// own vector, the item itself left out; null when the item has no vector of the active model
@@ -91,13 +99,6 @@ public sealed class AiRetrieval(ICatalogTextSearch catalog, SearchModel models, 
         var nearest = await NearestAsync(vectors.Model, vector, CatalogFilter.None, limit + 1, cancellationToken);
         return [.. nearest.Where(id => id != contentId).Take(limit)];
     }
-
-    /// <summary>Whether <paramref name="model"/> can make sense of <paramref name="query"/>. The local
-    /// model learned English only: a query without a Latin letter (Hebrew) embeds to a vector near
-    /// nothing in particular, whose neighbours would only push the text ranking's matches down (the
-    /// evaluation's Hebrew queries: vector recall@5 8%, hybrid 38% against keyword's 54%).</summary>
-    public static bool Reads(EmbeddingModel model, string query) =>
-        model != EmbeddingModel.Local || query.Any(c => c is >= 'A' and <= 'Z' or >= 'a' and <= 'z' || (char.IsLetter(c) && c is >= '\u00C0' and <= '\u024F'));
 
     /// <summary>The <c>$vectorSearch</c> filter: the model's vectors only, and the taxonomy filter on
     /// the <c>metadata</c> copies of the item's axes, with only the operators Atlas's vector filters

@@ -25,7 +25,7 @@ public sealed partial class EmbeddingIndexer(
     Embedders embedders,
     VectorIndex vectorIndex,
     AiSearchSettings settings,
-    DatabaseReadiness readiness,
+    ReadinessGates readiness,
     TimeProvider time,
     ILogger<EmbeddingIndexer> logger) : BackgroundService
 {
@@ -63,7 +63,9 @@ public sealed partial class EmbeddingIndexer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await readiness.WhenIndexesReady.WaitAsync(stoppingToken);
+        // After the start-up work (indexes, migrations, demo data): the first pass then sees the
+        // catalog as clients will, and does not compete with that work for the database.
+        await Task.WhenAll(readiness.Gates.Select(g => g.Settled)).WaitAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -290,7 +292,7 @@ public sealed partial class EmbeddingIndexer(
         var writes = new List<WriteModel<ContentEmbeddingDocument>>();
         foreach (var item in items)
         {
-            var text = EmbeddingText.Compose(item);
+            var text = EmbeddingText.Compose(item, work.Target);
             var hash = EmbeddingText.Hash(text);
             stored.TryGetValue(item.Id, out var existing);
             if (work.Switching && existing is not null && existing.EmbeddingModel != work.Target.Id)

@@ -4,19 +4,23 @@ using BayitPlus.Api.Infrastructure.Catalog;
 
 namespace BayitPlus.Api.Features.AiSearch;
 
-/// <summary>What is embedded for an item (<c>text_content</c>) and its hash. English comes first:
-/// the local model reads English and stops at its token limit, so the text it understands must
-/// not be cut off by the Hebrew; a multilingual model reads all of it.</summary>
+/// <summary>What is embedded for an item (<c>text_content</c>) and its hash: titles and
+/// descriptions in each language the model reads, genres, topics, director and cast. English comes
+/// first, so a model that stops at its token limit reads it whole.</summary>
 public static class EmbeddingText
 {
-    public static string Compose(CatalogItemText item)
+    public static string Compose(CatalogItemText item, EmbeddingModel model)
     {
         var lines = new List<string>();
         Add(lines, item.Title.En, item.Description.En);
         Add(lines, Words("Genres", item.Genres), Words("Topics", item.Topics));
         Add(lines, item.Director is { Length: > 0 } director ? $"Director: {director}." : null, item.Cast.Count > 0 ? $"Cast: {string.Join(", ", item.Cast)}." : null);
         Add(lines, item.Title.Es, item.Description.Es);
-        Add(lines, item.Title.He, item.Description.He);
+        if (!model.ReadsLatinOnly)
+        {
+            Add(lines, item.Title.He, item.Description.He);
+        }
+
         return string.Join('\n', lines);
     }
 

@@ -44,10 +44,14 @@ public sealed record LocalizedText(string? He, string? En, string? Es);
 /// combines it with another ranking. Implemented by the slice that owns the catalog.</summary>
 public interface ICatalogTextSearch
 {
-    /// <summary>The ids of the best <paramref name="limit"/> matches of <paramref name="text"/> that
-    /// pass <paramref name="filter"/>, most relevant first.</summary>
-    Task<IReadOnlyList<string>> RankAsync(string text, CatalogFilter filter, int limit, CancellationToken cancellationToken);
+    /// <summary>The best <paramref name="limit"/> matches of <paramref name="text"/> that pass
+    /// <paramref name="filter"/>, most relevant first.</summary>
+    Task<IReadOnlyList<CatalogTextMatch>> RankAsync(string text, CatalogFilter filter, int limit, CancellationToken cancellationToken);
 }
+
+/// <summary>A text match: the item, and whether the text is one of its titles (in any language,
+/// ignoring case, accents, vowel points and punctuation).</summary>
+public sealed record CatalogTextMatch(string Id, bool IsTitle);
 
 /// <summary>The taxonomy filters of catalog search: within an axis any of the values, across axes
 /// all; empty lists and null years do not filter.</summary>
@@ -86,6 +90,6 @@ public sealed class NoCatalogSource : ICatalogSource, ICatalogTextSearch
         yield break;
     }
 
-    public Task<IReadOnlyList<string>> RankAsync(string text, CatalogFilter filter, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<CatalogTextMatch>> RankAsync(string text, CatalogFilter filter, int limit, CancellationToken cancellationToken) =>
         throw new CatalogUnavailableException();
 }

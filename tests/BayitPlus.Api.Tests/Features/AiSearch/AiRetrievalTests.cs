@@ -69,4 +69,36 @@ public sealed class AiRetrievalTests(ApiFactory api)
         Assert.Equal([title.Id, meaning.Id], keyword);
         Assert.Equal([title.Id, meaning.Id], hybrid);
     }
+
+    [Fact]
+    public async Task A_query_that_is_a_title_in_another_language_puts_that_item_first()
+    {
+        var section = Catalog.NewSlug("ret");
+        var title = Item(section, "The Cook", "A chef in Haifa runs a small restaurant with his daughter.");
+        title.TitleEs = "Azul";
+        var sea = Enumerable.Range(1, 4).Select(i =>
+        {
+            var item = Item(section, $"Reef {i}", "The deep blue sea off Eilat and its blue coral reef.");
+            item.DescriptionEs = "El mar azul de Eilat y su arrecife de coral azul.";
+            return item;
+        }).ToArray();
+        var items = await api.CatalogAsync([title, .. sea]);
+
+        var keyword = await Retrieval.RankAsync("azul", In(section), RetrievalMode.Keyword, 10, Http.Ct);
+        var vector = await Retrieval.RankAsync("azul", In(section), RetrievalMode.Vector, 10, Http.Ct);
+        var hybrid = await Retrieval.RankAsync("Azúl!", In(section), RetrievalMode.Hybrid, 10, Http.Ct);
+
+        Assert.Equal(items[0].Id, keyword[0]);
+        Assert.NotEqual(items[0].Id, vector[0]);
+        Assert.Equal(items[0].Id, hybrid[0]);
+        Assert.Equal(5, hybrid.Count);
+    }
+
+    [Theory]
+    [InlineData("Más allá del azul", "mas alla del azul")]
+    [InlineData("  Grandma's   Kitchen ", "grandma s kitchen")]
+    [InlineData("מַעְבָּר לַכָּחֹל", "מעבר לכחל")]
+    [InlineData("Night-Shift!", "night shift")]
+    public void Titles_compare_without_case_accents_vowel_points_or_punctuation(string typed, string comparable) =>
+        Assert.Equal(comparable, BayitPlus.Api.Features.Content.CatalogTextSearch.Comparable(typed));
 }

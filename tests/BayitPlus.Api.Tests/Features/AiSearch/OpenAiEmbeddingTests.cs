@@ -27,6 +27,7 @@ public sealed class OpenAiEmbeddingTests(OpenAiEmbeddingTests.Host api) : IClass
 
         Assert.Equal("text-embedding-3-small:16", stored["embedding_model"].AsString);
         var text = stored["text_content"].AsString;
+        Assert.Equal("The Lighthouse Keeper.\nמגדלור.", text);
         Assert.Equal(FakeOpenAi.VectorOf(text), stored["embedding_vector"].AsBsonArray.Select(v => (float)v.AsDouble).ToArray());
         var request = api.OpenAi.Requests.First(r => r.Inputs.Contains(text));
         Assert.Equal("Bearer test-only-not-a-key", request.Authorization);

@@ -68,8 +68,8 @@ public sealed class RankFusionTests
     [InlineData("2024", false)]
     public void The_local_model_reads_latin_script_and_another_model_reads_everything(string query, bool local)
     {
-        Assert.Equal(local, AiRetrieval.Reads(EmbeddingModel.Local, query));
-        Assert.True(AiRetrieval.Reads(new EmbeddingModel("text-embedding-3-small", 1536), query));
+        Assert.Equal(local, EmbeddingModel.Local.Reads(query));
+        Assert.True(new EmbeddingModel("text-embedding-3-small", 1536).Reads(query));
     }
 
     [Fact]
