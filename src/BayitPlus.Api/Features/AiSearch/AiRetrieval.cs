@@ -59,16 +59,17 @@ public sealed class AiRetrieval(ICatalogTextSearch catalog, SearchModel models, 
             return Ids(await catalog.RankAsync(query, filter, limit, cancellationToken));
         }
 
-        var depth = Math.Min(MaxCandidates, Math.Max(limit, settings.FusionDepth));
-        var keyword = catalog.RankAsync(query, filter, depth, cancellationToken);
-        var nearest = NearestToQueryAsync(vectors, query, filter, depth, cancellationToken);
+        // Each ranking contributes a page's worth: deeper, on a catalog of a few hundred items every
+        // item is somewhere in the vector ranking, and every weak text match gains from it.
+        var keyword = catalog.RankAsync(query, filter, limit, cancellationToken);
+        var nearest = NearestToQueryAsync(vectors, query, filter, limit, cancellationToken);
         await Task.WhenAll(keyword, nearest);
 
         // A query that is an item's title names that item: it leads, whatever its neighbours (on a
         // small catalog every item is someone's neighbour, and fused noise could pass it).
         var text = await keyword;
         var titled = text.Where(m => m.IsTitle).Select(m => m.Id).ToList();
-        var fused = RankFusion.Fuse([Ids(text), await nearest], settings.FusionK);
+        var fused = RankFusion.Fuse([Ids(text), await nearest], settings.FusionK, [settings.KeywordWeight, settings.VectorWeight]);
         return [.. titled.Concat(fused.Except(titled, StringComparer.Ordinal)).Take(limit)];
     }
 

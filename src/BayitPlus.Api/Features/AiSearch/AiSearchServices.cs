@@ -51,7 +51,7 @@ public sealed class AiSearchServices : ISliceServices
         Require(settings.LeaseDuration >= TimeSpan.FromSeconds(5), "AiSearch:LeaseDuration must be at least 00:00:05.");
         Require(settings.CandidatesPerResult is >= 1 and <= 100, "AiSearch:CandidatesPerResult must be between 1 and 100.");
         Require(settings.FusionK >= 1, "AiSearch:FusionK must be at least 1.");
-        Require(settings.FusionDepth is >= 1 and <= 500, "AiSearch:FusionDepth must be between 1 and 500.");
+        Require(settings.KeywordWeight is > 0 and <= 100 && settings.VectorWeight is > 0 and <= 100, "AiSearch:KeywordWeight and AiSearch:VectorWeight must be above 0 and at most 100.");
     }
 
     private static void Require(bool condition, string message)

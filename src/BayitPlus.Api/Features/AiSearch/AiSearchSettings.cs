@@ -26,6 +26,11 @@ public sealed class AiSearchSettings
     /// <summary>The constant k of reciprocal rank fusion: a result at rank r scores 1 / (k + r).</summary>
     public int FusionK { get; init; } = 60;
 
-    /// <summary>Results each ranking contributes to the fusion, before the page is cut.</summary>
-    public int FusionDepth { get; init; } = 100;
+    /// <summary>The weight of the text ranking in the fusion. Below the vector ranking's: a query
+    /// that is a title is served first anyway, and the words of a described query ("a documentary
+    /// about ...") match many items' texts, whose text ranks would otherwise crowd out the meaning.</summary>
+    public double KeywordWeight { get; init; } = 0.5;
+
+    /// <summary>The weight of the vector ranking in the fusion.</summary>
+    public double VectorWeight { get; init; } = 1;
 }

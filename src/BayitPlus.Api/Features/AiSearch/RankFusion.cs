@@ -10,10 +10,16 @@ public static class RankFusion
     /// Ties go to the id with the better single rank, then to the one that has it in the ranking
     /// listed first (the text ranking, so an exact title keeps its place). No two ids share a rank in
     /// the same ranking, so that order is total: the same rankings always fuse to the same order. An
-    /// id repeated within one ranking counts at its first rank.</summary>
-    public static IReadOnlyList<string> Fuse(IReadOnlyList<IReadOnlyList<string>> rankings, int k)
+    /// id repeated within one ranking counts at its first rank. <paramref name="weights"/>, one per
+    /// ranking (all 1 when null), multiply its reciprocal ranks.</summary>
+    public static IReadOnlyList<string> Fuse(IReadOnlyList<IReadOnlyList<string>> rankings, int k, IReadOnlyList<double>? weights = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        if (weights is not null && (weights.Count != rankings.Count || weights.Any(w => w is <= 0 or double.NaN or double.PositiveInfinity)))
+        {
+            throw new ArgumentException("One positive, finite weight per ranking.", nameof(weights));
+        }
+
         var fused = new Dictionary<string, Standing>(StringComparer.Ordinal);
         for (var list = 0; list < rankings.Count; list++)
         {
@@ -28,7 +34,7 @@ public static class RankFusion
                 }
 
                 var rank = position + 1;
-                var score = 1.0 / (k + rank);
+                var score = (weights?[list] ?? 1.0) / (k + rank);
                 fused[id] = fused.TryGetValue(id, out var standing)
                     ? standing with { Score = standing.Score + score, BestRank = Math.Min(standing.BestRank, rank), BestList = rank < standing.BestRank ? list : standing.BestList }
                     : new Standing(score, rank, list);

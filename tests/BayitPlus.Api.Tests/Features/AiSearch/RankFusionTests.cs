@@ -16,6 +16,25 @@ public sealed class RankFusionTests
     }
 
     [Fact]
+    public void Weights_scale_each_rankings_reciprocal_ranks()
+    {
+        // Equal weights: "kw" (1/61) ties "vec" (1/61) and the first list wins the tie.
+        Assert.Equal(["kw", "vec"], RankFusion.Fuse([["kw"], ["vec"]], 60));
+
+        // Half weight on the text ranking: 0.5/61 < 1/61, and 0.5/61 + 1/63 > 1/61.
+        Assert.Equal(["vec", "kw"], RankFusion.Fuse([["kw"], ["vec"]], 60, [0.5, 1]));
+        Assert.Equal(["both", "vec", "kw"], RankFusion.Fuse([["kw", "both"], ["vec", "x", "both"]], 60, [0.5, 1]).Where(id => id != "x"));
+    }
+
+    [Theory]
+    [InlineData(new double[] { 1 })]
+    [InlineData(new double[] { 1, 0 })]
+    [InlineData(new double[] { 1, -1 })]
+    [InlineData(new double[] { double.NaN, 1 })]
+    public void Weights_must_be_one_positive_number_per_ranking(double[] weights) =>
+        Assert.Throws<ArgumentException>(() => RankFusion.Fuse([["a"], ["b"]], 60, weights));
+
+    [Fact]
     public void Scores_are_the_sum_of_reciprocal_ranks()
     {
         // x: 1/(1+1) + 1/(1+3) = 0.75; y: 1/(1+2) + 1/(1+1) = 0.833; z: 1/(1+3) = 0.25; w: 1/(1+2) = 0.333.
