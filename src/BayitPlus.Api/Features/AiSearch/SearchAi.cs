@@ -63,14 +63,10 @@ public static partial class SearchAi
         string? Limit,
         string? IdempotencyKey,
         string UserId,
-        string Language) : ICommand<AiSearchResponse>
-    {
-        public CatalogFilter Filter() => new(
-            Section, Format, Audience, Genre, Topic, DescriptiveRules.ParseWholeNumber(YearFrom), DescriptiveRules.ParseWholeNumber(YearTo));
-    }
+        string Language) : ICommand<AiSearchResponse>, ITaxonomyFilterQuery;
 
-    /// <summary>Catalog search's rules (<see cref="CatalogTaxonomy"/>), without its cursor.</summary>
-    public sealed class Validator : AbstractValidator<Command>
+    /// <summary>Catalog search's rules (<see cref="TaxonomyFilterValidator{T}"/>), without its cursor.</summary>
+    public sealed class Validator : TaxonomyFilterValidator<Command>
     {
         public Validator()
         {
@@ -78,39 +74,9 @@ public static partial class SearchAi
                 .NotEmpty().WithMessage("q is required: describe what to find.")
                 .MaximumLength(MaxQueryLength).WithMessage($"q must be at most {MaxQueryLength} characters long.");
             RuleFor(c => c.Limit).WholeNumber(1, MaxLimit, DefaultLimit).WithMessage($"limit must be between 1 and {MaxLimit}.");
-            Choices(c => c.Format, "format", CatalogTaxonomy.Formats);
-            Choices(c => c.Audience, "audience", CatalogTaxonomy.Audiences);
-            Slugs(c => c.Section, "section");
-            Slugs(c => c.Genre, "genre");
-            Slugs(c => c.Topic, "topic");
-            RuleFor(c => c.YearFrom).WholeNumber(CatalogTaxonomy.MinYear, CatalogTaxonomy.MaxYear)
-                .WithMessage($"yearFrom must be a year between {CatalogTaxonomy.MinYear} and {CatalogTaxonomy.MaxYear}.");
-            RuleFor(c => c.YearTo).WholeNumber(CatalogTaxonomy.MinYear, CatalogTaxonomy.MaxYear)
-                .WithMessage($"yearTo must be a year between {CatalogTaxonomy.MinYear} and {CatalogTaxonomy.MaxYear}.");
-            RuleFor(c => c.YearTo).Must((c, to) => Year(to) >= Year(c.YearFrom))
-                .When(c => Year(c.YearFrom) is not null && Year(c.YearTo) is not null)
-                .WithMessage("yearTo must not be before yearFrom.");
             RuleFor(c => c.IdempotencyKey).MaximumLength(MaxIdempotencyKeyLength)
                 .WithMessage($"The Idempotency-Key header must be at most {MaxIdempotencyKeyLength} characters long.");
         }
-
-        private void Slugs(System.Linq.Expressions.Expression<Func<Command, IReadOnlyList<string>>> axis, string name)
-        {
-            RuleFor(axis).EachMatches(CatalogTaxonomy.SlugPattern, CatalogTaxonomy.MaxSlugLength)
-                .WithMessage($"{name} values must be lowercase slugs (letters, digits and dashes).");
-            RuleFor(axis).MaxItems(CatalogTaxonomy.MaxValuesPerAxis)
-                .WithMessage($"At most {CatalogTaxonomy.MaxValuesPerAxis} {name} values can be combined.");
-        }
-
-        private void Choices(System.Linq.Expressions.Expression<Func<Command, IReadOnlyList<string>>> axis, string name, IEnumerable<string> allowed)
-        {
-            RuleFor(axis).EachOneOf(allowed).WithMessage($"{name} must be one of: {string.Join(", ", allowed)}.");
-            RuleFor(axis).MaxItems(CatalogTaxonomy.MaxValuesPerAxis)
-                .WithMessage($"At most {CatalogTaxonomy.MaxValuesPerAxis} {name} values can be combined.");
-        }
-
-        private static int? Year(string? value) =>
-            DescriptiveRules.ParseWholeNumber(value) is { } year && year >= CatalogTaxonomy.MinYear && year <= CatalogTaxonomy.MaxYear ? year : null;
     }
 
     public sealed partial class Handler(
@@ -162,7 +128,7 @@ public static partial class SearchAi
             var text = command.Q!.Trim();
             var limit = DescriptiveRules.ParseWholeNumber(command.Limit) ?? DefaultLimit;
             var started = time.GetTimestamp();
-            var ranked = await retrieval.RankAsync(text, command.Filter(), RetrievalMode.Hybrid, limit, cancellationToken);
+            var ranked = await retrieval.RankAsync(text, Validator.Filter(command), RetrievalMode.Hybrid, limit, cancellationToken);
             var maxAudience = await limits.MaxAudienceAsync(command.UserId, cancellationToken);
             var found = await cards.FindAsync(ranked, command.Language, maxAudience, cancellationToken);
             List<ContentResponse> items = [.. ranked.Where(found.ContainsKey).Select(id => found[id])];

@@ -61,9 +61,9 @@ public static class SearchContent
         string? Limit,
         string? Cursor,
         string? UserId,
-        string Language) : ICommand<SearchResultsResponse>;
+        string Language) : ICommand<SearchResultsResponse>, ITaxonomyFilterQuery;
 
-    public sealed class Validator : AbstractValidator<Command>
+    public sealed class Validator : TaxonomyFilterValidator<Command>
     {
         public Validator()
         {
@@ -71,39 +71,8 @@ public static class SearchContent
                 .NotEmpty().WithMessage("q is required: give the words to search for.")
                 .MaximumLength(MaxQueryLength).WithMessage($"q must be at most {MaxQueryLength} characters long.");
             RuleFor(c => c.Limit).WholeNumber(1, MaxLimit, DefaultLimit).WithMessage($"limit must be between 1 and {MaxLimit}.");
-            Choices(c => c.Format, "format", Taxonomy.Formats);
-            Choices(c => c.Audience, "audience", Taxonomy.Audiences);
-            Slugs(c => c.Section, "section");
-            Slugs(c => c.Genre, "genre");
-            Slugs(c => c.Topic, "topic");
-            RuleFor(c => c.YearFrom).WholeNumber(BrowseContent.MinYear, BrowseContent.MaxYear)
-                .WithMessage($"yearFrom must be a year between {BrowseContent.MinYear} and {BrowseContent.MaxYear}.");
-            RuleFor(c => c.YearTo).WholeNumber(BrowseContent.MinYear, BrowseContent.MaxYear)
-                .WithMessage($"yearTo must be a year between {BrowseContent.MinYear} and {BrowseContent.MaxYear}.");
             RuleFor(c => c.Cursor).PageCursor((_, cursor) => SearchCursor.IsWellFormed(cursor));
-            RuleFor(c => c.YearTo).Must((c, to) => Year(to) >= Year(c.YearFrom))
-                .When(c => Year(c.YearFrom) is not null && Year(c.YearTo) is not null)
-                .WithMessage("yearTo must not be before yearFrom.");
         }
-
-        private void Slugs(System.Linq.Expressions.Expression<Func<Command, IReadOnlyList<string>>> axis, string name)
-        {
-            RuleFor(axis).EachMatches(Taxonomy.SlugPattern, BrowseContent.MaxSlugLength)
-                .WithMessage($"{name} values must be lowercase slugs (letters, digits and dashes).");
-            RuleFor(axis).MaxItems(BrowseContent.MaxValuesPerAxis)
-                .WithMessage($"At most {BrowseContent.MaxValuesPerAxis} {name} values can be combined.");
-        }
-
-        private void Choices(System.Linq.Expressions.Expression<Func<Command, IReadOnlyList<string>>> axis, string name, IEnumerable<string> allowed)
-        {
-            RuleFor(axis).EachOneOf(allowed).WithMessage($"{name} must be one of: {string.Join(", ", allowed)}.");
-            RuleFor(axis).MaxItems(BrowseContent.MaxValuesPerAxis)
-                .WithMessage($"At most {BrowseContent.MaxValuesPerAxis} {name} values can be combined.");
-        }
-
-        /// <summary>A year within range, or null: the range rules report the rest.</summary>
-        private static int? Year(string? value) =>
-            DescriptiveRules.ParseWholeNumber(value) is { } year && year >= BrowseContent.MinYear && year <= BrowseContent.MaxYear ? year : null;
     }
 
     public sealed class Handler(MongoContext db, TimeProvider time) : ICommandHandler<Command, SearchResultsResponse>
