@@ -11,6 +11,9 @@ public static class AiSearchProblems
     /// or vector search failed); nothing stays charged.</summary>
     public const string Unavailable = "urn:bayitplus:problem:ai-search-unavailable";
 
+    /// <summary>422: the query is in a script the model cannot read (Hebrew for the local model).</summary>
+    public const string LanguageUnsupported = "urn:bayitplus:problem:ai-search-language-unsupported";
+
     /// <summary>404: the item exists but has no vector of the active model yet.</summary>
     public const string NotEmbedded = "urn:bayitplus:problem:ai-search-not-embedded";
 }
@@ -30,6 +33,11 @@ public sealed class AiSearchException : ApiException
 
     public static AiSearchException Unavailable(string detail) => new(
         StatusCodes.Status503ServiceUnavailable, "Semantic search unavailable", detail, AiSearchProblems.Unavailable);
+
+    public static AiSearchException LanguageUnsupported(string model) => new(
+        StatusCodes.Status422UnprocessableEntity, "Language not supported",
+        $"The search model ({model}) reads queries in Latin script only (English, Spanish); nothing was charged. GET /api/search searches every language.",
+        AiSearchProblems.LanguageUnsupported);
 
     public static AiSearchException NotEmbedded() => new(
         StatusCodes.Status404NotFound, "Not found", "The item has no embedding of the current model yet, so no similar items can be found.", AiSearchProblems.NotEmbedded);

@@ -43,6 +43,9 @@ public sealed class IndexerRun
 
     public int Deleted { get; set; }
 
+    /// <summary>Items the model could not embed; tried again at the next full pass.</summary>
+    public int Failed { get; set; }
+
     public int Backlog { get; set; }
 
     public string? Error { get; set; }

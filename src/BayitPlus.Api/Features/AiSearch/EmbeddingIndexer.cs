@@ -209,19 +209,15 @@ public sealed partial class EmbeddingIndexer(
         var started = time.GetUtcNow().UtcDateTime;
         var target = embedders.Configured;
         var generator = embedders.Find(target) ?? throw new InvalidOperationException($"No generator for the configured model {target.Id}.");
-        var indexReady = await vectorIndex.EnsureAsync(target, cancellationToken);
+        var indexReady = await EnsureIndexAsync(target, cancellationToken);
         var state = await StateAsync(cancellationToken);
         var active = EmbeddingModel.Parse(state?.ActiveModel);
-        if (active is null)
-        {
-            active = target;
-            await States.UpdateOneAsync(
-                s => s.Id == AiSearchStateDocument.IndexerId && s.ActiveModel == null,
-                Builders<AiSearchStateDocument>.Update.Set(s => s.ActiveModel, target.Id),
-                cancellationToken: cancellationToken);
-        }
 
-        var work = new PassWork(target, generator, active != target, state?.ReindexRequestedAt);
+        // During a model change the stored vectors stay those of the active model, kept current for
+        // new and changed items while this instance can still run it.
+        var switching = active is not null && active != target;
+        var main = switching && embedders.Find(active!) is { } old ? new ModelRun(active!, old) : new ModelRun(target, generator);
+        var work = new PassWork(target, main, switching ? new ModelRun(target, generator) : null, state?.ReindexRequestedAt);
         if (changed is null)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -241,7 +237,22 @@ public sealed partial class EmbeddingIndexer(
             await SyncAsync(chunk, work, cancellationToken);
             await KeepLeaseAsync(cancellationToken);
             work.Deleted += await DeleteMissingAsync(seen, cancellationToken);
-            await FinishModelChangeAsync(work, active, indexReady, cancellationToken);
+            if (active is null)
+            {
+                // Searches start once every item has its vector and the index answers: a member is
+                // never charged for a search of a half-embedded catalog.
+                if (indexReady && work.Failed == 0)
+                {
+                    await States.UpdateOneAsync(
+                        s => s.Id == AiSearchStateDocument.IndexerId && s.ActiveModel == null,
+                        Builders<AiSearchStateDocument>.Update.Set(s => s.ActiveModel, target.Id),
+                        cancellationToken: cancellationToken);
+                }
+            }
+            else
+            {
+                await FinishModelChangeAsync(work, active, indexReady, cancellationToken);
+            }
         }
         else
         {
@@ -264,18 +275,19 @@ public sealed partial class EmbeddingIndexer(
                 Embedded = work.Embedded,
                 Updated = work.Updated,
                 Deleted = work.Deleted,
+                Failed = work.Failed,
             }),
             cancellationToken: cancellationToken);
-        if (work.Embedded + work.Deleted > 0)
+        if (work.Embedded + work.Deleted + work.Failed > 0)
         {
-            LogPass(logger, kind, work.Embedded, work.Updated, work.Deleted, target.Id);
+            LogPass(logger, kind, work.Embedded, work.Updated, work.Deleted, work.Failed, target.Id);
         }
 
         return started;
     }
 
     /// <summary>Embeds the items whose text changed (or that have no vector of the model), and
-    /// refreshes the taxonomy of the others.</summary>
+    /// refreshes the taxonomy of the others; written batch by batch, so work done stays done.</summary>
     private async Task SyncAsync(IReadOnlyList<CatalogItemText> items, PassWork work, CancellationToken cancellationToken)
     {
         if (items.Count == 0)
@@ -288,28 +300,28 @@ public sealed partial class EmbeddingIndexer(
                 .Project<ContentEmbeddingDocument>(Builders<ContentEmbeddingDocument>.Projection.Exclude(e => e.EmbeddingVector).Exclude("pending.embedding_vector"))
                 .ToListAsync(cancellationToken))
             .ToDictionary(e => e.ContentId, StringComparer.Ordinal);
-        var toEmbed = new List<(CatalogItemText Item, string Text, string Hash, bool AsPending)>();
+        var due = new List<ItemWork>();
         var writes = new List<WriteModel<ContentEmbeddingDocument>>();
         foreach (var item in items)
         {
-            var text = EmbeddingText.Compose(item, work.Target);
-            var hash = EmbeddingText.Hash(text);
             stored.TryGetValue(item.Id, out var existing);
-            if (work.Switching && existing is not null && existing.EmbeddingModel != work.Target.Id)
-            {
-                if (existing.Pending is not { } pending || pending.EmbeddingModel != work.Target.Id || pending.TextHash != hash || pending.CreatedAt < work.ReindexAt)
-                {
-                    toEmbed.Add((item, text, hash, true));
-                    continue;
-                }
-            }
-            else if (existing is null || existing.EmbeddingModel != work.Target.Id || existing.Metadata.TextHash != hash || existing.CreatedAt < work.ReindexAt)
-            {
-                toEmbed.Add((item, text, hash, false));
-                continue;
-            }
+            (string Text, string Hash, EmbeddingModel Model)? next = work.Next is { } n && existing?.EmbeddingModel != n.Model.Id && !(existing is null && work.Main.Model == n.Model)
+                ? Text(item, n.Model)
+                : null;
+            var main = Text(item, work.Main.Model);
 
-            if (!SameTaxonomy(existing.Metadata, item))
+            // A stored vector of the active model stays until the switch when this instance cannot
+            // run that model any more (only the new model's vector is made).
+            var keepMain = work.Switching && existing is not null && existing.EmbeddingModel != work.Main.Model.Id;
+            var needMain = !keepMain
+                && (existing is null || existing.EmbeddingModel != work.Main.Model.Id || existing.Metadata.TextHash != main.Hash || existing.CreatedAt < work.ReindexAt);
+            var needNext = next is not null
+                && (existing?.Pending is not { } pending || pending.EmbeddingModel != next.Value.Model.Id || pending.TextHash != next.Value.Hash || pending.CreatedAt < work.ReindexAt);
+            if (needMain || needNext)
+            {
+                due.Add(new ItemWork(item, needMain ? main : null, needNext ? next : null, Switching: work.Next is not null));
+            }
+            else if (!SameTaxonomy(existing!.Metadata, item))
             {
                 writes.Add(new UpdateOneModel<ContentEmbeddingDocument>(
                     Builders<ContentEmbeddingDocument>.Filter.Eq(e => e.ContentId, item.Id), Taxonomy(Builders<ContentEmbeddingDocument>.Update.Combine(), item)));
@@ -317,61 +329,121 @@ public sealed partial class EmbeddingIndexer(
             }
         }
 
-        foreach (var batch in toEmbed.Chunk(settings.BatchSize))
-        {
-            var vectors = await work.Generator.GenerateAsync(batch.Select(b => b.Text), cancellationToken: cancellationToken);
-            var now = time.GetUtcNow().UtcDateTime;
-            foreach (var ((item, text, hash, asPending), vector) in batch.Zip(vectors))
-            {
-                writes.Add(asPending ? Pending(item, text, hash, vector.Vector.ToArray(), work.Target, now) : Current(item, text, hash, vector.Vector.ToArray(), work.Target, now));
-            }
-
-            work.Embedded += batch.Length;
-            Embedded.Add(batch.Length, new KeyValuePair<string, object?>("model", work.Target.Id));
-        }
-
         if (writes.Count > 0)
         {
             await Embeddings.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
         }
+
+        foreach (var batch in due.Chunk(settings.BatchSize))
+        {
+            var mainVectors = await EmbedAsync(work.Main, [.. batch.Select(b => b.Main?.Text)], cancellationToken);
+            var nextVectors = work.Next is { } model ? await EmbedAsync(model, [.. batch.Select(b => b.Next?.Text)], cancellationToken) : null;
+            var now = time.GetUtcNow().UtcDateTime;
+            var batchWrites = new List<WriteModel<ContentEmbeddingDocument>>();
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var (item, main, next, switching) = batch[i];
+                var mainVector = main is null ? null : mainVectors[i];
+                var nextVector = next is null ? null : nextVectors![i];
+                if ((main is not null && mainVector is null) || (next is not null && nextVector is null))
+                {
+                    // This item failed alone; the others go on, and the next full pass tries it again.
+                    work.Failed++;
+                    continue;
+                }
+
+                var update = Taxonomy(Builders<ContentEmbeddingDocument>.Update.Combine(), item);
+                if (main is { } m)
+                {
+                    update = Builders<ContentEmbeddingDocument>.Update.Combine(
+                        Builders<ContentEmbeddingDocument>.Update
+                            .Set(e => e.EmbeddingVector, mainVector!)
+                            .Set(e => e.EmbeddingModel, work.Main.Model.Id)
+                            .Set(e => e.TextContent, m.Text)
+                            .Set(e => e.Metadata.TextHash, m.Hash)
+                            .Set(e => e.CreatedAt, now),
+                        update);
+                    if (!switching)
+                    {
+                        update = update.Unset(e => e.Pending);
+                    }
+                }
+
+                if (next is { } x)
+                {
+                    update = update.Set(e => e.Pending, new PendingEmbedding
+                    {
+                        EmbeddingVector = nextVector!,
+                        EmbeddingModel = work.Next!.Value.Model.Id,
+                        TextContent = x.Text,
+                        TextHash = x.Hash,
+                        CreatedAt = now,
+                    });
+                }
+
+                batchWrites.Add(new UpdateOneModel<ContentEmbeddingDocument>(Builders<ContentEmbeddingDocument>.Filter.Eq(e => e.ContentId, item.Id), update) { IsUpsert = main is not null });
+                work.Embedded++;
+            }
+
+            if (batchWrites.Count > 0)
+            {
+                await Embeddings.BulkWriteAsync(batchWrites, new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+                Embedded.Add(batchWrites.Count, new KeyValuePair<string, object?>("model", work.Target.Id));
+            }
+        }
     }
 
-    private static UpdateOneModel<ContentEmbeddingDocument> Current(CatalogItemText item, string text, string hash, float[] vector, EmbeddingModel model, DateTime now) =>
-        new(
-            Builders<ContentEmbeddingDocument>.Filter.Eq(e => e.ContentId, item.Id),
-            Builders<ContentEmbeddingDocument>.Update
-                .Set(e => e.EmbeddingVector, vector)
-                .Set(e => e.EmbeddingModel, model.Id)
-                .Set(e => e.TextContent, text)
-                .Set(e => e.Metadata, Metadata(item, hash))
-                .Set(e => e.CreatedAt, now)
-                .Unset(e => e.Pending))
-        { IsUpsert = true };
-
-    private static UpdateOneModel<ContentEmbeddingDocument> Pending(CatalogItemText item, string text, string hash, float[] vector, EmbeddingModel model, DateTime now) =>
-        new(
-            Builders<ContentEmbeddingDocument>.Filter.Eq(e => e.ContentId, item.Id),
-            Taxonomy(
-                Builders<ContentEmbeddingDocument>.Update.Set(e => e.Pending, new PendingEmbedding
-                {
-                    EmbeddingVector = vector,
-                    EmbeddingModel = model.Id,
-                    TextContent = text,
-                    TextHash = hash,
-                    CreatedAt = now,
-                }),
-                item));
-
-    private static EmbeddingMetadata Metadata(CatalogItemText item, string hash) => new()
+    private static (string Text, string Hash, EmbeddingModel Model) Text(CatalogItemText item, EmbeddingModel model)
     {
-        TextHash = hash,
-        SectionIds = [.. item.Sections],
-        ContentFormat = item.Format,
-        AudienceId = item.Audience,
-        GenreIds = [.. item.Genres],
-        TopicTags = [.. item.Topics],
-        Year = item.Year,
-    };
+        var text = EmbeddingText.Compose(item, model);
+        return (text, EmbeddingText.Hash(text), model);
+    }
+
+    /// <summary>The vectors of the non-null texts (null where none was asked). When the batch fails,
+    /// each text is tried alone, so one item the model refuses (too long, filtered) does not hold
+    /// back the others; when none succeeds alone either, the model is down and the pass fails.</summary>
+    private async Task<float[]?[]> EmbedAsync(ModelRun run, string?[] texts, CancellationToken cancellationToken)
+    {
+        var asked = texts.Select((text, i) => (text, i)).Where(t => t.text is not null).ToList();
+        var vectors = new float[]?[texts.Length];
+        if (asked.Count == 0)
+        {
+            return vectors;
+        }
+
+        try
+        {
+            var embedded = await run.Generator.GenerateAsync(asked.Select(t => t.text!), cancellationToken: cancellationToken);
+            foreach (var ((_, i), vector) in asked.Zip(embedded))
+            {
+                vectors[i] = Checked(run.Model, vector.Vector.ToArray());
+            }
+
+            return vectors;
+        }
+        catch (Exception batchError) when (batchError is not OperationCanceledException)
+        {
+            var succeeded = 0;
+            foreach (var (text, i) in asked)
+            {
+                try
+                {
+                    vectors[i] = Checked(run.Model, (await run.Generator.GenerateAsync([text!], cancellationToken: cancellationToken))[0].Vector.ToArray());
+                    succeeded++;
+                }
+                catch (Exception itemError) when (itemError is not OperationCanceledException)
+                {
+                    LogItemFailed(logger, itemError, run.Model.Id);
+                }
+            }
+
+            return succeeded > 0 ? vectors : throw new InvalidOperationException($"The {run.Model.Id} model embedded none of {asked.Count} texts.", batchError);
+        }
+    }
+
+    /// <summary>A vector of the model's dimension; anything else is the model's error, not a vector to store.</summary>
+    private static float[] Checked(EmbeddingModel model, float[] vector) =>
+        vector.Length == model.Dimensions ? vector : throw new InvalidOperationException($"The {model.Id} model answered a vector of {vector.Length} dimensions.");
 
     /// <summary>The taxonomy fields alone: the text hash belongs to the stored vector.</summary>
     private static UpdateDefinition<ContentEmbeddingDocument> Taxonomy(UpdateDefinition<ContentEmbeddingDocument> update, CatalogItemText item) =>
@@ -473,6 +545,22 @@ public sealed partial class EmbeddingIndexer(
         }
     }
 
+    /// <summary>Creates the model's vector index unless it exists; false while it does not answer
+    /// queries, or when the server cannot list or create search indexes (no search node, or a user
+    /// without the right): indexing goes on, and searches wait for the index.</summary>
+    private async Task<bool> EnsureIndexAsync(EmbeddingModel model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await vectorIndex.EnsureAsync(model, cancellationToken);
+        }
+        catch (MongoCommandException error)
+        {
+            LogIndexUnavailable(logger, model.Id, error.CodeName ?? error.Code.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return false;
+        }
+    }
+
     /// <summary>Renews the lease within a long pass; stops the pass if another instance took over.</summary>
     private async Task KeepLeaseAsync(CancellationToken cancellationToken)
     {
@@ -506,13 +594,24 @@ public sealed partial class EmbeddingIndexer(
 
     private sealed class LeaseLostException : Exception;
 
-    private sealed class PassWork(EmbeddingModel target, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> generator, bool switching, DateTime? reindexAt)
+    /// <summary>A model and this instance's generator for it.</summary>
+    private readonly record struct ModelRun(EmbeddingModel Model, Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> Generator);
+
+    /// <summary>What an item needs: a stored vector of the main model, a pending one of the next.</summary>
+    private sealed record ItemWork(CatalogItemText Item, (string Text, string Hash, EmbeddingModel Model)? Main, (string Text, string Hash, EmbeddingModel Model)? Next, bool Switching);
+
+    /// <summary>A pass's models and counts. <see cref="Main"/> makes the stored vectors (the active
+    /// model during a change, while this instance can run it); <see cref="Next"/>, during a change,
+    /// the pending ones.</summary>
+    private sealed class PassWork(EmbeddingModel target, ModelRun main, ModelRun? next, DateTime? reindexAt)
     {
         public EmbeddingModel Target { get; } = target;
 
-        public Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>> Generator { get; } = generator;
+        public ModelRun Main { get; } = main;
 
-        public bool Switching { get; } = switching;
+        public ModelRun? Next { get; } = next;
+
+        public bool Switching => Next is not null;
 
         public DateTime? ReindexAt { get; } = reindexAt;
 
@@ -521,7 +620,15 @@ public sealed partial class EmbeddingIndexer(
         public int Updated { get; set; }
 
         public int Deleted { get; set; }
+
+        public int Failed { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The {Model} model could not embed an item; it is tried again at the next full pass")]
+    private static partial void LogItemFailed(ILogger logger, Exception error, string model);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The vector search index of {Model} cannot be listed or created ({Reason}); create it as the README says")]
+    private static partial void LogIndexUnavailable(ILogger logger, string model, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The embedding indexer failed; retrying")]
     private static partial void LogFailed(ILogger logger, Exception error);
@@ -529,8 +636,8 @@ public sealed partial class EmbeddingIndexer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The catalog's change stream broke; the indexer reopens it and compares the whole catalog")]
     private static partial void LogStreamBroke(ILogger logger, Exception error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Embedding indexer {Kind}: {Embedded} embedded, {Updated} taxonomy updates, {Deleted} deleted ({Model})")]
-    private static partial void LogPass(ILogger logger, string kind, int embedded, int updated, int deleted, string model);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedding indexer {Kind}: {Embedded} embedded, {Updated} taxonomy updates, {Deleted} deleted, {Failed} failed ({Model})")]
+    private static partial void LogPass(ILogger logger, string kind, int embedded, int updated, int deleted, int failed, string model);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "AI search switched from {From} to {To}: every item has a vector of the new model")]
     private static partial void LogSwitched(ILogger logger, string from, string to);

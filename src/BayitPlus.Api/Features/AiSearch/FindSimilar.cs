@@ -6,13 +6,14 @@ using BayitPlus.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using MongoDB.Driver;
 
 namespace BayitPlus.Api.Features.AiSearch;
 
 /// <summary>"More like this": the catalog items whose embeddings are nearest to the item's own
 /// (<see cref="AiRetrieval.SimilarAsync"/>), the item itself left out, as localized cards. Free and
 /// anonymous, and cached with the catalog's reads.</summary>
-public static class FindSimilar
+public static partial class FindSimilar
 {
     public const int DefaultLimit = 10;
     public const int MaxLimit = 50;
@@ -25,7 +26,7 @@ public static class FindSimilar
             RuleFor(q => q.Limit).WholeNumber(1, MaxLimit, DefaultLimit).WithMessage($"limit must be between 1 and {MaxLimit}.");
     }
 
-    public sealed class Handler(AiRetrieval retrieval, IContentCards cards) : IQueryHandler<Query, ItemsResponse<ContentResponse>>
+    public sealed partial class Handler(AiRetrieval retrieval, IContentCards cards, ILogger<Handler> logger) : IQueryHandler<Query, ItemsResponse<ContentResponse>>
     {
         public async ValueTask<ItemsResponse<ContentResponse>> Handle(Query query, CancellationToken cancellationToken)
         {
@@ -35,10 +36,29 @@ public static class FindSimilar
             }
 
             var limit = DescriptiveRules.ParseWholeNumber(query.Limit) ?? DefaultLimit;
-            var nearest = await retrieval.SimilarAsync(query.Id, limit, cancellationToken) ?? throw AiSearchException.NotEmbedded();
+            IReadOnlyList<string>? nearest;
+            try
+            {
+                nearest = await retrieval.SimilarAsync(query.Id, limit, cancellationToken);
+            }
+            catch (MongoCommandException error)
+            {
+                // The server cannot run $vectorSearch (no search node, the index missing or rebuilt).
+                LogVectorSearchFailed(logger, error);
+                throw AiSearchException.Unavailable("Similar items cannot be found right now: vector search is not available. Try again shortly.");
+            }
+
+            if (nearest is null)
+            {
+                throw AiSearchException.NotEmbedded();
+            }
+
             var found = await cards.FindAsync(nearest, query.Language, null, cancellationToken);
             return new ItemsResponse<ContentResponse>([.. nearest.Where(found.ContainsKey).Select(id => found[id])]);
         }
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Similar items: $vectorSearch failed")]
+        private static partial void LogVectorSearchFailed(ILogger logger, Exception error);
     }
 
     internal static void Map(RouteGroupBuilder group) => group

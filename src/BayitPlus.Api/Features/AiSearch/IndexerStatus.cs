@@ -18,7 +18,7 @@ public sealed class IndexerStatus(MongoContext db, ICatalogSource catalog, Embed
         var pending = await CountsAsync(embeddings, "$pending.embedding_model", cancellationToken);
         var catalogItems = await catalog.CountAsync(cancellationToken);
         var ofTarget = stored.Where(c => c.Model == target.Id).Sum(c => c.Embeddings) + pending.Where(c => c.Model == target.Id).Sum(c => c.Embeddings);
-        var index = await vectorIndex.StatusAsync(target, cancellationToken);
+        var index = await IndexStatusAsync(target, cancellationToken);
         var run = state?.LastRun;
         return new IndexerStatusResponse(
             target.Id,
@@ -28,10 +28,23 @@ public sealed class IndexerStatus(MongoContext db, ICatalogSource catalog, Embed
             Math.Max(0, catalogItems - ofTarget),
             stored,
             pending,
-            new VectorIndexStatus(target.IndexName, index?.Status ?? "MISSING", index?.Queryable ?? false),
+            new VectorIndexStatus(target.IndexName, index.Status, index.Queryable),
             state?.LeaseUntil > time.GetUtcNow().UtcDateTime,
             state?.ReindexRequestedAt,
-            run is null ? null : new IndexerRunResponse(run.Kind, run.StartedAt, run.FinishedAt, run.Embedded, run.Updated, run.Deleted, run.Error));
+            run is null ? null : new IndexerRunResponse(run.Kind, run.StartedAt, run.FinishedAt, run.Embedded, run.Updated, run.Deleted, run.Failed, run.Error));
+    }
+
+    /// <summary>UNAVAILABLE when the server cannot list search indexes (no search node).</summary>
+    private async Task<(string Status, bool Queryable)> IndexStatusAsync(EmbeddingModel model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await vectorIndex.StatusAsync(model, cancellationToken) ?? ("MISSING", false);
+        }
+        catch (MongoCommandException)
+        {
+            return ("UNAVAILABLE", false);
+        }
     }
 
     private static async Task<IReadOnlyList<ModelCount>> CountsAsync(IMongoCollection<BsonDocument> embeddings, string field, CancellationToken cancellationToken)
@@ -65,9 +78,11 @@ public sealed record IndexerStatusResponse(
 public sealed record ModelCount(string Model, long Embeddings);
 
 /// <summary>The configured model's vector search index: <c>status</c> as the server reports it
-/// (READY, BUILDING, ... or MISSING) and whether it answers queries.</summary>
+/// (READY, BUILDING, ...), MISSING, or UNAVAILABLE when the server has no search, and whether it
+/// answers queries.</summary>
 public sealed record VectorIndexStatus(string Name, string Status, bool Queryable);
 
 /// <summary>The last pass: <c>kind</c> catch-up, changes, reindex or failed (then <c>error</c> names
-/// the failure's type; the log has the rest).</summary>
-public sealed record IndexerRunResponse(string Kind, DateTime StartedAt, DateTime FinishedAt, int Embedded, int Updated, int Deleted, string? Error);
+/// the failure's type; the log has the rest); <c>failed</c> items the model could not embed, tried
+/// again at the next full pass.</summary>
+public sealed record IndexerRunResponse(string Kind, DateTime StartedAt, DateTime FinishedAt, int Embedded, int Updated, int Deleted, int Failed, string? Error);

@@ -14,11 +14,13 @@ namespace BayitPlus.Api.Features.AiSearch;
 /// <summary>
 /// Semantic search for Beta 500 members: the hybrid ranking of <see cref="AiRetrieval"/> (the
 /// catalog's text ranking fused with the nearest neighbours of the query's embedding), narrowed by
-/// the catalog's taxonomy filters, as localized catalog cards within the member's parental limit.
-/// Each search costs the <c>ai_search</c> price once: charged before searching (so two racing
-/// searches cannot both spend the last credits) and refunded when no results are delivered, so a
-/// failure never stays charged. A retry with the same <c>Idempotency-Key</c> is charged once
-/// (the ledger answers the first charge). Recorded in <c>searchquery</c> as <c>ai</c>.
+/// the catalog's taxonomy filters and the member's parental limit, as localized catalog cards. Each
+/// search costs the <c>ai_search</c> price once: charged before searching (so two racing searches
+/// cannot both spend the last credits) and refunded when the search fails, so a failure never stays
+/// charged. Once charged, the search runs to its end even if the client goes away: a refund on an
+/// abandoned request would let a client that always hangs up search for free. A query the model
+/// cannot read is refused before charging (the free catalog search serves it as well). Recorded in
+/// <c>searchquery</c> as <c>ai</c>.
 /// </summary>
 public static partial class SearchAi
 {
@@ -26,7 +28,6 @@ public static partial class SearchAi
     public const int MaxQueryLength = 200;
     public const int DefaultLimit = 20;
     public const int MaxLimit = 50;
-    public const int MaxIdempotencyKeyLength = 200;
 
     /// <summary>The query string taken as text (as catalog search's) so that a malformed value is a
     /// 400 naming its parameter; empty values count as absent.</summary>
@@ -39,12 +40,11 @@ public static partial class SearchAi
         [FromQuery(Name = "topic")] string[]? Topic,
         [FromQuery(Name = "yearFrom")] string? YearFrom,
         [FromQuery(Name = "yearTo")] string? YearTo,
-        [FromQuery(Name = "limit")] string? Limit,
-        [FromHeader(Name = "Idempotency-Key")] string? IdempotencyKey)
+        [FromQuery(Name = "limit")] string? Limit)
     {
         public Command ToCommand(string userId, string language) => new(
             Q, Values(Section), Values(Format), Values(Audience), Values(Genre), Values(Topic),
-            Blank(YearFrom), Blank(YearTo), Blank(Limit), Blank(IdempotencyKey), userId, language);
+            Blank(YearFrom), Blank(YearTo), Blank(Limit), userId, language);
 
         private static string[] Values(string[]? values) => values?.Where(v => !string.IsNullOrWhiteSpace(v)).ToArray() ?? [];
 
@@ -61,7 +61,6 @@ public static partial class SearchAi
         string? YearFrom,
         string? YearTo,
         string? Limit,
-        string? IdempotencyKey,
         string UserId,
         string Language) : ICommand<AiSearchResponse>, ITaxonomyFilterQuery;
 
@@ -74,8 +73,6 @@ public static partial class SearchAi
                 .NotEmpty().WithMessage("q is required: describe what to find.")
                 .MaximumLength(MaxQueryLength).WithMessage($"q must be at most {MaxQueryLength} characters long.");
             RuleFor(c => c.Limit).WholeNumber(1, MaxLimit, DefaultLimit).WithMessage($"limit must be between 1 and {MaxLimit}.");
-            RuleFor(c => c.IdempotencyKey).MaximumLength(MaxIdempotencyKeyLength)
-                .WithMessage($"The Idempotency-Key header must be at most {MaxIdempotencyKeyLength} characters long.");
         }
     }
 
@@ -91,14 +88,19 @@ public static partial class SearchAi
     {
         public async ValueTask<AiSearchResponse> Handle(Command command, CancellationToken cancellationToken)
         {
-            // Checked before charging: with nothing embedded the search would be the free catalog
-            // search, which is not worth credits.
-            if (await models.CurrentAsync(cancellationToken) is null)
+            // Checked before charging: with nothing embedded, or a query the model cannot read, the
+            // search would be the free catalog search, which is not worth credits.
+            if (await models.CurrentAsync(cancellationToken) is not { } vectors)
             {
                 throw AiSearchException.Unavailable("Semantic search is not ready: the catalog has not been embedded yet with a model this instance can run. Nothing was charged.");
             }
 
-            var charge = await ledger.ChargeAsync(command.UserId, Feature, 1, command.IdempotencyKey ?? Guid.NewGuid().ToString("N"), cancellationToken) switch
+            if (!vectors.Model.Reads(command.Q!))
+            {
+                throw AiSearchException.LanguageUnsupported(vectors.Model.Id);
+            }
+
+            var charge = await ledger.ChargeAsync(command.UserId, Feature, 1, Guid.NewGuid().ToString("N"), cancellationToken) switch
             {
                 ChargeResult.Charged charged => charged,
                 ChargeResult.Insufficient insufficient => throw AiSearchException.Insufficient(insufficient.Balance, insufficient.Required),
@@ -108,12 +110,12 @@ public static partial class SearchAi
 
             try
             {
-                return await SearchAsync(command, charge, cancellationToken);
+                return await SearchAsync(command, charge, CancellationToken.None);
             }
             catch (Exception error)
             {
                 await RefundAsync(charge, error);
-                if (error is ApiException or OperationCanceledException)
+                if (error is ApiException)
                 {
                     throw;
                 }
@@ -128,8 +130,16 @@ public static partial class SearchAi
             var text = command.Q!.Trim();
             var limit = DescriptiveRules.ParseWholeNumber(command.Limit) ?? DefaultLimit;
             var started = time.GetTimestamp();
-            var ranked = await retrieval.RankAsync(text, Validator.Filter(command), RetrievalMode.Hybrid, limit, cancellationToken);
             var maxAudience = await limits.MaxAudienceAsync(command.UserId, cancellationToken);
+            var filter = Validator.Filter(command);
+            if (Audiences.AllowedUpTo(maxAudience) is { } allowed)
+            {
+                // In the ranking's filter, so the page holds limit items the member may see.
+                filter = filter with { Audiences = filter.Audiences.Count == 0 ? allowed : [.. filter.Audiences.Intersect(allowed)] };
+            }
+
+            var ranked = filter.Audiences.Count == 0 && command.Audience.Count > 0 ? []
+                : await retrieval.RankAsync(text, filter, RetrievalMode.Hybrid, limit, cancellationToken);
             var found = await cards.FindAsync(ranked, command.Language, maxAudience, cancellationToken);
             List<ContentResponse> items = [.. ranked.Where(found.ContainsKey).Select(id => found[id])];
             var elapsed = time.GetElapsedTime(started);
@@ -189,15 +199,17 @@ public static partial class SearchAi
             "(reciprocal rank fusion), so exact titles are still found first. section, format, audience, genre, topic, yearFrom and yearTo narrow the " +
             "results as in GET /api/search; limit (1 to 50, default 20) results, best first, within the member's parental limit, in the language of lang " +
             "or Accept-Language. Each search costs the ai_search price (Beta:Prices) once: creditsCharged and creditsRemaining say what it cost and what " +
-            "is left. Send an Idempotency-Key header (at most 200 characters) to retry safely: a repeat with the same key is charged once and answers " +
-            "the first charge's figures. 402 (type `" + CreditProblems.InsufficientCredits + "`) when the balance does not cover the price and 403 (type `" +
+            "is left; a search that was charged runs to its end even if the client disconnects, so retrying is a new search. 402 (type `" +
+            CreditProblems.InsufficientCredits + "`) when the balance does not cover the price and 403 (type `" +
             CreditProblems.NotMember + "`) for an account that is not an active member; neither charges anything. 503 (type `" + AiSearchProblems.Unavailable +
             "`) when semantic search cannot run (the catalog is not embedded yet, no price is set, or the model or vector search fails): whatever was " +
-            "charged is refunded. Each search is recorded in searchquery (search_type ai); searchId is what POST /api/search/{searchId}/click takes. Never cached.")
+            "charged is refunded. 422 (type `" + AiSearchProblems.LanguageUnsupported + "`) when the configured model cannot read q's script (the local " +
+            "model reads Latin script only; GET /api/search serves Hebrew), nothing charged. Each search is recorded in searchquery (search_type ai); searchId is what POST /api/search/{searchId}/click takes. Never cached.")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status402PaymentRequired)
         .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 }
 

@@ -4,7 +4,7 @@ using Microsoft.OpenApi;
 namespace BayitPlus.Api.Infrastructure.Validation;
 
 /// <summary>
-/// Links an endpoint to the message its query string (and route values and headers) become, so each parameter
+/// Links an endpoint to the message its query string (and route values) become, so each parameter
 /// is documented from that message's validator: its real type (a whole number, a boolean, a
 /// date-time, a list), its limits and allowed values, and a description from the rules' messages.
 /// Query parameters are bound as text on purpose, so a malformed value reaches the validator and is
@@ -12,7 +12,7 @@ namespace BayitPlus.Api.Infrastructure.Validation;
 /// </summary>
 public static class QueryRules
 {
-    /// <summary>Documents this endpoint's query, route and header parameters from the rules of
+    /// <summary>Documents this endpoint's query and route parameters from the rules of
     /// <typeparamref name="TMessage"/> (matched by name, ignoring case).</summary>
     public static RouteHandlerBuilder WithQueryRules<TMessage>(this RouteHandlerBuilder endpoint) =>
         endpoint.WithMetadata(new QueryRulesMetadata(typeof(TMessage)));
@@ -32,13 +32,12 @@ public sealed class QueryRulesTransformer : IOpenApiOperationTransformer
         var validators = message is null ? [] : RuleSchema.ValidatorsFor(message, context.ApplicationServices);
         foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
         {
-            if (parameter.In is not (ParameterLocation.Query or ParameterLocation.Path or ParameterLocation.Header))
+            if (parameter.In is not (ParameterLocation.Query or ParameterLocation.Path))
             {
                 continue;
             }
 
-            // A header's dashes are not in the property's name: Idempotency-Key is IdempotencyKey.
-            var property = message?.GetProperty((parameter.Name ?? "").Replace("-", "", StringComparison.Ordinal), System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            var property = message?.GetProperty(parameter.Name ?? "", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
             var components = property is null ? [] : RuleSchema.Components(validators, property.Name);
             if (components.Count > 0)
             {

@@ -31,20 +31,12 @@ internal static class AiSearchData
         return items;
     }
 
-    public static Task<HttpResponseMessage> AiSearchAsync(this HttpClient client, string query, string? idempotencyKey = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/ai-search?{query}&lang=en");
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
+    public static Task<HttpResponseMessage> AiSearchAsync(this HttpClient client, string query) =>
+        client.GetAsync($"/api/ai-search?{query}&lang=en", Http.Ct);
 
-        return client.SendAsync(request, Http.Ct);
-    }
-
-    public static async Task<JsonObject> AiSearchOkAsync(this HttpClient client, string query, string? idempotencyKey = null)
+    public static async Task<JsonObject> AiSearchOkAsync(this HttpClient client, string query)
     {
-        var response = await client.AiSearchAsync(query, idempotencyKey);
+        var response = await client.AiSearchAsync(query);
         var body = await response.ReadJsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
         return body;

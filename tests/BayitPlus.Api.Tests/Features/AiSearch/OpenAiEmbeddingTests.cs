@@ -35,6 +35,29 @@ public sealed class OpenAiEmbeddingTests(OpenAiEmbeddingTests.Host api) : IClass
         Assert.Equal(16, request.Dimensions);
     }
 
+    [Fact]
+    public async Task An_item_the_model_refuses_does_not_hold_back_the_others()
+    {
+        var section = Catalog.NewSlug("ai");
+        var refused = Catalog.Item("רעל", [section]);
+        refused.TitleEn = $"{FakeOpenAi.Refused} {Guid.NewGuid():N}";
+        var fine = Enumerable.Range(0, 3).Select(i =>
+        {
+            var item = Catalog.Item($"פריט {i}", [section]);
+            item.TitleEn = $"Fine item {i} {Guid.NewGuid():N}";
+            return item;
+        }).ToArray();
+        await api.InsertAsync([refused, .. fine]);
+
+        foreach (var item in fine)
+        {
+            await Embeddings.WaitForAsync(api, item.Id, e => true);
+        }
+
+        Assert.Contains(api.OpenAi.Requests, r => r.Inputs.Count == 1 && r.Inputs[0].Contains(refused.TitleEn, StringComparison.Ordinal));
+        Assert.Equal(0, await api.Stored().CountDocumentsAsync(new MongoDB.Bson.BsonDocument("content_id", refused.Id), cancellationToken: Http.Ct));
+    }
+
     public sealed class Host : ApiFactory
     {
         public FakeOpenAi OpenAi { get; } = new();
@@ -68,6 +91,9 @@ public sealed class OpenAiEmbeddingTests(OpenAiEmbeddingTests.Host api) : IClass
 
         public ConcurrentQueue<EmbeddingRequest> Requests { get; } = new();
 
+        /// <summary>A request with an input holding this is refused as a whole (400), as OpenAI refuses an input over its token limit.</summary>
+        public const string Refused = "REFUSED-BY-MODEL";
+
         public static float[] VectorOf(string text) =>
             [.. System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)).Take(16).Select(b => (b - 128) / 128f)];
 
@@ -82,6 +108,11 @@ public sealed class OpenAiEmbeddingTests(OpenAiEmbeddingTests.Host api) : IClass
                 var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
                 var inputs = body["input"] is JsonArray array ? array.Select(i => i!.GetValue<string>()).ToList() : [body["input"]!.GetValue<string>()];
                 Requests.Enqueue(new EmbeddingRequest(context.Request.Headers.Authorization, body["model"]?.GetValue<string>(), body["dimensions"]?.GetValue<int>(), inputs));
+                if (inputs.Any(input => input.Contains(Refused, StringComparison.Ordinal)))
+                {
+                    return Results.Json(new JsonObject { ["error"] = new JsonObject { ["message"] = "input refused", ["type"] = "invalid_request_error" } }, JsonSerializerOptions.Default, statusCode: 400);
+                }
+
                 var base64 = body["encoding_format"]?.GetValue<string>() == "base64";
                 var data = new JsonArray([.. inputs.Select((input, i) => (JsonNode)new JsonObject
                 {

@@ -104,25 +104,39 @@ public sealed class SearchAiTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task Searches_repeated_with_one_idempotency_key_are_charged_once_even_in_parallel()
+    public async Task Parallel_searches_racing_for_the_last_credits_are_charged_only_while_the_balance_lasts()
     {
         var (section, _, robots, _) = await ThreeItemsAsync();
         var user = await api.MemberAsync(100);
+        var admin = api.ClientFor(await api.SignUpAsync(role: "admin"));
+        Assert.Equal(HttpStatusCode.OK, (await admin.AdjustAsync(user.Id, -95, "Leaves two searches")).StatusCode);
         var client = api.ClientFor(user);
-        var key = Guid.NewGuid().ToString();
 
-        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => client.AiSearchOkAsync($"{Q("Circuit Breakers")}&section={section}", key)));
-        var other = await client.AiSearchOkAsync($"{Q("Circuit Breakers")}&section={section}", Guid.NewGuid().ToString());
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => client.AiSearchAsync($"{Q("Circuit Breakers")}&section={section}")));
 
-        Assert.All(answers, a =>
+        Assert.Equal(2, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(4, answers.Count(a => a.StatusCode == HttpStatusCode.PaymentRequired));
+        foreach (var ok in answers.Where(a => a.StatusCode == HttpStatusCode.OK))
         {
-            Assert.Equal(robots.Id, a.Ids()[0]);
-            Assert.Equal(2, a["creditsCharged"]!.GetValue<int>());
-            Assert.Equal(98, a["creditsRemaining"]!.GetValue<int>());
-        });
-        Assert.Equal(96, other["creditsRemaining"]!.GetValue<int>());
-        Assert.Equal(2, (await api.EntriesAsync(user.Id)).Count(e => e["transaction_type"] == "deduct"));
-        Assert.Equal(96, await api.AssertInvariantAsync(user.Id));
+            Assert.Equal(robots.Id, (await ok.ReadJsonAsync()).Ids()[0]);
+        }
+
+        Assert.Equal(2, (await api.EntriesAsync(user.Id)).Count(e => e["transaction_type"] == "deduct" && e.GetValue("feature_used", "") == "ai_search"));
+        Assert.Equal(1, await api.AssertInvariantAsync(user.Id));
+        Assert.Equal(2, await api.Raw("searchquery").CountDocumentsAsync(new BsonDocument { ["user_id"] = user.Id, ["search_type"] = "ai" }, cancellationToken: Http.Ct));
+    }
+
+    [Fact]
+    public async Task A_query_the_local_model_cannot_read_is_a_422_that_charges_nothing()
+    {
+        await api.CatalogAsync(Item(Catalog.NewSlug("ai"), "Hebrew Query", "An item that makes sure the catalog is embedded."));
+        var user = await api.MemberAsync(100);
+
+        var problem = await (await api.ClientFor(user).AiSearchAsync(Q("סרט על משפחה"))).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal("urn:bayitplus:problem:ai-search-language-unsupported", problem["type"]!.GetValue<string>());
+        Assert.DoesNotContain(await api.EntriesAsync(user.Id), e => e["transaction_type"] == "deduct");
+        Assert.Equal(100, await api.AssertInvariantAsync(user.Id));
     }
 
     [Fact]
@@ -184,14 +198,13 @@ public sealed class SearchAiTests(ApiFactory api)
     }
 
     [Fact]
-    public async Task A_query_over_200_characters_and_an_overlong_idempotency_key_are_400s()
+    public async Task A_query_over_200_characters_is_a_400()
     {
         await api.CatalogAsync(Item(Catalog.NewSlug("ai"), "Long Query", "An item that makes sure the catalog is embedded."));
         var user = await api.MemberAsync(100);
         var client = api.ClientFor(user);
 
         await (await client.AiSearchAsync(Q(new string('a', 201)))).AssertValidationProblemAsync("q");
-        await (await client.AiSearchAsync(Q("robots"), new string('k', 201))).AssertValidationProblemAsync("idempotencyKey");
         Assert.Equal(HttpStatusCode.OK, (await client.AiSearchAsync(Q(new string('a', 200)))).StatusCode);
     }
 }
