@@ -136,10 +136,13 @@ internal static class AiSearchBenchmark
         return clock.Elapsed;
     }
 
-    /// <summary>The evaluation set's queries in the three languages and generated English ones.</summary>
+    /// <summary>The evaluation set's English and Spanish queries and generated English ones: the
+    /// local model reads Latin script only, and AI search refuses Hebrew queries (422) with it.</summary>
     private static async Task<IReadOnlyList<string>> QueriesAsync()
     {
-        var evaluation = EvalSet.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "ai-search-eval.json"))).Select(q => q.Query);
+        var evaluation = EvalSet.Parse(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "ai-search-eval.json")))
+            .Where(q => q.Language != "he")
+            .Select(q => q.Query);
         return [.. evaluation.Concat(Openings.SelectMany(opening => Subjects.Select(subject => $"{opening} {subject}"))).Distinct(StringComparer.Ordinal)];
     }
 

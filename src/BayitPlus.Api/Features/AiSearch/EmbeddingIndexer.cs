@@ -107,14 +107,18 @@ public sealed partial class EmbeddingIndexer(
         var watching = ForwardAsync(stream, leading.Token);
         try
         {
+            // A reindex is told apart by its request time, never compared with this instance's clock:
+            // the admin's instance wrote it with its own.
+            var handledReindex = (await StateAsync(stoppingToken))?.ReindexRequestedAt;
             var lastFull = await PassAsync("catch-up", null, stoppingToken);
             var pollInterval = settings.LeaseDuration / 4 < StatePoll ? settings.LeaseDuration / 4 : StatePoll;
             while (!stoppingToken.IsCancellationRequested)
             {
                 var state = await StateAsync(stoppingToken);
                 var now = time.GetUtcNow().UtcDateTime;
-                if (state?.ReindexRequestedAt > lastFull)
+                if (state?.ReindexRequestedAt is { } requested && requested != handledReindex)
                 {
+                    handledReindex = requested;
                     lastFull = await PassAsync("reindex", null, stoppingToken);
                 }
                 else if (_streamBroke || now - lastFull >= settings.CatchUpInterval)

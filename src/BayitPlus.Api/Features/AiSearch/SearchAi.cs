@@ -100,7 +100,9 @@ public static partial class SearchAi
                 throw AiSearchException.LanguageUnsupported(vectors.Model.Id);
             }
 
-            var charge = await ledger.ChargeAsync(command.UserId, Feature, 1, Guid.NewGuid().ToString("N"), cancellationToken) switch
+            // From the charge on, the client going away cancels nothing: a charge committed as the
+            // request was abandoned would otherwise stay without a search (and without a refund).
+            var charge = await ledger.ChargeAsync(command.UserId, Feature, 1, Guid.NewGuid().ToString("N"), CancellationToken.None) switch
             {
                 ChargeResult.Charged charged => charged,
                 ChargeResult.Insufficient insufficient => throw AiSearchException.Insufficient(insufficient.Balance, insufficient.Required),
