@@ -25,7 +25,7 @@ public sealed class CatalogTextSearch(MongoContext db) : ICatalogTextSearch
             .Project<ContentDocument>(Builders<ContentDocument>.Projection.Include(c => c.Title).Include(c => c.TitleEn).Include(c => c.TitleEs))
             .ToListAsync(cancellationToken);
         var wanted = Comparable(text);
-        return [.. found.Select(item => new CatalogTextMatch(item.Id, new[] { item.Title, item.TitleEn, item.TitleEs }.Any(title => title is not null && Comparable(title) == wanted)))];
+        return [.. found.Select(item => new CatalogTextMatch(item.Id, wanted.Length > 0 && new[] { item.Title, item.TitleEn, item.TitleEs }.Any(title => title is not null && Comparable(title) == wanted)))];
     }
 
     /// <summary>A title as a searcher may type it: letters and digits only, lowercase, without
