@@ -137,10 +137,13 @@ public sealed class ExtractiveSummarizer : IRecapSummarizer
 /// inside numbers (3.5), after abbreviations (Dr., Sr., etc.) or in dotted forms (e.g., U.S.).</summary>
 public static class SentenceSplitter
 {
+    /// <summary>Abbreviations that often end a sentence: they end one when a capital follows.</summary>
+    private static readonly HashSet<string> FinalAbbreviations = new(StringComparer.OrdinalIgnoreCase) { "etc", "inc", "ltd" };
+
     private static readonly HashSet<string> Abbreviations = new(StringComparer.OrdinalIgnoreCase)
     {
-        "dr", "dra", "mr", "mrs", "ms", "prof", "sr", "sra", "srta", "st", "jr", "etc", "vs", "no", "núm", "ud", "uds",
-        "lic", "ing", "gen", "gob", "av", "pág", "cap", "approx", "inc", "ltd", "co", "corp", "dept", "fig", "vol",
+        "dr", "dra", "mr", "mrs", "ms", "prof", "sr", "sra", "srta", "st", "jr", "vs", "núm", "ud", "uds",
+        "lic", "ing", "gob", "av", "pág", "approx", "corp", "dept", "fig", "vol",
     };
 
     public static IEnumerable<string> Split(string text)
@@ -178,6 +181,8 @@ public static class SentenceSplitter
 
     private static bool IsTerminator(char c) => c is '.' or '!' or '?' or '…' or '\u05C3';
 
+    private static bool IsHebrewLetter(char c) => c is >= '\u05D0' and <= '\u05EA';
+
     private static bool IsCloser(char c) => c is '"' or '\'' or ')' or ']' or '»' or '”' or '’';
 
     private static bool EndsSentence(string text, int index)
@@ -206,6 +211,12 @@ public static class SentenceSplitter
         }
 
         var word = text[wordStart..index];
+        if (FinalAbbreviations.Contains(word))
+        {
+            var following = text[next..].TrimStart();
+            return following.Length == 0 || char.IsUpper(following[0]) || following[0] is '¿' or '¡' || IsHebrewLetter(following[0]);
+        }
+
         // A lone capital is an initial (J. Smith); a dotted word before it is an abbreviation (e.g.).
         var initial = word.Length == 1 && char.IsUpper(word[0]);
         var dotted = wordStart > 0 && text[wordStart - 1] == '.';
@@ -256,7 +267,7 @@ public static class Words
             {
                 result.Append(char.ToLowerInvariant(c));
             }
-            else if (IsGeresh(c) && i > 0 && IsHebrewLetter(decomposed[i - 1]) && i + 1 < decomposed.Length && IsHebrewLetter(decomposed[i + 1]))
+            else if (IsGeresh(c) && result.Length > 0 && IsHebrewLetter(result[^1]) && i + 1 < decomposed.Length && IsHebrewLetter(decomposed[i + 1]))
             {
                 continue;
             }

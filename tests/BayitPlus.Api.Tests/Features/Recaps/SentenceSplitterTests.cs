@@ -37,6 +37,15 @@ public sealed class SentenceSplitterTests
     }
 
     [Fact]
+    public void A_short_word_like_no_still_ends_a_sentence_and_etc_ends_one_before_a_capital()
+    {
+        Assert.Equal(["Dijo que no.", "Después se fue."], SentenceSplitter.Split("Dijo que no. Después se fue."));
+        Assert.Equal(["Rents, food, etc.", "Then sports."], SentenceSplitter.Split("Rents, food, etc. Then sports."));
+        Assert.Equal(["Ventas, compras, etc.", "¿Y ahora?"], SentenceSplitter.Split("Ventas, compras, etc. ¿Y ahora?"));
+        Assert.Equal(["Y más, etc."], SentenceSplitter.Split("Y más, etc.  "));
+    }
+
+    [Fact]
     public void Empty_and_blank_text_has_no_sentences()
     {
         Assert.Empty(SentenceSplitter.Split(""));
@@ -48,7 +57,7 @@ public sealed class SentenceSplitterTests
     {
         Assert.Equal("cancion nino ", Words.Normalize("CANCIÓN niño."));
         Assert.Equal(new HashSet<string> { "cancion", "nino", "canto" }, Words.Of("El Niño cantó la CANCIÓN.", "es"));
-        Assert.Equal(new HashSet<string> { "בית", "המשפט", "צהל" }, Words.Of("בֵּית־הַמִּשְׁפָּט של צה\"ל", "he"));
+        Assert.Equal(new HashSet<string> { "בית", "המשפט", "צהל" }, Words.Of("בֵּית־הַמִּשְׁפָּט של צָה\"ל", "he"));
         Assert.Equal(new HashSet<string> { "minister", "spoke" }, Words.Of("The Minister spoke to them.", "en"));
     }
 }
