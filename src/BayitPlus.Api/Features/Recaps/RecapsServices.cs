@@ -1,4 +1,10 @@
+using System.ClientModel;
 using BayitPlus.Api.Infrastructure;
+using BayitPlus.Api.Infrastructure.AI;
+using BayitPlus.Api.Infrastructure.Telemetry;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpenAI;
 
 namespace BayitPlus.Api.Features.Recaps;
 
@@ -11,6 +17,23 @@ public sealed class RecapsServices : ISliceServices
         var settings = configuration.GetSection(RecapsSettings.Section).Get<RecapsSettings>() ?? new RecapsSettings();
         Check(settings);
         services.AddSingleton(settings);
+        var openAi = configuration.GetSection(OpenAiSettings.Section).Get<OpenAiSettings>() ?? new OpenAiSettings();
+        Require(!string.IsNullOrWhiteSpace(openAi.ChatModel), "AI:OpenAI:ChatModel must not be empty.");
+        services.TryAddSingleton(openAi);
+        if (openAi.IsConfigured)
+        {
+            services.TryAddSingleton(_ => new OpenAIClient(new ApiKeyCredential(openAi.ApiKey!), new OpenAIClientOptions { Endpoint = openAi.Endpoint })
+                .GetChatClient(openAi.ChatModel)
+                .AsIChatClient()
+                .AsBuilder()
+                .UseOpenTelemetry(sourceName: BayitPlusTelemetry.Name)
+                .Build());
+            services.AddSingleton<IRecapSummarizer, ChatClientSummarizer>();
+        }
+        else
+        {
+            services.AddSingleton<IRecapSummarizer, ExtractiveSummarizer>();
+        }
     }
 
     private static void Check(RecapsSettings settings)

@@ -16,5 +16,8 @@ public sealed class OpenAiSettings
 
     public int EmbeddingDimensions { get; init; } = 1536;
 
+    /// <summary>The chat model recaps are summarized with.</summary>
+    public string ChatModel { get; init; } = "gpt-4o-mini";
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ApiKey);
 }
