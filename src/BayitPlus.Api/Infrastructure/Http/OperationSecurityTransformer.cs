@@ -21,7 +21,7 @@ public sealed class OperationSecurityTransformer : IOpenApiOperationTransformer
             operation.Security =
             [
                 new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(key.SchemeName, context.Document)] = [] },
-                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerSecurityTransformer.AdminSchemeName, context.Document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(key.AdminSchemeName, context.Document)] = [] },
             ];
             var alternatives = $"Requires an API key in the {key.Header} header, or the bearer token of an active account with the role admin.";
             operation.Description = string.IsNullOrEmpty(operation.Description) ? alternatives : $"{operation.Description}\n\n{alternatives}";
