@@ -7,24 +7,15 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Recaps;
 
-/// <summary>The shared host with an ingestion key configured (the shared one has none).</summary>
-public sealed class IngestApiFactory : ApiFactory
+public static class TranscriptChannels
 {
-    public const string Key = "captioning-service-key-0123456789abcdefghij";
-
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
-    {
-        ["Recaps:IngestKeys:0"] = "another-service-key-zyxwvutsrqponmlkjihgfedcba",
-        ["Recaps:IngestKeys:1"] = Key,
-    };
-
     private static int _channelNumber = Random.Shared.Next(100_000, 900_000);
 
     /// <summary>A live channel stored as the admin endpoints would; its id.</summary>
-    public async Task<string> NewChannelAsync(bool active = true)
+    public static async Task<string> NewChannelAsync(this ApiFactory api, bool active = true)
     {
         var id = ObjectId.GenerateNewId();
-        await Database.GetCollection<BsonDocument>("livechannel").InsertOneAsync(new BsonDocument
+        await api.Database.GetCollection<BsonDocument>("livechannel").InsertOneAsync(new BsonDocument
         {
             ["_id"] = id,
             ["channel_name"] = "Transcript test channel",
@@ -35,6 +26,18 @@ public sealed class IngestApiFactory : ApiFactory
         }, cancellationToken: Http.Ct);
         return id.ToString();
     }
+}
+
+/// <summary>The shared host with an ingestion key configured (the shared one has none).</summary>
+public sealed class IngestApiFactory : ApiFactory
+{
+    public const string Key = "captioning-service-key-0123456789abcdefghij";
+
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
+    {
+        ["Recaps:IngestKeys:0"] = "another-service-key-zyxwvutsrqponmlkjihgfedcba",
+        ["Recaps:IngestKeys:1"] = Key,
+    };
 
     public HttpClient KeyClient(string key = Key)
     {
@@ -263,5 +266,49 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
         Assert.Equal(7200, ttl["expireAfterSeconds"].ToInt64());
         var unique = Assert.Single(indexes, i => i["key"].AsBsonDocument.Contains("segment_key"));
         Assert.True(unique["unique"].ToBoolean());
+    }
+
+    [Fact]
+    public async Task The_document_offers_the_key_or_an_admin_token_and_shows_the_limits()
+    {
+        await api.AssertOperationAsync("/api/live/channels/{channelId}/transcript", "post", "IngestLiveTranscript", "200", "400", "401", "403", "404");
+        var document = await (await api.CreateClient().GetAsync("/openapi/v1.json", Http.Ct)).ReadJsonAsync();
+        var operation = document["paths"]!["/api/live/channels/{channelId}/transcript"]!["post"]!;
+
+        var alternatives = operation["security"]!.AsArray().Select(r => string.Join(",", r!.AsObject().Select(s => s.Key))).ToList();
+        Assert.Equal(["TranscriptIngestKey", "TranscriptIngestKeyAdmin"], alternatives);
+        Assert.Contains("X-Api-Key", operation["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        var schemes = document["components"]!["securitySchemes"]!;
+        Assert.Equal("apiKey", schemes["TranscriptIngestKey"]!["type"]!.GetValue<string>());
+        Assert.Equal("header", schemes["TranscriptIngestKey"]!["in"]!.GetValue<string>());
+        Assert.Equal("X-Api-Key", schemes["TranscriptIngestKey"]!["name"]!.GetValue<string>());
+        Assert.Equal("bearer", schemes["TranscriptIngestKeyAdmin"]!["scheme"]!.GetValue<string>());
+        var schemas = document["components"]!["schemas"]!;
+        Assert.Equal(200, schemas["IngestTranscriptRequest"]!["properties"]!["segments"]!["maxItems"]!.GetValue<int>());
+        var segment = schemas["TranscriptSegment"]!;
+        Assert.Equal(2000, segment["properties"]!["text"]!["maxLength"]!.GetValue<int>());
+        Assert.Equal(["en", "es", "he"], segment["properties"]!["language"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal));
+    }
+}
+
+/// <summary>The shared host has no Recaps:IngestKeys: only admins may push.</summary>
+public sealed class IngestWithoutKeysTests(ApiFactory api)
+{
+    [Fact]
+    public async Task Without_configured_keys_only_an_admin_may_push()
+    {
+        var channel = await api.NewChannelAsync();
+        var admin = await api.SignUpAsync(role: Roles.Admin);
+        var start = DateTime.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture);
+        var end = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var body = new { segments = new[] { new { text = "Only an admin.", startTime = start, endTime = end, language = "en" } } };
+        var keyed = api.CreateClient();
+        keyed.DefaultRequestHeaders.Add("X-Api-Key", IngestApiFactory.Key);
+
+        await (await keyed.PostJsonAsync($"/api/live/channels/{channel}/transcript", body)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var byAdmin = await api.ClientFor(admin).PostJsonAsync($"/api/live/channels/{channel}/transcript", body);
+
+        Assert.Equal(1, (await byAdmin.ReadJsonAsync())["stored"]!.GetValue<int>());
+        Assert.Equal(1, await api.Raw("livetranscriptsegment").CountDocumentsAsync(new BsonDocument("channel_id", channel), cancellationToken: Http.Ct));
     }
 }
