@@ -62,6 +62,7 @@ public static class ServiceDefaults
         {
             options.AddDocumentTransformer<DocumentInfoTransformer>();
             options.AddDocumentTransformer<BearerSecurityTransformer>();
+            options.AddDocumentTransformer<ApiKeySecurityTransformer>();
             options.AddDocumentTransformer<ServerUrlTransformer>();
             options.AddDocumentTransformer<OpenApiTags>();
             options.AddOperationTransformer<ErrorResponsesTransformer>();

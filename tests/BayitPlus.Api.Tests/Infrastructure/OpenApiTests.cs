@@ -79,7 +79,14 @@ public sealed class OpenApiTests(ApiFactory api)
                 var name = $"{method} {OpenApiPath(endpoint.RoutePattern)}";
                 var operation = paths[OpenApiPath(endpoint.RoutePattern)]![method.ToLowerInvariant()]!;
                 var security = operation["security"]?.AsArray() ?? throw new Xunit.Sdk.XunitException($"{name} declares no security");
-                if (needsToken)
+                if (endpoint.Metadata.GetMetadata<BayitPlus.Api.Infrastructure.Http.ApiKeyOrAdmin>() is { } key)
+                {
+                    secured++;
+                    var alternatives = security.Select(r => string.Join(",", r!.AsObject().Select(s => s.Key)));
+                    Assert.True(alternatives.SequenceEqual([key.SchemeName, key.AdminSchemeName]), $"{name} takes a key or an admin token but declares {security.ToJsonString()}");
+                    Assert.Contains($"Requires an API key in the {key.Header} header, or the bearer token", operation["description"]!.GetValue<string>(), StringComparison.Ordinal);
+                }
+                else if (needsToken)
                 {
                     secured++;
                     Assert.True(security.Count == 1 && security[0]!.AsObject().Select(s => s.Key).SequenceEqual([scheme]), $"{name} needs {scheme} but declares {security.ToJsonString()}");
@@ -213,8 +220,10 @@ public sealed class OpenApiTests(ApiFactory api)
     {
         var document = await api.CreateClient().GetFromJsonObjectAsync("/openapi/v1.json");
 
-        var schemes = document["components"]!["securitySchemes"]!.AsObject();
-        Assert.Equal(["AdminBearer", "Bearer"], schemes.Select(s => s.Key).Order(StringComparer.Ordinal));
+        var all = document["components"]!["securitySchemes"]!.AsObject();
+        var schemes = all.Where(s => s.Value!["type"]!.GetValue<string>() == "http").ToList();
+        Assert.Equal(["AdminBearer", "Bearer", "TranscriptIngestKeyAdmin"], schemes.Select(s => s.Key).Order(StringComparer.Ordinal));
+        Assert.All(all.Except(schemes), scheme => Assert.Equal("apiKey", scheme.Value!["type"]!.GetValue<string>()));
         Assert.All(schemes, scheme =>
         {
             Assert.Equal("bearer", scheme.Value!["scheme"]!.GetValue<string>());
@@ -222,7 +231,7 @@ public sealed class OpenApiTests(ApiFactory api)
             var description = scheme.Value!["description"]!.GetValue<string>();
             Assert.All(["RFC8725", "HS256", "issuer (iss)", "audience (aud)", "exp is required"], fact => Assert.Contains(fact, description, StringComparison.Ordinal));
         });
-        Assert.Contains("role is admin", schemes["AdminBearer"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("role is admin", all["AdminBearer"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.False(document["servers"]![0]!["x-internal"]!.GetValue<bool>());
     }
 

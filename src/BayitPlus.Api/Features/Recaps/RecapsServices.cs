@@ -1,7 +1,10 @@
 using System.ClientModel;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.AI;
+using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Telemetry;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenAI;
@@ -17,6 +20,10 @@ public sealed class RecapsServices : ISliceServices
         var settings = configuration.GetSection(RecapsSettings.Section).Get<RecapsSettings>() ?? new RecapsSettings();
         Check(settings);
         services.AddSingleton(settings);
+        services.AddSingleton<IAuthorizationHandler, IngestKeyHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(IngestKeyRequirement.Policy, policy => policy
+            .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).AddRequirements(new IngestKeyRequirement()));
+        services.AddOpenApiTag(TranscriptModule.Tag, "Live transcript segments pushed by captioning services, read by the recaps.");
         var openAi = configuration.GetSection(OpenAiSettings.Section).Get<OpenAiSettings>() ?? new OpenAiSettings();
         Require(!string.IsNullOrWhiteSpace(openAi.ChatModel), "AI:OpenAI:ChatModel must not be empty.");
         services.TryAddSingleton(openAi);

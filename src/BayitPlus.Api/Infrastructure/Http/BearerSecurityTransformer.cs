@@ -13,7 +13,7 @@ public sealed class BearerSecurityTransformer : IOpenApiDocumentTransformer
     public const string AdminSchemeName = "AdminBearer";
     public const string BetaSchemeName = "BetaBearer";
 
-    private const string Checks =
+    public const string Checks =
         " The server follows RFC8725 (JSON Web Token Best Current Practices): only HS256 with a key of at least 256 bits"
         + " is accepted (alg none and every other algorithm are refused); the signature, the issuer (iss) and the audience (aud)"
         + " must be this API's; exp is required and enforced, as nbf is, with 30 seconds of clock skew; a token that lasts"

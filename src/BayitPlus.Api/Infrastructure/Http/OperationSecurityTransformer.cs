@@ -7,7 +7,7 @@ namespace BayitPlus.Api.Infrastructure.Http;
 
 /// <summary>Each operation says whether it needs a token: <c>security: [{ Bearer: [] }]</c> (or the
 /// scheme of the role a policy asks for, <c>AdminBearer</c> or <c>BetaBearer</c>), with that role in
-/// its description, or <c>security: []</c> when anonymous callers are served. Read from the
+/// its description, an API key or an admin's token for an endpoint marked <see cref="ApiKeyOrAdmin"/>, or <c>security: []</c> when anonymous callers are served. Read from the
 /// endpoint's own authorization metadata, so the document cannot drift from what the authorization
 /// middleware enforces.</summary>
 public sealed class OperationSecurityTransformer : IOpenApiOperationTransformer
@@ -15,6 +15,19 @@ public sealed class OperationSecurityTransformer : IOpenApiOperationTransformer
     public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+        if (metadata.OfType<ApiKeyOrAdmin>().FirstOrDefault() is { } key)
+        {
+            // Alternatives: either requirement alone is enough.
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(key.SchemeName, context.Document)] = [] },
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(key.AdminSchemeName, context.Document)] = [] },
+            ];
+            var alternatives = $"Requires an API key in the {key.Header} header, or the bearer token of an active account with the role admin.";
+            operation.Description = string.IsNullOrEmpty(operation.Description) ? alternatives : $"{operation.Description}\n\n{alternatives}";
+            return Task.CompletedTask;
+        }
+
         var authorize = metadata.OfType<IAuthorizeData>().ToList();
         if (authorize.Count == 0 || metadata.OfType<IAllowAnonymous>().Any())
         {
