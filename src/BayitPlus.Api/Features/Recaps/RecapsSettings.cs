@@ -1,6 +1,7 @@
 namespace BayitPlus.Api.Features.Recaps;
 
-/// <summary>Catch-up recaps of live channels: transcript ingestion and the recaps made from it.</summary>
+/// <summary>Catch-up recaps of live channels: transcript ingestion and the summarizers (the recap
+/// endpoint and its settings follow, issue 16).</summary>
 public sealed class RecapsSettings
 {
     public const string Section = "Recaps";
@@ -11,15 +12,6 @@ public sealed class RecapsSettings
 
     /// <summary>How long transcript segments are kept (TTL index on <c>livetranscriptsegment</c>).</summary>
     public TimeSpan TranscriptRetention { get; init; } = TimeSpan.FromHours(2);
-
-    /// <summary>Less transcript than this in a window answers 422.</summary>
-    public int MinTranscriptSeconds { get; init; } = 60;
-
-    /// <summary>How long a summary is reused, and a user's recap stays theirs for free (the spec's 3 minutes).</summary>
-    public TimeSpan RecapLifetime { get; init; } = TimeSpan.FromMinutes(3);
-
-    /// <summary>How long a summarization may take before the request answers 503.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The most transcript text (characters) sent to a language model; the oldest goes first.</summary>
     public int MaxPromptCharacters { get; init; } = 24_000;
