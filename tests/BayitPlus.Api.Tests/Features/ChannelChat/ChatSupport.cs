@@ -39,23 +39,7 @@ public class ChatApiFactory : ApiFactory
         return new Uri($"ws://127.0.0.1:{address.Port}/api/live/channels/{channelId}/chat");
     }
 
-    private static int _channelNumber = Random.Shared.Next(100_000, 900_000);
-
-    /// <summary>A live channel stored as the admin endpoints would; its id.</summary>
-    public async Task<string> NewChannelAsync(bool active = true)
-    {
-        var id = ObjectId.GenerateNewId();
-        await Database.GetCollection<BsonDocument>("livechannel").InsertOneAsync(new BsonDocument
-        {
-            ["_id"] = id,
-            ["channel_name"] = "Chat test channel",
-            ["channel_number"] = Interlocked.Increment(ref _channelNumber),
-            ["stream_url"] = "https://streams.example/live.m3u8",
-            ["is_active"] = active,
-            ["created_at"] = DateTime.UtcNow,
-        }, cancellationToken: Http.Ct);
-        return id.ToString();
-    }
+    public Task<string> NewChannelAsync(bool active = true) => this.NewLiveChannelAsync(active);
 
     public IMongoCollection<BsonDocument> Messages => this.Raw("channelchatmessage");
 

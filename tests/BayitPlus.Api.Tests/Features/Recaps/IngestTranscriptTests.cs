@@ -7,27 +7,6 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Recaps;
 
-public static class TranscriptChannels
-{
-    private static int _channelNumber = Random.Shared.Next(100_000, 900_000);
-
-    /// <summary>A live channel stored as the admin endpoints would; its id.</summary>
-    public static async Task<string> NewChannelAsync(this ApiFactory api, bool active = true)
-    {
-        var id = ObjectId.GenerateNewId();
-        await api.Database.GetCollection<BsonDocument>("livechannel").InsertOneAsync(new BsonDocument
-        {
-            ["_id"] = id,
-            ["channel_name"] = "Transcript test channel",
-            ["channel_number"] = Interlocked.Increment(ref _channelNumber),
-            ["stream_url"] = "https://streams.example/live.m3u8",
-            ["is_active"] = active,
-            ["created_at"] = DateTime.UtcNow,
-        }, cancellationToken: Http.Ct);
-        return id.ToString();
-    }
-}
-
 /// <summary>The shared host with an ingestion key configured (the shared one has none).</summary>
 public sealed class IngestApiFactory : ApiFactory
 {
@@ -72,7 +51,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task A_service_key_stores_the_segments_trimmed_with_UTC_times()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var start = new DateTime(Now.Year, Now.Month, Now.Day, Now.Hour, Now.Minute, Now.Second, 250, DateTimeKind.Utc).AddMinutes(-10);
         var withOffset = new DateTimeOffset(start.AddSeconds(5)).ToOffset(TimeSpan.FromHours(2));
 
@@ -109,7 +88,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task Any_configured_key_and_an_admin_token_are_accepted()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var admin = await api.SignUpAsync(role: Roles.Admin);
 
         var other = await api.KeyClient("another-service-key-zyxwvutsrqponmlkjihgfedcba").PostJsonAsync(Url(channel), Body(Segment("From the other service.", Now.AddMinutes(-2))));
@@ -123,7 +102,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task Without_a_valid_key_or_an_admin_token_nothing_is_stored()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var user = await api.SignUpAsync();
         var beta = await api.SignUpAsync(role: Roles.Beta);
         var body = Body(Segment("Refused.", Now.AddMinutes(-1)));
@@ -143,7 +122,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task An_unknown_or_inactive_channel_is_404()
     {
-        var inactive = await api.NewChannelAsync(active: false);
+        var inactive = await api.NewLiveChannelAsync(active: false);
         var body = Body(Segment("Nobody hears this.", Now.AddMinutes(-1)));
 
         await (await api.KeyClient().PostJsonAsync(Url(ObjectId.GenerateNewId().ToString()), body)).AssertProblemAsync(HttpStatusCode.NotFound);
@@ -155,7 +134,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task The_batch_must_hold_1_to_200_segments()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var tooMany = Enumerable.Range(0, 201).Select(i => (object)Segment($"Segment {i}.", Now.AddMinutes(-20).AddSeconds(i))).ToArray();
 
         await (await api.KeyClient().PostJsonAsync(Url(channel), Body())).AssertValidationProblemAsync("segments");
@@ -176,7 +155,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [InlineData("speaker", "   ")]
     public async Task A_bad_segment_field_is_named(string field, string? value)
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var bad = Segment("A fine segment.", Now.AddMinutes(-1));
         bad[field] = value;
 
@@ -189,7 +168,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task Text_longer_than_the_limit_is_refused()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
 
         var response = await api.KeyClient().PostJsonAsync(Url(channel), Body(Segment(new string('a', 2_001), Now.AddMinutes(-1))));
 
@@ -201,7 +180,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task Times_must_make_a_short_recent_segment()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var ending = Segment("Ends before it starts.", Now.AddMinutes(-1));
         ending["endTime"] = ending["startTime"];
         var missing = Segment("No times.", Now.AddMinutes(-1));
@@ -225,7 +204,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task A_repeated_push_stores_nothing_more()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var start = Now.AddMinutes(-5);
         var batch = Body(Segment("First.", start), Segment("Second.", start.AddSeconds(5)), Segment("First.", start));
 
@@ -242,7 +221,7 @@ public sealed class IngestTranscriptTests(IngestApiFactory api) : IClassFixture<
     [Fact]
     public async Task The_same_batch_pushed_10_times_at_once_is_stored_once()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var start = Now.AddMinutes(-15);
         var batch = Body(Enumerable.Range(0, 20).Select(i => (object)Segment($"Parallel segment {i}.", start.AddSeconds(i * 5))).ToArray());
 
@@ -297,7 +276,7 @@ public sealed class IngestWithoutKeysTests(ApiFactory api)
     [Fact]
     public async Task Without_configured_keys_only_an_admin_may_push()
     {
-        var channel = await api.NewChannelAsync();
+        var channel = await api.NewLiveChannelAsync();
         var admin = await api.SignUpAsync(role: Roles.Admin);
         var start = DateTime.UtcNow.AddMinutes(-1).ToString("O", CultureInfo.InvariantCulture);
         var end = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
