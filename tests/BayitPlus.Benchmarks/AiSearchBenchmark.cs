@@ -57,7 +57,7 @@ internal static class AiSearchBenchmark
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await MemberTokenAsync(host, db));
         await QueryAllAsync(http, queries.Take(20).ToList(), 4);
 
-        var results = new List<Result> { new($"AI search indexing ({EmbeddingModel.Local.Id} unless AI:OpenAI is set), items embedded", items, items, items / indexing.TotalSeconds) };
+        var results = new List<Result> { new($"AI search indexing ({EmbeddingModel.Local.Id}), items embedded", items, items, items / indexing.TotalSeconds) };
         foreach (var concurrency in Concurrency)
         {
             var run = Stopwatch.StartNew();

@@ -3,6 +3,7 @@ extern alias api;
 using System.Diagnostics;
 using api::BayitPlus.Api.Features.AiSearch;
 using api::BayitPlus.Api.Features.Content;
+using api::BayitPlus.Api.Infrastructure.Catalog;
 using api::BayitPlus.Api.Infrastructure.Mongo;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,21 +14,16 @@ using MongoDB.Driver;
 
 namespace BayitPlus.Benchmarks;
 
-/// <summary>AI search's ranking for the evaluation: the ids of the best <paramref name="limit"/>
-/// items for <paramref name="query"/> over the whole catalog, by <paramref name="mode"/> (keyword,
-/// vector or hybrid).</summary>
-internal delegate Task<IReadOnlyList<string>> RankCatalog(string query, string mode, int limit, CancellationToken cancellationToken);
-
 /// <summary>
 /// The AI search evaluation (<c>ai-eval</c> mode): the whole API in process on the benchmark's
 /// database, seeded with the demo catalog by its own seeder (as on the embedded emulator), waits until
 /// the indexer has embedded every item, then ranks each query of <c>ai-search-eval.json</c> in the
 /// keyword, vector and hybrid modes and prints recall@5 and MRR per language, kind and mode. Exits
 /// non-zero when the evaluation set is inconsistent with the catalog or the targets are missed
-/// (<see cref="EvalReport.TargetFailures"/>). The ranking comes from the AI search slice through
-/// <see cref="WireRetrieval"/>, implemented in AiSearchEvaluationWiring.cs.
+/// (<see cref="EvalReport.TargetFailures"/>). The ranking is the AI search slice's own
+/// (<see cref="AiRetrieval"/>), unfiltered, in the mode measured.
 /// </summary>
-internal static partial class AiSearchEvaluation
+internal static class AiSearchEvaluation
 {
     private const int Depth = 10;
 
@@ -56,13 +52,7 @@ internal static partial class AiSearchEvaluation
             return 1;
         }
 
-        RankCatalog? rank = null;
-        WireRetrieval(host.Services, ref rank);
-        if (rank is null)
-        {
-            Console.Error.WriteLine("ai-eval ranks through the AI search slice's retrieval service; AiSearchEvaluationWiring.cs, which connects the two, is not part of this build.");
-            return 1;
-        }
+        var retrieval = host.Services.GetRequiredService<AiRetrieval>();
 
         var ids = (await database.GetCollection<BsonDocument>(ContentDocument.CollectionName).Find(FilterDefinition<BsonDocument>.Empty)
             .Project(Builders<BsonDocument>.Projection.Include("title_en")).ToListAsync())
@@ -74,7 +64,7 @@ internal static partial class AiSearchEvaluation
             var relevant = query.Relevant.Select(title => ids[title]).ToHashSet(StringComparer.Ordinal);
             foreach (var mode in EvalReport.Modes)
             {
-                var ranked = await rank(query.Query, mode, Depth, CancellationToken.None);
+                var ranked = await retrieval.RankAsync(query.Query, CatalogFilter.None, Mode(mode), Depth, CancellationToken.None);
                 var outcome = new QueryOutcome(query.Language, query.Kind, mode, RankingMetrics.RecallAt(EvalReport.K, ranked, relevant), RankingMetrics.ReciprocalRank(ranked, relevant));
                 outcomes.Add(outcome);
                 if (mode == "hybrid" && outcome.Recall < 1)
@@ -86,7 +76,7 @@ internal static partial class AiSearchEvaluation
 
         var cells = EvalReport.Aggregate(outcomes);
         Console.WriteLine();
-        Console.WriteLine($"{queries.Count} queries over {ids.Count} demo items, the first {Depth} results of each mode (all-MiniLM-L6-v2 unless AI:OpenAI is configured):");
+        Console.WriteLine($"{queries.Count} queries over {ids.Count} demo items, the first {Depth} results of each mode (the local all-MiniLM-L6-v2; a benchmark never calls OpenAI):");
         Console.WriteLine();
         Console.WriteLine(EvalReport.Table(cells));
         Console.WriteLine($"Hybrid misses ({hybridMisses.Count}):");
@@ -125,9 +115,13 @@ internal static partial class AiSearchEvaluation
         new Localized(item.Description ?? "", item.DescriptionEn ?? "", item.DescriptionEs ?? ""),
         item.Director is null ? item.Cast : [.. item.Cast, item.Director]);
 
-    /// <summary>Sets <paramref name="rank"/> to the AI search slice's ranking, from the API's
-    /// services.</summary>
-    static partial void WireRetrieval(IServiceProvider services, ref RankCatalog? rank);
+    private static RetrievalMode Mode(string mode) => mode switch
+    {
+        "keyword" => RetrievalMode.Keyword,
+        "vector" => RetrievalMode.Vector,
+        "hybrid" => RetrievalMode.Hybrid,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "The evaluation's modes are keyword, vector and hybrid."),
+    };
 
     /// <summary>Polls until every content item has an embedding, printing progress; false (with
     /// the reason on stderr) after <paramref name="timeout"/>.</summary>

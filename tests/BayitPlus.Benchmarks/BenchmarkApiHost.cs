@@ -22,6 +22,9 @@ internal sealed class BenchmarkApiHost(string connectionString, string databaseN
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Logging:LogLevel:BayitPlus.Api.Infrastructure.Mongo.MongoCommandMetrics", "Error");
         builder.UseSetting("RateLimits:Global:PermitLimit", "100000000");
+
+        // A benchmark never calls OpenAI, whatever the environment holds: the local model runs.
+        builder.UseSetting("AI:OpenAI:ApiKey", "");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

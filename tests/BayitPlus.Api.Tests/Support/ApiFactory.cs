@@ -76,6 +76,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ["RateLimits:refresh:PermitLimit"] = "1000000",
         ["Users:BcryptWorkFactor"] = "4",
         ["Cors:AllowedOrigins:0"] = "https://app.example",
+
+        // A key in the developer's environment must never send a test to OpenAI: hosts that test
+        // the OpenAI path set one with a local endpoint.
+        ["AI:OpenAI:ApiKey"] = "",
     };
 
     protected virtual void ConfigureServices(IServiceCollection services)

@@ -1,10 +1,8 @@
-using System.ClientModel;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.AI;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Telemetry;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenAI;
 
 namespace BayitPlus.Api.Features.AiSearch;
@@ -18,15 +16,13 @@ public sealed class AiSearchServices : ISliceServices
         var settings = configuration.GetSection(AiSearchSettings.Section).Get<AiSearchSettings>() ?? new AiSearchSettings();
         Check(settings);
         services.AddSingleton(settings);
-        var openAi = configuration.GetSection(OpenAiSettings.Section).Get<OpenAiSettings>() ?? new OpenAiSettings();
-        Require(openAi.EmbeddingDimensions >= 1, "AI:OpenAI:EmbeddingDimensions must be at least 1.");
-        services.TryAddSingleton(openAi);
+        var openAi = services.AddOpenAi(configuration);
         services.AddOpenApiTag("AI search", "Semantic search of the catalog for Beta 500 members, and items like a given one.");
         services.AddOpenApiTag("Admin: AI search", "Admins watch the embedding indexer and ask it to embed the catalog again.");
         services.AddSingleton<LocalEmbeddingGenerator>();
         if (openAi.IsConfigured)
         {
-            services.AddSingleton(_ => new OpenAIClient(new ApiKeyCredential(openAi.ApiKey!), new OpenAIClientOptions { Endpoint = openAi.Endpoint })
+            services.AddSingleton(provider => provider.GetRequiredService<OpenAIClient>()
                 .GetEmbeddingClient(openAi.EmbeddingModel)
                 .AsIEmbeddingGenerator(openAi.EmbeddingDimensions)
                 .AsBuilder()

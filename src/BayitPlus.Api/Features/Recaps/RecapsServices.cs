@@ -1,4 +1,3 @@
-using System.ClientModel;
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.AI;
 using BayitPlus.Api.Infrastructure.Http;
@@ -24,12 +23,10 @@ public sealed class RecapsServices : ISliceServices
         services.AddAuthorizationBuilder().AddPolicy(IngestKeyRequirement.Policy, policy => policy
             .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).AddRequirements(new IngestKeyRequirement()));
         services.AddOpenApiTag(TranscriptModule.Tag, "Live transcript segments pushed by captioning services, read by the recaps.");
-        var openAi = configuration.GetSection(OpenAiSettings.Section).Get<OpenAiSettings>() ?? new OpenAiSettings();
-        Require(!string.IsNullOrWhiteSpace(openAi.ChatModel), "AI:OpenAI:ChatModel must not be empty.");
-        services.TryAddSingleton(openAi);
+        var openAi = services.AddOpenAi(configuration);
         if (openAi.IsConfigured)
         {
-            services.TryAddSingleton(_ => new OpenAIClient(new ApiKeyCredential(openAi.ApiKey!), new OpenAIClientOptions { Endpoint = openAi.Endpoint })
+            services.TryAddSingleton(provider => provider.GetRequiredService<OpenAIClient>()
                 .GetChatClient(openAi.ChatModel)
                 .AsIChatClient()
                 .AsBuilder()

@@ -97,6 +97,9 @@ public sealed class ModelChangeTests(ModelChangeTests.Host api) : IClassFixture<
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
         {
             ["AI:OpenAI:ApiKey"] = "test-only-not-a-key",
+
+            // Nothing here calls OpenAI (the generator is replaced); a closed local port makes sure.
+            ["AI:OpenAI:Endpoint"] = "http://127.0.0.1:9/v1",
             ["AI:OpenAI:EmbeddingModel"] = Fake.Name,
             ["AI:OpenAI:EmbeddingDimensions"] = FakeGenerator.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["AiSearch:ChangeDelay"] = "00:00:00.1",

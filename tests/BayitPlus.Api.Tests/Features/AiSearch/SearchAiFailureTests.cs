@@ -100,6 +100,9 @@ public sealed class SearchAiFailureTests(SearchAiFailureTests.Host api) : IClass
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
         {
             ["AI:OpenAI:ApiKey"] = "test-only-not-a-key",
+
+            // Nothing here calls OpenAI (the generator is replaced); a closed local port makes sure.
+            ["AI:OpenAI:Endpoint"] = "http://127.0.0.1:9/v1",
             ["AI:OpenAI:EmbeddingModel"] = Model.Name,
             ["AI:OpenAI:EmbeddingDimensions"] = OutageGenerator.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
