@@ -112,6 +112,26 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         }
     }
 
+    public async Task<CreditQuote> QuoteAsync(string userId, string feature, int units, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
+        if (!settings.Prices.TryGetValue(feature, out var price))
+        {
+            return new CreditQuote.UnknownFeature();
+        }
+
+        var member = await Members.Find(m => m.UserId == userId && m.IsActive).FirstOrDefaultAsync(cancellationToken);
+        if (member is null)
+        {
+            return new CreditQuote.NotAMember();
+        }
+
+        var total = (long)price.Credits * units;
+        return total <= member.CreditsBalance
+            ? new CreditQuote.Affordable((int)total, member.CreditsBalance)
+            : new CreditQuote.Insufficient(member.CreditsBalance, (int)Math.Min(total, int.MaxValue));
+    }
+
     /// <summary>Writes one entry and its balance change through <paramref name="session"/>, which
     /// must be in a transaction. A deduct that the balance does not cover (or, with
     /// <paramref name="requireActive"/>, a member who is not active) writes nothing and returns no

@@ -21,4 +21,11 @@ public sealed class LiveChannelLookup(MongoContext db) : ILiveChannels
             .Find(c => c.Id == id && c.IsActive)
             .AnyAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<LiveChannelInfo>> ListActiveAsync(CancellationToken cancellationToken) =>
+        await db.Collection<LiveChannelDocument>(LiveChannelDocument.CollectionName)
+            .Find(c => c.IsActive)
+            .SortBy(c => c.ChannelNumber).ThenBy(c => c.Id)
+            .Project(c => new LiveChannelInfo(c.Id, c.ChannelName, c.Language))
+            .ToListAsync(cancellationToken);
 }

@@ -14,6 +14,10 @@ public sealed class ExtractiveSummarizer : IRecapSummarizer
     private const int MaxKeyPoints = 5;
     private const double Damping = 0.85;
 
+    /// <summary>The newest sentences ranked, at most: the ranking compares every pair, so time and
+    /// memory grow with the square of the count (600: a few milliseconds and 3 MB).</summary>
+    public const int MaxSentences = 600;
+
     public Task<RecapSummary> SummarizeAsync(IReadOnlyList<TranscriptLine> transcript, string language, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
@@ -27,6 +31,7 @@ public sealed class ExtractiveSummarizer : IRecapSummarizer
         var spoken = TranscriptLanguage(transcript) ?? language;
         var sentences = Distinct(transcript
             .SelectMany(line => SentenceSplitter.Split(line.Text))
+            .TakeLast(MaxSentences)
             .Select(text => new Sentence(text, Words.Of(text, spoken)))
             .ToList());
         var order = Rank(sentences);

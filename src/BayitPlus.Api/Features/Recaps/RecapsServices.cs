@@ -1,5 +1,6 @@
 using BayitPlus.Api.Infrastructure;
 using BayitPlus.Api.Infrastructure.AI;
+using BayitPlus.Api.Infrastructure.Auth;
 using BayitPlus.Api.Infrastructure.Http;
 using BayitPlus.Api.Infrastructure.Telemetry;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -11,7 +12,7 @@ using OpenAI;
 namespace BayitPlus.Api.Features.Recaps;
 
 /// <summary>Catch-up recaps of live channels: their settings (a bad value stops the start-up naming
-/// it), transcript ingestion and the summarizers.</summary>
+/// it), transcript ingestion, the shared summaries and their summarizers, the demo transcript.</summary>
 public sealed class RecapsServices : ISliceServices
 {
     public void AddServices(IServiceCollection services, IConfiguration configuration)
@@ -23,6 +24,10 @@ public sealed class RecapsServices : ISliceServices
         services.AddAuthorizationBuilder().AddPolicy(IngestKeyRequirement.Policy, policy => policy
             .AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).AddRequirements(new IngestKeyRequirement()));
         services.AddOpenApiTag(TranscriptModule.Tag, "Live transcript segments pushed by captioning services, read by the recaps.");
+        services.AddOpenApiTag(RecapsModule.Tag, "What did I miss? Summaries of the last minutes of a live channel, for Beta 500 members.");
+        services.AddSingleton<SharedRecaps>();
+        services.AddSingleton<IUserDataEraser, RecapHistoryEraser>();
+        services.AddHostedService<DemoTranscriptFeeder>();
         var openAi = services.AddOpenAi(configuration);
         if (openAi.IsConfigured)
         {
@@ -47,6 +52,11 @@ public sealed class RecapsServices : ISliceServices
         Require(settings.MaxPromptCharacters >= 1_000, "Recaps:MaxPromptCharacters must be at least 1000.");
         Require(settings.MaxSegmentsPerRequest is >= 1 and <= 1_000, "Recaps:MaxSegmentsPerRequest must be between 1 and 1000.");
         Require(settings.MaxSegmentCharacters is >= 100 and <= 10_000, "Recaps:MaxSegmentCharacters must be between 100 and 10000.");
+        Require(settings.MinTranscriptSeconds is >= 1 and <= 60 * CreateRecap.MaxWindowMinutes,
+            $"Recaps:MinTranscriptSeconds must be between 1 and {60 * CreateRecap.MaxWindowMinutes} (a window is at most {CreateRecap.MaxWindowMinutes} minutes).");
+        Require(settings.RecapLifetime >= TimeSpan.FromSeconds(10) && settings.RecapLifetime <= TimeSpan.FromHours(1), "Recaps:RecapLifetime must be between 00:00:10 and 01:00:00.");
+        Require(settings.Timeout >= TimeSpan.FromSeconds(1) && settings.Timeout <= TimeSpan.FromMinutes(5), "Recaps:Timeout must be between 00:00:01 and 00:05:00.");
+        Require(settings.RetryAfterFailure >= TimeSpan.FromSeconds(1) && settings.RetryAfterFailure <= TimeSpan.FromMinutes(5), "Recaps:RetryAfterFailure must be between 00:00:01 and 00:05:00.");
     }
 
     private static void Require(bool condition, string message)

@@ -12,6 +12,31 @@ public interface ICreditLedger
     /// <summary>Gives back a charge (all of it, or <paramref name="amount"/> of it when given):
     /// at most once per charge, and never more than was charged.</summary>
     Task<RefundResult> RefundAsync(string chargeId, string reason, int? amount, CancellationToken cancellationToken);
+
+    /// <summary>What <see cref="ChargeAsync"/> would answer now, without charging: a look before
+    /// spending work on a request nobody could pay for. It reserves nothing, so the charge that
+    /// follows may still be refused.</summary>
+    Task<CreditQuote> QuoteAsync(string userId, string feature, int units, CancellationToken cancellationToken);
+}
+
+/// <summary>What <see cref="ICreditLedger.QuoteAsync"/> found.</summary>
+public abstract record CreditQuote
+{
+    private CreditQuote()
+    {
+    }
+
+    /// <summary>The balance covers <paramref name="Price"/>.</summary>
+    public sealed record Affordable(int Price, int Balance) : CreditQuote;
+
+    /// <summary>The balance does not cover the price.</summary>
+    public sealed record Insufficient(int Balance, int Required) : CreditQuote;
+
+    /// <summary>The user is not an active member of a program that has credits.</summary>
+    public sealed record NotAMember : CreditQuote;
+
+    /// <summary>No price is set for the feature.</summary>
+    public sealed record UnknownFeature : CreditQuote;
 }
 
 /// <summary>What <see cref="ICreditLedger.ChargeAsync"/> did.</summary>
@@ -66,4 +91,7 @@ public sealed class NoCreditLedger : ICreditLedger
 
     public Task<RefundResult> RefundAsync(string chargeId, string reason, int? amount, CancellationToken cancellationToken) =>
         Task.FromResult<RefundResult>(new RefundResult.ChargeNotFound());
+
+    public Task<CreditQuote> QuoteAsync(string userId, string feature, int units, CancellationToken cancellationToken) =>
+        Task.FromResult<CreditQuote>(new CreditQuote.NotAMember());
 }

@@ -11,6 +11,10 @@ public abstract class ApiException(int status, string title, string detail) : Ex
     /// <summary>The problem's <c>type</c> URI when the status alone does not say what went wrong
     /// (a full program and an existing membership are both 409s); null for the status's default.</summary>
     public string? Type { get; init; }
+
+    /// <summary>How soon the client may try again (sent as <c>Retry-After</c>), when the failure
+    /// is expected to pass; null when retrying would not help or the status's default applies.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }
 
 public sealed class NotFoundException(string resource) : ApiException(StatusCodes.Status404NotFound, "Not found", $"{resource} was not found.");
@@ -25,7 +29,8 @@ public sealed class ForbiddenException(string detail) : ApiException(StatusCodes
 
 public sealed class UnauthorizedException(string detail) : ApiException(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
 
-public sealed class TooManyRequestsException(TimeSpan retryAfter, string detail) : ApiException(StatusCodes.Status429TooManyRequests, "Too many requests", detail)
+public sealed class TooManyRequestsException : ApiException
 {
-    public TimeSpan RetryAfter { get; } = retryAfter;
+    public TooManyRequestsException(TimeSpan retryAfter, string detail)
+        : base(StatusCodes.Status429TooManyRequests, "Too many requests", detail) => RetryAfter = retryAfter;
 }

@@ -43,7 +43,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         httpContext.Response.StatusCode = problem.Status!.Value;
         var retryAfter = exception switch
         {
-            TooManyRequestsException limited => limited.RetryAfter,
+            ApiException { RetryAfter: { } asked } => asked,
             MongoWaitQueueFullException => OverloadRetryAfter,
             _ when problem.Status == StatusCodes.Status503ServiceUnavailable => OutageRetryAfter,
             _ => (TimeSpan?)null,

@@ -113,7 +113,7 @@ public sealed class ChatClientSummarizerTests
 
     private static ChatClientSummarizer Summarizer(IChatClient client) => new(client, new RecapsSettings());
 
-    private sealed class FakeChatClient : IChatClient
+    internal sealed class FakeChatClient : IChatClient
     {
         private readonly string? answer;
         private readonly Exception? failure;

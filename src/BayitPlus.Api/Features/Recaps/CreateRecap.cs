@@ -1,0 +1,248 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BayitPlus.Api.Infrastructure.Auth;
+using BayitPlus.Api.Infrastructure.Catalog;
+using BayitPlus.Api.Infrastructure.Credits;
+using BayitPlus.Api.Infrastructure.Errors;
+using BayitPlus.Api.Infrastructure.Http;
+using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Validation;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Recaps;
+
+/// <summary>The body of <c>POST /api/live/channels/{channelId}/recaps</c>; both fields may be left out.</summary>
+[ValidatedAs(typeof(CreateRecap.Command))]
+public sealed record CreateRecapRequest
+{
+    /// <summary>How many minutes back, ending at the last whole minute (1 to 30, default 15).</summary>
+    public int? WindowMinutes { get; init; }
+
+    /// <summary>he, en or es; default the request's language (lang, Accept-Language).</summary>
+    public string? Language { get; init; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; init; }
+}
+
+/// <summary>A recap the signed-in member received.</summary>
+/// <param name="RecapId">The recap (as listed by GET /api/users/me/recaps).</param>
+/// <param name="ChannelId">The channel summarized.</param>
+/// <param name="Summary">Two or three sentences.</param>
+/// <param name="KeyPoints">Up to 5 points, in the order they were said.</param>
+/// <param name="WindowStart">The start of the window summarized.</param>
+/// <param name="WindowEnd">Its end, a whole minute.</param>
+/// <param name="Language">The language of the summary: the one asked for, or the transcript's when the summarizer cannot translate.</param>
+/// <param name="Cached">True when the member already held this recap: it cost nothing now.</param>
+/// <param name="CreditsCharged">What this request cost (0 when cached).</param>
+/// <param name="CreditsRemaining">The member's balance after it.</param>
+/// <param name="ExpiresAt">When the recap goes: until then, asking again returns it free.</param>
+public sealed record RecapResponse(
+    string RecapId,
+    string ChannelId,
+    string Summary,
+    IReadOnlyList<string> KeyPoints,
+    DateTime WindowStart,
+    DateTime WindowEnd,
+    string Language,
+    bool Cached,
+    int CreditsCharged,
+    int CreditsRemaining,
+    DateTime ExpiresAt);
+
+/// <summary>
+/// "What did I miss?": a summary of the last minutes of a live channel's transcript for a Beta 500
+/// member. The summary is shared (<see cref="SharedRecaps"/>): made once per channel, window length
+/// and language and reused for <c>Recaps:RecapLifetime</c> by everyone asking. Each member pays the
+/// <c>catchup</c> price once per summary received, only after it exists (never a charge without a
+/// recap), and asking again while their recap lives gets it back free. Eligibility is looked up
+/// first, so a non-member or an empty balance never costs a summarization.
+/// </summary>
+public static partial class CreateRecap
+{
+    public const string Feature = "catchup";
+    public const int MinWindowMinutes = 1;
+    public const int MaxWindowMinutes = 30;
+    public const int DefaultWindowMinutes = 15;
+
+    public sealed record Command(string ChannelId, int? WindowMinutes, string? Language, string UserId, string RequestLanguage, IReadOnlyList<string> UnknownFields) : ICommand<RecapResponse>;
+
+    public sealed class Validator : AbstractValidator<Command>
+    {
+        public Validator()
+        {
+            RuleFor(c => c.UnknownFields).AreRefused(typeof(CreateRecapRequest));
+            RuleFor(c => c.WindowMinutes)
+                .InclusiveBetween(MinWindowMinutes, MaxWindowMinutes).WithMessage($"windowMinutes must be a whole number from {MinWindowMinutes} to {MaxWindowMinutes}.");
+            RuleFor(c => c.Language)
+                .OneOf(RequestLanguage.Supported).WithMessage("language must be one of he, en, es.");
+        }
+    }
+
+    public sealed partial class Handler(
+        SharedRecaps shared,
+        ICreditLedger ledger,
+        ILiveChannels channels,
+        MongoContext db,
+        RecapsSettings settings,
+        TimeProvider time,
+        ILogger<Handler> logger) : ICommandHandler<Command, RecapResponse>
+    {
+        public async ValueTask<RecapResponse> Handle(Command command, CancellationToken cancellationToken)
+        {
+            if (!await channels.IsActiveAsync(command.ChannelId, cancellationToken))
+            {
+                throw new NotFoundException("Channel");
+            }
+
+            var windowMinutes = command.WindowMinutes ?? DefaultWindowMinutes;
+            var language = command.Language ?? command.RequestLanguage;
+            var quote = await ledger.QuoteAsync(command.UserId, Feature, 1, cancellationToken);
+            var balance = quote switch
+            {
+                CreditQuote.Affordable affordable => affordable.Balance,
+                CreditQuote.Insufficient insufficient => insufficient.Balance,
+                CreditQuote.NotAMember => throw RecapException.NotAMember(),
+                _ => throw NoPrice(),
+            };
+
+            var sessions = db.Collection<RecapSessionDocument>(RecapSessionDocument.CollectionName);
+            var now = time.GetUtcNow().UtcDateTime;
+            var held = await sessions
+                .Find(r => r.UserId == command.UserId && r.ChannelId == command.ChannelId && r.WindowMinutes == windowMinutes
+                    && r.RequestedLanguage == language && r.ExpiresAt > now)
+                .SortByDescending(r => r.CreatedAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            if (held is not null)
+            {
+                return Response(held, cached: true, charged: 0, balance);
+            }
+
+            if (quote is CreditQuote.Insufficient lacking)
+            {
+                throw RecapException.Insufficient(lacking.Balance, lacking.Required);
+            }
+
+            var summary = await shared.GetAsync(new RecapRequest(command.ChannelId, windowMinutes, language), cancellationToken);
+
+            // A client gone before the charge pays nothing; the summary stays for the others. From
+            // here on the charge and the recap it pays for are written whatever the client does.
+            cancellationToken.ThrowIfCancellationRequested();
+            var charge = await ledger.ChargeAsync(command.UserId, Feature, 1, $"recap:{summary.Computation}", CancellationToken.None) switch
+            {
+                ChargeResult.Charged charged => charged,
+                ChargeResult.Insufficient insufficient => throw RecapException.Insufficient(insufficient.Balance, insufficient.Required),
+                ChargeResult.NotAMember => throw RecapException.NotAMember(),
+                _ => throw NoPrice(),
+            };
+
+            var created = time.GetUtcNow().UtcDateTime;
+            var recap = new RecapSessionDocument
+            {
+                Id = SharedRecaps.SessionId(command.UserId, summary.Computation),
+                UserId = command.UserId,
+                ChannelId = command.ChannelId,
+                Summary = summary.Summary!,
+                KeyPoints = summary.KeyPoints,
+                StartTime = summary.WindowStart,
+                EndTime = summary.WindowEnd,
+                CreditsUsed = charge.Amount,
+                TranscriptLength = summary.TranscriptLength,
+                CreatedAt = created,
+                ExpiresAt = created + settings.RecapLifetime,
+                Language = summary.SummaryLanguage!,
+                RequestedLanguage = language,
+                WindowMinutes = windowMinutes,
+                SummaryId = summary.Computation,
+            };
+            try
+            {
+                await sessions.InsertOneAsync(recap, cancellationToken: CancellationToken.None);
+                return Response(recap, cached: false, charge.Amount, charge.Balance);
+            }
+            catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
+            {
+                // The same member's racing request stored it, paid by this same charge (one
+                // idempotency key per summary): that request reports the charge, this one the recap.
+                var stored = await sessions.Find(r => r.Id == recap.Id).FirstOrDefaultAsync(CancellationToken.None) ?? recap;
+                return Response(stored, cached: true, charged: 0, charge.Balance);
+            }
+            catch (Exception error)
+            {
+                await RefundAsync(charge, error);
+                LogNotStored(logger, error, charge.ChargeId);
+                throw RecapException.Unavailable("The recap could not be stored; its charge was refunded. Try again shortly.", settings.RetryAfterFailure);
+            }
+        }
+
+        private static RecapException NoPrice() =>
+            RecapException.Unavailable($"Recaps have no price in this deployment (Beta:Prices:{Feature}); nothing was charged.", TimeSpan.FromMinutes(5));
+
+        private static RecapResponse Response(RecapSessionDocument recap, bool cached, int charged, int balance) => new(
+            recap.Id, recap.ChannelId, recap.Summary, recap.KeyPoints, recap.StartTime, recap.EndTime, recap.Language, cached, charged, balance, recap.ExpiresAt);
+
+        private async Task RefundAsync(ChargeResult.Charged charge, Exception cause)
+        {
+            try
+            {
+                var refund = await ledger.RefundAsync(charge.ChargeId, $"{Feature} not delivered: {cause.GetType().Name}", null, CancellationToken.None);
+                if (refund is not RefundResult.Refunded)
+                {
+                    LogRefundRefused(logger, charge.ChargeId, refund.GetType().Name);
+                }
+            }
+            catch (Exception error)
+            {
+                // The caller hears that the recap failed, not how the refund did; the log keeps it.
+                LogRefundFailed(logger, error, charge.ChargeId);
+            }
+        }
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Recap paid by charge {ChargeId} could not be stored; refunding")]
+        private static partial void LogNotStored(ILogger logger, Exception error, string chargeId);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Recap charge {ChargeId} was not refunded: {Result}")]
+        private static partial void LogRefundRefused(ILogger logger, string chargeId, string result);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Recap charge {ChargeId} could not be refunded")]
+        private static partial void LogRefundFailed(ILogger logger, Exception error, string chargeId);
+    }
+
+    internal static void Map(RouteGroupBuilder group) => group
+        .MapPost("/recaps", async (
+            string channelId,
+            [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CreateRecapRequest? request,
+            HttpContext http,
+            ISender sender,
+            CancellationToken ct) =>
+        {
+            var command = new Command(Ids.Parse(channelId, "Channel").ToString(), request?.WindowMinutes, request?.Language,
+                http.User.Id(), RequestLanguage.Resolve(http), UnknownFields.In(request?.Unknown));
+            return TypedResults.Ok(await sender.Send(command, ct));
+        })
+        .WithLanguage()
+        .WithName("CreateRecap")
+        .WithSummary("What did I miss? A summary of the last minutes of a live channel, for Beta 500 members; costs credits")
+        .WithDescription(
+            "Summarizes the channel's live transcript over the last windowMinutes (1 to 30, default 15), ending at the last whole minute, in language " +
+            "(he, en or es; default the language of lang or Accept-Language): a short summary and up to 5 key points. With the local summarizer (no " +
+            "AI:OpenAI:ApiKey) the recap is in the transcript's own language, which language then says. A summary is made once per channel, window " +
+            "length and language and reused by everyone asking for Recaps:RecapLifetime (3 minutes), so windowStart and windowEnd may be up to that " +
+            "much older than the request. Each member pays the catchup price (Beta:Prices) once per recap received, after it is made; asking again " +
+            "while the recap lives (expiresAt) returns it with cached true and creditsCharged 0. 402 (type `" + CreditProblems.InsufficientCredits +
+            "`) when the balance does not cover the price, 403 (type `" + CreditProblems.NotMember + "`) for an account that is not an active " +
+            "member, 422 (type `" + RecapProblems.NotEnoughTranscript + "`) when the window holds less than Recaps:MinTranscriptSeconds (60) of " +
+            "speech, 503 (type `" + RecapProblems.Unavailable + "`) with Retry-After when the summarizer fails or takes longer than Recaps:Timeout; " +
+            "none of them charges anything. 404 for an unknown or inactive channel.")
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status402PaymentRequired)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+        .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using BayitPlus.Api.Infrastructure.Mongo;
+using BayitPlus.Api.Infrastructure.Telemetry;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.Api.Features.Recaps;
+
+/// <summary>A window of a channel's transcript, asked for in a language.</summary>
+public sealed record RecapRequest(string ChannelId, int WindowMinutes, string Language);
+
+/// <summary>The transcript of a window: its lines in time order, the seconds of speech they cover
+/// within the window, and their characters.</summary>
+public sealed record WindowTranscript(IReadOnlyList<TranscriptLine> Lines, double Seconds, int Length);
+
+/// <summary>
+/// One summarization per (channel, window length, language) at a time, shared by every instance
+/// through MongoDB: the newest live summary is reused until it expires (<c>Recaps:RecapLifetime</c>);
+/// when there is none, the first request claims the current window (ending at the last whole minute)
+/// by inserting its id, and every other request, here or on another instance, waits for that one
+/// instead of summarizing again. A claimer that dies leaves a claim that lapses after the timeout, so
+/// another request takes over; a failure is remembered for <c>Recaps:RetryAfterFailure</c>, so a
+/// failing model is not called again by everyone waiting.
+/// </summary>
+public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summarizer, RecapsSettings settings, TimeProvider time, ILogger<SharedRecaps> logger)
+{
+    /// <summary>The newest segments read for one window, at most (a window holds far fewer).</summary>
+    public const int MaxSegmentsRead = 3_000;
+
+    /// <summary>How long after the timeout a claim still holds: time for its claimer to store the
+    /// result after the summarizer answered at the last moment.</summary>
+    private static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan MaxPoll = TimeSpan.FromMilliseconds(400);
+
+    private static readonly Counter<long> Summarizations = BayitPlusTelemetry.Meter.CreateCounter<long>(
+        "bayitplus.recaps.summarizations", unit: "{summarization}",
+        description: "Recap summarizations, by outcome (ready, failed, not_enough_transcript); reused summaries are not counted.");
+
+    public IMongoCollection<RecapSummaryDocument> Summaries => db.Collection<RecapSummaryDocument>(RecapSummaryDocument.CollectionName);
+
+    private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>A ready summary for the request: reused, awaited or made. Throws a 422
+    /// <see cref="RecapException"/> for too little transcript and a 503 one when the summarizer fails
+    /// or the wait outlasts <c>Recaps:Timeout</c>.</summary>
+    public async Task<RecapSummaryDocument> GetAsync(RecapRequest request, CancellationToken cancellationToken)
+    {
+        var waiting = Stopwatch.StartNew();
+        var poll = FirstPoll;
+        while (true)
+        {
+            var now = Now;
+            var current = await Summaries
+                .Find(s => s.ChannelId == request.ChannelId && s.WindowMinutes == request.WindowMinutes && s.Language == request.Language && s.ExpiresAt > now)
+                .SortByDescending(s => s.CreatedAt)
+                .FirstOrDefaultAsync(cancellationToken);
+            switch (current?.Status)
+            {
+                case RecapSummaryStatus.Ready:
+                    return current;
+                case RecapSummaryStatus.Failed:
+                    throw RecapException.Unavailable("The last attempt to summarize this channel failed; nothing was charged. Try again shortly.", current.ExpiresAt - now);
+                case null when await TryClaimAsync(request, now, cancellationToken) is { } claimed:
+                    return await SummarizeAsync(claimed);
+            }
+
+            // Pending elsewhere (or claimed a moment ago by another request): wait for it.
+            if (waiting.Elapsed > settings.Timeout + ClaimGrace)
+            {
+                throw RecapException.Unavailable("The recap is taking too long to make; nothing was charged. Try again shortly.", settings.RetryAfterFailure);
+            }
+
+            await Task.Delay(poll, cancellationToken);
+            poll = poll * 2 < MaxPoll ? poll * 2 : MaxPoll;
+        }
+    }
+
+    /// <summary>Claims the current window by inserting its id, or by replacing an expired summary
+    /// still stored under it; null when another request holds it.</summary>
+    private async Task<RecapSummaryDocument?> TryClaimAsync(RecapRequest request, DateTime now, CancellationToken cancellationToken)
+    {
+        var end = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
+        var claim = new RecapSummaryDocument
+        {
+            Id = string.Create(CultureInfo.InvariantCulture, $"{request.ChannelId}:{end:yyyyMMdd'T'HHmm}:{request.WindowMinutes}:{request.Language}"),
+            Computation = ObjectId.GenerateNewId().ToString(),
+            ChannelId = request.ChannelId,
+            WindowMinutes = request.WindowMinutes,
+            Language = request.Language,
+            WindowStart = end.AddMinutes(-request.WindowMinutes),
+            WindowEnd = end,
+            Status = RecapSummaryStatus.Pending,
+            CreatedAt = now,
+            ExpiresAt = now + settings.Timeout + ClaimGrace,
+        };
+        try
+        {
+            await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.ExpiresAt <= now, claim, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+            return claim;
+        }
+        catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Makes the claimed summary and stores it for the others. Bounded by the timeout alone,
+    /// not by the claiming request: others are waiting for it even if that client has gone.</summary>
+    private async Task<RecapSummaryDocument> SummarizeAsync(RecapSummaryDocument claim)
+    {
+        using var timeout = new CancellationTokenSource(settings.Timeout);
+        try
+        {
+            var transcript = await ReadTranscriptAsync(claim.ChannelId, claim.WindowStart, claim.WindowEnd, timeout.Token);
+            if (transcript.Seconds < settings.MinTranscriptSeconds)
+            {
+                // Not remembered: the transcript may arrive any second.
+                await Summaries.DeleteOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, CancellationToken.None);
+                Summarizations.Add(1, new KeyValuePair<string, object?>("outcome", "not_enough_transcript"));
+                throw RecapException.NotEnoughTranscript(transcript.Seconds, settings.MinTranscriptSeconds, claim.WindowMinutes);
+            }
+
+            var summary = await summarizer.SummarizeAsync(transcript.Lines, claim.Language, timeout.Token);
+            claim.Status = RecapSummaryStatus.Ready;
+            claim.Summary = summary.Summary;
+            claim.KeyPoints = [.. summary.KeyPoints];
+            claim.SummaryLanguage = summary.Language;
+            claim.TranscriptLength = transcript.Length;
+            claim.ExpiresAt = Now + settings.RecapLifetime;
+            await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, claim, cancellationToken: CancellationToken.None);
+            Summarizations.Add(1, new KeyValuePair<string, object?>("outcome", "ready"));
+            return claim;
+        }
+        catch (Exception error) when (error is SummarizerFailedException || (error is OperationCanceledException && timeout.IsCancellationRequested))
+        {
+            LogSummarizerFailed(logger, error, claim.ChannelId, claim.Language);
+            Summarizations.Add(1, new KeyValuePair<string, object?>("outcome", "failed"));
+            await MarkFailedAsync(claim);
+            throw RecapException.Unavailable(
+                error is OperationCanceledException
+                    ? "The recap took too long to make; nothing was charged. Try again shortly."
+                    : "The recap could not be made; nothing was charged. Try again shortly.",
+                settings.RetryAfterFailure);
+        }
+        catch (Exception error) when (error is not RecapException)
+        {
+            // The database failed: the claim is let go so the next request tries at once.
+            await ReleaseAsync(claim);
+            throw;
+        }
+    }
+
+    private async Task MarkFailedAsync(RecapSummaryDocument claim)
+    {
+        try
+        {
+            await Summaries.UpdateOneAsync(
+                s => s.Id == claim.Id && s.Computation == claim.Computation,
+                Builders<RecapSummaryDocument>.Update.Set(s => s.Status, RecapSummaryStatus.Failed).Set(s => s.ExpiresAt, Now + settings.RetryAfterFailure),
+                cancellationToken: CancellationToken.None);
+        }
+        catch (MongoException error)
+        {
+            // The claim then lapses on its own, after the timeout.
+            LogClaimNotUpdated(logger, error, claim.Id);
+        }
+    }
+
+    private async Task ReleaseAsync(RecapSummaryDocument claim)
+    {
+        try
+        {
+            await Summaries.DeleteOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, CancellationToken.None);
+        }
+        catch (MongoException error)
+        {
+            LogClaimNotUpdated(logger, error, claim.Id);
+        }
+    }
+
+    /// <summary>The segments that overlap the window (a segment lasts at most
+    /// <see cref="IngestTranscript.MaxSegmentLength"/>, so the read starts that much earlier on the
+    /// channel_id + start_time index), the newest <see cref="MaxSegmentsRead"/> at most.</summary>
+    public async Task<WindowTranscript> ReadTranscriptAsync(string channelId, DateTime start, DateTime end, CancellationToken cancellationToken)
+    {
+        var from = start - IngestTranscript.MaxSegmentLength;
+        var found = await db.Collection<LiveTranscriptSegmentDocument>(LiveTranscriptSegmentDocument.CollectionName)
+            .Find(s => s.ChannelId == channelId && s.StartTime >= from && s.StartTime < end)
+            .SortByDescending(s => s.StartTime)
+            .Limit(MaxSegmentsRead)
+            .ToListAsync(cancellationToken);
+        List<TranscriptLine> lines =
+        [
+            .. found.Where(s => s.EndTime > start)
+                .OrderBy(s => s.StartTime).ThenBy(s => s.EndTime).ThenBy(s => s.Text, StringComparer.Ordinal)
+                .Select(s => new TranscriptLine(s.Text, s.StartTime, s.EndTime, s.Language, s.Speaker)),
+        ];
+        return new WindowTranscript(lines, CoveredSeconds(lines, start, end), lines.Sum(line => line.Text.Length));
+    }
+
+    /// <summary>Seconds of the window during which someone was speaking: the union of the lines'
+    /// spans, cut to the window, so overlapping captions are not counted twice.</summary>
+    public static double CoveredSeconds(IEnumerable<TranscriptLine> lines, DateTime start, DateTime end)
+    {
+        var covered = TimeSpan.Zero;
+        var reached = start;
+        foreach (var line in lines.OrderBy(l => l.StartTime))
+        {
+            var from = line.StartTime > reached ? line.StartTime : reached;
+            var to = line.EndTime < end ? line.EndTime : end;
+            if (to > from)
+            {
+                covered += to - from;
+                reached = to;
+            }
+        }
+
+        return covered.TotalSeconds;
+    }
+
+    /// <summary>The id of a user's recap of a summary: the same for the same pair, so a user holds a
+    /// summary once however many requests race. It leads with the summary's own creation time (the
+    /// first 4 bytes of its ObjectId), so it dates and sorts like any ObjectId.</summary>
+    public static string SessionId(string userId, string computation)
+    {
+        var bytes = new byte[12];
+        Convert.FromHexString(computation.AsSpan(0, 8)).CopyTo(bytes, 0);
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{userId}:{computation}")).AsSpan(0, 8).CopyTo(bytes.AsSpan(4));
+        return new ObjectId(bytes).ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recap summarizer failed for channel {ChannelId} in {Language}")]
+    private static partial void LogSummarizerFailed(ILogger logger, Exception error, string channelId, string language);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recap claim {ClaimId} could not be updated; it lapses after the timeout")]
+    private static partial void LogClaimNotUpdated(ILogger logger, Exception error, string claimId);
+}
