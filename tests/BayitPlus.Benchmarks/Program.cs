@@ -60,6 +60,12 @@ var aiSearchMode = args is ["ai-search", ..];
 var aiSearchItems = args is ["ai-search", var ai, ..] ? int.Parse(ai, CultureInfo.InvariantCulture) : 10_000;
 var aiSearchTimeout = TimeSpan.FromSeconds(args is ["ai-search", _, var ast] ? int.Parse(ast, CultureInfo.InvariantCulture) : 3_600);
 
+// `recaps` measures the local summarizer and catch-up recaps through the whole API (RecapsBenchmark);
+// `recaps <members> <channels>` changes the defaults (200, 20).
+var recapsMode = args is ["recaps", ..];
+var recapsMembers = args is ["recaps", var rm, ..] ? int.Parse(rm, CultureInfo.InvariantCulture) : 200;
+var recapsChannels = args is ["recaps", _, var rc] ? int.Parse(rc, CultureInfo.InvariantCulture) : 20;
+
 // Runs against the in-process emulator unless BAYITPLUS_BENCH_MONGODB_URI names another server, so
 // the same figures can be taken from a real MongoDB for comparison.
 var uri = Environment.GetEnvironmentVariable("BAYITPLUS_BENCH_MONGODB_URI");
@@ -97,6 +103,10 @@ try
     else if (aiSearchMode)
     {
         results.AddRange(await AiSearchBenchmark.RunAsync(connectionString, client, databaseName, aiSearchItems, aiSearchTimeout));
+    }
+    else if (recapsMode)
+    {
+        results.AddRange(await RecapsBenchmark.RunAsync(connectionString, client, databaseName, recapsMembers, recapsChannels));
     }
     else if (enrollMode)
     {

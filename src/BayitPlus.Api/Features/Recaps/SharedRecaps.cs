@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
@@ -42,14 +43,55 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
         "bayitplus.recaps.summarizations", unit: "{summarization}",
         description: "Recap summarizations, by outcome (ready, failed, not_enough_transcript); reused summaries are not counted.");
 
+    /// <summary>The lookups in progress on this instance, one per request key: the requests that
+    /// arrive meanwhile await it instead of reading the database themselves.</summary>
+    private readonly ConcurrentDictionary<RecapRequest, Task<RecapSummaryDocument>> _inFlight = new();
+
     public IMongoCollection<RecapSummaryDocument> Summaries => db.Collection<RecapSummaryDocument>(RecapSummaryDocument.CollectionName);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
 
     /// <summary>A ready summary for the request: reused, awaited or made. Throws a 422
     /// <see cref="RecapException"/> for too little transcript and a 503 one when the summarizer fails
-    /// or the wait outlasts <c>Recaps:Timeout</c>.</summary>
-    public async Task<RecapSummaryDocument> GetAsync(RecapRequest request, CancellationToken cancellationToken)
+    /// or the wait outlasts <c>Recaps:Timeout</c>. <paramref name="cancellationToken"/> ends this
+    /// caller's wait only: the lookup goes on for the others.</summary>
+    public Task<RecapSummaryDocument> GetAsync(RecapRequest request, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_inFlight.TryGetValue(request, out var running))
+            {
+                return running.WaitAsync(cancellationToken);
+            }
+
+            var lookup = new TaskCompletionSource<RecapSummaryDocument>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_inFlight.TryAdd(request, lookup.Task))
+            {
+                _ = LookUpAsync(request, lookup);
+                return lookup.Task.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    private async Task LookUpAsync(RecapRequest request, TaskCompletionSource<RecapSummaryDocument> lookup)
+    {
+        try
+        {
+            var summary = await FindOrMakeAsync(request);
+            _inFlight.TryRemove(KeyValuePair.Create(request, lookup.Task));
+            lookup.SetResult(summary);
+        }
+        catch (Exception error)
+        {
+            // Handed to every request waiting for it, which answers with it (a 422, a 503, or the
+            // database's failure); the next request looks again.
+            _inFlight.TryRemove(KeyValuePair.Create(request, lookup.Task));
+            lookup.SetException(error);
+        }
+    }
+
+    /// <summary>Bounded by the timeout, not by any one request.</summary>
+    private async Task<RecapSummaryDocument> FindOrMakeAsync(RecapRequest request)
     {
         var waiting = Stopwatch.StartNew();
         var poll = FirstPoll;
@@ -59,14 +101,14 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
             var current = await Summaries
                 .Find(s => s.ChannelId == request.ChannelId && s.WindowMinutes == request.WindowMinutes && s.Language == request.Language && s.ExpiresAt > now)
                 .SortByDescending(s => s.CreatedAt)
-                .FirstOrDefaultAsync(cancellationToken);
+                .FirstOrDefaultAsync();
             switch (current?.Status)
             {
                 case RecapSummaryStatus.Ready:
                     return current;
                 case RecapSummaryStatus.Failed:
                     throw RecapException.Unavailable("The last attempt to summarize this channel failed; nothing was charged. Try again shortly.", current.ExpiresAt - now);
-                case null when await TryClaimAsync(request, now, cancellationToken) is { } claimed:
+                case null when await TryClaimAsync(request, now) is { } claimed:
                     return await SummarizeAsync(claimed);
             }
 
@@ -76,14 +118,14 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
                 throw RecapException.Unavailable("The recap is taking too long to make; nothing was charged. Try again shortly.", settings.RetryAfterFailure);
             }
 
-            await Task.Delay(poll, cancellationToken);
+            await Task.Delay(poll);
             poll = poll * 2 < MaxPoll ? poll * 2 : MaxPoll;
         }
     }
 
     /// <summary>Claims the current window by inserting its id, or by replacing an expired summary
     /// still stored under it; null when another request holds it.</summary>
-    private async Task<RecapSummaryDocument?> TryClaimAsync(RecapRequest request, DateTime now, CancellationToken cancellationToken)
+    private async Task<RecapSummaryDocument?> TryClaimAsync(RecapRequest request, DateTime now)
     {
         var end = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
         var claim = new RecapSummaryDocument
@@ -101,7 +143,7 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
         };
         try
         {
-            await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.ExpiresAt <= now, claim, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+            await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.ExpiresAt <= now, claim, new ReplaceOptions { IsUpsert = true });
             return claim;
         }
         catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))

@@ -56,6 +56,22 @@ public sealed class CreditLedgerChargeTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_quote_answers_what_a_charge_would_without_charging()
+    {
+        var member = await api.MemberAsync(14);
+        var stranger = await api.SignUpAsync();
+        var withdrawn = await api.MemberAsync(100, active: false);
+
+        Assert.Equal(new CreditQuote.Affordable(10, 14), await api.Ledger().QuoteAsync(member.Id, "catchup", 2, Http.Ct));
+        Assert.Equal(new CreditQuote.Insufficient(14, 15), await api.Ledger().QuoteAsync(member.Id, "catchup", 3, Http.Ct));
+        Assert.IsType<CreditQuote.NotAMember>(await api.Ledger().QuoteAsync(stranger.Id, "catchup", 1, Http.Ct));
+        Assert.IsType<CreditQuote.NotAMember>(await api.Ledger().QuoteAsync(withdrawn.Id, "catchup", 1, Http.Ct));
+        Assert.IsType<CreditQuote.UnknownFeature>(await api.Ledger().QuoteAsync(member.Id, "telepathy", 1, Http.Ct));
+        Assert.Equal(14, (await api.StoredMemberAsync(member.Id))["credits_balance"].ToInt32());
+        Assert.Single(await api.EntriesAsync(member.Id));
+    }
+
+    [Fact]
     public async Task A_duplicate_idempotency_key_charges_once_even_when_racing()
     {
         var member = await api.MemberAsync(1_000);

@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using BayitPlus.Api.Features.Recaps;
+using BayitPlus.Api.Features.Users;
 using BayitPlus.Api.Infrastructure.Credits;
 using BayitPlus.Api.Tests.Features.Beta500;
 using BayitPlus.Api.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -179,6 +181,74 @@ public sealed class CreateRecapTests : IDisposable
             Assert.Equal(20 - RecapApiFactory.Price, await api.AssertInvariantAsync(member.Id));
         }
     }
+
+    [Fact]
+    public async Task Instances_share_one_summarization_through_the_database()
+    {
+        var channel = await api.ChannelWithBulletinAsync();
+        var instances = Enumerable.Range(0, 3).Select(_ => ActivatorUtilities.CreateInstance<SharedRecaps>(api.Services)).ToList();
+        api.Summarizer.Delay = TimeSpan.FromMilliseconds(300);
+        var calls = api.Summarizer.Calls;
+
+        var summaries = await Task.WhenAll(instances.SelectMany(instance => Enumerable.Range(0, 5)
+            .Select(_ => instance.GetAsync(new RecapRequest(channel, 15, "en"), Http.Ct))));
+
+        Assert.Equal(calls + 1, api.Summarizer.Calls);
+        Assert.Single(summaries.Select(s => s.Computation).Distinct());
+        Assert.All(summaries, s => Assert.Equal(RecapSummaryStatus.Ready, s.Status));
+    }
+
+    [Fact]
+    public async Task A_claim_another_instance_holds_is_awaited_and_one_it_left_to_lapse_is_taken_over()
+    {
+        var channel = await api.ChannelWithBulletinAsync();
+        var shared = ActivatorUtilities.CreateInstance<SharedRecaps>(api.Services);
+        var calls = api.Summarizer.Calls;
+        var held = ObjectId.GenerateNewId().ToString();
+        await Summaries.InsertOneAsync(Claim(channel, held, RecapSummaryStatus.Pending, api.Now.AddSeconds(5)), cancellationToken: Http.Ct);
+
+        var waiting = shared.GetAsync(new RecapRequest(channel, 15, "en"), Http.Ct);
+        await Task.Delay(300, Http.Ct);
+        Assert.False(waiting.IsCompleted);
+        await Summaries.UpdateOneAsync(new BsonDocument("computation", held), new BsonDocument("$set", new BsonDocument
+        {
+            ["status"] = RecapSummaryStatus.Ready,
+            ["summary"] = "Made by the other instance.",
+            ["summary_language"] = "en",
+            ["expires_at"] = api.Now.AddMinutes(3),
+        }), cancellationToken: Http.Ct);
+
+        Assert.Equal("Made by the other instance.", (await waiting).Summary);
+        Assert.Equal(calls, api.Summarizer.Calls);
+
+        var other = await api.ChannelWithBulletinAsync();
+        await Summaries.InsertOneAsync(Claim(other, ObjectId.GenerateNewId().ToString(), RecapSummaryStatus.Pending, api.Now.AddSeconds(-1)), cancellationToken: Http.Ct);
+
+        var takenOver = await shared.GetAsync(new RecapRequest(other, 15, "en"), Http.Ct);
+
+        Assert.Equal(calls + 1, api.Summarizer.Calls);
+        Assert.Equal(RecapSummaryStatus.Ready, takenOver.Status);
+        var stored = await Summaries.Find(new BsonDocument("channel_id", other)).SingleAsync(Http.Ct);
+        Assert.Equal(takenOver.Computation, stored["computation"].AsString);
+        Assert.Equal(RecapSummaryStatus.Ready, stored["status"].AsString);
+    }
+
+    /// <summary>A claim of the current window as another instance would have stored it.</summary>
+    private BsonDocument Claim(string channel, string computation, string status, DateTime expiresAt) => new()
+    {
+        ["_id"] = $"{channel}:{api.WindowEnd:yyyyMMdd'T'HHmm}:15:en",
+        ["computation"] = computation,
+        ["channel_id"] = channel,
+        ["window_minutes"] = 15,
+        ["language"] = "en",
+        ["window_start"] = api.WindowEnd.AddMinutes(-15),
+        ["window_end"] = api.WindowEnd,
+        ["status"] = status,
+        ["key_points"] = new BsonArray(),
+        ["transcript_length"] = 0,
+        ["created_at"] = api.Now.AddSeconds(-20),
+        ["expires_at"] = expiresAt,
+    };
 
     [Fact]
     public async Task One_member_asking_five_times_at_once_pays_once_and_holds_one_recap()
@@ -449,6 +519,27 @@ public sealed class CreateRecapTests : IDisposable
         var later = (await (await api.ClientFor(member).GetAsync("/api/users/me/recaps", Http.Ct)).ReadJsonAsync())["items"]!.AsArray();
         Assert.Equal([newer["recapId"]!.GetValue<string>()], later.Select(i => i!["recapId"]!.GetValue<string>()));
         await (await api.CreateClient().GetAsync("/api/users/me/recaps", Http.Ct)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Anonymizing_a_deleted_account_deletes_its_recaps_only()
+    {
+        var channel = await api.ChannelWithBulletinAsync();
+        var member = await api.MemberAsync();
+        var bystander = await api.MemberAsync();
+        foreach (var asker in new[] { member, bystander })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await AskAsync(api.ClientFor(asker), channel)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await api.ClientFor(member).DeleteAsync("/api/users/me", Http.Ct)).StatusCode);
+        await api.Raw("user").UpdateOneAsync(
+            new BsonDocument("_id", ObjectId.Parse(member.Id)), new BsonDocument("$set", new BsonDocument("anonymize_after", api.Now.AddMinutes(-1))), cancellationToken: Http.Ct);
+
+        await api.Services.GetRequiredService<AnonymizationJob>().RunOnceAsync(Http.Ct);
+
+        Assert.Empty(await SessionsOfAsync(member.Id));
+        Assert.Single(await SessionsOfAsync(bystander.Id));
     }
 
     [Fact]
