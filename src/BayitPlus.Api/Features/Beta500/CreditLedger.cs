@@ -32,7 +32,25 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
 
     public IMongoCollection<BetaCreditTransactionDocument> Entries => Membership.Ledger(db);
 
-    public async Task<ChargeResult> ChargeAsync(string userId, string feature, int units, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<ChargeResult> ChargeAsync(string userId, string feature, int units, string idempotencyKey, CancellationToken cancellationToken) =>
+        ChargeCoreAsync(userId, feature, units, idempotencyKey, null, cancellationToken);
+
+    public Task<ChargeResult> ChargeWithAsync(
+        string userId,
+        string feature,
+        int units,
+        string idempotencyKey,
+        Func<IClientSessionHandle, ChargeResult.Charged, CancellationToken, Task> alongside,
+        CancellationToken cancellationToken) =>
+        ChargeCoreAsync(userId, feature, units, idempotencyKey, alongside, cancellationToken);
+
+    private async Task<ChargeResult> ChargeCoreAsync(
+        string userId,
+        string feature,
+        int units,
+        string idempotencyKey,
+        Func<IClientSessionHandle, ChargeResult.Charged, CancellationToken, Task>? alongside,
+        CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(units, 1);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
@@ -56,18 +74,31 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         try
         {
             return await InTransactionAsync<ChargeResult>(
-                async (session, raised, token) => await ApplyAsync(session, entry, requireActive: true, raised, token) switch
+                async (session, raised, token) =>
                 {
-                    { Entry: { } written } => Charged(written),
-                    { Member: { IsActive: true } member } => new ChargeResult.Insufficient(member.CreditsBalance, amount),
-                    _ => new ChargeResult.NotAMember(),
+                    var applied = await ApplyAsync(session, entry, requireActive: true, raised, token);
+                    if (applied.Entry is { } written)
+                    {
+                        var charged = Charged(written);
+                        if (alongside is not null)
+                        {
+                            await alongside(session, charged, token);
+                        }
+
+                        return charged;
+                    }
+
+                    return applied.Member is { IsActive: true } member
+                        ? new ChargeResult.Insufficient(member.CreditsBalance, amount)
+                        : new ChargeResult.NotAMember();
                 },
                 cancellationToken);
         }
         catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
         {
-            // The racing duplicate committed first: answer its charge.
-            return Charged(await FindByKeyAsync(key, cancellationToken) ?? throw new InvalidOperationException($"No entry holds {key} after a duplicate key.", error));
+            // The racing duplicate committed first (with what it paid for): answer its charge.
+            var earlier = await FindByKeyAsync(key, cancellationToken) ?? throw new InvalidOperationException($"No entry holds {key} after a duplicate key.", error);
+            return Charged(earlier) with { Replayed = true };
         }
     }
 

@@ -65,6 +65,10 @@ public sealed record RecapResponse(
 public static partial class CreateRecap
 {
     public const string Feature = "catchup";
+
+    /// <summary>Per member (10 a minute by default, <c>RateLimits:recaps</c>): the standing is only
+    /// looked up, not reserved, so this bounds the summarizations one balance can start.</summary>
+    public const string RateLimitPolicy = "recaps";
     public const int MinWindowMinutes = 1;
     public const int MaxWindowMinutes = 30;
     public const int DefaultWindowMinutes = 15;
@@ -83,14 +87,13 @@ public static partial class CreateRecap
         }
     }
 
-    public sealed partial class Handler(
+    public sealed class Handler(
         SharedRecaps shared,
         ICreditLedger ledger,
         ILiveChannels channels,
         MongoContext db,
         RecapsSettings settings,
-        TimeProvider time,
-        ILogger<Handler> logger) : ICommandHandler<Command, RecapResponse>
+        TimeProvider time) : ICommandHandler<Command, RecapResponse>
     {
         public async ValueTask<RecapResponse> Handle(Command command, CancellationToken cancellationToken)
         {
@@ -127,19 +130,11 @@ public static partial class CreateRecap
                 throw RecapException.Insufficient(lacking.Balance, lacking.Required);
             }
 
-            var summary = await shared.GetAsync(new RecapRequest(command.ChannelId, windowMinutes, language), cancellationToken);
+            var summary = await shared.GetAsync(new RecapRequest(command.ChannelId, windowMinutes, shared.KeyLanguage(language)), cancellationToken);
 
             // A client gone before the charge pays nothing; the summary stays for the others. From
             // here on the charge and the recap it pays for are written whatever the client does.
             cancellationToken.ThrowIfCancellationRequested();
-            var charge = await ledger.ChargeAsync(command.UserId, Feature, 1, $"recap:{summary.Computation}", CancellationToken.None) switch
-            {
-                ChargeResult.Charged charged => charged,
-                ChargeResult.Insufficient insufficient => throw RecapException.Insufficient(insufficient.Balance, insufficient.Required),
-                ChargeResult.NotAMember => throw RecapException.NotAMember(),
-                _ => throw NoPrice(),
-            };
-
             var created = time.GetUtcNow().UtcDateTime;
             var recap = new RecapSessionDocument
             {
@@ -150,7 +145,6 @@ public static partial class CreateRecap
                 KeyPoints = summary.KeyPoints,
                 StartTime = summary.WindowStart,
                 EndTime = summary.WindowEnd,
-                CreditsUsed = charge.Amount,
                 TranscriptLength = summary.TranscriptLength,
                 CreatedAt = created,
                 ExpiresAt = created + settings.RecapLifetime,
@@ -159,24 +153,64 @@ public static partial class CreateRecap
                 WindowMinutes = windowMinutes,
                 SummaryId = summary.Computation,
             };
+
+            // The recap is stored in the charge's transaction: never a charge without it. One key
+            // per summary: a member's racing requests (or one asking in another language for the
+            // summary they hold) pay once, and the others answer the recap that charge stored.
+            var charge = await ledger.ChargeWithAsync(
+                command.UserId,
+                Feature,
+                1,
+                $"recap:{summary.Computation}",
+                (session, charged, token) =>
+                {
+                    recap.CreditsUsed = charged.Amount;
+                    return sessions.InsertOneAsync(session, recap, cancellationToken: token);
+                },
+                CancellationToken.None) switch
+            {
+                ChargeResult.Charged charged => charged,
+                ChargeResult.Insufficient insufficient => throw RecapException.Insufficient(insufficient.Balance, insufficient.Required),
+                ChargeResult.NotAMember => throw RecapException.NotAMember(),
+                _ => throw NoPrice(),
+            };
+
+            if (charge.Replayed)
+            {
+                // Paid by this member's earlier (or racing) request: this one costs nothing.
+                var paid = await PaidRecapAsync(sessions, recap, charge);
+                var standing = await ledger.QuoteAsync(command.UserId, Feature, 1, CancellationToken.None);
+                return Response(paid, cached: true, charged: 0, standing switch
+                {
+                    CreditQuote.Affordable affordable => affordable.Balance,
+                    CreditQuote.Insufficient insufficient => insufficient.Balance,
+                    _ => charge.Balance,
+                });
+            }
+
+            return Response(recap, cached: false, charge.Amount, charge.Balance);
+        }
+
+        /// <summary>The recap an earlier charge stored with it. Gone only if the TTL monitor, on a
+        /// clock ahead of this instance's, removed it early: it was paid for, so it is stored again.</summary>
+        private static async Task<RecapSessionDocument> PaidRecapAsync(IMongoCollection<RecapSessionDocument> sessions, RecapSessionDocument recap, ChargeResult.Charged charge)
+        {
+            if (await sessions.Find(r => r.Id == recap.Id).FirstOrDefaultAsync(CancellationToken.None) is { } stored)
+            {
+                return stored;
+            }
+
+            recap.CreditsUsed = charge.Amount;
             try
             {
                 await sessions.InsertOneAsync(recap, cancellationToken: CancellationToken.None);
-                return Response(recap, cached: false, charge.Amount, charge.Balance);
             }
             catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
             {
-                // The same member's racing request stored it, paid by this same charge (one
-                // idempotency key per summary): that request reports the charge, this one the recap.
-                var stored = await sessions.Find(r => r.Id == recap.Id).FirstOrDefaultAsync(CancellationToken.None) ?? recap;
-                return Response(stored, cached: true, charged: 0, charge.Balance);
+                // Stored again by a racing request of the same member's: the same recap.
             }
-            catch (Exception error)
-            {
-                await RefundAsync(charge, error);
-                LogNotStored(logger, error, charge.ChargeId);
-                throw RecapException.Unavailable("The recap could not be stored; its charge was refunded. Try again shortly.", settings.RetryAfterFailure);
-            }
+
+            return recap;
         }
 
         private static RecapException NoPrice() =>
@@ -184,32 +218,6 @@ public static partial class CreateRecap
 
         private static RecapResponse Response(RecapSessionDocument recap, bool cached, int charged, int balance) => new(
             recap.Id, recap.ChannelId, recap.Summary, recap.KeyPoints, recap.StartTime, recap.EndTime, recap.Language, cached, charged, balance, recap.ExpiresAt);
-
-        private async Task RefundAsync(ChargeResult.Charged charge, Exception cause)
-        {
-            try
-            {
-                var refund = await ledger.RefundAsync(charge.ChargeId, $"{Feature} not delivered: {cause.GetType().Name}", null, CancellationToken.None);
-                if (refund is not RefundResult.Refunded)
-                {
-                    LogRefundRefused(logger, charge.ChargeId, refund.GetType().Name);
-                }
-            }
-            catch (Exception error)
-            {
-                // The caller hears that the recap failed, not how the refund did; the log keeps it.
-                LogRefundFailed(logger, error, charge.ChargeId);
-            }
-        }
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Recap paid by charge {ChargeId} could not be stored; refunding")]
-        private static partial void LogNotStored(ILogger logger, Exception error, string chargeId);
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Recap charge {ChargeId} was not refunded: {Result}")]
-        private static partial void LogRefundRefused(ILogger logger, string chargeId, string result);
-
-        [LoggerMessage(Level = LogLevel.Error, Message = "Recap charge {ChargeId} could not be refunded")]
-        private static partial void LogRefundFailed(ILogger logger, Exception error, string chargeId);
     }
 
     internal static void Map(RouteGroupBuilder group) => group
@@ -222,22 +230,27 @@ public static partial class CreateRecap
         {
             var command = new Command(Ids.Parse(channelId, "Channel").ToString(), request?.WindowMinutes, request?.Language,
                 http.User.Id(), RequestLanguage.Resolve(http), UnknownFields.In(request?.Unknown));
-            return TypedResults.Ok(await sender.Send(command, ct));
+            var recap = await sender.Send(command, ct);
+
+            // The summary's own language, which the local summarizer keeps from the transcript.
+            http.Response.Headers.ContentLanguage = recap.Language;
+            return TypedResults.Ok(recap);
         })
+        .RequireRateLimiting(RateLimitPolicy)
         .WithLanguage()
         .WithName("CreateRecap")
         .WithSummary("What did I miss? A summary of the last minutes of a live channel, for Beta 500 members; costs credits")
         .WithDescription(
             "Summarizes the channel's live transcript over the last windowMinutes (1 to 30, default 15), ending at the last whole minute, in language " +
             "(he, en or es; default the language of lang or Accept-Language): a short summary and up to 5 key points. With the local summarizer (no " +
-            "AI:OpenAI:ApiKey) the recap is in the transcript's own language, which language then says. A summary is made once per channel, window " +
-            "length and language and reused by everyone asking for Recaps:RecapLifetime (3 minutes), so windowStart and windowEnd may be up to that " +
+            "AI:OpenAI:ApiKey) the recap is in the transcript's own language, which language (and Content-Language) then says, and one summary " +
+            "serves all three languages. A summary is made once per channel, window length and language and reused by everyone asking for Recaps:RecapLifetime (3 minutes), so windowStart and windowEnd may be up to that " +
             "much older than the request. Each member pays the catchup price (Beta:Prices) once per recap received, after it is made; asking again " +
             "while the recap lives (expiresAt) returns it with cached true and creditsCharged 0. 402 (type `" + CreditProblems.InsufficientCredits +
             "`) when the balance does not cover the price, 403 (type `" + CreditProblems.NotMember + "`) for an account that is not an active " +
-            "member, 422 (type `" + RecapProblems.NotEnoughTranscript + "`) when the window holds less than Recaps:MinTranscriptSeconds (60) of " +
-            "speech, 503 (type `" + RecapProblems.Unavailable + "`) with Retry-After when the summarizer fails or takes longer than Recaps:Timeout; " +
-            "none of them charges anything. 404 for an unknown or inactive channel.")
+            "member, 422 (type `" + RecapProblems.NotEnoughTranscript + "`) when the window holds less than Recaps:MinTranscriptSeconds (60, at " +
+            "most half the window) of speech or no words at all, 503 (type `" + RecapProblems.Unavailable + "`) with Retry-After when the summarizer fails or takes longer than Recaps:Timeout; " +
+            "none of them charges anything. 404 for an unknown or inactive channel. At most 10 requests a minute per member (429).")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status401Unauthorized)
         .ProducesProblem(StatusCodes.Status402PaymentRequired)

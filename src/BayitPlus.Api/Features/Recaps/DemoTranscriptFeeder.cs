@@ -60,27 +60,39 @@ public sealed partial class DemoTranscriptFeeder(
 
         // After the demo catalog (its channels) and the indexes, the other start-up work.
         await Task.WhenAll(gates.Gates.Where(gate => gate != _ready).Select(gate => gate.Settled)).WaitAsync(stoppingToken);
-        var active = await channels.ListActiveAsync(stoppingToken);
-        var channel = active.FirstOrDefault(c => c.Language == "en") ?? active.FirstOrDefault();
-        if (channel is null)
+        LiveChannelInfo? channel;
+        DateTime fed;
+        try
         {
-            _ready.Complete();
+            var active = await channels.ListActiveAsync(stoppingToken);
+            channel = active.FirstOrDefault(c => c.Language == "en") ?? active.FirstOrDefault();
+            var now = time.GetUtcNow().UtcDateTime;
+            fed = channel is null ? now : await FeedAsync(channel.Id, now - Backfill, now, stoppingToken);
+        }
+        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogBackfillFailed(logger, error);
+            _ready.Fail($"the demo transcript could not be stored: {error.GetType().Name}");
             return;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var fed = await FeedAsync(channel.Id, now - Backfill, now, stoppingToken);
         _ready.Complete();
-        LogFeeding(logger, channel.Name, channel.Id, (int)Backfill.TotalMinutes);
+        if (channel is null)
+        {
+            return;
+        }
 
+        LogFeeding(logger, channel.Name, channel.Id, (int)Backfill.TotalMinutes);
         using var timer = new PeriodicTimer(LineLength, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                fed = await FeedAsync(channel.Id, fed, time.GetUtcNow().UtcDateTime, stoppingToken);
+                // After a long pause (a laptop asleep), only the last Backfill is filled in.
+                var now = time.GetUtcNow().UtcDateTime;
+                fed = await FeedAsync(channel.Id, fed > now - Backfill ? fed : now - Backfill, now, stoppingToken);
             }
-            catch (MongoException error)
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
                 // The next tick fills the gap: lines are placed by their slot, not by the tick.
                 LogFeedFailed(logger, error);
@@ -134,6 +146,9 @@ public sealed partial class DemoTranscriptFeeder(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feeding a demo transcript to the live channel {Channel} ({ChannelId}): the last {Minutes} minutes, then a line every 12 seconds; ask POST /api/live/channels/{ChannelId}/recaps")]
     private static partial void LogFeeding(ILogger logger, string channel, string channelId, int minutes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The demo transcript could not be stored at start")]
+    private static partial void LogBackfillFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The demo transcript feed could not store its lines; the next tick retries")]
     private static partial void LogFeedFailed(ILogger logger, Exception error);

@@ -18,6 +18,8 @@ public sealed class ExtractiveSummarizer : IRecapSummarizer
     /// memory grow with the square of the count (600: a few milliseconds and 3 MB).</summary>
     public const int MaxSentences = 600;
 
+    public bool Translates => false;
+
     public Task<RecapSummary> SummarizeAsync(IReadOnlyList<TranscriptLine> transcript, string language, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -128,6 +128,15 @@ public sealed class RecapSummaryDocument
 {
     public const string CollectionName = "recapsummary";
 
+    /// <summary>The <see cref="Language"/> of a summary made by a summarizer that cannot translate:
+    /// in the transcript's own language, whichever was asked.</summary>
+    public const string OriginalLanguage = "original";
+
+    /// <summary>How long after <see cref="ExpiresAt"/> the TTL monitor deletes a summary: expiry is
+    /// decided by the instances' clock, deletion by the database's, and this margin keeps a skew
+    /// between them from deleting a live claim or a failure being waited out.</summary>
+    public static readonly TimeSpan PurgeDelay = TimeSpan.FromMinutes(10);
+
     /// <summary><c>channelId:window end (yyyyMMddTHHmm):window minutes:language</c>.</summary>
     [BsonRepresentation(BsonType.String)]
     public string Id { get; set; } = "";
@@ -140,7 +149,7 @@ public sealed class RecapSummaryDocument
 
     public int WindowMinutes { get; set; }
 
-    /// <summary>The language asked for.</summary>
+    /// <summary>The language asked for, or <see cref="OriginalLanguage"/>.</summary>
     public required string Language { get; set; }
 
     public DateTime WindowStart { get; set; }
@@ -162,11 +171,14 @@ public sealed class RecapSummaryDocument
     public DateTime CreatedAt { get; set; }
 
     /// <summary>Pending: when the claim lapses (another instance may claim it again); ready: the end
-    /// of its reuse; failed: the end of the wait before trying again. TTL.</summary>
+    /// of its reuse; failed: the end of the wait before trying again.</summary>
     public DateTime ExpiresAt { get; set; }
+
+    /// <summary><see cref="ExpiresAt"/> + <see cref="PurgeDelay"/>: the TTL index's field.</summary>
+    public DateTime PurgeAt { get; set; }
 }
 
-/// <summary>The newest summary of a channel's window length in a language, and gone at <c>expires_at</c>.</summary>
+/// <summary>The newest summary of a channel's window length in a language, and gone at <c>purge_at</c>.</summary>
 public sealed class RecapSummaryIndexes : ICollectionIndexes
 {
     public string CollectionName => RecapSummaryDocument.CollectionName;
@@ -174,6 +186,6 @@ public sealed class RecapSummaryIndexes : ICollectionIndexes
     public IEnumerable<CreateIndexModel<BsonDocument>> Indexes =>
     [
         IndexModels.Compound(("channel_id", 1), ("window_minutes", 1), ("language", 1), ("created_at", -1)),
-        IndexModels.Ttl("expires_at", TimeSpan.Zero),
+        IndexModels.Ttl("purge_at", TimeSpan.Zero),
     ];
 }

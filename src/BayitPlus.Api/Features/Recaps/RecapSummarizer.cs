@@ -12,6 +12,11 @@ public sealed record RecapSummary(string Summary, IReadOnlyList<string> KeyPoint
 /// <see cref="SummarizerFailedException"/> when the model fails or answers something unusable.</summary>
 public interface IRecapSummarizer
 {
+    /// <summary>Whether it answers in the language asked whatever the transcript's (a language model
+    /// does; the local summarizer answers in the transcript's own, so one summary serves every
+    /// language asked).</summary>
+    bool Translates { get; }
+
     Task<RecapSummary> SummarizeAsync(IReadOnlyList<TranscriptLine> transcript, string language, CancellationToken cancellationToken);
 }
 

@@ -26,6 +26,7 @@ public sealed class RecapsServices : ISliceServices
         services.AddOpenApiTag(TranscriptModule.Tag, "Live transcript segments pushed by captioning services, read by the recaps.");
         services.AddOpenApiTag(RecapsModule.Tag, "What did I miss? Summaries of the last minutes of a live channel, for Beta 500 members.");
         services.AddSingleton<SharedRecaps>();
+        services.AddRateLimitPolicy(CreateRecap.RateLimitPolicy, permitLimit: 10, window: TimeSpan.FromMinutes(1), perUser: true);
         services.AddSingleton<IUserDataEraser, RecapHistoryEraser>();
         services.AddHostedService<DemoTranscriptFeeder>();
         var openAi = services.AddOpenAi(configuration);

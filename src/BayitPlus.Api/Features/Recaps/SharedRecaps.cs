@@ -41,7 +41,7 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
 
     private static readonly Counter<long> Summarizations = BayitPlusTelemetry.Meter.CreateCounter<long>(
         "bayitplus.recaps.summarizations", unit: "{summarization}",
-        description: "Recap summarizations, by outcome (ready, failed, not_enough_transcript); reused summaries are not counted.");
+        description: "Recap summarizations, by outcome (ready, failed, not_enough_transcript, claim_lost); reused summaries are not counted.");
 
     /// <summary>The lookups in progress on this instance, one per request key: the requests that
     /// arrive meanwhile await it instead of reading the database themselves.</summary>
@@ -50,6 +50,10 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
     public IMongoCollection<RecapSummaryDocument> Summaries => db.Collection<RecapSummaryDocument>(RecapSummaryDocument.CollectionName);
 
     private DateTime Now => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>The language a request's summary is shared under: the one asked when the summarizer
+    /// translates, else <see cref="RecapSummaryDocument.OriginalLanguage"/> for all three.</summary>
+    public string KeyLanguage(string asked) => summarizer.Translates ? asked : RecapSummaryDocument.OriginalLanguage;
 
     /// <summary>A ready summary for the request: reused, awaited or made. Throws a 422
     /// <see cref="RecapException"/> for too little transcript and a 503 one when the summarizer fails
@@ -140,6 +144,7 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
             Status = RecapSummaryStatus.Pending,
             CreatedAt = now,
             ExpiresAt = now + settings.Timeout + ClaimGrace,
+            PurgeAt = now + settings.Timeout + ClaimGrace + RecapSummaryDocument.PurgeDelay,
         };
         try
         {
@@ -160,22 +165,38 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
         try
         {
             var transcript = await ReadTranscriptAsync(claim.ChannelId, claim.WindowStart, claim.WindowEnd, timeout.Token);
-            if (transcript.Seconds < settings.MinTranscriptSeconds)
+
+            // A short window cannot hold a minute of speech with the pauses captions leave.
+            var required = Math.Min(settings.MinTranscriptSeconds, claim.WindowMinutes * 30);
+            if (transcript.Seconds < required)
             {
-                // Not remembered: the transcript may arrive any second.
-                await Summaries.DeleteOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, CancellationToken.None);
-                Summarizations.Add(1, new KeyValuePair<string, object?>("outcome", "not_enough_transcript"));
-                throw RecapException.NotEnoughTranscript(transcript.Seconds, settings.MinTranscriptSeconds, claim.WindowMinutes);
+                throw await NothingToSummarizeAsync(claim, RecapException.NotEnoughTranscript(transcript.Seconds, required, claim.WindowMinutes));
             }
 
             var summary = await summarizer.SummarizeAsync(transcript.Lines, claim.Language, timeout.Token);
+            if (string.IsNullOrWhiteSpace(summary.Summary))
+            {
+                // Captions of music or noise ("♪♪") fill the window with no words to summarize.
+                throw await NothingToSummarizeAsync(claim, RecapException.NoWords(claim.WindowMinutes));
+            }
+
             claim.Status = RecapSummaryStatus.Ready;
             claim.Summary = summary.Summary;
             claim.KeyPoints = [.. summary.KeyPoints];
             claim.SummaryLanguage = summary.Language;
             claim.TranscriptLength = transcript.Length;
             claim.ExpiresAt = Now + settings.RecapLifetime;
-            await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, claim, cancellationToken: CancellationToken.None);
+            claim.PurgeAt = claim.ExpiresAt + RecapSummaryDocument.PurgeDelay;
+            var stored = await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, claim, cancellationToken: CancellationToken.None);
+            if (stored.MatchedCount == 0)
+            {
+                // Another instance took the claim over (its clock ran ahead of this one's): this
+                // request still answers with its summary, which no one else will reuse.
+                LogClaimLost(logger, claim.Id);
+                Summarizations.Add(1, new KeyValuePair<string, object?>("outcome", "claim_lost"));
+                return claim;
+            }
+
             Summarizations.Add(1, new KeyValuePair<string, object?>("outcome", "ready"));
             return claim;
         }
@@ -198,13 +219,25 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
         }
     }
 
+    /// <summary>Lets the claim go (not remembered: the transcript may arrive any second) and returns
+    /// the 422 to throw.</summary>
+    private async Task<RecapException> NothingToSummarizeAsync(RecapSummaryDocument claim, RecapException problem)
+    {
+        await ReleaseAsync(claim);
+        Summarizations.Add(1, new KeyValuePair<string, object?>("outcome", "not_enough_transcript"));
+        return problem;
+    }
+
     private async Task MarkFailedAsync(RecapSummaryDocument claim)
     {
         try
         {
             await Summaries.UpdateOneAsync(
                 s => s.Id == claim.Id && s.Computation == claim.Computation,
-                Builders<RecapSummaryDocument>.Update.Set(s => s.Status, RecapSummaryStatus.Failed).Set(s => s.ExpiresAt, Now + settings.RetryAfterFailure),
+                Builders<RecapSummaryDocument>.Update
+                    .Set(s => s.Status, RecapSummaryStatus.Failed)
+                    .Set(s => s.ExpiresAt, Now + settings.RetryAfterFailure)
+                    .Set(s => s.PurgeAt, Now + settings.RetryAfterFailure + RecapSummaryDocument.PurgeDelay),
                 cancellationToken: CancellationToken.None);
         }
         catch (MongoException error)
@@ -279,6 +312,9 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recap summarizer failed for channel {ChannelId} in {Language}")]
     private static partial void LogSummarizerFailed(ILogger logger, Exception error, string channelId, string language);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recap claim {ClaimId} was taken over by another instance before its summary was stored; the summary is not shared")]
+    private static partial void LogClaimLost(ILogger logger, string claimId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recap claim {ClaimId} could not be updated; it lapses after the timeout")]
     private static partial void LogClaimNotUpdated(ILogger logger, Exception error, string claimId);

@@ -1,3 +1,5 @@
+using MongoDB.Driver;
+
 namespace BayitPlus.Api.Infrastructure.Credits;
 
 /// <summary>How a slice (AI search, recaps, dubbing) spends a member's AI credits. Every call is one
@@ -8,6 +10,19 @@ public interface ICreditLedger
     /// per-second feature). A retry with the same <paramref name="idempotencyKey"/> for the same
     /// user charges nothing more and answers the first charge, even when the two race.</summary>
     Task<ChargeResult> ChargeAsync(string userId, string feature, int units, string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>As <see cref="ChargeAsync"/>, and <paramref name="alongside"/> writes what the charge
+    /// pays for in the same transaction (through the session it is given): both are stored or
+    /// neither, so a charge never stands without its purchase. It runs only when the charge is
+    /// made, not for a retry answered with an earlier charge (<see cref="ChargeResult.Charged.Replayed"/>).
+    /// It may run more than once, on a write conflict, and must write nothing else.</summary>
+    Task<ChargeResult> ChargeWithAsync(
+        string userId,
+        string feature,
+        int units,
+        string idempotencyKey,
+        Func<IClientSessionHandle, ChargeResult.Charged, CancellationToken, Task> alongside,
+        CancellationToken cancellationToken);
 
     /// <summary>Gives back a charge (all of it, or <paramref name="amount"/> of it when given):
     /// at most once per charge, and never more than was charged.</summary>
@@ -47,8 +62,9 @@ public abstract record ChargeResult
     }
 
     /// <summary>Charged <paramref name="Amount"/> credits; <paramref name="Balance"/> is what is left.
-    /// <paramref name="ChargeId"/> names the charge for a refund.</summary>
-    public sealed record Charged(string ChargeId, int Amount, int Balance) : ChargeResult;
+    /// <paramref name="ChargeId"/> names the charge for a refund. <paramref name="Replayed"/>: this
+    /// call charged nothing; it is an earlier charge with the same idempotency key (its balance then).</summary>
+    public sealed record Charged(string ChargeId, int Amount, int Balance, bool Replayed = false) : ChargeResult;
 
     /// <summary>Nothing charged: the balance does not cover the price.</summary>
     public sealed record Insufficient(int Balance, int Required) : ChargeResult;
@@ -87,6 +103,15 @@ public abstract record RefundResult
 public sealed class NoCreditLedger : ICreditLedger
 {
     public Task<ChargeResult> ChargeAsync(string userId, string feature, int units, string idempotencyKey, CancellationToken cancellationToken) =>
+        Task.FromResult<ChargeResult>(new ChargeResult.NotAMember());
+
+    public Task<ChargeResult> ChargeWithAsync(
+        string userId,
+        string feature,
+        int units,
+        string idempotencyKey,
+        Func<IClientSessionHandle, ChargeResult.Charged, CancellationToken, Task> alongside,
+        CancellationToken cancellationToken) =>
         Task.FromResult<ChargeResult>(new ChargeResult.NotAMember());
 
     public Task<RefundResult> RefundAsync(string chargeId, string reason, int? amount, CancellationToken cancellationToken) =>

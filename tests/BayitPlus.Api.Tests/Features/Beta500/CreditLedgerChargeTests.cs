@@ -4,6 +4,7 @@ using BayitPlus.Api.Infrastructure.Credits;
 using BayitPlus.Api.Tests.Features.Audit;
 using BayitPlus.Api.Tests.Support;
 using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace BayitPlus.Api.Tests.Features.Beta500;
 
@@ -72,6 +73,36 @@ public sealed class CreditLedgerChargeTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_charge_with_its_purchase_stores_both_or_neither_and_a_replay_stores_nothing_more()
+    {
+        var member = await api.MemberAsync(100);
+        var purchases = api.Raw("ledger_purchases");
+        var stored = 0;
+        Task Store(IClientSessionHandle session, ChargeResult.Charged charged, CancellationToken token)
+        {
+            Interlocked.Increment(ref stored);
+            return purchases.InsertOneAsync(session, new BsonDocument { ["charge_id"] = charged.ChargeId, ["user_id"] = member.Id }, cancellationToken: token);
+        }
+
+        var failed = await Record.ExceptionAsync(() => api.Ledger().ChargeWithAsync(member.Id, "catchup", 1, "purchase", (_, _, _) => throw new InvalidOperationException("storing failed"), Http.Ct));
+
+        Assert.IsType<InvalidOperationException>(failed);
+        Assert.Equal(100, await api.AssertInvariantAsync(member.Id));
+        Assert.Single(await api.EntriesAsync(member.Id));
+
+        var charged = Assert.IsType<ChargeResult.Charged>(await api.Ledger().ChargeWithAsync(member.Id, "catchup", 1, "purchase", Store, Http.Ct));
+        var replayed = Assert.IsType<ChargeResult.Charged>(await api.Ledger().ChargeWithAsync(member.Id, "catchup", 1, "purchase", Store, Http.Ct));
+
+        Assert.False(charged.Replayed);
+        Assert.True(replayed.Replayed);
+        Assert.Equal(charged.ChargeId, replayed.ChargeId);
+        Assert.Equal(1, stored);
+        var purchase = Assert.Single(await purchases.Find(new BsonDocument("user_id", member.Id)).ToListAsync(Http.Ct));
+        Assert.Equal(charged.ChargeId, purchase["charge_id"].AsString);
+        Assert.Equal(95, await api.AssertInvariantAsync(member.Id));
+    }
+
+    [Fact]
     public async Task A_duplicate_idempotency_key_charges_once_even_when_racing()
     {
         var member = await api.MemberAsync(1_000);
@@ -79,8 +110,10 @@ public sealed class CreditLedgerChargeTests(ApiFactory api)
         var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => api.Ledger().ChargeAsync(member.Id, "ai_search", 1, "same-key", Http.Ct)));
         var again = await api.Ledger().ChargeAsync(member.Id, "ai_search", 1, "same-key", Http.Ct);
 
-        var first = Assert.IsType<ChargeResult.Charged>(results[0]);
-        Assert.All(results.Append(again), r => Assert.Equal(first, r));
+        var charges = results.Append(again).Select(r => Assert.IsType<ChargeResult.Charged>(r)).ToList();
+        var first = Assert.Single(charges, c => !c.Replayed);
+        Assert.All(charges, c => Assert.Equal(first with { Replayed = c.Replayed }, c));
+        Assert.True(charges[^1].Replayed);
         Assert.Equal(998, (await api.StoredMemberAsync(member.Id))["credits_balance"].ToInt32());
         Assert.Single(await api.EntriesAsync(member.Id), e => e["transaction_type"] == "deduct");
     }

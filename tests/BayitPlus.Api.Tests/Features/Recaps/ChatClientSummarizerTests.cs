@@ -26,6 +26,7 @@ public sealed class ChatClientSummarizerTests
         Assert.Contains("Spanish", client.Prompt);
         Assert.DoesNotContain("Hebrew", client.Prompt);
         Assert.Contains("The opposition voted against.", client.Prompt);
+        Assert.Contains("never name or guess the programme", client.Prompt);
     }
 
     [Fact]

@@ -19,6 +19,9 @@ public sealed class ScriptedSummarizer : IRecapSummarizer
 
     public Func<IReadOnlyList<TranscriptLine>, string, CancellationToken, Task<RecapSummary>>? Behaviour { get; set; }
 
+    /// <summary>False, as the local summarizer it stands for; true when a test puts a language model in.</summary>
+    public bool Translates { get; set; }
+
     /// <summary>Held before answering, so that parallel requests meet a summarization in progress.</summary>
     public TimeSpan Delay { get; set; }
 
@@ -44,6 +47,7 @@ public sealed class ScriptedSummarizer : IRecapSummarizer
     public void Reset()
     {
         Behaviour = null;
+        Translates = false;
         Delay = TimeSpan.Zero;
     }
 }
