@@ -35,7 +35,7 @@ public sealed class ApiUnderTest : IDisposable
             ["Content__Rss__SyncInterval"] = "00:00:00",
             ["Logging__LogLevel__Default"] = "Error",
         };
-        foreach (var policy in new[] { "Global", "register", "login", "refresh" })
+        foreach (var policy in new[] { "Global", "register", "login", "refresh", "recaps" })
         {
             environment[$"RateLimits__{policy}__PermitLimit"] = "100000000";
         }

@@ -71,9 +71,10 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         var key = $"{ChargeKeyPrefix}{userId}:{idempotencyKey}";
         var entry = new LedgerEntry(userId, BetaTransactionTypes.Deduct, amount, $"{feature} × {units}", feature,
             new BsonDocument { ["idempotency_key"] = idempotencyKey, ["units"] = units }, key);
+        ChargeResult result;
         try
         {
-            return await InTransactionAsync<ChargeResult>(
+            result = await InTransactionAsync<ChargeResult>(
                 async (session, raised, token) =>
                 {
                     var applied = await ApplyAsync(session, entry, requireActive: true, raised, token);
@@ -96,10 +97,21 @@ public sealed class CreditLedger(MongoContext db, BetaSettings settings, TimePro
         }
         catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
         {
-            // The racing duplicate committed first (with what it paid for): answer its charge.
-            var earlier = await FindByKeyAsync(key, cancellationToken) ?? throw new InvalidOperationException($"No entry holds {key} after a duplicate key.", error);
-            return Charged(earlier) with { Replayed = true };
+            // The racing duplicate committed first (with what it paid for): answer its charge. A
+            // duplicate the purchase itself raised, with the key still free, is the caller's error.
+            if (await FindByKeyAsync(key, cancellationToken) is { } earlier)
+            {
+                return Charged(earlier) with { Replayed = true };
+            }
+
+            throw;
         }
+
+        // The balance is checked before the key: a retry of a charge that left too little for
+        // another is refused by the balance, yet it was paid. A read on the refusal path only.
+        return result is ChargeResult.Charged || await FindByKeyAsync(key, cancellationToken) is not { } paid
+            ? result
+            : Charged(paid) with { Replayed = true };
     }
 
     public async Task<RefundResult> RefundAsync(string chargeId, string reason, int? amount, CancellationToken cancellationToken)

@@ -115,9 +115,14 @@ public static partial class CreateRecap
 
             var sessions = db.Collection<RecapSessionDocument>(RecapSessionDocument.CollectionName);
             var now = time.GetUtcNow().UtcDateTime;
+            var keyLanguage = shared.KeyLanguage(language);
+            var mine = Builders<RecapSessionDocument>.Filter.Where(r => r.UserId == command.UserId && r.ChannelId == command.ChannelId
+                && r.WindowMinutes == windowMinutes && r.ExpiresAt > now);
+
+            // A summarizer that cannot translate answers every language alike: any live recap of
+            // the member's for this window is the one they would get.
             var held = await sessions
-                .Find(r => r.UserId == command.UserId && r.ChannelId == command.ChannelId && r.WindowMinutes == windowMinutes
-                    && r.RequestedLanguage == language && r.ExpiresAt > now)
+                .Find(keyLanguage == RecapSummaryDocument.OriginalLanguage ? mine : mine & Builders<RecapSessionDocument>.Filter.Eq(r => r.RequestedLanguage, language))
                 .SortByDescending(r => r.CreatedAt)
                 .FirstOrDefaultAsync(cancellationToken);
             if (held is not null)
@@ -130,7 +135,7 @@ public static partial class CreateRecap
                 throw RecapException.Insufficient(lacking.Balance, lacking.Required);
             }
 
-            var summary = await shared.GetAsync(new RecapRequest(command.ChannelId, windowMinutes, shared.KeyLanguage(language)), cancellationToken);
+            var summary = await shared.GetAsync(new RecapRequest(command.ChannelId, windowMinutes, keyLanguage), cancellationToken);
 
             // A client gone before the charge pays nothing; the summary stays for the others. From
             // here on the charge and the recap it pays for are written whatever the client does.

@@ -49,6 +49,10 @@ public sealed partial class DemoTranscriptFeeder(
 
     private readonly ReadinessGate? _ready = settings.IsEmbeddedEmulator ? gates.Open("demo transcript") : null;
 
+    /// <summary>The channel fed, once found; and where the next feed starts.</summary>
+    private LiveChannelInfo? _channel;
+    private DateTime _fed;
+
     private IMongoCollection<LiveTranscriptSegmentDocument> Segments => db.Collection<LiveTranscriptSegmentDocument>(LiveTranscriptSegmentDocument.CollectionName);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,45 +62,44 @@ public sealed partial class DemoTranscriptFeeder(
             return;
         }
 
-        // After the demo catalog (its channels) and the indexes, the other start-up work.
+        // After the demo catalog (its channels) and the indexes, the other start-up work. A demo
+        // that cannot be fed is logged, never a reason for the API not to be ready: the next
+        // tick tries again.
         await Task.WhenAll(gates.Gates.Where(gate => gate != _ready).Select(gate => gate.Settled)).WaitAsync(stoppingToken);
-        LiveChannelInfo? channel;
-        DateTime fed;
-        try
-        {
-            var active = await channels.ListActiveAsync(stoppingToken);
-            channel = active.FirstOrDefault(c => c.Language == "en") ?? active.FirstOrDefault();
-            var now = time.GetUtcNow().UtcDateTime;
-            fed = channel is null ? now : await FeedAsync(channel.Id, now - Backfill, now, stoppingToken);
-        }
-        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogBackfillFailed(logger, error);
-            _ready.Fail($"the demo transcript could not be stored: {error.GetType().Name}");
-            return;
-        }
-
+        await FeedOnceAsync(stoppingToken);
         _ready.Complete();
-        if (channel is null)
-        {
-            return;
-        }
-
-        LogFeeding(logger, channel.Name, channel.Id, (int)Backfill.TotalMinutes);
         using var timer = new PeriodicTimer(LineLength, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            try
+            await FeedOnceAsync(stoppingToken);
+        }
+    }
+
+    /// <summary>Finds the channel (the first time, or until one exists), then stores the lines since
+    /// the last feed, at most the last <see cref="Backfill"/> (after a pause, a laptop asleep).</summary>
+    private async Task FeedOnceAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            if (_channel is null)
             {
-                // After a long pause (a laptop asleep), only the last Backfill is filled in.
-                var now = time.GetUtcNow().UtcDateTime;
-                fed = await FeedAsync(channel.Id, fed > now - Backfill ? fed : now - Backfill, now, stoppingToken);
+                var active = await channels.ListActiveAsync(stoppingToken);
+                _channel = active.FirstOrDefault(c => c.Language == "en") ?? active.FirstOrDefault();
+                if (_channel is null)
+                {
+                    return;
+                }
+
+                LogFeeding(logger, _channel.Name, _channel.Id, (int)Backfill.TotalMinutes);
             }
-            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The next tick fills the gap: lines are placed by their slot, not by the tick.
-                LogFeedFailed(logger, error);
-            }
+
+            _fed = await FeedAsync(_channel.Id, _fed > now - Backfill ? _fed : now - Backfill, now, stoppingToken);
+        }
+        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Lines are placed by their slot, not by the tick: the next feed fills the gap.
+            LogFeedFailed(logger, error);
         }
     }
 
@@ -147,9 +150,6 @@ public sealed partial class DemoTranscriptFeeder(
     [LoggerMessage(Level = LogLevel.Information, Message = "Feeding a demo transcript to the live channel {Channel} ({ChannelId}): the last {Minutes} minutes, then a line every 12 seconds; ask POST /api/live/channels/{ChannelId}/recaps")]
     private static partial void LogFeeding(ILogger logger, string channel, string channelId, int minutes);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The demo transcript could not be stored at start")]
-    private static partial void LogBackfillFailed(ILogger logger, Exception error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The demo transcript feed could not store its lines; the next tick retries")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The demo transcript feed could not store its lines; the next tick (12 s) tries again")]
     private static partial void LogFeedFailed(ILogger logger, Exception error);
 }

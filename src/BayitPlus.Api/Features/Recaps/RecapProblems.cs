@@ -7,8 +7,8 @@ namespace BayitPlus.Api.Features.Recaps;
 /// (<see cref="CreditProblems"/>).</summary>
 public static class RecapProblems
 {
-    /// <summary>422: the window holds less speech than <c>Recaps:MinTranscriptSeconds</c> (at most half
-    /// the window), or no words at all.</summary>
+    /// <summary>422: the window holds less speech (captions with words) than
+    /// <c>Recaps:MinTranscriptSeconds</c>, at most half the window.</summary>
     public const string NotEnoughTranscript = "urn:bayitplus:problem:recap-not-enough-transcript";
 
     /// <summary>503: the summarizer failed or timed out, or no price is set; nothing charged.</summary>
@@ -31,11 +31,6 @@ public sealed class RecapException : ApiException
     public static RecapException NotEnoughTranscript(double seconds, int required, int windowMinutes) => new(
         StatusCodes.Status422UnprocessableEntity, "Not enough transcript",
         $"The last {windowMinutes} minutes of this channel hold {Math.Floor(seconds)} seconds of transcript, and a recap needs at least {required}; nothing was charged.",
-        RecapProblems.NotEnoughTranscript);
-
-    public static RecapException NoWords(int windowMinutes) => new(
-        StatusCodes.Status422UnprocessableEntity, "Not enough transcript",
-        $"The last {windowMinutes} minutes of this channel hold no words to summarize (music or sound captions only); nothing was charged.",
         RecapProblems.NotEnoughTranscript);
 
     public static RecapException Unavailable(string detail, TimeSpan retryAfter) => new(

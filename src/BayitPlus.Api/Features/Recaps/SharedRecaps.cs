@@ -71,7 +71,12 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
             var lookup = new TaskCompletionSource<RecapSummaryDocument>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_inFlight.TryAdd(request, lookup.Task))
             {
-                _ = LookUpAsync(request, lookup);
+                // Not in the first caller's trace and logging scope: the work is everyone's.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _ = Task.Run(() => LookUpAsync(request, lookup), CancellationToken.None);
+                }
+
                 return lookup.Task.WaitAsync(cancellationToken);
             }
         }
@@ -79,9 +84,12 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
 
     private async Task LookUpAsync(RecapRequest request, TaskCompletionSource<RecapSummaryDocument> lookup)
     {
+        // A bound on the whole lookup, so a database call that never answers (a half-open
+        // connection) cannot hold the key on this instance: a wait, a takeover and its summary.
+        using var budget = new CancellationTokenSource((settings.Timeout * 2) + ClaimGrace + ClaimGrace);
         try
         {
-            var summary = await FindOrMakeAsync(request);
+            var summary = await FindOrMakeAsync(request, budget.Token);
             _inFlight.TryRemove(KeyValuePair.Create(request, lookup.Task));
             lookup.SetResult(summary);
         }
@@ -90,12 +98,14 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
             // Handed to every request waiting for it, which answers with it (a 422, a 503, or the
             // database's failure); the next request looks again.
             _inFlight.TryRemove(KeyValuePair.Create(request, lookup.Task));
-            lookup.SetException(error);
+            lookup.SetException(error is OperationCanceledException && budget.IsCancellationRequested
+                ? RecapException.Unavailable("The recap is taking too long to make; nothing was charged. Try again shortly.", settings.RetryAfterFailure)
+                : error);
         }
     }
 
-    /// <summary>Bounded by the timeout, not by any one request.</summary>
-    private async Task<RecapSummaryDocument> FindOrMakeAsync(RecapRequest request)
+    /// <summary>Bounded by <paramref name="budget"/>, not by any one request.</summary>
+    private async Task<RecapSummaryDocument> FindOrMakeAsync(RecapRequest request, CancellationToken budget)
     {
         var waiting = Stopwatch.StartNew();
         var poll = FirstPoll;
@@ -105,15 +115,15 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
             var current = await Summaries
                 .Find(s => s.ChannelId == request.ChannelId && s.WindowMinutes == request.WindowMinutes && s.Language == request.Language && s.ExpiresAt > now)
                 .SortByDescending(s => s.CreatedAt)
-                .FirstOrDefaultAsync();
+                .FirstOrDefaultAsync(budget);
             switch (current?.Status)
             {
                 case RecapSummaryStatus.Ready:
                     return current;
                 case RecapSummaryStatus.Failed:
                     throw RecapException.Unavailable("The last attempt to summarize this channel failed; nothing was charged. Try again shortly.", current.ExpiresAt - now);
-                case null when await TryClaimAsync(request, now) is { } claimed:
-                    return await SummarizeAsync(claimed);
+                case null when await TryClaimAsync(request, now, budget) is { } claimed:
+                    return await SummarizeAsync(claimed, budget);
             }
 
             // Pending elsewhere (or claimed a moment ago by another request): wait for it.
@@ -122,14 +132,14 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
                 throw RecapException.Unavailable("The recap is taking too long to make; nothing was charged. Try again shortly.", settings.RetryAfterFailure);
             }
 
-            await Task.Delay(poll);
+            await Task.Delay(poll, budget);
             poll = poll * 2 < MaxPoll ? poll * 2 : MaxPoll;
         }
     }
 
     /// <summary>Claims the current window by inserting its id, or by replacing an expired summary
     /// still stored under it; null when another request holds it.</summary>
-    private async Task<RecapSummaryDocument?> TryClaimAsync(RecapRequest request, DateTime now)
+    private async Task<RecapSummaryDocument?> TryClaimAsync(RecapRequest request, DateTime now, CancellationToken budget)
     {
         var end = new DateTime(now.Ticks - (now.Ticks % TimeSpan.TicksPerMinute), DateTimeKind.Utc);
         var claim = new RecapSummaryDocument
@@ -148,7 +158,7 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
         };
         try
         {
-            await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.ExpiresAt <= now, claim, new ReplaceOptions { IsUpsert = true });
+            await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.ExpiresAt <= now, claim, new ReplaceOptions { IsUpsert = true }, budget);
             return claim;
         }
         catch (MongoException error) when (MongoErrors.IsDuplicateKey(error))
@@ -159,9 +169,10 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
 
     /// <summary>Makes the claimed summary and stores it for the others. Bounded by the timeout alone,
     /// not by the claiming request: others are waiting for it even if that client has gone.</summary>
-    private async Task<RecapSummaryDocument> SummarizeAsync(RecapSummaryDocument claim)
+    private async Task<RecapSummaryDocument> SummarizeAsync(RecapSummaryDocument claim, CancellationToken budget)
     {
-        using var timeout = new CancellationTokenSource(settings.Timeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(budget);
+        timeout.CancelAfter(settings.Timeout);
         try
         {
             var transcript = await ReadTranscriptAsync(claim.ChannelId, claim.WindowStart, claim.WindowEnd, timeout.Token);
@@ -174,11 +185,6 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
             }
 
             var summary = await summarizer.SummarizeAsync(transcript.Lines, claim.Language, timeout.Token);
-            if (string.IsNullOrWhiteSpace(summary.Summary))
-            {
-                // Captions of music or noise ("♪♪") fill the window with no words to summarize.
-                throw await NothingToSummarizeAsync(claim, RecapException.NoWords(claim.WindowMinutes));
-            }
 
             claim.Status = RecapSummaryStatus.Ready;
             claim.Summary = summary.Summary;
@@ -187,7 +193,7 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
             claim.TranscriptLength = transcript.Length;
             claim.ExpiresAt = Now + settings.RecapLifetime;
             claim.PurgeAt = claim.ExpiresAt + RecapSummaryDocument.PurgeDelay;
-            var stored = await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, claim, cancellationToken: CancellationToken.None);
+            var stored = await Summaries.ReplaceOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, claim, cancellationToken: budget);
             if (stored.MatchedCount == 0)
             {
                 // Another instance took the claim over (its clock ran ahead of this one's): this
@@ -230,6 +236,7 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
 
     private async Task MarkFailedAsync(RecapSummaryDocument claim)
     {
+        using var bound = new CancellationTokenSource(ClaimGrace);
         try
         {
             await Summaries.UpdateOneAsync(
@@ -238,9 +245,9 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
                     .Set(s => s.Status, RecapSummaryStatus.Failed)
                     .Set(s => s.ExpiresAt, Now + settings.RetryAfterFailure)
                     .Set(s => s.PurgeAt, Now + settings.RetryAfterFailure + RecapSummaryDocument.PurgeDelay),
-                cancellationToken: CancellationToken.None);
+                cancellationToken: bound.Token);
         }
-        catch (MongoException error)
+        catch (Exception error) when (error is MongoException or OperationCanceledException)
         {
             // The claim then lapses on its own, after the timeout.
             LogClaimNotUpdated(logger, error, claim.Id);
@@ -249,11 +256,12 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
 
     private async Task ReleaseAsync(RecapSummaryDocument claim)
     {
+        using var bound = new CancellationTokenSource(ClaimGrace);
         try
         {
-            await Summaries.DeleteOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, CancellationToken.None);
+            await Summaries.DeleteOneAsync(s => s.Id == claim.Id && s.Computation == claim.Computation, bound.Token);
         }
-        catch (MongoException error)
+        catch (Exception error) when (error is MongoException or OperationCanceledException)
         {
             LogClaimNotUpdated(logger, error, claim.Id);
         }
@@ -276,7 +284,9 @@ public sealed partial class SharedRecaps(MongoContext db, IRecapSummarizer summa
                 .OrderBy(s => s.StartTime).ThenBy(s => s.EndTime).ThenBy(s => s.Text, StringComparer.Ordinal)
                 .Select(s => new TranscriptLine(s.Text, s.StartTime, s.EndTime, s.Language, s.Speaker)),
         ];
-        return new WindowTranscript(lines, CoveredSeconds(lines, start, end), lines.Sum(line => line.Text.Length));
+        // Captions of music or noise ("♪♪") fill time with nothing to summarize: they do not count.
+        var spoken = lines.Where(line => Words.Of(line.Text, line.Language).Count > 0);
+        return new WindowTranscript(lines, CoveredSeconds(spoken, start, end), lines.Sum(line => line.Text.Length));
     }
 
     /// <summary>Seconds of the window during which someone was speaking: the union of the lines'

@@ -129,18 +129,54 @@ public sealed class CreateRecapTests : IDisposable
     }
 
     [Fact]
-    public async Task Captions_without_words_are_a_422_not_an_empty_recap()
+    public async Task Captions_without_words_do_not_count_as_speech()
     {
         var channel = await api.NewLiveChannelAsync();
+        await api.FeedAsync(channel, api.WindowEnd.AddMinutes(-6), 5, "Hello everyone.");
         await api.FeedAsync(channel, api.WindowEnd.AddMinutes(-5), 30, "♪♪", "♪ ♪ ♪", "…");
         var member = await api.MemberAsync(credits: 100);
 
         var problem = await (await AskAsync(api.ClientFor(member), channel)).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         Assert.Equal(RecapProblems.NotEnoughTranscript, problem["type"]!.GetValue<string>());
-        Assert.Contains("no words", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("hold 5 seconds", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Empty(await ChargesAsync(member.Id));
         Assert.Empty(await Summaries.Find(new BsonDocument("channel_id", channel)).ToListAsync(Http.Ct));
+    }
+
+    [Fact]
+    public async Task A_member_who_spent_their_last_credits_on_a_recap_gets_it_again_in_any_language_and_at_once()
+    {
+        var channel = await api.ChannelWithBulletinAsync();
+        var member = await api.MemberAsync(credits: RecapApiFactory.Price);
+        var client = api.ClientFor(member);
+        api.Summarizer.Delay = TimeSpan.FromMilliseconds(200);
+
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => AskAsync(client, channel)));
+        var hebrew = await AskAsync(client, channel, new { language = "he" });
+
+        Assert.All(racing.Append(hebrew), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var bodies = await Task.WhenAll(racing.Append(hebrew).Select(r => r.ReadJsonAsync()));
+        Assert.Single(bodies.Select(b => b["recapId"]!.GetValue<string>()).Distinct());
+        Assert.Single(bodies, b => !b["cached"]!.GetValue<bool>());
+        Assert.All(bodies, b => Assert.Equal(0, b["creditsRemaining"]!.GetValue<int>()));
+        Assert.Single(await ChargesAsync(member.Id));
+        Assert.Equal(0, await api.AssertInvariantAsync(member.Id));
+    }
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("")]
+    public async Task A_null_or_empty_json_body_takes_the_defaults(string json)
+    {
+        var channel = await api.ChannelWithBulletinAsync();
+        var member = await api.MemberAsync();
+
+        var response = await api.ClientFor(member).PostAsync(RecapSupport.Url(channel), new StringContent(json, System.Text.Encoding.UTF8, "application/json"), Http.Ct);
+
+        var body = await response.ReadJsonAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(api.WindowEnd.AddMinutes(-15), body["windowStart"]!.GetValue<DateTime>().ToUniversalTime());
     }
 
     [Fact]
