@@ -47,6 +47,9 @@ public static class ErrorCodes
     public const int Location31254 = 31254;
     public const int Location40324 = 40324;
 
+    /// <summary>The IDL parser's "BSON field ... is an unknown field" (Location40415).</summary>
+    public const int UnknownField = 40415;
+
     public static string NameOf(int code) => code switch
     {
         InternalError => "InternalError",

@@ -22,7 +22,29 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
 
     public CollectionStore? Collection(string name) => Store.Find(Database, name);
 
-    public QueryContext QueryContextFor(ITextSearcher? text) => new() { Now = Now, Text = text, Variables = let ?? [] };
+    /// <summary>The command's <c>let</c> variables, each expression evaluated once (against no
+    /// document) when the command starts, as the server does: <c>{$literal: "x"}</c> binds "x".</summary>
+    private readonly BsonDocument _variables = EvaluateLet(let, store.Now);
+
+    public QueryContext QueryContextFor(ITextSearcher? text) => new() { Now = Now, Text = text, Variables = _variables };
+
+    private static BsonDocument EvaluateLet(BsonDocument? let, DateTime now)
+    {
+        var variables = new BsonDocument();
+        if (let is null)
+        {
+            return variables;
+        }
+
+        var scope = new ExpressionScope(now);
+        foreach (var element in let)
+        {
+            ExpressionCompiler.ValidateVariableName(element.Name);
+            variables[element.Name] = AggExpression.Compile(element.Value).Evaluate([], scope) ?? BsonNull.Value;
+        }
+
+        return variables;
+    }
 
     public CompiledFilter CompileFilter(CollectionStore? collection, BsonDocument filter, out TextSearch? text)
     {

@@ -39,6 +39,13 @@ internal sealed partial class CommandDispatcher
     {
         var name = CollectionName(command);
         var statements = command.GetValue("updates", null) as BsonArray ?? throw MongoErrorException.FailedToParse("update requires an 'updates' array");
+        if (statements.Any(s => s is BsonDocument statement && statement.Contains("sort")))
+        {
+            // The emulator reports MongoDB 7.0, whose update statements have no sort (added in 8.0):
+            // the whole command fails to parse, as there.
+            throw new MongoErrorException(ErrorCodes.UnknownField, "BSON field 'update.updates.sort' is an unknown field.");
+        }
+
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errors = new BsonArray();
         var upserted = new BsonArray();
