@@ -243,12 +243,9 @@ internal sealed partial class CommandDispatcher
             return OpenChangeStream(command, operation, session, collectionName, ns, first[0].AsBsonDocument, stages, context);
         }
 
-        if (collectionName is null)
-        {
-            throw MongoErrorException.BadValue("aggregate with 1 is only supported for $changeStream by the emulator");
-        }
-
-        foreach (var stage in stages)
+        var output = OutputStage(stages);
+        var pipelineStages = output is null ? stages : new BsonArray(stages.Take(stages.Count - 1));
+        foreach (var stage in pipelineStages)
         {
             if (stage is BsonDocument { ElementCount: 1 } doc && doc.GetElement(0).Name is "$out" or "$merge" or "$changeStream")
             {
@@ -256,10 +253,26 @@ internal sealed partial class CommandDispatcher
             }
         }
 
-        var collection = operation.Collection(collectionName);
-        CheckHint(command, collection);
-        var input = SearchInput(stages, operation, collection, out var rest) ?? MatchInput(stages, operation, collection, out rest);
+        BsonArray rest;
+        IEnumerable<MetaDoc> input;
+        if (collectionName is null)
+        {
+            input = DatabaseInput(pipelineStages, operation, out rest);
+        }
+        else
+        {
+            var collection = operation.Collection(collectionName);
+            CheckHint(command, collection);
+            input = SearchInput(pipelineStages, operation, collection, out rest) ?? MatchInput(pipelineStages, operation, collection, out rest);
+        }
+
         var documents = Pipeline.Parse(rest, context).Execute(input).Select(m => m.Document).ToList();
+        if (output is not null)
+        {
+            WriteOutput(output, command, documents, operation);
+            documents = [];
+        }
+
         return CursorReply(command, ns, documents, session, operation.Now);
     }
 

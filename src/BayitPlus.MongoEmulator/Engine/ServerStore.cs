@@ -64,6 +64,15 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
         return true;
     }
 
+    /// <summary>Puts <paramref name="replacement"/> in the place of the collection (created if
+    /// absent) in one step, as $out's rename over its target does.</summary>
+    public void Replace(string database, string collection, CollectionStore replacement)
+    {
+        var current = GetOrCreate(database, collection);
+        _databases[database][collection] = replacement;
+        ReleaseLocksOf(current);
+    }
+
     public void DropDatabase(string database)
     {
         if (_databases.Remove(database, out var collections))
