@@ -1,3 +1,4 @@
+using BayitPlus.MongoEmulator.Aggregation;
 using BayitPlus.MongoEmulator.Bson;
 using BayitPlus.MongoEmulator.Query;
 using MongoDB.Bson;
@@ -103,7 +104,9 @@ internal sealed partial class CommandDispatcher
         var results = new List<BsonDocument>();
         foreach (var collection in _store.CollectionsOf(operation.Database).Values.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
-            var entry = nameOnly
+            var entry = collection.View is { } view
+                ? ViewEntry(collection.Name, view, nameOnly)
+                : nameOnly
                 ? new BsonDocument { { "name", collection.Name }, { "type", "collection" } }
                 : new BsonDocument
                 {
@@ -122,12 +125,27 @@ internal sealed partial class CommandDispatcher
         return CursorReply(command, $"{operation.Database}.$cmd.listCollections", results, session, operation.Now);
     }
 
+    private static BsonDocument ViewEntry(string name, ViewDefinition view, bool nameOnly) => nameOnly
+        ? new BsonDocument { { "name", name }, { "type", "view" } }
+        : new BsonDocument
+        {
+            { "name", name },
+            { "type", "view" },
+            { "options", new BsonDocument { { "viewOn", view.ViewOn }, { "pipeline", view.Pipeline.DeepClone() } } },
+            { "info", new BsonDocument("readOnly", true) },
+        };
+
     private BsonDocument Create(BsonDocument command, OperationContext operation)
     {
         var name = CollectionName(command);
+        if (command.Contains("viewOn"))
+        {
+            return CreateView(command, name, operation);
+        }
+
         foreach (var option in command.Skip(1))
         {
-            if (option.Name is "capped" or "validator" or "timeseries" or "clusteredIndex" or "viewOn" or "pipeline" or "collation" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
+            if (option.Name is "capped" or "validator" or "timeseries" or "clusteredIndex" or "pipeline" or "collation" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
             {
                 throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{option.Name}' is not supported by the emulator");
             }
@@ -139,6 +157,39 @@ internal sealed partial class CommandDispatcher
         }
 
         _store.GetOrCreate(operation.Database, name);
+        return [];
+    }
+
+    private BsonDocument CreateView(BsonDocument command, string name, OperationContext operation)
+    {
+        var viewOn = command["viewOn"] as BsonString ?? throw MongoErrorException.TypeMismatch("'viewOn' must be a string");
+        var pipeline = command.GetValue("pipeline", new BsonArray()) as BsonArray ?? throw MongoErrorException.TypeMismatch("'pipeline' must be an array");
+        var unsupported = command.Skip(1).FirstOrDefault(o => o.Name is not ("viewOn" or "pipeline" or "writeConcern" or "lsid" or "$db" or "$clusterTime" or "txnNumber" or "comment"));
+        if (unsupported.Name is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{unsupported.Name}' is not supported by the emulator for views");
+        }
+
+        if (viewOn.Value.Length == 0)
+        {
+            throw new MongoErrorException(ErrorCodes.InvalidNamespace, "invalid namespace: viewOn must not be empty");
+        }
+
+        foreach (var stage in pipeline)
+        {
+            if (stage is not BsonDocument { ElementCount: 1 } document || document.GetElement(0).Name is "$out" or "$merge" or "$changeStream")
+            {
+                throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, $"{(stage as BsonDocument)?.GetElement(0).Name ?? "a non-document stage"} cannot be used in a view definition");
+            }
+        }
+
+        Pipeline.Parse(pipeline, new AggregationContext { Host = operation, Query = operation.QueryContextFor(null) });
+        if (operation.Collection(name) is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NamespaceExists, $"Namespace {operation.Database}.{name} already exists");
+        }
+
+        _store.CreateView(operation.Database, name, new ViewDefinition(viewOn.Value, pipeline));
         return [];
     }
 

@@ -240,7 +240,15 @@ internal sealed partial class CommandDispatcher
             : throw new MongoErrorException(ErrorCodes.ImmutableField, "$merge failed to update the matching document, did you attempt to modify the _id or the shard key? :: caused by :: Performing an update on the path '_id' would modify the immutable field '_id'");
     }
 
-    private static (string Database, string Collection) OutputNamespace(BsonValue spec, OperationContext operation, string stage, string databaseField, string collectionField) => spec switch
+    private static (string Database, string Collection) OutputNamespace(BsonValue spec, OperationContext operation, string stage, string databaseField, string collectionField)
+    {
+        var (database, collection) = ParseNamespace(spec, operation, stage, databaseField, collectionField);
+        return operation.Store.Find(database, collection)?.View is null
+            ? (database, collection)
+            : throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"{stage} cannot write to the view {database}.{collection}");
+    }
+
+    private static (string Database, string Collection) ParseNamespace(BsonValue spec, OperationContext operation, string stage, string databaseField, string collectionField) => spec switch
     {
         BsonString name => (operation.Database, name.Value),
         BsonDocument target when target.GetValue(collectionField, null) is BsonString collection =>

@@ -27,6 +27,10 @@ internal sealed class CollectionStore
 
     public string Database { get; }
 
+    /// <summary>Set for a view: the collection (or view) it reads and the pipeline it applies.
+    /// A view holds no documents of its own.</summary>
+    public ViewDefinition? View { get; init; }
+
     public string Name { get; }
 
     public string Namespace => $"{Database}.{Name}";
@@ -199,3 +203,6 @@ internal sealed class CollectionStore
         Text?.Index.Remove(record.Id, record.Document);
     }
 }
+
+/// <summary>A read-only view: <see cref="Pipeline"/> applied to the documents of <see cref="ViewOn"/>.</summary>
+internal sealed record ViewDefinition(string ViewOn, BsonArray Pipeline);

@@ -60,6 +60,10 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
     public async ValueTask DisposeAsync() => await _maintenance.DisposeAsync().ConfigureAwait(false);
 
+    /// <summary>Commands that need a collection's own documents or indexes: a view has neither.</summary>
+    private static readonly HashSet<string> ViewRefusingCommands =
+        ["insert", "update", "delete", "findAndModify", "findandmodify", "createIndexes", "dropIndexes", "deleteIndexes", "listIndexes", "createSearchIndexes"];
+
     private static BsonDocument Failure(MongoErrorException error)
     {
         var reply = new BsonDocument("ok", 0.0);
@@ -78,6 +82,11 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         if (!Handlers.TryGetValue(name, out var handler))
         {
             throw new MongoErrorException(ErrorCodes.CommandNotFound, $"no such command: '{name}'");
+        }
+
+        if (ViewRefusingCommands.Contains(name) && command.GetElement(0).Value is BsonString target && _store.Find(database, target.Value)?.View is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"Namespace {database}.{target.Value} is a view, not a collection");
         }
 
         var session = command.TryGetValue("lsid", out var lsid) ? GetSession(lsid) : null;

@@ -67,6 +67,18 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
             return [];
         }
 
+        if (collection.View is not null)
+        {
+            if (text is not null)
+            {
+                throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"$text is not allowed on the view {collection.Namespace}");
+            }
+
+            var viewed = ViewDocuments(collection, depth: 0);
+            plan = new Plan(null, [], viewed.Count);
+            return [.. viewed.Where(filter.Matches).Select((d, i) => new Visible(null, d.GetValue("_id", BsonNull.Value), d, i))];
+        }
+
         plan = text?.Results is { } scored
             ? new Plan(text.IndexName, scored.Keys.Select(collection.FindById).OfType<Record>().OrderBy(r => r.Order).ToList(), scored.Count)
             : QueryPlanner.Choose(collection, filter.Filter);
@@ -93,6 +105,25 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
         }
 
         return [.. matches.OrderBy(v => v.Order)];
+    }
+
+    /// <summary>The documents a view shows: its pipeline over what its source shows (a collection,
+    /// or another view), computed at each read as the server does.</summary>
+    private List<BsonDocument> ViewDocuments(CollectionStore view, int depth)
+    {
+        // The server's limit on view nesting.
+        if (depth > 20)
+        {
+            throw new MongoErrorException(ErrorCodes.ViewDepthLimitExceeded, $"View depth too deep or view cycle detected; maximum depth is 20");
+        }
+
+        var definition = view.View!;
+        var source = Collection(definition.ViewOn);
+        var input = source?.View is not null
+            ? ViewDocuments(source, depth + 1)
+            : Find(source, CompiledFilter.Compile([], QueryContextFor(null)), null, out _).Select(v => v.Document).ToList();
+        var context = new AggregationContext { Host = this, Query = QueryContextFor(null) };
+        return [.. Pipeline.Parse(definition.Pipeline, context).Execute(input.Select(d => new MetaDoc(d))).Select(m => m.Document)];
     }
 
     public IEnumerable<BsonDocument> ReadCollection(string collectionName)

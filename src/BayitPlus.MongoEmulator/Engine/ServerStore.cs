@@ -34,6 +34,14 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
     public CollectionStore? Find(string database, string collection) =>
         _databases.TryGetValue(database, out var collections) ? collections.GetValueOrDefault(collection) : null;
 
+    /// <summary>Adds a view; the caller has checked that the name is free.</summary>
+    public void CreateView(string database, string name, ViewDefinition view)
+    {
+        ValidateNames(database, name);
+        GetOrCreate(database, name);
+        _databases[database][name] = new CollectionStore(database, name) { View = view };
+    }
+
     public CollectionStore GetOrCreate(string database, string collection)
     {
         ValidateNames(database, collection);
