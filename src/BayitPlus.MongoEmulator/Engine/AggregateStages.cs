@@ -217,10 +217,10 @@ internal sealed partial class CommandDispatcher
             var scope = new BsonDocument(context.Variables.Elements);
             foreach (var (name, expression) in variables)
             {
-                scope[name] = expression.Evaluate(result, new ExpressionScope(context.Now, context.Variables)) ?? BsonNull.Value;
+                scope[name] = expression.Evaluate(result, new ExpressionScope(context.Now, context.Variables, order: context.Order)) ?? BsonNull.Value;
             }
 
-            return UpdateSpec.Parse(stages, null, new QueryContext { Now = context.Now, Variables = scope });
+            return UpdateSpec.Parse(stages, null, new QueryContext { Now = context.Now, Variables = scope, Order = context.Order });
         };
     }
 

@@ -26,7 +26,21 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
     /// document) when the command starts, as the server does: <c>{$literal: "x"}</c> binds "x".</summary>
     private readonly BsonDocument _variables = EvaluateLet(let, store.Now);
 
-    public QueryContext QueryContextFor(ITextSearcher? text) => new() { Now = Now, Text = text, Variables = _variables };
+    /// <summary>The collation of the command or of the write statement being run; null for binary.</summary>
+    public Collation? Collation
+    {
+        get;
+        set
+        {
+            field = value;
+            Order = BsonOrder.For(value);
+        }
+    }
+
+    /// <summary>How values compare under <see cref="Collation"/>.</summary>
+    public BsonOrder Order { get; private set; } = BsonOrder.Instance;
+
+    public QueryContext QueryContextFor(ITextSearcher? text) => new() { Now = Now, Text = text, Variables = _variables, Order = Order };
 
     private static BsonDocument EvaluateLet(BsonDocument? let, DateTime now)
     {
@@ -81,6 +95,10 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
 
         plan = text?.Results is { } scored
             ? new Plan(text.IndexName, scored.Keys.Select(collection.FindById).OfType<Record>().OrderBy(r => r.Order).ToList(), scored.Count)
+            : Collation is not null
+            // The indexes order strings binarily, so they cannot serve a query under a locale
+            // collation (the server uses only indexes built with the query's collation).
+            ? new Plan(null, collection.Natural, collection.Count)
             : QueryPlanner.Choose(collection, filter.Filter);
         var matches = new List<Visible>();
         foreach (var record in plan.Records)

@@ -13,7 +13,7 @@ internal sealed partial class CommandDispatcher
 
     private BsonDocument Find(BsonDocument command, OperationContext operation, Session? session)
     {
-        RejectCollation(command);
+        operation.Collation = Collation.Of(command);
         var name = CollectionName(command);
         var collection = operation.Collection(name);
         CheckHint(command, collection);
@@ -37,7 +37,7 @@ internal sealed partial class CommandDispatcher
         var documents = matches.Select(v => new MetaDoc(v.Document, filter.HasText ? filter.TextScore(v.Document) : null));
         var window = limit > 0 ? (int?)Math.Min(skip + limit, int.MaxValue) : null;
         IEnumerable<MetaDoc> results = command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec
-            ? SortSpec.Parse(sortSpec).Sort(documents, window)
+            ? SortSpec.Parse(sortSpec, operation.Order).Sort(documents, window)
             : documents;
         results = results.Skip((int)Math.Min(skip, int.MaxValue));
         return (limit > 0 ? results.Take((int)Math.Min(limit, int.MaxValue)) : results).ToList();
@@ -169,7 +169,7 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument Count(BsonDocument command, OperationContext operation)
     {
-        RejectCollation(command);
+        operation.Collation = Collation.Of(command);
         var collection = operation.Collection(CollectionName(command));
         CheckHint(command, collection);
         var query = command.GetValue("query", new BsonDocument());
@@ -188,18 +188,18 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument Distinct(BsonDocument command, OperationContext operation)
     {
-        RejectCollation(command);
+        operation.Collation = Collation.Of(command);
         var collection = operation.Collection(CollectionName(command));
         var key = command.GetValue("key", null) as BsonString ?? throw MongoErrorException.FailedToParse("distinct requires a string 'key'");
         var filter = operation.CompileFilter(collection, command.GetValue("query", null) as BsonDocument ?? [], out var text);
         var path = new CompiledPath(key.Value);
-        var collector = new DistinctCollector([], new HashSet<BsonValue?>(BsonOrder.Instance));
+        var collector = new DistinctCollector([], new HashSet<BsonValue?>(operation.Order));
         foreach (var match in operation.Find(collection, filter, text, out _))
         {
             path.Walk(match.Document, LeafArrays.ElementsOnly, ref collector);
         }
 
-        collector.Values.Sort(BsonOrder.Instance);
+        collector.Values.Sort(operation.Order);
         return new BsonDocument("values", new BsonArray(collector.Values));
     }
 
@@ -222,7 +222,7 @@ internal sealed partial class CommandDispatcher
 
     private BsonDocument Aggregate(BsonDocument command, OperationContext operation, Session? session)
     {
-        RejectCollation(command);
+        operation.Collation = Collation.Of(command);
         var target = command.GetElement(0).Value;
         var collectionName = target is BsonString s ? s.Value : null;
         if (collectionName is null && !(BsonOrder.IsNumber(target) && BsonOrder.ToDouble(target) == 1))

@@ -87,7 +87,7 @@ internal sealed partial class CommandDispatcher
 
     private static (long Matched, long Modified, BsonValue? UpsertedId) UpdateOne(BsonDocument statement, string collectionName, OperationContext operation)
     {
-        RejectCollation(statement);
+        operation.Collation = Collation.Of(statement);
         var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("update statement requires 'q'");
         var u = statement.GetValue("u", null) ?? throw MongoErrorException.FailedToParse("update statement requires 'u'");
         var multi = statement.GetValue("multi", false).ToBoolean();
@@ -140,7 +140,7 @@ internal sealed partial class CommandDispatcher
             try
             {
                 var statement = statements[i].AsBsonDocument;
-                RejectCollation(statement);
+                operation.Collation = Collation.Of(statement);
                 var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
                 var limit = statement.GetValue("limit", 0).ToInt32();
                 if (limit is not (0 or 1))
@@ -173,7 +173,7 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument FindAndModify(BsonDocument command, OperationContext operation)
     {
-        RejectCollation(command);
+        operation.Collation = Collation.Of(command);
         var name = CollectionName(command);
         var query = command.GetValue("query", new BsonDocument()).AsBsonDocument;
         var remove = command.GetValue("remove", false).ToBoolean();
@@ -198,7 +198,7 @@ internal sealed partial class CommandDispatcher
         var candidates = operation.Find(collection, filter, text, out _);
         if (command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec)
         {
-            var first = SortSpec.Parse(sortSpec).Sort(candidates.Select(v => new MetaDoc(v.Document)), 1);
+            var first = SortSpec.Parse(sortSpec, operation.Order).Sort(candidates.Select(v => new MetaDoc(v.Document)), 1);
             candidates = [.. candidates.Where(v => first.Count > 0 && ReferenceEquals(v.Document, first[0].Document))];
         }
 
@@ -291,14 +291,6 @@ internal sealed partial class CommandDispatcher
         if (!known)
         {
             throw MongoErrorException.BadValue($"planner returned error :: caused by :: hint provided does not correspond to an existing index: {hint}");
-        }
-    }
-
-    private static void RejectCollation(BsonDocument statement)
-    {
-        if (statement.GetValue("collation", null) is BsonDocument collation && collation.GetValue("locale", "simple").AsString != "simple")
-        {
-            throw new MongoErrorException(ErrorCodes.NotImplemented, "collations other than 'simple' are not supported by the emulator");
         }
     }
 
