@@ -10,6 +10,7 @@ internal sealed partial class CommandDispatcher
     private static readonly Dictionary<string, Handler> Handlers = new(StringComparer.Ordinal)
     {
         ["ping"] = (_, _, _, _) => [],
+        ["configureFailPoint"] = (d, c, o, _) => d.ConfigureFailPoint(c, o),
         ["buildInfo"] = (_, _, _, _) => BuildInfo(),
         ["buildinfo"] = (_, _, _, _) => BuildInfo(),
         ["serverStatus"] = (d, _, _, _) => d.ServerStatus(),

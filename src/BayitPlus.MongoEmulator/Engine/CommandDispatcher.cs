@@ -15,6 +15,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
     private readonly CursorManager _cursors = new();
     private readonly Dictionary<BsonValue, Session> _sessions = new(BsonOrder.Instance);
     private readonly ITimer _maintenance;
+    private FailPoint? _failPoint;
 
     public CommandDispatcher(MongoEmulatorOptions options)
     {
@@ -41,7 +42,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
             lock (_store.Sync)
             {
-                return WithOperationTime(Execute(database, name, command));
+                return WithOperationTime(Execute(database, name, command, connection));
             }
         }
         catch (MongoErrorException error)
@@ -77,7 +78,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         return reply;
     }
 
-    private BsonDocument Execute(string database, string name, BsonDocument command)
+    private BsonDocument Execute(string database, string name, BsonDocument command, ConnectionInfo connection)
     {
         if (!Handlers.TryGetValue(name, out var handler))
         {
@@ -87,6 +88,17 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         if (ViewRefusingCommands.Contains(name) && command.GetElement(0).Value is BsonString target && _store.Find(database, target.Value)?.View is not null)
         {
             throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"Namespace {database}.{target.Value} is a view, not a collection");
+        }
+
+        var failing = _failPoint is { } failPoint && failPoint.Triggers(name, connection.AppName) ? failPoint : null;
+        if (failing is { CloseConnection: true })
+        {
+            throw new FailPointConnectionClose();
+        }
+
+        if (failing?.ErrorCode is { } failCode)
+        {
+            throw new MongoErrorException(failCode, "Failing command via 'failCommand' failpoint", errorLabels: [.. failing.ErrorLabels]);
         }
 
         var session = command.TryGetValue("lsid", out var lsid) ? GetSession(lsid) : null;
@@ -101,6 +113,15 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
                 reply.Add("ok", 1.0);
             }
 
+            if (failing?.WriteConcernError is { } writeConcernError)
+            {
+                reply["writeConcernError"] = writeConcernError.DeepClone();
+                if (failing.ErrorLabels.Any())
+                {
+                    reply["errorLabels"] = new BsonArray(failing.ErrorLabels);
+                }
+            }
+
             return reply;
         }
         catch (MongoErrorException) when (transaction is { State: TransactionState.Open } && name is not ("commitTransaction" or "abortTransaction"))
@@ -109,6 +130,17 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
             transaction.Abort(_store);
             throw;
         }
+    }
+
+    private BsonDocument ConfigureFailPoint(BsonDocument command, OperationContext operation)
+    {
+        if (operation.Database != "admin")
+        {
+            throw new MongoErrorException(13, "configureFailPoint may only be run against the admin database.");
+        }
+
+        _failPoint = FailPoint.Configure(command);
+        return new BsonDocument("count", 0);
     }
 
     private Session GetSession(BsonValue lsid)
