@@ -303,8 +303,10 @@ internal sealed class UnifiedOperations(Func<string, object> entity)
                 return null;
             }
 
+            case "clientBulkWrite":
+                return await ClientBulkWriteAsync(client, args);
+
             default:
-                _ = client;
                 throw new UnifiedRunnerLimitation($"the client operation {name} is not supported by the runner");
         }
     }
@@ -408,6 +410,78 @@ internal sealed class UnifiedOperations(Func<string, object> entity)
             Comment = args.Optional("comment"),
         }, Ct);
         return BulkWriteResult(result, models);
+    }
+
+    private static async Task<BsonValue> ClientBulkWriteAsync(IMongoClient client, Arguments args)
+    {
+        var models = new List<BulkWriteModel>();
+        foreach (var entry in args.Required("models").AsBsonArray.Select(m => m.AsBsonDocument))
+        {
+            var kind = entry.GetElement(0).Name;
+            var model = new Arguments(entry[0].AsBsonDocument, kind);
+            var ns = CollectionNamespace.FromFullName(model.Required("namespace").AsString);
+            models.Add(kind switch
+            {
+                "insertOne" => new BulkWriteInsertOneModel<BsonDocument>(ns, model.Required("document").AsBsonDocument),
+                "updateOne" => new BulkWriteUpdateOneModel<BsonDocument>(ns, model.Filter(), model.Update("update"), model.Sort(),
+                    model.Collation(), model.Optional("hint"), model.Bool("upsert") ?? false, model.ArrayFilters()),
+                "updateMany" => new BulkWriteUpdateManyModel<BsonDocument>(ns, model.Filter(), model.Update("update"),
+                    model.Collation(), model.Optional("hint"), model.Bool("upsert") ?? false, model.ArrayFilters()),
+                "replaceOne" => new BulkWriteReplaceOneModel<BsonDocument>(ns, model.Filter(), model.Required("replacement").AsBsonDocument, model.Sort(),
+                    model.Collation(), model.Optional("hint"), model.Bool("upsert") ?? false),
+                "deleteOne" => new BulkWriteDeleteOneModel<BsonDocument>(ns, model.Filter(), model.Collation(), model.Optional("hint")),
+                "deleteMany" => new BulkWriteDeleteManyModel<BsonDocument>(ns, model.Filter(), model.Collation(), model.Optional("hint")),
+                _ => throw new UnifiedRunnerLimitation($"the clientBulkWrite model {kind} is not supported by the runner"),
+            });
+            model.EnsureAllConsumed();
+        }
+
+        var verbose = args.Bool("verboseResults") ?? false;
+        var result = await client.BulkWriteAsync(models, new ClientBulkWriteOptions
+        {
+            IsOrdered = args.Bool("ordered") ?? true,
+            BypassDocumentValidation = args.Bool("bypassDocumentValidation"),
+            Comment = args.Optional("comment"),
+            Let = args.Document("let"),
+            VerboseResult = verbose,
+            WriteConcern = args.Document("writeConcern") is { } writeConcern ? WriteConcern.FromBsonDocument(writeConcern) : null,
+        }, Ct);
+        return ClientBulkWriteResult(result, verbose);
+    }
+
+    private static BsonDocument ClientBulkWriteResult(ClientBulkWriteResult result, bool verbose)
+    {
+        if (!result.Acknowledged)
+        {
+            return Unacknowledged();
+        }
+
+        static string Key(int index) => index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var document = new BsonDocument
+        {
+            { "insertedCount", result.InsertedCount },
+            { "upsertedCount", result.UpsertedCount },
+            { "matchedCount", result.MatchedCount },
+            { "modifiedCount", result.ModifiedCount },
+            { "deletedCount", result.DeletedCount },
+        };
+        if (verbose)
+        {
+            document.Add("insertResults", new BsonDocument(result.InsertResults.Select(r => new BsonElement(Key(r.Key), new BsonDocument("insertedId", BsonValue.Create(r.Value.DocumentId))))));
+            document.Add("updateResults", new BsonDocument(result.UpdateResults.Select(r =>
+            {
+                var update = new BsonDocument { { "matchedCount", r.Value.MatchedCount }, { "modifiedCount", r.Value.ModifiedCount } };
+                if (r.Value.UpsertedId is { } id)
+                {
+                    update.Add("upsertedId", id);
+                }
+
+                return new BsonElement(Key(r.Key), update);
+            })));
+            document.Add("deleteResults", new BsonDocument(result.DeleteResults.Select(r => new BsonElement(Key(r.Key), new BsonDocument("deletedCount", r.Value.DeletedCount)))));
+        }
+
+        return document;
     }
 
     /// <summary>A bulk write's result in the unified format's shape (also the partial result of a failed one).</summary>

@@ -219,8 +219,11 @@ internal static class UnifiedErrors
 {
     public static void Check(BsonDocument expected, Exception error, UnifiedMatcher matcher, string label)
     {
-        var server = error as MongoServerException;
-        var describe = $"{label}: {error.GetType().Name}: {error.Message}";
+        // A client bulk write reports its top-level error inside the exception that carries the
+        // partial result; the format's checks apply to that error.
+        var topLevel = error is ClientBulkWriteException { InnerException: { } inner } ? inner : error;
+        var server = topLevel as MongoServerException;
+        var describe = $"{label}: {topLevel.GetType().Name}: {topLevel.Message}";
         foreach (var element in expected)
         {
             switch (element.Name)
@@ -233,31 +236,31 @@ internal static class UnifiedErrors
                         $"{describe} (expected a {(element.Value.ToBoolean() ? "client" : "server")} error)");
                     break;
                 case "errorCode":
-                    Assert.True(Code(error) == element.Value.ToInt32(), $"{describe} (expected error code {element.Value}, got {Code(error)})");
+                    Assert.True(Code(topLevel) == element.Value.ToInt32(), $"{describe} (expected error code {element.Value}, got {Code(topLevel)})");
                     break;
                 case "errorCodeName":
-                    Assert.True(CodeName(error) == element.Value.AsString, $"{describe} (expected code name {element.Value}, got {CodeName(error)})");
+                    Assert.True(CodeName(topLevel) == element.Value.AsString, $"{describe} (expected code name {element.Value}, got {CodeName(topLevel)})");
                     break;
                 case "errorContains":
-                    Assert.True(Messages(error).Contains(element.Value.AsString, StringComparison.OrdinalIgnoreCase),
+                    Assert.True(Messages(topLevel).Contains(element.Value.AsString, StringComparison.OrdinalIgnoreCase),
                         $"{describe} (expected the message to contain '{element.Value}')");
                     break;
                 case "errorLabelsContain":
                     foreach (var errorLabel in element.Value.AsBsonArray)
                     {
-                        Assert.True(error is MongoException m && m.HasErrorLabel(errorLabel.AsString), $"{describe} (expected label {errorLabel})");
+                        Assert.True(topLevel is MongoException m && m.HasErrorLabel(errorLabel.AsString), $"{describe} (expected label {errorLabel})");
                     }
 
                     break;
                 case "errorLabelsOmit":
                     foreach (var errorLabel in element.Value.AsBsonArray)
                     {
-                        Assert.False(error is MongoException m && m.HasErrorLabel(errorLabel.AsString), $"{describe} (unexpected label {errorLabel})");
+                        Assert.False(topLevel is MongoException m && m.HasErrorLabel(errorLabel.AsString), $"{describe} (unexpected label {errorLabel})");
                     }
 
                     break;
                 case "errorResponse":
-                    var response = error is MongoCommandException command ? command.Result : null;
+                    var response = topLevel is MongoCommandException command ? command.Result : null;
                     Assert.True(response is not null, $"{describe} (expected a server response)");
                     var responseFailure = matcher.Match(element.Value, response, true);
                     Assert.True(responseFailure is null, $"{describe}: errorResponse: {responseFailure}");
