@@ -29,6 +29,7 @@ public static class ErrorCodes
     public const int IndexOptionsConflict = 85;
     public const int IndexKeySpecsConflict = 86;
     public const int WriteConflict = 112;
+    public const int DocumentValidationFailure = 121;
     public const int InvalidIdField = 53;
     public const int InvalidPipelineOperator = 168;
     public const int CommandNotSupportedOnView = 166;
@@ -94,6 +95,7 @@ public static class ErrorCodes
         ViewDepthLimitExceeded => "ViewDepthLimitExceeded",
         ChangeStreamHistoryLost => "ChangeStreamHistoryLost",
         DuplicateKey => "DuplicateKey",
+        DocumentValidationFailure => "DocumentValidationFailure",
         _ => "Location" + code,
     };
 }

@@ -18,6 +18,7 @@ internal sealed partial class CommandDispatcher
         ["listCollections"] = (d, c, o, s) => d.ListCollections(c, o, s),
         ["create"] = (d, c, o, _) => d.Create(c, o),
         ["drop"] = (d, c, o, _) => d.Drop(c, o),
+        ["collMod"] = (_, c, o, _) => CollMod(c, o),
         ["dropDatabase"] = (d, _, o, _) => d.DropDatabase(o),
         ["createIndexes"] = (_, c, o, _) => CreateIndexes(c, o),
         ["listIndexes"] = (d, c, o, s) => d.ListIndexes(c, o, s),
@@ -113,7 +114,7 @@ internal sealed partial class CommandDispatcher
                 {
                     { "name", collection.Name },
                     { "type", "collection" },
-                    { "options", new BsonDocument() },
+                    { "options", collection.Validation?.Options ?? [] },
                     { "info", new BsonDocument { { "readOnly", false }, { "uuid", new BsonBinaryData(collection.Uuid, GuidRepresentation.Standard) } } },
                     { "idIndex", collection.Indexes[0].Spec.DeepClone() },
                 };
@@ -146,7 +147,7 @@ internal sealed partial class CommandDispatcher
 
         foreach (var option in command.Skip(1))
         {
-            if (option.Name is "capped" or "validator" or "timeseries" or "clusteredIndex" or "pipeline" or "collation" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
+            if (option.Name is "capped" or "timeseries" or "clusteredIndex" or "pipeline" or "collation" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
             {
                 throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{option.Name}' is not supported by the emulator");
             }
@@ -157,7 +158,28 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(ErrorCodes.NamespaceExists, $"Collection {operation.Database}.{name} already exists.");
         }
 
-        _store.GetOrCreate(operation.Database, name);
+        var validation = DocumentValidation.Apply(command, null);
+        _store.GetOrCreate(operation.Database, name).Validation = validation;
+        return [];
+    }
+
+    /// <summary>collMod: the validation options of a collection; any other change is refused.</summary>
+    private static BsonDocument CollMod(BsonDocument command, OperationContext operation)
+    {
+        var name = CollectionName(command);
+        var collection = operation.Collection(name) ?? throw new MongoErrorException(ErrorCodes.NamespaceNotFound, $"ns does not exist: {operation.Database}.{name}");
+        var unsupported = command.Skip(1).FirstOrDefault(o => o.Name is not ("validator" or "validationLevel" or "validationAction" or "writeConcern" or "lsid" or "$db" or "$clusterTime" or "txnNumber" or "comment" or "$readPreference"));
+        if (unsupported.Name is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, $"collMod option '{unsupported.Name}' is not supported by the emulator");
+        }
+
+        if (collection.View is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, "collMod of a view is not supported by the emulator");
+        }
+
+        collection.Validation = DocumentValidation.Apply(command, collection.Validation);
         return [];
     }
 

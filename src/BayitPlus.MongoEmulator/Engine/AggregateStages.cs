@@ -82,7 +82,7 @@ internal sealed partial class CommandDispatcher
     {
         var (database, name) = OutputNamespace(spec, operation, "$out", "db", "coll");
         var existing = operation.Store.Find(database, name);
-        var replacement = new CollectionStore(database, name);
+        var replacement = new CollectionStore(database, name) { Validation = existing?.Validation };
         foreach (var index in existing?.Indexes.Skip(1) ?? [])
         {
             replacement.AddIndex(index);
@@ -91,7 +91,9 @@ internal sealed partial class CommandDispatcher
         var ignored = new List<ChangeEvent>();
         foreach (var result in results)
         {
-            operation.Store.CommitInsert(replacement, WithId(result), ignored);
+            var document = WithId(result);
+            operation.Validate(replacement, document, null);
+            operation.Store.CommitInsert(replacement, document, ignored);
         }
 
         operation.Store.Replace(database, name, replacement);

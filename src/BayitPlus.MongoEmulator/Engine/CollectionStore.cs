@@ -31,6 +31,9 @@ internal sealed class CollectionStore
     /// A view holds no documents of its own.</summary>
     public ViewDefinition? View { get; init; }
 
+    /// <summary>The collection's document validation, if it has one.</summary>
+    public DocumentValidation? Validation { get; set; }
+
     public string Name { get; }
 
     public string Namespace => $"{Database}.{Name}";

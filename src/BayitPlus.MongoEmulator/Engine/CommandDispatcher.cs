@@ -105,6 +105,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         var transaction = ResolveTransaction(name, command, session);
         var let = command.GetValue("let", null) as BsonDocument;
         var operation = new OperationContext(_store, database, transaction, let);
+        operation.BypassValidation = command.GetValue("bypassDocumentValidation", false).ToBoolean();
         try
         {
             var reply = handler(this, command, operation, session);

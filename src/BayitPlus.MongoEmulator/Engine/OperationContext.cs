@@ -150,8 +150,22 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
         return collection is null ? [] : Find(collection, CompiledFilter.Compile([], QueryContextFor(null)), null, out _).Select(v => v.Document).ToList();
     }
 
+    /// <summary>Whether the command asked to skip document validation (bypassDocumentValidation).</summary>
+    public bool BypassValidation { get; set; }
+
+    /// <summary>Checks <paramref name="document"/> against the collection's validator, unless the
+    /// command bypasses validation.</summary>
+    public void Validate(CollectionStore collection, BsonDocument document, BsonDocument? before)
+    {
+        if (!BypassValidation)
+        {
+            collection.Validation?.Check(document, before);
+        }
+    }
+
     public void Insert(CollectionStore collection, BsonDocument document)
     {
+        Validate(collection, document, null);
         if (Transaction is null)
         {
             var changes = new List<ChangeEvent>(1);
@@ -172,6 +186,7 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
 
     public void Replace(CollectionStore collection, Visible target, BsonDocument document, bool isReplacement)
     {
+        Validate(collection, document, target.Document);
         if (Transaction is null)
         {
             var changes = new List<ChangeEvent>(1);
