@@ -19,6 +19,7 @@ internal sealed partial class CommandDispatcher
         ["create"] = (d, c, o, _) => d.Create(c, o),
         ["drop"] = (d, c, o, _) => d.Drop(c, o),
         ["collMod"] = (_, c, o, _) => CollMod(c, o),
+        ["bulkWrite"] = (d, c, o, _) => d.BulkWrite(c, o),
         ["dropDatabase"] = (d, _, o, _) => d.DropDatabase(o),
         ["createIndexes"] = (_, c, o, _) => CreateIndexes(c, o),
         ["listIndexes"] = (d, c, o, s) => d.ListIndexes(c, o, s),
@@ -48,9 +49,9 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument BuildInfo() => new()
     {
-        { "version", "7.0.0" },
+        { "version", "8.0.0" },
         { "gitVersion", "bayitplus-mongo-emulator" },
-        { "versionArray", new BsonArray { 7, 0, 0, 0 } },
+        { "versionArray", new BsonArray { 8, 0, 0, 0 } },
         { "bits", 64 },
         { "maxBsonObjectSize", 16 * 1024 * 1024 },
         { "storageEngines", new BsonArray { "inMemory" } },
@@ -68,7 +69,7 @@ internal sealed partial class CommandDispatcher
     private BsonDocument ServerStatus() => new()
     {
         { "host", "127.0.0.1" },
-        { "version", "7.0.0" },
+        { "version", "8.0.0" },
         { "process", "bayitplus-mongo-emulator" },
         { "localTime", new BsonDateTime(_store.Now) },
         { "storageEngine", new BsonDocument("name", "inMemory") },

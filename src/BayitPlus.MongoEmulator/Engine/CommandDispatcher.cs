@@ -9,7 +9,7 @@ namespace BayitPlus.MongoEmulator.Engine;
 internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDisposable
 {
     private static readonly HashSet<string> TransactionCommands =
-        ["find", "getMore", "killCursors", "insert", "update", "delete", "findAndModify", "aggregate", "distinct", "commitTransaction", "abortTransaction"];
+        ["find", "getMore", "killCursors", "insert", "update", "delete", "findAndModify", "aggregate", "distinct", "bulkWrite", "commitTransaction", "abortTransaction"];
 
     private readonly ServerStore _store;
     private readonly CursorManager _cursors = new();

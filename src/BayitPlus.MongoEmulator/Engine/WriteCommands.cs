@@ -39,13 +39,6 @@ internal sealed partial class CommandDispatcher
     {
         var name = CollectionName(command);
         var statements = command.GetValue("updates", null) as BsonArray ?? throw MongoErrorException.FailedToParse("update requires an 'updates' array");
-        if (statements.Any(s => s is BsonDocument statement && statement.Contains("sort")))
-        {
-            // The emulator reports MongoDB 7.0, whose update statements have no sort (added in 8.0):
-            // the whole command fails to parse, as there.
-            throw new MongoErrorException(ErrorCodes.UnknownField, "BSON field 'update.updates.sort' is an unknown field.");
-        }
-
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errors = new BsonArray();
         var upserted = new BsonArray();
@@ -102,6 +95,22 @@ internal sealed partial class CommandDispatcher
         }
 
         var targets = operation.Find(collection, filter, text, out _);
+        if (statement.GetValue("sort", null) is { } sortValue)
+        {
+            // MongoDB 8.0: the sort decides which document a single update changes.
+            if (multi)
+            {
+                throw new MongoErrorException(ErrorCodes.FailedToParse, "The sort option cannot be used with multi-updates");
+            }
+
+            var sortSpec = sortValue as BsonDocument ?? throw MongoErrorException.TypeMismatch($"BSON field 'sort' is the wrong type '{sortValue.BsonType}', expected type 'object'");
+            if (sortSpec.ElementCount > 0 && targets.Count > 1)
+            {
+                var first = SortSpec.Parse(sortSpec, operation.Order).Sort(targets.Select(v => new MetaDoc(v.Document)), 1)[0];
+                targets = [.. targets.Where(v => ReferenceEquals(v.Document, first.Document))];
+            }
+        }
+
         if (targets.Count == 0)
         {
             if (!upsert)
@@ -139,23 +148,7 @@ internal sealed partial class CommandDispatcher
         {
             try
             {
-                var statement = statements[i].AsBsonDocument;
-                operation.Collation = Collation.Of(statement);
-                var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
-                var limit = statement.GetValue("limit", 0).ToInt32();
-                if (limit is not (0 or 1))
-                {
-                    throw MongoErrorException.FailedToParse("The limit field in delete objects must be 0 or 1.");
-                }
-
-                CheckHint(statement, collection);
-                var filter = operation.CompileFilter(collection, query, out var text);
-                var targets = operation.Find(collection, filter, text, out _);
-                foreach (var target in limit == 1 ? targets.Take(1) : targets)
-                {
-                    operation.Delete(collection!, target);
-                    deleted++;
-                }
+                deleted += DeleteOne(statements[i].AsBsonDocument, collection, operation);
             }
             catch (MongoErrorException error) when (error.Code != ErrorCodes.WriteConflict)
             {
@@ -169,6 +162,30 @@ internal sealed partial class CommandDispatcher
         }
 
         return WriteReply(deleted, errors);
+    }
+
+    /// <summary>One delete statement (<c>{q, limit, hint, collation}</c>): how many documents it removed.</summary>
+    private static long DeleteOne(BsonDocument statement, CollectionStore? collection, OperationContext operation)
+    {
+        operation.Collation = Collation.Of(statement);
+        var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
+        var limit = statement.GetValue("limit", 0).ToInt32();
+        if (limit is not (0 or 1))
+        {
+            throw MongoErrorException.FailedToParse("The limit field in delete objects must be 0 or 1.");
+        }
+
+        CheckHint(statement, collection);
+        var filter = operation.CompileFilter(collection, query, out var text);
+        var targets = operation.Find(collection, filter, text, out _);
+        long deleted = 0;
+        foreach (var target in limit == 1 ? targets.Take(1) : targets)
+        {
+            operation.Delete(collection!, target);
+            deleted++;
+        }
+
+        return deleted;
     }
 
     private static BsonDocument FindAndModify(BsonDocument command, OperationContext operation)

@@ -446,10 +446,12 @@ internal sealed class UnifiedOperations(Func<string, object> entity)
             VerboseResult = verbose,
             WriteConcern = args.Document("writeConcern") is { } writeConcern ? WriteConcern.FromBsonDocument(writeConcern) : null,
         }, Ct);
-        return ClientBulkWriteResult(result, verbose);
+        return ClientBulkWriteResult(result);
     }
 
-    private static BsonDocument ClientBulkWriteResult(ClientBulkWriteResult result, bool verbose)
+    /// <summary>A client bulk write's result in the unified format's shape (also the partial result
+    /// of a failed one); the per-operation results only when the driver kept them (verboseResults).</summary>
+    public static BsonDocument ClientBulkWriteResult(ClientBulkWriteResult result)
     {
         if (!result.Acknowledged)
         {
@@ -465,7 +467,7 @@ internal sealed class UnifiedOperations(Func<string, object> entity)
             { "modifiedCount", result.ModifiedCount },
             { "deletedCount", result.DeletedCount },
         };
-        if (verbose)
+        if (result.InsertResults is not null)
         {
             document.Add("insertResults", new BsonDocument(result.InsertResults.Select(r => new BsonElement(Key(r.Key), new BsonDocument("insertedId", BsonValue.Create(r.Value.DocumentId))))));
             document.Add("updateResults", new BsonDocument(result.UpdateResults.Select(r =>

@@ -266,11 +266,48 @@ internal static class UnifiedErrors
                     Assert.True(responseFailure is null, $"{describe}: errorResponse: {responseFailure}");
                     break;
                 case "expectResult":
-                    var partial = error is MongoBulkWriteException<BsonDocument> bulk
-                        ? UnifiedOperations.BulkWriteResult(bulk.Result, bulk.Result.ProcessedRequests)
-                        : throw new UnifiedRunnerLimitation($"{label}: partial results of {error.GetType().Name} are not supported by the runner");
-                    var resultFailure = matcher.Match(element.Value, partial, true);
+                    var partial = error switch
+                    {
+                        MongoBulkWriteException<BsonDocument> bulk => UnifiedOperations.BulkWriteResult(bulk.Result, bulk.Result.ProcessedRequests),
+                        ClientBulkWriteException { PartialResult: { } result } => UnifiedOperations.ClientBulkWriteResult(result),
+                        ClientBulkWriteException => null,
+                        _ => throw new UnifiedRunnerLimitation($"{label}: partial results of {error.GetType().Name} are not supported by the runner"),
+                    };
+                    var resultFailure = partial is null
+                        ? (element.Value is BsonDocument { ElementCount: 1 } unset && unset.GetElement(0).Name == "$$unsetOrMatches" ? null : "no partial result")
+                        : matcher.Match(element.Value, partial, true);
                     Assert.True(resultFailure is null, $"{describe}: partial result: {resultFailure}");
+                    break;
+                case "writeErrors":
+                    var writeErrors = (error as ClientBulkWriteException)?.WriteErrors ?? new Dictionary<int, WriteError>();
+                    var actualErrors = new BsonDocument(writeErrors.Select(e => new BsonElement(
+                        e.Key.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        new BsonDocument { { "code", e.Value.Code }, { "message", e.Value.Message }, { "details", (BsonValue?)e.Value.Details ?? BsonNull.Value } })));
+                    Assert.True(actualErrors.ElementCount == element.Value.AsBsonDocument.ElementCount, $"{describe}: write errors {actualErrors.ToJson()}, expected {element.Value.ToJson()}");
+                    foreach (var expectedError in element.Value.AsBsonDocument)
+                    {
+                        var writeErrorFailure = matcher.Match(expectedError.Value, actualErrors.GetValue(expectedError.Name, null), true);
+                        Assert.True(writeErrorFailure is null, $"{describe}: write error {expectedError.Name}: {writeErrorFailure}");
+                    }
+
+                    break;
+                case "writeConcernErrors":
+                    var concernErrors = (error as ClientBulkWriteException)?.WriteConcernErrors ?? [];
+                    var expectedConcern = element.Value.AsBsonArray;
+                    Assert.True(concernErrors.Count == expectedConcern.Count, $"{describe}: {concernErrors.Count} write concern errors, expected {expectedConcern.ToJson()}");
+                    for (var i = 0; i < expectedConcern.Count; i++)
+                    {
+                        // The error's own code and message are in the reply's writeConcernError.
+                        var reported = concernErrors[i].Result?.GetValue("writeConcernError", null) as BsonDocument ?? [];
+                        var actualConcern = new BsonDocument
+                        {
+                            { "code", reported.GetValue("code", concernErrors[i].Code) },
+                            { "message", reported.GetValue("errmsg", concernErrors[i].Message) },
+                        };
+                        var concernFailure = matcher.Match(expectedConcern[i], actualConcern, true);
+                        Assert.True(concernFailure is null, $"{describe}: write concern error {i}: {concernFailure}");
+                    }
+
                     break;
                 default:
                     throw new UnifiedRunnerLimitation($"{label}: expectError.{element.Name} is not supported by the runner");
