@@ -218,6 +218,7 @@ public sealed class UnifiedSpecFixture : IAsyncLifetime
         var line = FormattableString.Invariant(
             $"[BayitPlus.SpecTests] unified CRUD on emulator {version}: {passed}/{applicable} applicable passed ({rate:F1}%), {failed} failed, {notApplicable} not applicable");
         Console.WriteLine(line);
+        TestContext.Current.SendDiagnosticMessage(line);
         await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, SummaryFile), line + Environment.NewLine);
 
         foreach (var client in clients.Values)
