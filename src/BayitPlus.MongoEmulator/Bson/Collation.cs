@@ -21,12 +21,19 @@ public sealed class Collation
     private readonly CompareOptions _options;
     private readonly bool _identical;
 
-    private Collation(CompareInfo compare, CompareOptions options, bool identical)
+    private Collation(CompareInfo compare, CompareOptions options, bool identical, BsonDocument spec)
     {
         _compare = compare;
         _options = options;
         _identical = identical;
+        Spec = spec;
     }
+
+    /// <summary>The collation with every option spelled out, as the server reports an index's.</summary>
+    public BsonDocument Spec { get; }
+
+    /// <summary>Whether two collations (null: simple) compare strings alike.</summary>
+    public static bool AreSame(Collation? x, Collation? y) => x is null || y is null ? x is null && y is null : x.Spec.Equals(y.Spec);
 
     /// <summary>The collation of a command, statement or index (its <c>collation</c> field); null
     /// for none or the binary <c>simple</c> collation.</summary>
@@ -92,7 +99,19 @@ public sealed class Collation
             options |= CompareOptions.IgnoreSymbols;
         }
 
-        return new Collation(Culture(locale).CompareInfo, options, strength == 5);
+        var normalized = new BsonDocument
+        {
+            { "locale", locale },
+            { "caseLevel", caseLevel },
+            { "caseFirst", caseFirst },
+            { "strength", strength },
+            { "numericOrdering", Flag(spec, "numericOrdering") },
+            { "alternate", alternate },
+            { "maxVariable", maxVariable },
+            { "normalization", false },
+            { "backwards", false },
+        };
+        return new Collation(Culture(locale).CompareInfo, options, strength == 5, normalized);
     }
 
     public int Compare(string x, string y)

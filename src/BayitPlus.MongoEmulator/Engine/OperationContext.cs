@@ -95,11 +95,7 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
 
         plan = text?.Results is { } scored
             ? new Plan(text.IndexName, scored.Keys.Select(collection.FindById).OfType<Record>().OrderBy(r => r.Order).ToList(), scored.Count)
-            : Collation is not null
-            // The indexes order strings binarily, so they cannot serve a query under a locale
-            // collation (the server uses only indexes built with the query's collation).
-            ? new Plan(null, collection.Natural, collection.Count)
-            : QueryPlanner.Choose(collection, filter.Filter);
+            : QueryPlanner.Choose(collection, filter.Filter, Collation);
         var matches = new List<Visible>();
         foreach (var record in plan.Records)
         {

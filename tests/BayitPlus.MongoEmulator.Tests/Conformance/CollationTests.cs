@@ -90,6 +90,29 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
     }
 
     [Fact]
+    public async Task An_index_with_a_collation_enforces_uniqueness_under_it_and_answers_both_kinds_of_query()
+    {
+        var collection = NewCollection();
+        var secondary = En(CollationStrength.Secondary);
+        await collection.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Doc("{w: 1}"), new CreateIndexOptions { Unique = true, Collation = secondary }), cancellationToken: Ct);
+        await collection.InsertManyAsync(Docs("{_id: 1, w: 'straße'}", "{_id: 2, w: 'x'}", "{_id: 3, w: 'y'}"), cancellationToken: Ct);
+
+        var duplicate = await Assert.ThrowsAsync<MongoWriteException>(() => collection.InsertOneAsync(Doc("{_id: 4, w: 'X'}"), cancellationToken: Ct));
+        await collection.InsertOneAsync(Doc("{_id: 5, w: 'xy'}"), cancellationToken: Ct);
+        var index = (await (await collection.Indexes.ListAsync(Ct)).ToListAsync(Ct)).Single(i => i["name"] == "w_1");
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, duplicate.WriteError.Category);
+        Assert.Equal("en_US", index["collation"]["locale"].AsString);
+        Assert.Equal(2, index["collation"]["strength"].ToInt32());
+        Assert.Equal(new[] { 2 }, await IdsAsync(collection, "{w: 'x'}", null));
+        Assert.Empty(await IdsAsync(collection, "{w: 'X'}", null));
+        Assert.Equal(new[] { 2 }, await IdsAsync(collection, "{w: 'X'}", secondary));
+        Assert.Equal(new[] { 2, 3, 5 }, await IdsAsync(collection, "{w: {$gte: 'X'}}", secondary));
+        Assert.Equal(new[] { 3, 5 }, await IdsAsync(collection, "{w: {$gt: 'x'}}", null));
+    }
+
+    [Fact]
     public async Task Invalid_collations_are_refused()
     {
         var collection = NewCollection();
