@@ -115,7 +115,7 @@ internal sealed partial class CommandDispatcher
                 {
                     { "name", collection.Name },
                     { "type", "collection" },
-                    { "options", collection.Validation?.Options ?? [] },
+                    { "options", CollectionOptions(collection) },
                     { "info", new BsonDocument { { "readOnly", false }, { "uuid", new BsonBinaryData(collection.Uuid, GuidRepresentation.Standard) } } },
                     { "idIndex", collection.Indexes[0].Spec.DeepClone() },
                 };
@@ -126,6 +126,17 @@ internal sealed partial class CommandDispatcher
         }
 
         return CursorReply(command, $"{operation.Database}.$cmd.listCollections", results, session, operation.Now);
+    }
+
+    private static BsonDocument CollectionOptions(CollectionStore collection)
+    {
+        var options = collection.Validation?.Options ?? [];
+        if (collection.DefaultCollation is { } collation)
+        {
+            options.Add("collation", collation.Spec.DeepClone());
+        }
+
+        return options;
     }
 
     private static BsonDocument ViewEntry(string name, ViewDefinition view, bool nameOnly) => nameOnly
@@ -148,7 +159,7 @@ internal sealed partial class CommandDispatcher
 
         foreach (var option in command.Skip(1))
         {
-            if (option.Name is "capped" or "timeseries" or "clusteredIndex" or "pipeline" or "collation" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
+            if (option.Name is "capped" or "timeseries" or "clusteredIndex" or "pipeline" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
             {
                 throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{option.Name}' is not supported by the emulator");
             }
@@ -160,7 +171,7 @@ internal sealed partial class CommandDispatcher
         }
 
         var validation = DocumentValidation.Apply(command, null);
-        _store.GetOrCreate(operation.Database, name).Validation = validation;
+        _store.GetOrCreate(operation.Database, name, Collation.Of(command)).Validation = validation;
         return [];
     }
 
@@ -248,7 +259,11 @@ internal sealed partial class CommandDispatcher
             throw MongoErrorException.BadValue("createIndexes requires a non-empty 'indexes' array");
         }
 
-        var definitions = requests.Select(r => IndexDefinition.Parse(r.AsBsonDocument)).ToList();
+        // An index that names no collation takes the collection's default, as on the server.
+        var defaultCollation = operation.Collection(name)?.DefaultCollation;
+        var definitions = requests.Select(r => r.AsBsonDocument)
+            .Select(r => IndexDefinition.Parse(defaultCollation is not null && !r.Contains("collation") ? new BsonDocument(r).Add("collation", defaultCollation.Spec) : r))
+            .ToList();
         var created = operation.Collection(name) is null;
         var collection = operation.Store.GetOrCreate(operation.Database, name);
         var before = collection.Indexes.Count;

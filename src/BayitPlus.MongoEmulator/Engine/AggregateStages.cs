@@ -82,7 +82,7 @@ internal sealed partial class CommandDispatcher
     {
         var (database, name) = OutputNamespace(spec, operation, "$out", "db", "coll");
         var existing = operation.Store.Find(database, name);
-        var replacement = new CollectionStore(database, name) { Validation = existing?.Validation };
+        var replacement = new CollectionStore(database, name, existing?.DefaultCollation) { Validation = existing?.Validation };
         foreach (var index in existing?.Indexes.Skip(1) ?? [])
         {
             replacement.AddIndex(index);

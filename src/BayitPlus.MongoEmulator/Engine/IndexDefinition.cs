@@ -59,8 +59,16 @@ internal sealed class IndexDefinition
     /// lets the index serve only queries with the same collation.</summary>
     public Collation? Collation { get; }
 
-    public static IndexDefinition IdIndex() =>
-        new("_id_", new BsonDocument("_id", 1), new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } }, false);
+    public static IndexDefinition IdIndex(Collation? collation = null)
+    {
+        var spec = new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } };
+        if (collation is not null)
+        {
+            spec["collation"] = collation.Spec.DeepClone();
+        }
+
+        return new("_id_", new BsonDocument("_id", 1), spec, false, collation);
+    }
 
     public static IndexDefinition Parse(BsonDocument request)
     {

@@ -37,6 +37,11 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
         }
     }
 
+    /// <summary>Sets <see cref="Collation"/> from <paramref name="holder"/>'s <c>collation</c> (a
+    /// command or a write statement), else the default collation of <paramref name="collection"/>.</summary>
+    public void UseCollation(BsonDocument holder, CollectionStore? collection) =>
+        Collation = holder.Contains("collation") ? Collation.Of(holder) : collection?.DefaultCollation;
+
     /// <summary>How values compare under <see cref="Collation"/>.</summary>
     public BsonOrder Order { get; private set; } = BsonOrder.Instance;
 

@@ -13,9 +13,9 @@ internal sealed partial class CommandDispatcher
 
     private BsonDocument Find(BsonDocument command, OperationContext operation, Session? session)
     {
-        operation.Collation = Collation.Of(command);
         var name = CollectionName(command);
         var collection = operation.Collection(name);
+        operation.UseCollation(command, collection);
         CheckHint(command, collection);
         var filter = operation.CompileFilter(collection, command.GetValue("filter", new BsonDocument()).AsBsonDocument, out var text);
         var results = Query(command, operation, collection, filter, text);
@@ -169,8 +169,8 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument Count(BsonDocument command, OperationContext operation)
     {
-        operation.Collation = Collation.Of(command);
         var collection = operation.Collection(CollectionName(command));
+        operation.UseCollation(command, collection);
         CheckHint(command, collection);
         var query = command.GetValue("query", new BsonDocument());
         var filter = operation.CompileFilter(collection, query as BsonDocument ?? [], out var text);
@@ -188,8 +188,8 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument Distinct(BsonDocument command, OperationContext operation)
     {
-        operation.Collation = Collation.Of(command);
         var collection = operation.Collection(CollectionName(command));
+        operation.UseCollation(command, collection);
         var key = command.GetValue("key", null) as BsonString ?? throw MongoErrorException.FailedToParse("distinct requires a string 'key'");
         var filter = operation.CompileFilter(collection, command.GetValue("query", null) as BsonDocument ?? [], out var text);
         var path = new CompiledPath(key.Value);
@@ -222,9 +222,9 @@ internal sealed partial class CommandDispatcher
 
     private BsonDocument Aggregate(BsonDocument command, OperationContext operation, Session? session)
     {
-        operation.Collation = Collation.Of(command);
         var target = command.GetElement(0).Value;
         var collectionName = target is BsonString s ? s.Value : null;
+        operation.UseCollation(command, collectionName is null ? null : operation.Collection(collectionName));
         if (collectionName is null && !(BsonOrder.IsNumber(target) && BsonOrder.ToDouble(target) == 1))
         {
             throw MongoErrorException.TypeMismatch("aggregate requires a collection name or 1");

@@ -42,7 +42,8 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
         _databases[database][name] = new CollectionStore(database, name) { View = view };
     }
 
-    public CollectionStore GetOrCreate(string database, string collection)
+    /// <summary>The collection, created (with <paramref name="defaultCollation"/>) if absent.</summary>
+    public CollectionStore GetOrCreate(string database, string collection, Collation? defaultCollation = null)
     {
         ValidateNames(database, collection);
         if (!_databases.TryGetValue(database, out var collections))
@@ -53,7 +54,7 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
 
         if (!collections.TryGetValue(collection, out var store))
         {
-            store = new CollectionStore(database, collection);
+            store = new CollectionStore(database, collection, defaultCollation);
             collections.Add(collection, store);
         }
 

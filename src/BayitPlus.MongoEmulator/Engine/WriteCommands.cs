@@ -80,7 +80,7 @@ internal sealed partial class CommandDispatcher
 
     private static (long Matched, long Modified, BsonValue? UpsertedId) UpdateOne(BsonDocument statement, string collectionName, OperationContext operation)
     {
-        operation.Collation = Collation.Of(statement);
+        operation.UseCollation(statement, operation.Collection(collectionName));
         var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("update statement requires 'q'");
         var u = statement.GetValue("u", null) ?? throw MongoErrorException.FailedToParse("update statement requires 'u'");
         var multi = statement.GetValue("multi", false).ToBoolean();
@@ -167,7 +167,7 @@ internal sealed partial class CommandDispatcher
     /// <summary>One delete statement (<c>{q, limit, hint, collation}</c>): how many documents it removed.</summary>
     private static long DeleteOne(BsonDocument statement, CollectionStore? collection, OperationContext operation)
     {
-        operation.Collation = Collation.Of(statement);
+        operation.UseCollation(statement, collection);
         var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
         var limit = statement.GetValue("limit", 0).ToInt32();
         if (limit is not (0 or 1))
@@ -190,8 +190,8 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument FindAndModify(BsonDocument command, OperationContext operation)
     {
-        operation.Collation = Collation.Of(command);
         var name = CollectionName(command);
+        operation.UseCollation(command, operation.Collection(name));
         var query = command.GetValue("query", new BsonDocument()).AsBsonDocument;
         var remove = command.GetValue("remove", false).ToBoolean();
         var update = command.GetValue("update", null);

@@ -113,6 +113,28 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
     }
 
     [Fact]
+    public async Task A_collection_default_collation_applies_to_ids_indexes_and_operations_that_name_none()
+    {
+        var name = Fixture.NewCollectionName("default_collation");
+        await Database.CreateCollectionAsync(name, new CreateCollectionOptions { Collation = En(CollationStrength.Secondary) }, Ct);
+        var collection = Database.GetCollection<BsonDocument>(name);
+        await collection.InsertManyAsync(Docs("{_id: 'a', n: 'bob'}", "{_id: 'b', n: 'Bob'}", "{_id: 'c', n: 'ann'}"), cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Doc("{n: 1}")), cancellationToken: Ct);
+
+        var duplicate = await Assert.ThrowsAsync<MongoWriteException>(() => collection.InsertOneAsync(Doc("{_id: 'A'}"), cancellationToken: Ct));
+        var byDefault = await collection.Find("{n: 'BOB'}").Sort("{_id: 1}").ToListAsync(Ct);
+        var simple = await collection.Find("{n: 'bob'}", new FindOptions { Collation = Collation.Simple }).ToListAsync(Ct);
+        var indexes = await (await collection.Indexes.ListAsync(Ct)).ToListAsync(Ct);
+        var listed = await (await Database.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("name", name) }, Ct)).SingleAsync(Ct);
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, duplicate.WriteError.Category);
+        Assert.Equal(["a", "b"], byDefault.Select(d => d["_id"].AsString));
+        Assert.Equal("a", Assert.Single(simple)["_id"].AsString);
+        Assert.All(indexes, i => Assert.Equal(2, i["collation"]["strength"].ToInt32()));
+        Assert.Equal("en_US", listed["options"]["collation"]["locale"].AsString);
+    }
+
+    [Fact]
     public async Task Invalid_collations_are_refused()
     {
         var collection = NewCollection();
