@@ -1,3 +1,4 @@
+using BayitPlus.MongoEmulator.Bson;
 using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Aggregation;
@@ -33,8 +34,9 @@ public sealed class AggExpression
 /// bound by <c>$let</c>, <c>$map</c>, <c>$filter</c> and <c>$reduce</c>.</summary>
 public sealed class ExpressionScope
 {
-    public ExpressionScope(DateTime now, BsonDocument? variables = null, double? textScore = null, double? vectorSearchScore = null)
+    public ExpressionScope(DateTime now, BsonDocument? variables = null, double? textScore = null, double? vectorSearchScore = null, BsonOrder? order = null)
     {
+        Order = order ?? BsonOrder.Instance;
         VectorSearchScore = vectorSearchScore;
         Now = now;
         Variables = variables ?? [];
@@ -44,6 +46,9 @@ public sealed class ExpressionScope
     public DateTime Now { get; }
 
     public BsonDocument Variables { get; }
+
+    /// <summary>How comparison operators ($eq, $lt, $cmp, ...) compare: the operation's collation.</summary>
+    public BsonOrder Order { get; }
 
     /// <summary>What <c>{$meta: "textScore"}</c> returns for the current document.</summary>
     public double? TextScore { get; }

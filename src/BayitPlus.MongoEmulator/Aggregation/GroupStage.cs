@@ -152,7 +152,7 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
     private static IEnumerable<MetaDoc> Aggregate(
         IEnumerable<MetaDoc> input, Func<MetaDoc, ExpressionScope, BsonValue?> keyOf, Output[] outputs, AggregationContext context)
     {
-        var groups = new Dictionary<BsonValue, Accumulator[]>(BsonOrder.Instance);
+        var groups = new Dictionary<BsonValue, Accumulator[]>(context.Query.Order);
         var order = new List<BsonValue>();
         foreach (var document in input)
         {

@@ -147,7 +147,7 @@ internal sealed class LookupStage : Stage
         return new AggregationContext
         {
             Host = _context.Host,
-            Query = new QueryContext { Now = _context.Query.Now, Variables = variables },
+            Query = new QueryContext { Now = _context.Query.Now, Variables = variables, Order = _context.Query.Order },
         };
     }
 

@@ -51,6 +51,15 @@ internal static partial class Operators
             return context => function(left(context), right(context));
         };
 
+    /// <summary>A comparison operator: the two values compare under the scope's collation.</summary>
+    private static void Comparison(Dictionary<string, OperatorCompiler> table, string name, Func<int, BsonValue> result) =>
+        table[name] = (compiler, operand) =>
+        {
+            var args = compiler.CompileArgs(name, operand, 2, 2);
+            var (left, right) = (args[0], args[1]);
+            return context => result(context.Scope.Order.Compare(left(context), right(context)));
+        };
+
     private static void Variadic(
         Dictionary<string, OperatorCompiler> table, string name, int min, int max, Func<BsonValue?[], BsonValue?> function) =>
         table[name] = (compiler, operand) =>
@@ -77,13 +86,13 @@ internal static partial class Operators
     {
         table["$literal"] = (_, operand) => _ => operand;
 
-        Binary(table, "$eq", (a, b) => Values.Bool(BsonOrder.CompareValues(a, b) == 0));
-        Binary(table, "$ne", (a, b) => Values.Bool(BsonOrder.CompareValues(a, b) != 0));
-        Binary(table, "$gt", (a, b) => Values.Bool(BsonOrder.CompareValues(a, b) > 0));
-        Binary(table, "$gte", (a, b) => Values.Bool(BsonOrder.CompareValues(a, b) >= 0));
-        Binary(table, "$lt", (a, b) => Values.Bool(BsonOrder.CompareValues(a, b) < 0));
-        Binary(table, "$lte", (a, b) => Values.Bool(BsonOrder.CompareValues(a, b) <= 0));
-        Binary(table, "$cmp", (a, b) => new BsonInt32(Math.Sign(BsonOrder.CompareValues(a, b))));
+        Comparison(table, "$eq", order => Values.Bool(order == 0));
+        Comparison(table, "$ne", order => Values.Bool(order != 0));
+        Comparison(table, "$gt", order => Values.Bool(order > 0));
+        Comparison(table, "$gte", order => Values.Bool(order >= 0));
+        Comparison(table, "$lt", order => Values.Bool(order < 0));
+        Comparison(table, "$lte", order => Values.Bool(order <= 0));
+        Comparison(table, "$cmp", order => new BsonInt32(Math.Sign(order)));
 
         table["$and"] = (compiler, operand) =>
         {

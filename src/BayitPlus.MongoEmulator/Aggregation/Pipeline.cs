@@ -19,7 +19,7 @@ public sealed class AggregationContext
     public QueryContext Query { get; init; } = QueryContext.Default;
 
     /// <summary>The scope expressions see for one document of the pipeline.</summary>
-    internal ExpressionScope ScopeFor(MetaDoc document) => new(Query.Now, Query.Variables, document.TextScore, document.VectorSearchScore);
+    internal ExpressionScope ScopeFor(MetaDoc document) => new(Query.Now, Query.Variables, document.TextScore, document.VectorSearchScore, Query.Order);
 }
 
 /// <summary>An aggregation pipeline parsed and validated once. <c>$changeStream</c>, <c>$out</c> and
@@ -88,7 +88,7 @@ public sealed class Pipeline
             "$addFields" or "$set" => AddFieldsStage.Parse(name, spec, context),
             "$unset" => ProjectStage.ParseUnset(spec, context),
             "$group" => GroupStage.Parse(spec, context),
-            "$sort" => SortStage.Parse(spec),
+            "$sort" => SortStage.Parse(spec, context),
             "$skip" => SkipStage.Parse(spec),
             "$limit" => LimitStage.Parse(spec),
             "$unwind" => UnwindStage.Parse(spec),

@@ -249,8 +249,8 @@ internal sealed class AddFieldsStage(ProjectionTree tree, AggregationContext con
 /// <summary>$sort, stable; when a $limit follows, only the first <c>limit</c> documents are kept while reading.</summary>
 internal sealed class SortStage(SortSpec spec, long? limit = null) : Stage
 {
-    public static SortStage Parse(BsonValue spec) => spec is BsonDocument { ElementCount: > 0 } document
-        ? new SortStage(SortSpec.Parse(document))
+    public static SortStage Parse(BsonValue spec, AggregationContext context) => spec is BsonDocument { ElementCount: > 0 } document
+        ? new SortStage(SortSpec.Parse(document, context.Query.Order))
         : throw new MongoErrorException(15976, "$sort stage must have at least one sort key");
 
     public SortStage WithLimit(long count) => new(spec, count);

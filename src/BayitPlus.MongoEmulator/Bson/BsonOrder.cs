@@ -9,11 +9,17 @@ namespace BayitPlus.MongoEmulator.Bson;
 /// </summary>
 public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonValue?>
 {
-    public static readonly BsonOrder Instance = new();
+    public static readonly BsonOrder Instance = new(null);
 
-    private BsonOrder()
-    {
-    }
+    private readonly Collation? _collation;
+
+    private BsonOrder(Collation? collation) => _collation = collation;
+
+    /// <summary>The order under <paramref name="collation"/> (strings compare by it, field names
+    /// stay binary, as on the server); <see cref="Instance"/> for the simple collation.</summary>
+    public static BsonOrder For(Collation? collation) => collation is null ? Instance : new BsonOrder(collation);
+
+    public bool IsSimple => _collation is null;
 
     /// <summary>The canonical type rank MongoDB uses before comparing values themselves.</summary>
     public static int TypeRank(BsonValue? value) => value?.BsonType switch
@@ -63,7 +69,7 @@ public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonVal
         return rx switch
         {
             3 => CompareNumbers(x, y),
-            4 => Math.Sign(string.CompareOrdinal(StringOf(x), StringOf(y))),
+            4 => _collation?.Compare(StringOf(x), StringOf(y)) ?? Math.Sign(string.CompareOrdinal(StringOf(x), StringOf(y))),
             5 => CompareDocuments(x.AsBsonDocument, y.AsBsonDocument),
             6 => CompareArrays(x.AsBsonArray, y.AsBsonArray),
             7 => CompareBinary(x.AsBsonBinaryData, y.AsBsonBinaryData),
@@ -89,7 +95,7 @@ public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonVal
                 var d = ToDouble(obj!);
                 return double.IsNaN(d) ? 0x7ff8 : d.GetHashCode();
             case 4:
-                return StringComparer.Ordinal.GetHashCode(StringOf(obj!));
+                return _collation?.HashOf(StringOf(obj!)) ?? StringComparer.Ordinal.GetHashCode(StringOf(obj!));
             case 5:
                 var docHash = new HashCode();
                 foreach (var element in obj!.AsBsonDocument)

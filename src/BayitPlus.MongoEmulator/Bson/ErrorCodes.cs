@@ -29,14 +29,18 @@ public static class ErrorCodes
     public const int IndexOptionsConflict = 85;
     public const int IndexKeySpecsConflict = 86;
     public const int WriteConflict = 112;
+    public const int DocumentValidationFailure = 121;
     public const int InvalidIdField = 53;
     public const int InvalidPipelineOperator = 168;
+    public const int CommandNotSupportedOnView = 166;
+    public const int OptionNotSupportedOnView = 167;
     public const int QueryPlanKilled = 175;
     public const int NotImplemented = 238;
     public const int ConversionFailure = 241;
     public const int NoSuchTransaction = 251;
     public const int TransactionCommitted = 256;
     public const int OperationNotSupportedInTransaction = 263;
+    public const int ViewDepthLimitExceeded = 274;
     public const int ChangeStreamHistoryLost = 286;
     public const int Location15973 = 15973;
     public const int Location16020 = 16020;
@@ -46,6 +50,9 @@ public static class ErrorCodes
     public const int Location40353 = 40353;
     public const int Location31254 = 31254;
     public const int Location40324 = 40324;
+
+    /// <summary>The IDL parser's "BSON field ... is an unknown field" (Location40415).</summary>
+    public const int UnknownField = 40415;
 
     public static string NameOf(int code) => code switch
     {
@@ -77,14 +84,18 @@ public static class ErrorCodes
         IndexKeySpecsConflict => "IndexKeySpecsConflict",
         WriteConflict => "WriteConflict",
         InvalidPipelineOperator => "InvalidPipelineOperator",
+        CommandNotSupportedOnView => "CommandNotSupportedOnView",
+        OptionNotSupportedOnView => "OptionNotSupportedOnView",
         QueryPlanKilled => "QueryPlanKilled",
         NotImplemented => "NotImplemented",
         ConversionFailure => "ConversionFailure",
         NoSuchTransaction => "NoSuchTransaction",
         TransactionCommitted => "TransactionCommitted",
         OperationNotSupportedInTransaction => "OperationNotSupportedInTransaction",
+        ViewDepthLimitExceeded => "ViewDepthLimitExceeded",
         ChangeStreamHistoryLost => "ChangeStreamHistoryLost",
         DuplicateKey => "DuplicateKey",
+        DocumentValidationFailure => "DocumentValidationFailure",
         _ => "Location" + code,
     };
 }

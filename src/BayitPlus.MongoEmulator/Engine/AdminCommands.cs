@@ -1,3 +1,4 @@
+using BayitPlus.MongoEmulator.Aggregation;
 using BayitPlus.MongoEmulator.Bson;
 using BayitPlus.MongoEmulator.Query;
 using MongoDB.Bson;
@@ -9,6 +10,7 @@ internal sealed partial class CommandDispatcher
     private static readonly Dictionary<string, Handler> Handlers = new(StringComparer.Ordinal)
     {
         ["ping"] = (_, _, _, _) => [],
+        ["configureFailPoint"] = (d, c, o, _) => d.ConfigureFailPoint(c, o),
         ["buildInfo"] = (_, _, _, _) => BuildInfo(),
         ["buildinfo"] = (_, _, _, _) => BuildInfo(),
         ["serverStatus"] = (d, _, _, _) => d.ServerStatus(),
@@ -16,6 +18,8 @@ internal sealed partial class CommandDispatcher
         ["listCollections"] = (d, c, o, s) => d.ListCollections(c, o, s),
         ["create"] = (d, c, o, _) => d.Create(c, o),
         ["drop"] = (d, c, o, _) => d.Drop(c, o),
+        ["collMod"] = (_, c, o, _) => CollMod(c, o),
+        ["bulkWrite"] = (d, c, o, _) => d.BulkWrite(c, o),
         ["dropDatabase"] = (d, _, o, _) => d.DropDatabase(o),
         ["createIndexes"] = (_, c, o, _) => CreateIndexes(c, o),
         ["listIndexes"] = (d, c, o, s) => d.ListIndexes(c, o, s),
@@ -45,9 +49,9 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument BuildInfo() => new()
     {
-        { "version", "7.0.0" },
+        { "version", "8.0.0" },
         { "gitVersion", "bayitplus-mongo-emulator" },
-        { "versionArray", new BsonArray { 7, 0, 0, 0 } },
+        { "versionArray", new BsonArray { 8, 0, 0, 0 } },
         { "bits", 64 },
         { "maxBsonObjectSize", 16 * 1024 * 1024 },
         { "storageEngines", new BsonArray { "inMemory" } },
@@ -65,7 +69,7 @@ internal sealed partial class CommandDispatcher
     private BsonDocument ServerStatus() => new()
     {
         { "host", "127.0.0.1" },
-        { "version", "7.0.0" },
+        { "version", "8.0.0" },
         { "process", "bayitplus-mongo-emulator" },
         { "localTime", new BsonDateTime(_store.Now) },
         { "storageEngine", new BsonDocument("name", "inMemory") },
@@ -103,13 +107,15 @@ internal sealed partial class CommandDispatcher
         var results = new List<BsonDocument>();
         foreach (var collection in _store.CollectionsOf(operation.Database).Values.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
-            var entry = nameOnly
+            var entry = collection.View is { } view
+                ? ViewEntry(collection.Name, view, nameOnly)
+                : nameOnly
                 ? new BsonDocument { { "name", collection.Name }, { "type", "collection" } }
                 : new BsonDocument
                 {
                     { "name", collection.Name },
                     { "type", "collection" },
-                    { "options", new BsonDocument() },
+                    { "options", CollectionOptions(collection) },
                     { "info", new BsonDocument { { "readOnly", false }, { "uuid", new BsonBinaryData(collection.Uuid, GuidRepresentation.Standard) } } },
                     { "idIndex", collection.Indexes[0].Spec.DeepClone() },
                 };
@@ -122,12 +128,38 @@ internal sealed partial class CommandDispatcher
         return CursorReply(command, $"{operation.Database}.$cmd.listCollections", results, session, operation.Now);
     }
 
+    private static BsonDocument CollectionOptions(CollectionStore collection)
+    {
+        var options = collection.Validation?.Options ?? [];
+        if (collection.DefaultCollation is { } collation)
+        {
+            options.Add("collation", collation.Spec.DeepClone());
+        }
+
+        return options;
+    }
+
+    private static BsonDocument ViewEntry(string name, ViewDefinition view, bool nameOnly) => nameOnly
+        ? new BsonDocument { { "name", name }, { "type", "view" } }
+        : new BsonDocument
+        {
+            { "name", name },
+            { "type", "view" },
+            { "options", new BsonDocument { { "viewOn", view.ViewOn }, { "pipeline", view.Pipeline.DeepClone() } } },
+            { "info", new BsonDocument("readOnly", true) },
+        };
+
     private BsonDocument Create(BsonDocument command, OperationContext operation)
     {
         var name = CollectionName(command);
+        if (command.Contains("viewOn"))
+        {
+            return CreateView(command, name, operation);
+        }
+
         foreach (var option in command.Skip(1))
         {
-            if (option.Name is "capped" or "validator" or "timeseries" or "clusteredIndex" or "viewOn" or "pipeline" or "collation" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
+            if (option.Name is "capped" or "timeseries" or "clusteredIndex" or "pipeline" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
             {
                 throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{option.Name}' is not supported by the emulator");
             }
@@ -138,7 +170,61 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(ErrorCodes.NamespaceExists, $"Collection {operation.Database}.{name} already exists.");
         }
 
-        _store.GetOrCreate(operation.Database, name);
+        var validation = DocumentValidation.Apply(command, null);
+        _store.GetOrCreate(operation.Database, name, Collation.Of(command)).Validation = validation;
+        return [];
+    }
+
+    /// <summary>collMod: the validation options of a collection; any other change is refused.</summary>
+    private static BsonDocument CollMod(BsonDocument command, OperationContext operation)
+    {
+        var name = CollectionName(command);
+        var collection = operation.Collection(name) ?? throw new MongoErrorException(ErrorCodes.NamespaceNotFound, $"ns does not exist: {operation.Database}.{name}");
+        var unsupported = command.Skip(1).FirstOrDefault(o => o.Name is not ("validator" or "validationLevel" or "validationAction" or "writeConcern" or "lsid" or "$db" or "$clusterTime" or "txnNumber" or "comment" or "$readPreference"));
+        if (unsupported.Name is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, $"collMod option '{unsupported.Name}' is not supported by the emulator");
+        }
+
+        if (collection.View is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, "collMod of a view is not supported by the emulator");
+        }
+
+        collection.Validation = DocumentValidation.Apply(command, collection.Validation);
+        return [];
+    }
+
+    private BsonDocument CreateView(BsonDocument command, string name, OperationContext operation)
+    {
+        var viewOn = command["viewOn"] as BsonString ?? throw MongoErrorException.TypeMismatch("'viewOn' must be a string");
+        var pipeline = command.GetValue("pipeline", new BsonArray()) as BsonArray ?? throw MongoErrorException.TypeMismatch("'pipeline' must be an array");
+        var unsupported = command.Skip(1).FirstOrDefault(o => o.Name is not ("viewOn" or "pipeline" or "writeConcern" or "lsid" or "$db" or "$clusterTime" or "txnNumber" or "comment"));
+        if (unsupported.Name is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{unsupported.Name}' is not supported by the emulator for views");
+        }
+
+        if (viewOn.Value.Length == 0)
+        {
+            throw new MongoErrorException(ErrorCodes.InvalidNamespace, "invalid namespace: viewOn must not be empty");
+        }
+
+        foreach (var stage in pipeline)
+        {
+            if (stage is not BsonDocument { ElementCount: 1 } document || document.GetElement(0).Name is "$out" or "$merge" or "$changeStream")
+            {
+                throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, $"{(stage as BsonDocument)?.GetElement(0).Name ?? "a non-document stage"} cannot be used in a view definition");
+            }
+        }
+
+        Pipeline.Parse(pipeline, new AggregationContext { Host = operation, Query = operation.QueryContextFor(null) });
+        if (operation.Collection(name) is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NamespaceExists, $"Namespace {operation.Database}.{name} already exists");
+        }
+
+        _store.CreateView(operation.Database, name, new ViewDefinition(viewOn.Value, pipeline));
         return [];
     }
 
@@ -173,7 +259,11 @@ internal sealed partial class CommandDispatcher
             throw MongoErrorException.BadValue("createIndexes requires a non-empty 'indexes' array");
         }
 
-        var definitions = requests.Select(r => IndexDefinition.Parse(r.AsBsonDocument)).ToList();
+        // An index that names no collation takes the collection's default, as on the server.
+        var defaultCollation = operation.Collection(name)?.DefaultCollation;
+        var definitions = requests.Select(r => r.AsBsonDocument)
+            .Select(r => IndexDefinition.Parse(defaultCollation is not null && !r.Contains("collation") ? new BsonDocument(r).Add("collation", defaultCollation.Spec) : r))
+            .ToList();
         var created = operation.Collection(name) is null;
         var collection = operation.Store.GetOrCreate(operation.Database, name);
         var before = collection.Indexes.Count;

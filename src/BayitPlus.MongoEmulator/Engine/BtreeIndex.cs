@@ -10,9 +10,17 @@ namespace BayitPlus.MongoEmulator.Engine;
 internal sealed class BtreeIndex
 {
     private const int CannotIndexParallelArrays = 171;
-    private readonly SortedSet<Entry> _entries = new(EntryComparer.Instance);
+    private readonly SortedSet<Entry> _entries;
+    private readonly EntryComparer _comparer;
+    private readonly BsonOrder _order;
 
-    public BtreeIndex(IndexDefinition definition) => Definition = definition;
+    public BtreeIndex(IndexDefinition definition)
+    {
+        Definition = definition;
+        _order = BsonOrder.For(definition.Collation);
+        _comparer = new EntryComparer(_order);
+        _entries = new SortedSet<Entry>(_comparer);
+    }
 
     public IndexDefinition Definition { get; }
 
@@ -104,7 +112,7 @@ internal sealed class BtreeIndex
     {
         var from = lower is null ? new Entry([BsonMinKey.Value], long.MinValue, null) : new Entry([lower], lowerInclusive ? long.MinValue : long.MaxValue, null);
         var to = upper is null ? new Entry([BsonMaxKey.Value], long.MaxValue, null) : new Entry([upper], upperInclusive ? long.MaxValue : long.MinValue, null);
-        return EntryComparer.Instance.Compare(from, to) > 0 ? [] : _entries.GetViewBetween(from, to).Select(e => e.Record!);
+        return _comparer.Compare(from, to) > 0 ? [] : _entries.GetViewBetween(from, to).Select(e => e.Record!);
     }
 
     public DuplicateKeyInfo Describe(BsonValue[] key)
@@ -120,10 +128,10 @@ internal sealed class BtreeIndex
 
     private static bool IsOnlyNull(IReadOnlyList<BsonValue> keys) => keys.Count == 1 && keys[0].IsBsonNull;
 
-    private static List<BsonValue> DistinctKeys(IReadOnlyList<BsonValue> keys)
+    private List<BsonValue> DistinctKeys(IReadOnlyList<BsonValue> keys)
     {
         var distinct = new List<BsonValue>(keys.Count);
-        var seen = new HashSet<BsonValue?>(BsonOrder.Instance);
+        var seen = new HashSet<BsonValue?>(_order);
         foreach (var key in keys)
         {
             if (seen.Add(key))
@@ -139,16 +147,14 @@ internal sealed class BtreeIndex
 
     /// <summary>Orders by key tuple, then by record order. A bound carries a shorter key and an
     /// extreme order, so it sorts before or after every entry sharing its prefix.</summary>
-    private sealed class EntryComparer : IComparer<Entry>
+    private sealed class EntryComparer(BsonOrder order) : IComparer<Entry>
     {
-        public static readonly EntryComparer Instance = new();
-
         public int Compare(Entry? x, Entry? y)
         {
             var length = Math.Min(x!.Key.Length, y!.Key.Length);
             for (var i = 0; i < length; i++)
             {
-                var cmp = BsonOrder.Instance.Compare(x.Key[i], y.Key[i]);
+                var cmp = order.Compare(x.Key[i], y.Key[i]);
                 if (cmp != 0)
                 {
                     return cmp;

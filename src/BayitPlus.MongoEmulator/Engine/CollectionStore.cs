@@ -10,22 +10,35 @@ namespace BayitPlus.MongoEmulator.Engine;
 /// so a failed write leaves no trace.</summary>
 internal sealed class CollectionStore
 {
-    private readonly Dictionary<BsonValue, Record> _byId = new(BsonOrder.Instance);
+    private readonly Dictionary<BsonValue, Record> _byId;
     private readonly SortedDictionary<long, Record> _natural = [];
     private readonly List<IndexDefinition> _definitions = [];
     private readonly List<BtreeIndex> _btrees = [];
     private long _nextOrder;
 
-    public CollectionStore(string database, string name)
+    /// <summary>A collection; <paramref name="defaultCollation"/> (create's <c>collation</c>) applies
+    /// to its <c>_id</c> index, to indexes and operations that name none.</summary>
+    public CollectionStore(string database, string name, Collation? defaultCollation = null)
     {
         Database = database;
         Name = name;
-        var idIndex = new BtreeIndex(IndexDefinition.IdIndex());
+        DefaultCollation = defaultCollation;
+        _byId = new Dictionary<BsonValue, Record>(BsonOrder.For(defaultCollation));
+        var idIndex = new BtreeIndex(IndexDefinition.IdIndex(defaultCollation));
         _definitions.Add(idIndex.Definition);
         _btrees.Add(idIndex);
     }
 
     public string Database { get; }
+
+    /// <summary>Set for a view: the collection (or view) it reads and the pipeline it applies.
+    /// A view holds no documents of its own.</summary>
+    public ViewDefinition? View { get; init; }
+
+    public Collation? DefaultCollation { get; }
+
+    /// <summary>The collection's document validation, if it has one.</summary>
+    public DocumentValidation? Validation { get; set; }
 
     public string Name { get; }
 
@@ -199,3 +212,6 @@ internal sealed class CollectionStore
         Text?.Index.Remove(record.Id, record.Document);
     }
 }
+
+/// <summary>A read-only view: <see cref="Pipeline"/> applied to the documents of <see cref="ViewOn"/>.</summary>
+internal sealed record ViewDefinition(string ViewOn, BsonArray Pipeline);

@@ -9,12 +9,13 @@ namespace BayitPlus.MongoEmulator.Engine;
 internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDisposable
 {
     private static readonly HashSet<string> TransactionCommands =
-        ["find", "getMore", "killCursors", "insert", "update", "delete", "findAndModify", "aggregate", "distinct", "commitTransaction", "abortTransaction"];
+        ["find", "getMore", "killCursors", "insert", "update", "delete", "findAndModify", "aggregate", "distinct", "bulkWrite", "commitTransaction", "abortTransaction"];
 
     private readonly ServerStore _store;
     private readonly CursorManager _cursors = new();
     private readonly Dictionary<BsonValue, Session> _sessions = new(BsonOrder.Instance);
     private readonly ITimer _maintenance;
+    private FailPoint? _failPoint;
 
     public CommandDispatcher(MongoEmulatorOptions options)
     {
@@ -41,7 +42,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
             lock (_store.Sync)
             {
-                return WithOperationTime(Execute(database, name, command));
+                return WithOperationTime(Execute(database, name, command, connection));
             }
         }
         catch (MongoErrorException error)
@@ -60,6 +61,10 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
     public async ValueTask DisposeAsync() => await _maintenance.DisposeAsync().ConfigureAwait(false);
 
+    /// <summary>Commands that need a collection's own documents or indexes: a view has neither.</summary>
+    private static readonly HashSet<string> ViewRefusingCommands =
+        ["insert", "update", "delete", "findAndModify", "findandmodify", "createIndexes", "dropIndexes", "deleteIndexes", "listIndexes", "createSearchIndexes"];
+
     private static BsonDocument Failure(MongoErrorException error)
     {
         var reply = new BsonDocument("ok", 0.0);
@@ -73,23 +78,49 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         return reply;
     }
 
-    private BsonDocument Execute(string database, string name, BsonDocument command)
+    private BsonDocument Execute(string database, string name, BsonDocument command, ConnectionInfo connection)
     {
         if (!Handlers.TryGetValue(name, out var handler))
         {
             throw new MongoErrorException(ErrorCodes.CommandNotFound, $"no such command: '{name}'");
         }
 
+        if (ViewRefusingCommands.Contains(name) && command.GetElement(0).Value is BsonString target && _store.Find(database, target.Value)?.View is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"Namespace {database}.{target.Value} is a view, not a collection");
+        }
+
+        var failing = _failPoint is { } failPoint && failPoint.Triggers(name, connection.AppName) ? failPoint : null;
+        if (failing is { CloseConnection: true })
+        {
+            throw new FailPointConnectionClose();
+        }
+
+        if (failing?.ErrorCode is { } failCode)
+        {
+            throw new MongoErrorException(failCode, "Failing command via 'failCommand' failpoint", errorLabels: [.. failing.ErrorLabels]);
+        }
+
         var session = command.TryGetValue("lsid", out var lsid) ? GetSession(lsid) : null;
         var transaction = ResolveTransaction(name, command, session);
         var let = command.GetValue("let", null) as BsonDocument;
         var operation = new OperationContext(_store, database, transaction, let);
+        operation.BypassValidation = command.GetValue("bypassDocumentValidation", false).ToBoolean();
         try
         {
             var reply = handler(this, command, operation, session);
             if (!reply.Contains("ok"))
             {
                 reply.Add("ok", 1.0);
+            }
+
+            if (failing?.WriteConcernError is { } writeConcernError)
+            {
+                reply["writeConcernError"] = writeConcernError.DeepClone();
+                if (failing.ErrorLabels.Any())
+                {
+                    reply["errorLabels"] = new BsonArray(failing.ErrorLabels);
+                }
             }
 
             return reply;
@@ -100,6 +131,17 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
             transaction.Abort(_store);
             throw;
         }
+    }
+
+    private BsonDocument ConfigureFailPoint(BsonDocument command, OperationContext operation)
+    {
+        if (operation.Database != "admin")
+        {
+            throw new MongoErrorException(13, "configureFailPoint may only be run against the admin database.");
+        }
+
+        _failPoint = FailPoint.Configure(command);
+        return new BsonDocument("count", 0);
     }
 
     private Session GetSession(BsonValue lsid)

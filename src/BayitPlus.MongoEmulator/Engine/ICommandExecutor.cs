@@ -6,6 +6,9 @@ namespace BayitPlus.MongoEmulator.Engine;
 public sealed class ConnectionInfo(int connectionId)
 {
     public int ConnectionId { get; } = connectionId;
+
+    /// <summary>The application name the client gave in its handshake, if any.</summary>
+    public string? AppName { get; set; }
 }
 
 /// <summary>Executes a command document (OP_MSG document sequences already folded into it as

@@ -10,11 +10,12 @@ internal sealed class IndexDefinition
     private static readonly HashSet<string> KnownOptions =
     [
         "key", "name", "unique", "sparse", "partialFilterExpression", "expireAfterSeconds", "weights",
-        "default_language", "language_override", "textIndexVersion", "background", "v", "ns", "hidden",
+        "default_language", "language_override", "textIndexVersion", "background", "v", "ns", "hidden", "collation",
     ];
 
-    private IndexDefinition(string name, BsonDocument key, BsonDocument spec, bool isText)
+    private IndexDefinition(string name, BsonDocument key, BsonDocument spec, bool isText, Collation? collation = null)
     {
+        Collation = collation;
         Name = name;
         Key = key;
         Spec = spec;
@@ -54,8 +55,20 @@ internal sealed class IndexDefinition
 
     public IReadOnlyList<string> Fields { get; }
 
-    public static IndexDefinition IdIndex() =>
-        new("_id_", new BsonDocument("_id", 1), new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } }, false);
+    /// <summary>The index's collation (null: simple): it orders the keys, decides uniqueness, and
+    /// lets the index serve only queries with the same collation.</summary>
+    public Collation? Collation { get; }
+
+    public static IndexDefinition IdIndex(Collation? collation = null)
+    {
+        var spec = new BsonDocument { { "v", 2 }, { "key", new BsonDocument("_id", 1) }, { "name", "_id_" } };
+        if (collation is not null)
+        {
+            spec["collation"] = collation.Spec.DeepClone();
+        }
+
+        return new("_id_", new BsonDocument("_id", 1), spec, false, collation);
+    }
 
     public static IndexDefinition Parse(BsonDocument request)
     {
@@ -115,6 +128,17 @@ internal sealed class IndexDefinition
             throw new MongoErrorException(ErrorCodes.TypeMismatch, "partialFilterExpression must be a document.");
         }
 
+        var collation = request.GetValue("collation", null) switch
+        {
+            null => null,
+            BsonDocument document => Collation.Parse(document),
+            var other => throw MongoErrorException.TypeMismatch($"collation must be an object, not {other.BsonType}"),
+        };
+        if (collation is not null && isText)
+        {
+            throw new MongoErrorException(ErrorCodes.CannotCreateIndex, "Index type 'text' does not support collation");
+        }
+
         var spec = new BsonDocument { { "v", 2 } };
         if (isText)
         {
@@ -128,7 +152,7 @@ internal sealed class IndexDefinition
         spec.Add("name", name);
         foreach (var element in request)
         {
-            if (element.Name is "key" or "name" or "v" or "ns" or "background")
+            if (element.Name is "key" or "name" or "v" or "ns" or "background" or "collation")
             {
                 continue;
             }
@@ -156,7 +180,12 @@ internal sealed class IndexDefinition
             spec["textIndexVersion"] = 3;
         }
 
-        return new IndexDefinition(name, key.DeepClone().AsBsonDocument, spec, isText);
+        if (collation is not null)
+        {
+            spec["collation"] = collation.Spec.DeepClone();
+        }
+
+        return new IndexDefinition(name, key.DeepClone().AsBsonDocument, spec, isText, collation);
     }
 
     /// <summary>True when both describe the same index (so creating it again is a no-op).</summary>

@@ -22,7 +22,48 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
 
     public CollectionStore? Collection(string name) => Store.Find(Database, name);
 
-    public QueryContext QueryContextFor(ITextSearcher? text) => new() { Now = Now, Text = text, Variables = let ?? [] };
+    /// <summary>The command's <c>let</c> variables, each expression evaluated once (against no
+    /// document) when the command starts, as the server does: <c>{$literal: "x"}</c> binds "x".</summary>
+    private readonly BsonDocument _variables = EvaluateLet(let, store.Now);
+
+    /// <summary>The collation of the command or of the write statement being run; null for binary.</summary>
+    public Collation? Collation
+    {
+        get;
+        set
+        {
+            field = value;
+            Order = BsonOrder.For(value);
+        }
+    }
+
+    /// <summary>Sets <see cref="Collation"/> from <paramref name="holder"/>'s <c>collation</c> (a
+    /// command or a write statement), else the default collation of <paramref name="collection"/>.</summary>
+    public void UseCollation(BsonDocument holder, CollectionStore? collection) =>
+        Collation = holder.Contains("collation") ? Collation.Of(holder) : collection?.DefaultCollation;
+
+    /// <summary>How values compare under <see cref="Collation"/>.</summary>
+    public BsonOrder Order { get; private set; } = BsonOrder.Instance;
+
+    public QueryContext QueryContextFor(ITextSearcher? text) => new() { Now = Now, Text = text, Variables = _variables, Order = Order };
+
+    private static BsonDocument EvaluateLet(BsonDocument? let, DateTime now)
+    {
+        var variables = new BsonDocument();
+        if (let is null)
+        {
+            return variables;
+        }
+
+        var scope = new ExpressionScope(now);
+        foreach (var element in let)
+        {
+            ExpressionCompiler.ValidateVariableName(element.Name);
+            variables[element.Name] = AggExpression.Compile(element.Value).Evaluate([], scope) ?? BsonNull.Value;
+        }
+
+        return variables;
+    }
 
     public CompiledFilter CompileFilter(CollectionStore? collection, BsonDocument filter, out TextSearch? text)
     {
@@ -45,9 +86,21 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
             return [];
         }
 
+        if (collection.View is not null)
+        {
+            if (text is not null)
+            {
+                throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"$text is not allowed on the view {collection.Namespace}");
+            }
+
+            var viewed = ViewDocuments(collection, depth: 0);
+            plan = new Plan(null, [], viewed.Count);
+            return [.. viewed.Where(filter.Matches).Select((d, i) => new Visible(null, d.GetValue("_id", BsonNull.Value), d, i))];
+        }
+
         plan = text?.Results is { } scored
             ? new Plan(text.IndexName, scored.Keys.Select(collection.FindById).OfType<Record>().OrderBy(r => r.Order).ToList(), scored.Count)
-            : QueryPlanner.Choose(collection, filter.Filter);
+            : QueryPlanner.Choose(collection, filter.Filter, Collation);
         var matches = new List<Visible>();
         foreach (var record in plan.Records)
         {
@@ -73,14 +126,47 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
         return [.. matches.OrderBy(v => v.Order)];
     }
 
+    /// <summary>The documents a view shows: its pipeline over what its source shows (a collection,
+    /// or another view), computed at each read as the server does.</summary>
+    private List<BsonDocument> ViewDocuments(CollectionStore view, int depth)
+    {
+        // The server's limit on view nesting.
+        if (depth > 20)
+        {
+            throw new MongoErrorException(ErrorCodes.ViewDepthLimitExceeded, $"View depth too deep or view cycle detected; maximum depth is 20");
+        }
+
+        var definition = view.View!;
+        var source = Collection(definition.ViewOn);
+        var input = source?.View is not null
+            ? ViewDocuments(source, depth + 1)
+            : Find(source, CompiledFilter.Compile([], QueryContextFor(null)), null, out _).Select(v => v.Document).ToList();
+        var context = new AggregationContext { Host = this, Query = QueryContextFor(null) };
+        return [.. Pipeline.Parse(definition.Pipeline, context).Execute(input.Select(d => new MetaDoc(d))).Select(m => m.Document)];
+    }
+
     public IEnumerable<BsonDocument> ReadCollection(string collectionName)
     {
         var collection = Collection(collectionName);
         return collection is null ? [] : Find(collection, CompiledFilter.Compile([], QueryContextFor(null)), null, out _).Select(v => v.Document).ToList();
     }
 
+    /// <summary>Whether the command asked to skip document validation (bypassDocumentValidation).</summary>
+    public bool BypassValidation { get; set; }
+
+    /// <summary>Checks <paramref name="document"/> against the collection's validator, unless the
+    /// command bypasses validation.</summary>
+    public void Validate(CollectionStore collection, BsonDocument document, BsonDocument? before)
+    {
+        if (!BypassValidation)
+        {
+            collection.Validation?.Check(document, before);
+        }
+    }
+
     public void Insert(CollectionStore collection, BsonDocument document)
     {
+        Validate(collection, document, null);
         if (Transaction is null)
         {
             var changes = new List<ChangeEvent>(1);
@@ -101,6 +187,7 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
 
     public void Replace(CollectionStore collection, Visible target, BsonDocument document, bool isReplacement)
     {
+        Validate(collection, document, target.Document);
         if (Transaction is null)
         {
             var changes = new List<ChangeEvent>(1);

@@ -1,3 +1,4 @@
+using BayitPlus.MongoEmulator.Bson;
 using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Engine;
@@ -8,7 +9,9 @@ namespace BayitPlus.MongoEmulator.Engine;
 /// On a multikey index a range uses one bound only: different elements of an array may satisfy each bound.</summary>
 internal static class QueryPlanner
 {
-    public static Plan Choose(CollectionStore collection, BsonDocument filter)
+    /// <summary>The plan for <paramref name="filter"/> under the query's <paramref name="collation"/>:
+    /// only indexes with the same collation order keys as the query compares them.</summary>
+    public static Plan Choose(CollectionStore collection, BsonDocument filter, Collation? collation)
     {
         var conditions = new List<(string Field, Condition Condition)>();
         Collect(filter, conditions);
@@ -19,7 +22,7 @@ internal static class QueryPlanner
 
         foreach (var (field, condition) in conditions)
         {
-            if (field == "_id" && condition.Points is { } ids)
+            if (field == "_id" && condition.Points is { } ids && collation is null)
             {
                 var records = ids.Select(collection.FindById).OfType<Record>().Distinct().OrderBy(r => r.Order).ToList();
                 return new Plan("_id_", records, records.Count);
@@ -35,7 +38,8 @@ internal static class QueryPlanner
                 var definition = index.Definition;
                 // A sparse index lacks the documents without its fields: only an equality to values
                 // (never null, see IsPoint), which those documents cannot match, may use it.
-                if ((definition.Sparse && condition.Points is null) || definition.PartialFilter is not null || definition.Fields[0] != field)
+                if ((definition.Sparse && condition.Points is null) || definition.PartialFilter is not null || definition.Fields[0] != field
+                    || !Collation.AreSame(definition.Collation, collation))
                 {
                     continue;
                 }

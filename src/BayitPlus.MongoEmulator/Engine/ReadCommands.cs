@@ -13,9 +13,9 @@ internal sealed partial class CommandDispatcher
 
     private BsonDocument Find(BsonDocument command, OperationContext operation, Session? session)
     {
-        RejectCollation(command);
         var name = CollectionName(command);
         var collection = operation.Collection(name);
+        operation.UseCollation(command, collection);
         CheckHint(command, collection);
         var filter = operation.CompileFilter(collection, command.GetValue("filter", new BsonDocument()).AsBsonDocument, out var text);
         var results = Query(command, operation, collection, filter, text);
@@ -37,7 +37,7 @@ internal sealed partial class CommandDispatcher
         var documents = matches.Select(v => new MetaDoc(v.Document, filter.HasText ? filter.TextScore(v.Document) : null));
         var window = limit > 0 ? (int?)Math.Min(skip + limit, int.MaxValue) : null;
         IEnumerable<MetaDoc> results = command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec
-            ? SortSpec.Parse(sortSpec).Sort(documents, window)
+            ? SortSpec.Parse(sortSpec, operation.Order).Sort(documents, window)
             : documents;
         results = results.Skip((int)Math.Min(skip, int.MaxValue));
         return (limit > 0 ? results.Take((int)Math.Min(limit, int.MaxValue)) : results).ToList();
@@ -169,8 +169,8 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument Count(BsonDocument command, OperationContext operation)
     {
-        RejectCollation(command);
         var collection = operation.Collection(CollectionName(command));
+        operation.UseCollation(command, collection);
         CheckHint(command, collection);
         var query = command.GetValue("query", new BsonDocument());
         var filter = operation.CompileFilter(collection, query as BsonDocument ?? [], out var text);
@@ -188,18 +188,18 @@ internal sealed partial class CommandDispatcher
 
     private static BsonDocument Distinct(BsonDocument command, OperationContext operation)
     {
-        RejectCollation(command);
         var collection = operation.Collection(CollectionName(command));
+        operation.UseCollation(command, collection);
         var key = command.GetValue("key", null) as BsonString ?? throw MongoErrorException.FailedToParse("distinct requires a string 'key'");
         var filter = operation.CompileFilter(collection, command.GetValue("query", null) as BsonDocument ?? [], out var text);
         var path = new CompiledPath(key.Value);
-        var collector = new DistinctCollector([], new HashSet<BsonValue?>(BsonOrder.Instance));
+        var collector = new DistinctCollector([], new HashSet<BsonValue?>(operation.Order));
         foreach (var match in operation.Find(collection, filter, text, out _))
         {
             path.Walk(match.Document, LeafArrays.ElementsOnly, ref collector);
         }
 
-        collector.Values.Sort(BsonOrder.Instance);
+        collector.Values.Sort(operation.Order);
         return new BsonDocument("values", new BsonArray(collector.Values));
     }
 
@@ -222,9 +222,9 @@ internal sealed partial class CommandDispatcher
 
     private BsonDocument Aggregate(BsonDocument command, OperationContext operation, Session? session)
     {
-        RejectCollation(command);
         var target = command.GetElement(0).Value;
         var collectionName = target is BsonString s ? s.Value : null;
+        operation.UseCollation(command, collectionName is null ? null : operation.Collection(collectionName));
         if (collectionName is null && !(BsonOrder.IsNumber(target) && BsonOrder.ToDouble(target) == 1))
         {
             throw MongoErrorException.TypeMismatch("aggregate requires a collection name or 1");
@@ -243,12 +243,9 @@ internal sealed partial class CommandDispatcher
             return OpenChangeStream(command, operation, session, collectionName, ns, first[0].AsBsonDocument, stages, context);
         }
 
-        if (collectionName is null)
-        {
-            throw MongoErrorException.BadValue("aggregate with 1 is only supported for $changeStream by the emulator");
-        }
-
-        foreach (var stage in stages)
+        var output = OutputStage(stages);
+        var pipelineStages = output is null ? stages : new BsonArray(stages.Take(stages.Count - 1));
+        foreach (var stage in pipelineStages)
         {
             if (stage is BsonDocument { ElementCount: 1 } doc && doc.GetElement(0).Name is "$out" or "$merge" or "$changeStream")
             {
@@ -256,10 +253,26 @@ internal sealed partial class CommandDispatcher
             }
         }
 
-        var collection = operation.Collection(collectionName);
-        CheckHint(command, collection);
-        var input = SearchInput(stages, operation, collection, out var rest) ?? MatchInput(stages, operation, collection, out rest);
+        BsonArray rest;
+        IEnumerable<MetaDoc> input;
+        if (collectionName is null)
+        {
+            input = DatabaseInput(pipelineStages, operation, out rest);
+        }
+        else
+        {
+            var collection = operation.Collection(collectionName);
+            CheckHint(command, collection);
+            input = SearchInput(pipelineStages, operation, collection, out rest) ?? MatchInput(pipelineStages, operation, collection, out rest);
+        }
+
         var documents = Pipeline.Parse(rest, context).Execute(input).Select(m => m.Document).ToList();
+        if (output is not null)
+        {
+            WriteOutput(output, command, documents, operation);
+            documents = [];
+        }
+
         return CursorReply(command, ns, documents, session, operation.Now);
     }
 

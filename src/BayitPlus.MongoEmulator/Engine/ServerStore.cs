@@ -34,7 +34,16 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
     public CollectionStore? Find(string database, string collection) =>
         _databases.TryGetValue(database, out var collections) ? collections.GetValueOrDefault(collection) : null;
 
-    public CollectionStore GetOrCreate(string database, string collection)
+    /// <summary>Adds a view; the caller has checked that the name is free.</summary>
+    public void CreateView(string database, string name, ViewDefinition view)
+    {
+        ValidateNames(database, name);
+        GetOrCreate(database, name);
+        _databases[database][name] = new CollectionStore(database, name) { View = view };
+    }
+
+    /// <summary>The collection, created (with <paramref name="defaultCollation"/>) if absent.</summary>
+    public CollectionStore GetOrCreate(string database, string collection, Collation? defaultCollation = null)
     {
         ValidateNames(database, collection);
         if (!_databases.TryGetValue(database, out var collections))
@@ -45,7 +54,7 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
 
         if (!collections.TryGetValue(collection, out var store))
         {
-            store = new CollectionStore(database, collection);
+            store = new CollectionStore(database, collection, defaultCollation);
             collections.Add(collection, store);
         }
 
@@ -62,6 +71,15 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
         collections.Remove(collection);
         ReleaseLocksOf(store);
         return true;
+    }
+
+    /// <summary>Puts <paramref name="replacement"/> in the place of the collection (created if
+    /// absent) in one step, as $out's rename over its target does.</summary>
+    public void Replace(string database, string collection, CollectionStore replacement)
+    {
+        var current = GetOrCreate(database, collection);
+        _databases[database][collection] = replacement;
+        ReleaseLocksOf(current);
     }
 
     public void DropDatabase(string database)

@@ -80,7 +80,7 @@ internal sealed partial class CommandDispatcher
 
     private static (long Matched, long Modified, BsonValue? UpsertedId) UpdateOne(BsonDocument statement, string collectionName, OperationContext operation)
     {
-        RejectCollation(statement);
+        operation.UseCollation(statement, operation.Collection(collectionName));
         var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("update statement requires 'q'");
         var u = statement.GetValue("u", null) ?? throw MongoErrorException.FailedToParse("update statement requires 'u'");
         var multi = statement.GetValue("multi", false).ToBoolean();
@@ -95,6 +95,22 @@ internal sealed partial class CommandDispatcher
         }
 
         var targets = operation.Find(collection, filter, text, out _);
+        if (statement.GetValue("sort", null) is { } sortValue)
+        {
+            // MongoDB 8.0: the sort decides which document a single update changes.
+            if (multi)
+            {
+                throw new MongoErrorException(ErrorCodes.FailedToParse, "The sort option cannot be used with multi-updates");
+            }
+
+            var sortSpec = sortValue as BsonDocument ?? throw MongoErrorException.TypeMismatch($"BSON field 'sort' is the wrong type '{sortValue.BsonType}', expected type 'object'");
+            if (sortSpec.ElementCount > 0 && targets.Count > 1)
+            {
+                var first = SortSpec.Parse(sortSpec, operation.Order).Sort(targets.Select(v => new MetaDoc(v.Document)), 1)[0];
+                targets = [.. targets.Where(v => ReferenceEquals(v.Document, first.Document))];
+            }
+        }
+
         if (targets.Count == 0)
         {
             if (!upsert)
@@ -132,23 +148,7 @@ internal sealed partial class CommandDispatcher
         {
             try
             {
-                var statement = statements[i].AsBsonDocument;
-                RejectCollation(statement);
-                var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
-                var limit = statement.GetValue("limit", 0).ToInt32();
-                if (limit is not (0 or 1))
-                {
-                    throw MongoErrorException.FailedToParse("The limit field in delete objects must be 0 or 1.");
-                }
-
-                CheckHint(statement, collection);
-                var filter = operation.CompileFilter(collection, query, out var text);
-                var targets = operation.Find(collection, filter, text, out _);
-                foreach (var target in limit == 1 ? targets.Take(1) : targets)
-                {
-                    operation.Delete(collection!, target);
-                    deleted++;
-                }
+                deleted += DeleteOne(statements[i].AsBsonDocument, collection, operation);
             }
             catch (MongoErrorException error) when (error.Code != ErrorCodes.WriteConflict)
             {
@@ -164,10 +164,34 @@ internal sealed partial class CommandDispatcher
         return WriteReply(deleted, errors);
     }
 
+    /// <summary>One delete statement (<c>{q, limit, hint, collation}</c>): how many documents it removed.</summary>
+    private static long DeleteOne(BsonDocument statement, CollectionStore? collection, OperationContext operation)
+    {
+        operation.UseCollation(statement, collection);
+        var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
+        var limit = statement.GetValue("limit", 0).ToInt32();
+        if (limit is not (0 or 1))
+        {
+            throw MongoErrorException.FailedToParse("The limit field in delete objects must be 0 or 1.");
+        }
+
+        CheckHint(statement, collection);
+        var filter = operation.CompileFilter(collection, query, out var text);
+        var targets = operation.Find(collection, filter, text, out _);
+        long deleted = 0;
+        foreach (var target in limit == 1 ? targets.Take(1) : targets)
+        {
+            operation.Delete(collection!, target);
+            deleted++;
+        }
+
+        return deleted;
+    }
+
     private static BsonDocument FindAndModify(BsonDocument command, OperationContext operation)
     {
-        RejectCollation(command);
         var name = CollectionName(command);
+        operation.UseCollation(command, operation.Collection(name));
         var query = command.GetValue("query", new BsonDocument()).AsBsonDocument;
         var remove = command.GetValue("remove", false).ToBoolean();
         var update = command.GetValue("update", null);
@@ -191,7 +215,7 @@ internal sealed partial class CommandDispatcher
         var candidates = operation.Find(collection, filter, text, out _);
         if (command.GetValue("sort", null) is BsonDocument { ElementCount: > 0 } sortSpec)
         {
-            var first = SortSpec.Parse(sortSpec).Sort(candidates.Select(v => new MetaDoc(v.Document)), 1);
+            var first = SortSpec.Parse(sortSpec, operation.Order).Sort(candidates.Select(v => new MetaDoc(v.Document)), 1);
             candidates = [.. candidates.Where(v => first.Count > 0 && ReferenceEquals(v.Document, first[0].Document))];
         }
 
@@ -284,14 +308,6 @@ internal sealed partial class CommandDispatcher
         if (!known)
         {
             throw MongoErrorException.BadValue($"planner returned error :: caused by :: hint provided does not correspond to an existing index: {hint}");
-        }
-    }
-
-    private static void RejectCollation(BsonDocument statement)
-    {
-        if (statement.GetValue("collation", null) is BsonDocument collation && collation.GetValue("locale", "simple").AsString != "simple")
-        {
-            throw new MongoErrorException(ErrorCodes.NotImplemented, "collations other than 'simple' are not supported by the emulator");
         }
     }
 

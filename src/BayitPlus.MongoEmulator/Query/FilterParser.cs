@@ -185,8 +185,8 @@ internal sealed class FilterParser(QueryContext context)
         }
     }
 
-    private static ValueTest EqualityOrRegex(BsonValue value) =>
-        value is BsonRegularExpression regex ? RegexOf(regex.Pattern, regex.Options) : new EqualTest(value);
+    private ValueTest EqualityOrRegex(BsonValue value) =>
+        value is BsonRegularExpression regex ? RegexOf(regex.Pattern, regex.Options) : new EqualTest(value, context.Order);
 
     private static MatchNode ToNode(CompiledPath path, OperatorSpec spec) => spec switch
     {
@@ -220,10 +220,10 @@ internal sealed class FilterParser(QueryContext context)
             switch (element.Name)
             {
                 case "$eq":
-                    specs.Add(new LeafSpec(new EqualTest(value)));
+                    specs.Add(new LeafSpec(new EqualTest(value, context.Order)));
                     break;
                 case "$ne":
-                    specs.Add(new NotSpec([new LeafSpec(new EqualTest(value))]));
+                    specs.Add(new NotSpec([new LeafSpec(new EqualTest(value, context.Order))]));
                     break;
                 case "$lt":
                     specs.Add(Compare(Comparison.Less, value, path));
@@ -302,12 +302,12 @@ internal sealed class FilterParser(QueryContext context)
         return specs;
     }
 
-    private static LeafSpec Compare(Comparison comparison, BsonValue value, string path) =>
+    private LeafSpec Compare(Comparison comparison, BsonValue value, string path) =>
         value is BsonRegularExpression
             ? throw MongoErrorException.BadValue($"Can't have RegEx as arg to predicate over field '{path}'.")
-            : new LeafSpec(new CompareTest(comparison, value));
+            : new LeafSpec(new CompareTest(comparison, value, context.Order));
 
-    private static InTest ParseIn(BsonValue value, string name)
+    private InTest ParseIn(BsonValue value, string name)
     {
         if (value is not BsonArray items)
         {
@@ -331,7 +331,7 @@ internal sealed class FilterParser(QueryContext context)
             }
         }
 
-        return new InTest(values, regexes);
+        return new InTest(values, regexes, context.Order);
     }
 
     private IEnumerable<OperatorSpec> ParseAll(BsonValue value)

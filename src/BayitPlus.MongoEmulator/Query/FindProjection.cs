@@ -204,7 +204,7 @@ public sealed class FindProjection
                 {
                     Computed computed => computed.Expression.Evaluate(
                         document.Document,
-                        new ExpressionScope(projection.context.Now, projection.context.Variables, document.TextScore)),
+                        new ExpressionScope(projection.context.Now, projection.context.Variables, document.TextScore, order: projection.context.Order)),
                     TextScore => document.TextScore is { } score
                         ? new BsonDouble(score)
                         : throw new MongoErrorException(40218, TextScoreMissing),

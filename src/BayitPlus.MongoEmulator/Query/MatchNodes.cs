@@ -107,7 +107,7 @@ internal sealed class PathNode(CompiledPath path, LeafArrays leaf, ValueTest tes
 internal sealed class ExprNode(AggExpression expression, QueryContext context) : MatchNode
 {
     public override bool Matches(BsonDocument document, MatchPosition? position) =>
-        IsTruthy(expression.Evaluate(document, new ExpressionScope(context.Now, context.Variables)));
+        IsTruthy(expression.Evaluate(document, new ExpressionScope(context.Now, context.Variables, order: context.Order)));
 
     /// <summary>Aggregation truthiness: false, null, missing, undefined and numeric zero are false.</summary>
     public static bool IsTruthy(BsonValue? value) => value?.BsonType switch

@@ -1,3 +1,4 @@
+using BayitPlus.MongoEmulator.Bson;
 using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Query;
@@ -15,6 +16,9 @@ public sealed class QueryContext
 
     /// <summary>User variables (the command's <c>let</c>), readable as <c>$$name</c>.</summary>
     public BsonDocument Variables { get; init; } = [];
+
+    /// <summary>How values compare: the operation's collation, binary by default.</summary>
+    public BsonOrder Order { get; init; } = BsonOrder.Instance;
 }
 
 /// <summary>Compiles a <c>$text</c> specification into a scorer: the score of a matching

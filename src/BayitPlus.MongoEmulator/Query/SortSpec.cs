@@ -25,8 +25,10 @@ public sealed class SortSpec : IComparer<MetaDoc>
     /// <summary>The keys in order; a <c>{$meta: "textScore"}</c> key has Direction 0.</summary>
     public IReadOnlyList<(string Path, int Direction)> Keys { get; }
 
-    public static SortSpec Parse(BsonDocument spec)
+    /// <summary>Parses a sort; strings compare under <paramref name="order"/>'s collation (binary by default).</summary>
+    public static SortSpec Parse(BsonDocument spec, BsonOrder? order = null)
     {
+        order ??= BsonOrder.Instance;
         var keys = new SortKey[spec.ElementCount];
         for (var i = 0; i < keys.Length; i++)
         {
@@ -40,7 +42,7 @@ public sealed class SortSpec : IComparer<MetaDoc>
             {
                 BsonDocument { ElementCount: 1 } meta when meta.GetElement(0).Name == "$meta" => ParseMeta(element.Name, meta[0]),
                 var value when BsonOrder.IsNumber(value) && BsonOrder.ToDouble(value) is 1 or -1 =>
-                    new SortKey(element.Name, new CompiledPath(element.Name), (int)BsonOrder.ToDouble(value), false),
+                    new SortKey(element.Name, new CompiledPath(element.Name), (int)BsonOrder.ToDouble(value), false, order),
                 _ => throw MongoErrorException.BadValue(OrderMessage),
             };
         }
@@ -50,7 +52,7 @@ public sealed class SortSpec : IComparer<MetaDoc>
 
     private static SortKey ParseMeta(string name, BsonValue kind) =>
         kind is BsonString { Value: "textScore" }
-            ? new SortKey(name, null, -1, true)
+            ? new SortKey(name, null, -1, true, BsonOrder.Instance)
             : throw MongoErrorException.BadValue($"$meta sort by {kind} is not supported by the emulator");
 
     /// <summary>Orders two documents; 0 for equal sort keys, so callers needing MongoDB's
@@ -127,7 +129,7 @@ public sealed class SortSpec : IComparer<MetaDoc>
 
     private readonly record struct Keyed(MetaDoc Document, BsonValue?[] Keys, int Index);
 
-    private sealed record SortKey(string Name, CompiledPath? Path, int Direction, bool IsTextScore)
+    private sealed record SortKey(string Name, CompiledPath? Path, int Direction, bool IsTextScore, BsonOrder Order)
     {
         /// <summary>The value the document sorts by under this key: the text score, or the smallest
         /// (ascending) or largest (descending) value the path reaches.</summary>
@@ -138,17 +140,17 @@ public sealed class SortSpec : IComparer<MetaDoc>
                 return document.TextScore is { } score ? new BsonDouble(score) : null;
             }
 
-            var visitor = new ExtremeVisitor(Direction);
+            var visitor = new ExtremeVisitor(Direction, Order);
             Path.Walk(document.Document, LeafArrays.ElementsOnly, ref visitor);
             return visitor.Best;
         }
 
-        public int Compare(BsonValue? x, BsonValue? y) => Direction * CompareSortValues(x, y);
+        public int Compare(BsonValue? x, BsonValue? y) => Direction * CompareSortValues(x, y, Order);
     }
 
     /// <summary>MongoDB's order, except that an empty array sorts below null (as the server's
     /// sort keys store it as undefined).</summary>
-    private static int CompareSortValues(BsonValue? x, BsonValue? y)
+    private static int CompareSortValues(BsonValue? x, BsonValue? y, BsonOrder order)
     {
         var xEmpty = x is BsonArray { Count: 0 };
         var yEmpty = y is BsonArray { Count: 0 };
@@ -157,10 +159,10 @@ public sealed class SortSpec : IComparer<MetaDoc>
             return xEmpty && yEmpty ? 0 : xEmpty ? (y is BsonMinKey ? 1 : -1) : (x is BsonMinKey ? -1 : 1);
         }
 
-        return BsonOrder.CompareValues(x, y);
+        return order.Compare(x, y);
     }
 
-    private struct ExtremeVisitor(int direction) : IPathVisitor
+    private struct ExtremeVisitor(int direction, BsonOrder order) : IPathVisitor
     {
         private bool seen;
 
@@ -168,7 +170,7 @@ public sealed class SortSpec : IComparer<MetaDoc>
 
         public bool Visit(BsonValue? value, int arrayIndex)
         {
-            if (!seen || direction * CompareSortValues(value, Best) < 0)
+            if (!seen || direction * CompareSortValues(value, Best, order) < 0)
             {
                 Best = value;
                 seen = true;

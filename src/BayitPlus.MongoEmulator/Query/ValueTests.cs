@@ -15,9 +15,9 @@ internal abstract class ValueTest
     public virtual int MatchedElement(BsonValue? value) => -1;
 }
 
-internal sealed class EqualTest(BsonValue target) : ValueTest
+internal sealed class EqualTest(BsonValue target, BsonOrder order) : ValueTest
 {
-    public override bool Test(BsonValue? value) => BsonOrder.AreEqual(value, target);
+    public override bool Test(BsonValue? value) => order.Compare(value, target) == 0;
 }
 
 internal enum Comparison
@@ -30,7 +30,7 @@ internal enum Comparison
 
 /// <summary><c>$lt $lte $gt $gte</c>: only values of the same canonical type compare (type
 /// bracketing), except that MinKey and MaxKey bound everything; NaN only equals NaN.</summary>
-internal sealed class CompareTest(Comparison comparison, BsonValue target) : ValueTest
+internal sealed class CompareTest(Comparison comparison, BsonValue target, BsonOrder order) : ValueTest
 {
     private readonly int targetRank = BsonOrder.TypeRank(target);
     private readonly bool targetIsNaN = IsNaN(target);
@@ -52,13 +52,13 @@ internal sealed class CompareTest(Comparison comparison, BsonValue target) : Val
             return targetIsNaN && IsNaN(value) && comparison is Comparison.LessOrEqual or Comparison.GreaterOrEqual;
         }
 
-        var order = BsonOrder.CompareValues(value, target);
+        var result = order.Compare(value, target);
         return comparison switch
         {
-            Comparison.Less => order < 0,
-            Comparison.LessOrEqual => order <= 0,
-            Comparison.Greater => order > 0,
-            _ => order >= 0,
+            Comparison.Less => result < 0,
+            Comparison.LessOrEqual => result <= 0,
+            Comparison.Greater => result > 0,
+            _ => result >= 0,
         };
     }
 
@@ -73,11 +73,12 @@ internal sealed class CompareTest(Comparison comparison, BsonValue target) : Val
 /// <summary><c>$in</c>: equality with any listed value (a hash lookup) or a match of any listed regex.</summary>
 internal sealed class InTest : ValueTest
 {
-    private readonly HashSet<BsonValue?> values = new(BsonOrder.Instance);
+    private readonly HashSet<BsonValue?> values;
     private readonly RegexTest[] regexes;
 
-    public InTest(IEnumerable<BsonValue> values, IEnumerable<RegexTest> regexes)
+    public InTest(IEnumerable<BsonValue> values, IEnumerable<RegexTest> regexes, BsonOrder order)
     {
+        this.values = new HashSet<BsonValue?>(order);
         foreach (var value in values)
         {
             this.values.Add(value);

@@ -14,6 +14,11 @@ internal sealed class CommandRunner(ICommandExecutor executor, Handshake handsha
         var name = command.ElementCount > 0 ? command.GetElement(0).Name : "";
         if (Handshake.IsHandshake(name, out var legacy))
         {
+            if (command.GetValue("client", null) is BsonDocument client && client.GetValue("application", null) is BsonDocument application)
+            {
+                connection.AppName = application.GetValue("name", BsonNull.Value) as BsonString is { } appName ? appName.Value : null;
+            }
+
             return handshake.Reply(command, legacy, connection.ConnectionId);
         }
 
@@ -26,6 +31,10 @@ internal sealed class CommandRunner(ICommandExecutor executor, Handshake handsha
             return new BsonDocument("ok", 0.0).AddRange(ex.ToErrorDocument());
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (FailPointConnectionClose)
         {
             throw;
         }

@@ -6,8 +6,8 @@ namespace BayitPlus.MongoEmulator.Wire;
 /// drivers use sessions and transactions against the emulator.</summary>
 internal sealed class Handshake(MongoEmulatorOptions options, int port)
 {
-    // MongoDB 7.0.
-    private const int MaxWireVersion = 21;
+    // MongoDB 8.0.
+    private const int MaxWireVersion = 25;
     private const int MaxBsonObjectSize = 16 * 1024 * 1024;
     private const int MaxWriteBatchSize = 100_000;
     private const int LogicalSessionTimeoutMinutes = 30;

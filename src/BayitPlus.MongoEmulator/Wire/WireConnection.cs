@@ -69,6 +69,10 @@ internal sealed class WireConnection
         {
             WireLog.ProtocolViolation(_logger, Id, ex.Message);
         }
+        catch (FailPointConnectionClose)
+        {
+            // A test asked for this connection to drop; the finally block closes it.
+        }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or IOException or ObjectDisposedException)
         {
             // The server is stopping and has cut this connection.

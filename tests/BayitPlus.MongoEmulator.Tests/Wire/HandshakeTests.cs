@@ -32,7 +32,7 @@ public sealed class HandshakeTests
         Assert.Equal(48_000_000, hello["maxMessageSizeBytes"].AsInt32);
         Assert.Equal(100_000, hello["maxWriteBatchSize"].AsInt32);
         Assert.Equal(30, hello["logicalSessionTimeoutMinutes"].AsInt32);
-        Assert.Equal(21, hello["maxWireVersion"].AsInt32);
+        Assert.Equal(25, hello["maxWireVersion"].AsInt32);
         Assert.False(hello["readOnly"].AsBoolean);
         Assert.Equal(1.0, hello["ok"].ToDouble());
         Assert.False(hello.Contains("topologyVersion"));

@@ -1,0 +1,96 @@
+using BayitPlus.MongoEmulator.Bson;
+using MongoDB.Bson;
+
+namespace BayitPlus.MongoEmulator.Engine;
+
+/// <summary>
+/// The server's <c>failCommand</c> fail point (<c>configureFailPoint</c>, a test command): the next
+/// commands named in <c>failCommands</c> fail with <c>errorCode</c> (and <c>errorLabels</c>), have
+/// their connection closed, or succeed with a <c>writeConcernError</c>. Modes: <c>alwaysOn</c>,
+/// <c>off</c>, <c>{times: n}</c>, <c>{skip: n}</c>; <c>appName</c> limits it to one client. Options it cannot honour
+/// (<c>blockConnection</c>, ...) are refused.
+/// </summary>
+internal sealed class FailPoint
+{
+    private static readonly HashSet<string> DataFields =
+        ["failCommands", "errorCode", "closeConnection", "writeConcernError", "errorLabels", "failInternalCommands", "appName"];
+
+    private readonly HashSet<string> _commands;
+    private long _remaining;
+    private long _skip;
+
+    private FailPoint(HashSet<string> commands, long remaining, long skip, BsonDocument data)
+    {
+        _commands = commands;
+        _remaining = remaining;
+        _skip = skip;
+        Data = data;
+    }
+
+    public BsonDocument Data { get; }
+
+    public int? ErrorCode => Data.GetValue("errorCode", null) is { } code ? code.ToInt32() : null;
+
+    public bool CloseConnection => Data.GetValue("closeConnection", false).ToBoolean();
+
+    public BsonDocument? WriteConcernError => Data.GetValue("writeConcernError", null) as BsonDocument;
+
+    public IEnumerable<string> ErrorLabels => Data.GetValue("errorLabels", new BsonArray()).AsBsonArray.Select(l => l.AsString);
+
+    /// <summary>The fail point a <c>configureFailPoint</c> command sets; null for mode <c>off</c>.</summary>
+    public static FailPoint? Configure(BsonDocument command)
+    {
+        if (command.GetElement(0).Value is not BsonString { Value: "failCommand" })
+        {
+            throw MongoErrorException.BadValue($"the emulator offers only the failCommand fail point, not {command.GetElement(0).Value}");
+        }
+
+        var mode = command.GetValue("mode", null) ?? throw MongoErrorException.BadValue("configureFailPoint requires 'mode'");
+        (long Remaining, long Skip)? schedule = mode switch
+        {
+            BsonString { Value: "off" } => null,
+            BsonString { Value: "alwaysOn" } => (long.MaxValue, 0),
+            BsonDocument { ElementCount: 1 } times when times.Contains("times") => (times["times"].ToInt64(), 0),
+            BsonDocument { ElementCount: 1 } skip when skip.Contains("skip") => (long.MaxValue, skip["skip"].ToInt64()),
+            _ => throw MongoErrorException.BadValue($"fail point mode {mode} is not supported by the emulator"),
+        };
+        if (schedule is not { } active)
+        {
+            return null;
+        }
+
+        var data = command.GetValue("data", null) as BsonDocument ?? throw MongoErrorException.BadValue("failCommand requires 'data'");
+        var unknown = data.Names.FirstOrDefault(n => !DataFields.Contains(n));
+        if (unknown is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, $"the failCommand option '{unknown}' is not supported by the emulator");
+        }
+
+        var commands = data.GetValue("failCommands", null) as BsonArray ?? throw MongoErrorException.BadValue("failCommand requires a 'failCommands' array");
+        return new FailPoint([.. commands.Select(c => c.AsString)], active.Remaining, active.Skip, data);
+    }
+
+    /// <summary>Whether the fail point acts on this run of <paramref name="command"/> from a client
+    /// named <paramref name="appName"/>; counts it if so.</summary>
+    public bool Triggers(string command, string? appName)
+    {
+        if (!_commands.Contains(command) || _remaining <= 0
+            || (Data.GetValue("appName", null) is BsonString wanted && wanted.Value != appName))
+        {
+            return false;
+        }
+
+        if (_skip > 0)
+        {
+            _skip--;
+            return false;
+        }
+
+        _remaining--;
+        return true;
+    }
+}
+
+/// <summary>Thrown to make the wire layer close the client's connection without replying, as a
+/// <c>closeConnection</c> fail point does.</summary>
+internal sealed class FailPointConnectionClose() : Exception("connection closed by the failCommand fail point");

@@ -1,0 +1,150 @@
+using BayitPlus.Testing;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.MongoEmulator.Tests.Conformance;
+
+/// <summary>Locale collations on queries, sorts, writes and aggregation.</summary>
+public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTest(fixture)
+{
+    private static Collation En(CollationStrength strength, bool? caseLevel = null, bool? numericOrdering = null) =>
+        new("en_US", strength: strength, caseLevel: caseLevel, numericOrdering: numericOrdering);
+
+    private async Task<IMongoCollection<BsonDocument>> WordsAsync(string hint)
+    {
+        var collection = NewCollection(hint);
+        await collection.InsertManyAsync(
+            Docs("{_id: 1, w: 'cote'}", "{_id: 2, w: 'Cote'}", "{_id: 3, w: 'coté'}", "{_id: 4, w: 'côte'}", "{_id: 5, w: 'other'}", "{_id: 6, w: 7}"),
+            cancellationToken: Ct);
+        return collection;
+    }
+
+    private static async Task<int[]> IdsAsync(IMongoCollection<BsonDocument> collection, string filter, Collation? collation) =>
+        [.. (await collection.Find(filter, new FindOptions { Collation = collation }).Sort("{_id: 1}").ToListAsync(Ct)).Select(d => d["_id"].AsInt32)];
+
+    [Fact]
+    public async Task Strength_decides_whether_case_and_accents_count_in_equality()
+    {
+        var collection = await WordsAsync(nameof(Strength_decides_whether_case_and_accents_count_in_equality));
+
+        Assert.Equal(new[] { 1 }, await IdsAsync(collection, "{w: 'cote'}", null));
+        Assert.Equal(new[] { 1 }, await IdsAsync(collection, "{w: 'cote'}", En(CollationStrength.Tertiary)));
+        Assert.Equal(new[] { 1, 2 }, await IdsAsync(collection, "{w: 'COTE'}", En(CollationStrength.Secondary)));
+        Assert.Equal(new[] { 1, 2, 3, 4 }, await IdsAsync(collection, "{w: 'COTE'}", En(CollationStrength.Primary)));
+        Assert.Equal(new[] { 1, 3, 4 }, await IdsAsync(collection, "{w: 'cote'}", En(CollationStrength.Primary, caseLevel: true)));
+        Assert.Equal(new[] { 1, 2, 3, 4 }, await IdsAsync(collection, "{w: {$in: ['COTE', 'x']}}", En(CollationStrength.Primary)));
+        Assert.Equal(new[] { 5, 6 }, await IdsAsync(collection, "{w: {$ne: 'COTE'}}", En(CollationStrength.Primary)));
+    }
+
+    [Fact]
+    public async Task Range_queries_and_sorts_follow_the_locale_order()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1, s: 'b'}", "{_id: 2, s: 'B'}", "{_id: 3, s: 'a'}", "{_id: 4, s: 'C'}", "{_id: 5, s: '10'}", "{_id: 6, s: '9'}"), cancellationToken: Ct);
+
+        var binary = await collection.Find("{}").Sort("{s: 1}").ToListAsync(Ct);
+        var locale = await collection.Find("{}", new FindOptions { Collation = En(CollationStrength.Tertiary) }).Sort("{s: 1}").ToListAsync(Ct);
+        var numeric = await collection.Find("{_id: {$gte: 5}}", new FindOptions { Collation = En(CollationStrength.Tertiary, numericOrdering: true) }).Sort("{s: 1}").ToListAsync(Ct);
+        var below = await IdsAsync(collection, "{s: {$lt: 'b'}, _id: {$lte: 4}}", En(CollationStrength.Secondary));
+
+        Assert.Equal(["10", "9", "B", "C", "a", "b"], binary.Select(d => d["s"].AsString));
+        Assert.Equal(["10", "9", "a", "b", "B", "C"], locale.Select(d => d["s"].AsString));
+        Assert.Equal(["9", "10"], numeric.Select(d => d["s"].AsString));
+        Assert.Equal([3], below);
+    }
+
+    [Fact]
+    public async Task Count_distinct_and_writes_apply_the_collation()
+    {
+        var collection = await WordsAsync(nameof(Count_distinct_and_writes_apply_the_collation));
+        var secondary = En(CollationStrength.Secondary);
+
+        var count = await collection.CountDocumentsAsync("{w: 'COTE'}", new CountOptions { Collation = secondary }, Ct);
+        var distinct = await (await collection.DistinctAsync<BsonValue>("w", "{_id: {$lte: 4}}", new DistinctOptions { Collation = secondary }, Ct)).ToListAsync(Ct);
+        var updated = await collection.UpdateManyAsync("{w: 'COTE'}", "{$set: {hit: 'update'}}", new UpdateOptions { Collation = secondary }, Ct);
+        var found = await collection.FindOneAndUpdateAsync<BsonDocument>("{w: 'COTÉ'}", "{$set: {hit: 'fam'}}", new FindOneAndUpdateOptions<BsonDocument> { Collation = secondary }, Ct);
+        var deleted = await collection.DeleteManyAsync("{w: 'OTHER'}", new DeleteOptions { Collation = secondary }, Ct);
+
+        Assert.Equal(2, count);
+        Assert.Equal(3, distinct.Count);
+        Assert.Equal(2, updated.ModifiedCount);
+        Assert.Equal(3, found["_id"].AsInt32);
+        Assert.Equal(1, deleted.DeletedCount);
+        Assert.Equal(new[] { 1, 2 }, await IdsAsync(collection, "{hit: 'update'}", null));
+        Assert.Equal(new[] { 1, 2, 3, 4, 6 }, await IdsAsync(collection, "{}", null));
+    }
+
+    [Fact]
+    public async Task Aggregation_matches_groups_sorts_and_compares_under_the_collation()
+    {
+        var collection = await WordsAsync(nameof(Aggregation_matches_groups_sorts_and_compares_under_the_collation));
+        var options = new AggregateOptions { Collation = En(CollationStrength.Primary) };
+
+        var groups = await AggregateAsync(collection, options,
+            Doc("{$match: {w: {$type: 'string'}}}"), Doc("{$group: {_id: '$w', n: {$sum: 1}}}"), Doc("{$sort: {_id: 1}}"));
+        var compared = await AggregateAsync(collection, options,
+            Doc("{$match: {_id: 2}}"), Doc("{$project: {same: {$eq: ['$w', 'CÔTÉ']}, cmp: {$cmp: ['$w', 'other']}}}"));
+
+        Assert.Equal([4, 1], groups.Select(g => g["n"].AsInt32));
+        AssertSameFields(Doc("{_id: 2, same: true, cmp: -1}"), Assert.Single(compared));
+    }
+
+    [Fact]
+    public async Task An_index_with_a_collation_enforces_uniqueness_under_it_and_answers_both_kinds_of_query()
+    {
+        var collection = NewCollection();
+        var secondary = En(CollationStrength.Secondary);
+        await collection.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Doc("{w: 1}"), new CreateIndexOptions { Unique = true, Collation = secondary }), cancellationToken: Ct);
+        await collection.InsertManyAsync(Docs("{_id: 1, w: 'straße'}", "{_id: 2, w: 'x'}", "{_id: 3, w: 'y'}"), cancellationToken: Ct);
+
+        var duplicate = await Assert.ThrowsAsync<MongoWriteException>(() => collection.InsertOneAsync(Doc("{_id: 4, w: 'X'}"), cancellationToken: Ct));
+        await collection.InsertOneAsync(Doc("{_id: 5, w: 'xy'}"), cancellationToken: Ct);
+        var index = (await (await collection.Indexes.ListAsync(Ct)).ToListAsync(Ct)).Single(i => i["name"] == "w_1");
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, duplicate.WriteError.Category);
+        Assert.Equal("en_US", index["collation"]["locale"].AsString);
+        Assert.Equal(2, index["collation"]["strength"].ToInt32());
+        Assert.Equal(new[] { 2 }, await IdsAsync(collection, "{w: 'x'}", null));
+        Assert.Empty(await IdsAsync(collection, "{w: 'X'}", null));
+        Assert.Equal(new[] { 2 }, await IdsAsync(collection, "{w: 'X'}", secondary));
+        Assert.Equal(new[] { 2, 3, 5 }, await IdsAsync(collection, "{w: {$gte: 'X'}}", secondary));
+        Assert.Equal(new[] { 3, 5 }, await IdsAsync(collection, "{w: {$gt: 'x'}}", null));
+    }
+
+    [Fact]
+    public async Task A_collection_default_collation_applies_to_ids_indexes_and_operations_that_name_none()
+    {
+        var name = Fixture.NewCollectionName("default_collation");
+        await Database.CreateCollectionAsync(name, new CreateCollectionOptions { Collation = En(CollationStrength.Secondary) }, Ct);
+        var collection = Database.GetCollection<BsonDocument>(name);
+        await collection.InsertManyAsync(Docs("{_id: 'a', n: 'bob'}", "{_id: 'b', n: 'Bob'}", "{_id: 'c', n: 'ann'}"), cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Doc("{n: 1}")), cancellationToken: Ct);
+
+        var duplicate = await Assert.ThrowsAsync<MongoWriteException>(() => collection.InsertOneAsync(Doc("{_id: 'A'}"), cancellationToken: Ct));
+        var byDefault = await collection.Find("{n: 'BOB'}").Sort("{_id: 1}").ToListAsync(Ct);
+        var simple = await collection.Find("{n: 'bob'}", new FindOptions { Collation = Collation.Simple }).ToListAsync(Ct);
+        var indexes = await (await collection.Indexes.ListAsync(Ct)).ToListAsync(Ct);
+        var listed = await (await Database.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("name", name) }, Ct)).SingleAsync(Ct);
+
+        Assert.Equal(ServerErrorCategory.DuplicateKey, duplicate.WriteError.Category);
+        Assert.Equal(["a", "b"], byDefault.Select(d => d["_id"].AsString));
+        Assert.Equal("a", Assert.Single(simple)["_id"].AsString);
+        Assert.All(indexes, i => Assert.Equal(2, i["collation"]["strength"].ToInt32()));
+        Assert.Equal("en_US", listed["options"]["collation"]["locale"].AsString);
+    }
+
+    [Fact]
+    public async Task Invalid_collations_are_refused()
+    {
+        var collection = NewCollection();
+
+        var name = collection.CollectionNamespace.CollectionName;
+
+        foreach (var collation in new[] { "{strength: 2}", "{locale: 'en', strength: 6}", "{locale: 'en', strength: 'high'}", "{locale: 'en', bogus: 1}" })
+        {
+            await Assert.ThrowsAsync<MongoCommandException>(() =>
+                Database.RunCommandAsync<BsonDocument>(new BsonDocument { { "find", name }, { "collation", Doc(collation) } }, cancellationToken: Ct));
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using BayitPlus.Testing;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace BayitPlus.MongoEmulator.Tests.Conformance;
+
+/// <summary>Command-level options the specification tests exercise: <c>let</c> and the 8.0-only
+/// <c>sort</c> of single updates.</summary>
+public sealed class CommandOptionTests(MongoDatabaseFixture fixture) : ConformanceTest(fixture)
+{
+    [Fact]
+    public async Task Let_expressions_are_evaluated_once_before_the_update_uses_them()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1}", "{_id: 2}"), cancellationToken: Ct);
+
+        var update = new PipelineUpdateDefinition<BsonDocument>(new[] { Doc("{$set: {y: '$$y', n: '$$n'}}") });
+        await collection.UpdateManyAsync("{}", update, new UpdateOptions { Let = Doc("{y: {$literal: '$bar'}, n: {$add: [1, 2]}}") }, Ct);
+
+        var stored = await collection.Find("{}").Sort("{_id: 1}").ToListAsync(Ct);
+        Assert.All(stored, d => AssertSameFields(new BsonDocument { { "_id", d["_id"] }, { "y", "$bar" }, { "n", 3 } }, d));
+    }
+
+    [Fact]
+    public async Task Let_variables_are_values_in_find_and_aggregate()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1, x: 'a'}", "{_id: 2, x: 'b'}"), cancellationToken: Ct);
+
+        var found = await collection.Find("{$expr: {$eq: ['$x', '$$wanted']}}", new FindOptions { Let = Doc("{wanted: {$toLower: 'B'}}") }).ToListAsync(Ct);
+        var projected = await AggregateAsync(collection, new AggregateOptions { Let = Doc("{label: {$literal: '$x'}}") },
+            Doc("{$match: {_id: 1}}"), Doc("{$project: {label: '$$label'}}"));
+
+        Assert.Equal([2], found.Select(d => d["_id"].AsInt32));
+        AssertSameFields(Doc("{_id: 1, label: '$x'}"), Assert.Single(projected));
+    }
+
+    [Fact]
+    public async Task Let_rejects_invalid_variable_names()
+    {
+        var collection = NewCollection();
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() =>
+            collection.Find("{}", new FindOptions { Let = Doc("{Upper: 1}") }).ToListAsync(Ct));
+
+        Assert.Equal(16867, error.Code);
+    }
+
+    /// <summary>MongoDB 8.0 added <c>sort</c> to single updates; 7.0 refuses it. Either way it is never
+    /// accepted and ignored.</summary>
+    [Fact]
+    public async Task UpdateOne_sort_picks_the_first_document_in_sort_order_or_is_refused_before_8_0()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1, x: 11}", "{_id: 2, x: 22}", "{_id: 3, x: 33}"), cancellationToken: Ct);
+        var buildInfo = await Database.RunCommandAsync<BsonDocument>(Doc("{buildInfo: 1}"), cancellationToken: Ct);
+        var major = buildInfo["versionArray"][0].ToInt32();
+
+        var update = () => collection.UpdateOneAsync("{_id: {$gt: 1}}", "{$inc: {x: 1}}", new UpdateOptions<BsonDocument> { Sort = Doc("{_id: -1}") }, Ct);
+        var replace = () => collection.ReplaceOneAsync("{_id: {$gt: 1}}", Doc("{x: 1}"), new ReplaceOptions<BsonDocument> { Sort = Doc("{_id: -1}") }, Ct);
+
+        if (major >= 8)
+        {
+            Assert.Equal(1, (await update()).ModifiedCount);
+            Assert.Equal(1, (await replace()).ModifiedCount);
+            var stored = await collection.Find("{}").Sort("{_id: 1}").ToListAsync(Ct);
+            Assert.Equal(["{ \"_id\" : 1, \"x\" : 11 }", "{ \"_id\" : 2, \"x\" : 22 }", "{ \"_id\" : 3, \"x\" : 1 }"], stored.Select(d => d.ToJson()));
+        }
+        else
+        {
+            Assert.Equal(40415, (await Assert.ThrowsAsync<MongoCommandException>(update)).Code);
+            Assert.Equal(40415, (await Assert.ThrowsAsync<MongoCommandException>(replace)).Code);
+            await AssertIdsAsync(collection, "{x: {$in: [11, 22, 33]}}", 1, 2, 3);
+        }
+    }
+}
