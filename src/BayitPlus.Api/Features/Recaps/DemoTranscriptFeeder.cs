@@ -66,7 +66,11 @@ public sealed partial class DemoTranscriptFeeder(
         // that cannot be fed is logged, never a reason for the API not to be ready: the next
         // tick tries again.
         await Task.WhenAll(gates.Gates.Where(gate => gate != _ready).Select(gate => gate.Settled)).WaitAsync(stoppingToken);
-        await FeedOnceAsync(stoppingToken);
+        using (MongoCommandMetrics.StartupWork())
+        {
+            await FeedOnceAsync(stoppingToken);
+        }
+
         _ready.Complete();
         using var timer = new PeriodicTimer(LineLength, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
