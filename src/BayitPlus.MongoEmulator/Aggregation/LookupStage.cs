@@ -165,7 +165,7 @@ internal sealed class LookupStage : Stage
 
     private Dictionary<BsonValue, List<int>> BuildIndex(List<BsonDocument> foreign)
     {
-        var index = new Dictionary<BsonValue, List<int>>(BsonOrder.Instance);
+        var index = new Dictionary<BsonValue, List<int>>(_context.Query.Order);
         for (var i = 0; i < foreign.Count; i++)
         {
             foreach (var key in FieldPath.IndexKeys(foreign[i], _foreignField!))

@@ -90,6 +90,84 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
     }
 
     [Fact]
+    public async Task Array_and_set_expressions_and_min_max_add_to_set_compare_under_the_collation()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(
+            Docs("{_id: 1, g: 'x', w: 'b', list: ['A', 'b', 'a']}", "{_id: 2, g: 'X', w: 'B', list: ['C']}", "{_id: 3, g: 'x', w: 'a', list: []}"),
+            cancellationToken: Ct);
+        var options = new AggregateOptions { Collation = En(CollationStrength.Secondary) };
+
+        var projected = await AggregateAsync(collection, options,
+            Doc("{$match: {_id: 1}}"),
+            Doc("""
+                {$project: {
+                    in: {$in: ['B', '$list']}, at: {$indexOfArray: ['$list', 'B']},
+                    union: {$size: {$setUnion: ['$list']}}, same: {$setEquals: ['$list', ['a', 'B']]},
+                    subset: {$setIsSubset: [['a'], ['A']]}, diff: {$setDifference: ['$list', ['a']]},
+                    inter: {$size: {$setIntersection: ['$list', ['B']]}},
+                    sorted: {$sortArray: {input: ['b', 'C', 'a'], sortBy: 1}},
+                    byField: {$sortArray: {input: [{k: 'b'}, {k: 'A'}], sortBy: {k: 1}}},
+                    max: {$max: ['a', 'B']}, min: {$min: ['b', 'A']}}}
+                """));
+        var groups = await AggregateAsync(collection, options,
+            Doc("{$group: {_id: '$g', max: {$max: '$w'}, min: {$min: '$w'}, set: {$addToSet: '$w'}}}"));
+        var buckets = await AggregateAsync(collection, options,
+            Doc("{$bucket: {groupBy: '$w', boundaries: ['A', 'B', 'z'], output: {ids: {$push: '$_id'}}}}"));
+        var unsortedBoundaries = await Assert.ThrowsAsync<MongoCommandException>(() => AggregateAsync(collection, options,
+            Doc("{$bucket: {groupBy: '$w', boundaries: ['B', 'b']}}")));
+
+        AssertSameFields(
+            Doc("""
+                {_id: 1, in: true, at: 1, union: 2, same: true, subset: true, diff: ['b'], inter: 1,
+                 sorted: ['a', 'b', 'C'], byField: [{k: 'A'}, {k: 'b'}], max: 'B', min: 'A'}
+                """),
+            Assert.Single(projected));
+        var group = Assert.Single(groups);
+        Assert.Equal("b", group["max"].AsString);
+        Assert.Equal("a", group["min"].AsString);
+        Assert.Equal(2, group["set"].AsBsonArray.Count);
+        Assert.Equal(["A", "B"], buckets.Select(b => b["_id"].AsString));
+        Assert.Equal([3], buckets[0]["ids"].AsBsonArray.Select(i => i.AsInt32));
+        Assert.Equal(40194, unsortedBoundaries.Code);
+    }
+
+    [Fact]
+    public async Task Lookup_matches_local_and_foreign_fields_under_the_pipeline_collation()
+    {
+        var local = NewCollection("lookup_local");
+        var foreign = NewCollection("lookup_foreign");
+        await local.InsertOneAsync(Doc("{_id: 1, k: 'Key'}"), cancellationToken: Ct);
+        await foreign.InsertManyAsync(Docs("{_id: 1, k: 'key'}", "{_id: 2, k: 'KEY'}", "{_id: 3, k: 'other'}"), cancellationToken: Ct);
+        var lookup = new BsonDocument("$lookup", new BsonDocument
+        {
+            { "from", foreign.CollectionNamespace.CollectionName }, { "localField", "k" }, { "foreignField", "k" }, { "as", "found" },
+        });
+
+        var binary = await AggregateAsync(local, null, lookup);
+        var collated = await AggregateAsync(local, new AggregateOptions { Collation = En(CollationStrength.Secondary) }, lookup);
+
+        Assert.Empty(Assert.Single(binary)["found"].AsBsonArray);
+        Assert.Equal([1, 2], Assert.Single(collated)["found"].AsBsonArray.Select(d => d["_id"].AsInt32));
+    }
+
+    [Fact]
+    public async Task Update_operators_that_compare_values_use_the_statement_collation()
+    {
+        var collection = NewCollection();
+        await collection.InsertOneAsync(Doc("{_id: 1, tags: ['A', 'b'], pulled: ['x', 'X', 'y'], all: ['x', 'X', 'y'], low: 'B', ranked: ['b', 'C', 'a']}"), cancellationToken: Ct);
+        var options = new UpdateOptions { Collation = En(CollationStrength.Secondary) };
+
+        await collection.UpdateOneAsync("{_id: 1}", """
+            {$addToSet: {tags: {$each: ['a', 'B', 'c', 'C']}}, $pull: {pulled: 'X'}, $pullAll: {all: ['X']},
+             $min: {low: 'a'}, $push: {ranked: {$each: [], $sort: 1}}}
+            """, options, Ct);
+        var document = await collection.Find("{_id: 1}").SingleAsync(Ct);
+
+        AssertSameFields(Doc("{_id: 1, tags: ['A', 'b', 'c'], pulled: ['y'], all: ['y'], low: 'a', ranked: ['a', 'b', 'C']}"), document);
+    }
+
+    [Fact]
     public async Task An_index_with_a_collation_enforces_uniqueness_under_it_and_answers_both_kinds_of_query()
     {
         var collection = NewCollection();
