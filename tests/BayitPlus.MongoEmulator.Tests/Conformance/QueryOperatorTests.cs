@@ -138,6 +138,56 @@ public sealed class QueryOperatorTests(MongoDatabaseFixture fixture) : Conforman
         Assert.Contains("$frobnicate", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{a: null}", 1, 4, 5)]
+    [InlineData("{a: {$eq: null}}", 1, 4, 5)]
+    [InlineData("{a: {$in: [null, 4]}}", 1, 4, 5, 6)]
+    [InlineData("{a: {$gte: null}}", 1, 4, 5)]
+    [InlineData("{a: {$lte: null}}", 1, 4, 5)]
+    [InlineData("{a: {$ne: null}}", 2, 3, 6)]
+    [InlineData("{a: {$nin: [null]}}", 2, 3, 6)]
+    [InlineData("{a: {$not: {$gte: null}}}", 2, 3, 6)]
+    [InlineData("{a: {$type: 'undefined'}}", 2, 3)]
+    public async Task Null_no_longer_matches_undefined_since_8_0(string filter, params int[] expected)
+    {
+        var collection = NewCollection("undefined");
+        await collection.InsertManyAsync(
+            Docs("{_id: 1, a: null}", "{_id: 2, a: undefined}", "{_id: 3, a: [1, undefined]}", "{_id: 4}", "{_id: 5, a: [null]}", "{_id: 6, a: 4}"),
+            cancellationToken: Ct);
+
+        Assert.Equal(expected, await IdsAsync(collection, filter));
+    }
+
+    [Theory]
+    [InlineData("{a: undefined}")]
+    [InlineData("{a: {$ne: undefined}}")]
+    [InlineData("{a: {$lt: undefined}}")]
+    [InlineData("{a: {$in: [1, undefined]}}")]
+    public async Task Comparing_to_undefined_is_refused(string filter)
+    {
+        var collection = NewCollection("undefined_operand");
+
+        var ex = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Find(filter).ToListAsync(Ct));
+
+        Assert.Equal(2, ex.Code);
+    }
+
+    [Fact]
+    public async Task Lookup_of_a_null_local_field_no_longer_matches_an_undefined_foreign_one()
+    {
+        var local = NewCollection("lookup_null_local");
+        var foreign = NewCollection("lookup_null_foreign");
+        await local.InsertOneAsync(Doc("{_id: 1, k: null}"), cancellationToken: Ct);
+        await foreign.InsertManyAsync(Docs("{_id: 1, k: undefined}", "{_id: 2, k: null}", "{_id: 3}"), cancellationToken: Ct);
+
+        var joined = await AggregateAsync(local, null, new BsonDocument("$lookup", new BsonDocument
+        {
+            { "from", foreign.CollectionNamespace.CollectionName }, { "localField", "k" }, { "foreignField", "k" }, { "as", "found" },
+        }));
+
+        Assert.Equal([2, 3], Assert.Single(joined)["found"].AsBsonArray.Select(d => d["_id"].AsInt32));
+    }
+
     private async Task AssertMatchesAsync(string filter, int[] expected)
     {
         var collection = await SeededAsync();
