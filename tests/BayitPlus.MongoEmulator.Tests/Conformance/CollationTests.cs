@@ -213,6 +213,71 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
     }
 
     [Fact]
+    public async Task A_collation_names_the_servers_icu_version_and_refuses_another()
+    {
+        var collection = NewCollection();
+        var name = collection.CollectionNamespace.CollectionName;
+        await collection.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Doc("{w: 1}"), new CreateIndexOptions { Collation = En(CollationStrength.Secondary) }), cancellationToken: Ct);
+
+        var index = (await (await collection.Indexes.ListAsync(Ct)).ToListAsync(Ct)).Single(i => i["name"] == "w_1");
+        var sameVersion = await Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "find", name }, { "collation", Doc("{locale: 'en', version: '57.1'}") } }, cancellationToken: Ct);
+        var otherVersion = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "find", name }, { "collation", Doc("{locale: 'en', version: '52.1'}") } }, cancellationToken: Ct));
+
+        Assert.Equal(
+            Doc("""
+                {locale: 'en_US', caseLevel: false, caseFirst: 'off', strength: 2, numericOrdering: false,
+                 alternate: 'non-ignorable', maxVariable: 'punct', normalization: false, backwards: false, version: '57.1'}
+                """),
+            index["collation"].AsBsonDocument);
+        Assert.Equal(1, sameVersion["ok"].ToInt32());
+        Assert.Equal(161, otherVersion.Code);
+    }
+
+    [Fact]
+    public async Task Shifted_ignores_spaces_and_punctuation_or_spaces_only_but_never_symbols()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(
+            Docs("{_id: 1, w: 'ab'}", "{_id: 2, w: 'a-b'}", "{_id: 3, w: 'a b'}", "{_id: 4, w: 'a$b'}", "{_id: 5, w: 'a+b'}", "{_id: 6, w: 'A.B'}"),
+            cancellationToken: Ct);
+        var punct = new Collation("en", strength: CollationStrength.Tertiary, alternate: CollationAlternate.Shifted);
+        var space = new Collation("en", strength: CollationStrength.Tertiary, alternate: CollationAlternate.Shifted, maxVariable: CollationMaxVariable.Space);
+        var primary = new Collation("en", strength: CollationStrength.Primary, alternate: CollationAlternate.Shifted);
+
+        Assert.Equal(new[] { 1, 2, 3 }, await IdsAsync(collection, "{w: 'ab'}", punct));
+        Assert.Equal(new[] { 1, 3 }, await IdsAsync(collection, "{w: 'ab'}", space));
+        Assert.Equal(new[] { 1, 2, 3, 6 }, await IdsAsync(collection, "{w: 'a b'}", primary));
+    }
+
+    [Fact]
+    public async Task Strength_5_breaks_ties_by_the_canonical_decomposition()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(
+            [new BsonDocument { { "_id", 1 }, { "w", "\u00e9" } }, new BsonDocument { { "_id", 2 }, { "w", "e\u0301" } }, new BsonDocument { { "_id", 3 }, { "w", "\u00c9" } }],
+            cancellationToken: Ct);
+
+        Assert.Equal(new[] { 1, 2 }, await IdsAsync(collection, "{w: '\u00e9'}", En(CollationStrength.Identical)));
+    }
+
+    [Theory]
+    [InlineData("{locale: 'en', strength: 1, caseFirst: 'lower'}")]
+    [InlineData("{locale: 'en', strength: 2, caseFirst: 'upper'}")]
+    [InlineData("{locale: 'en', strength: 1, backwards: true}")]
+    public async Task Collation_options_that_cannot_take_effect_together_are_refused(string collation)
+    {
+        var name = NewCollection().CollectionNamespace.CollectionName;
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() =>
+            Database.RunCommandAsync<BsonDocument>(new BsonDocument { { "find", name }, { "collation", Doc(collation) } }, cancellationToken: Ct));
+
+        Assert.Equal(2, error.Code);
+    }
+
+    [Fact]
     public async Task Invalid_collations_are_refused()
     {
         var collection = NewCollection();
