@@ -160,7 +160,12 @@ internal sealed partial class CommandDispatcher
 
     private static (string Database, string Collection, Guid? Uuid) NamespaceEntry(BsonDocument entry)
     {
-        var (database, collection) = SplitNamespace(entry["ns"].AsString);
+        var (database, collection) = entry.GetValue("ns", null) switch
+        {
+            BsonString ns => SplitNamespace(ns.Value),
+            null => throw new MongoErrorException(40414, "BSON field 'bulkWrite.nsInfo.ns' is missing but a required field"),
+            var other => throw MongoErrorException.TypeMismatch($"BSON field 'bulkWrite.nsInfo.ns' is the wrong type '{other.BsonType}', expected type 'string'"),
+        };
         return entry.GetValue("collectionUUID", null) switch
         {
             null => (database, collection, null),
