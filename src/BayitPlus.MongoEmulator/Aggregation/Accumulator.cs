@@ -12,20 +12,21 @@ internal abstract class Accumulator
     /// <summary>The aggregate; null when it is missing.</summary>
     public abstract BsonValue? Result();
 
-    /// <summary>The factory of a named accumulator, or null when the name is unknown.</summary>
-    public static Func<Accumulator>? Factory(string name) => name switch
+    /// <summary>The factory of a named accumulator, or null when the name is unknown; it takes the
+    /// operation's collation, which <c>$min</c>, <c>$max</c> and <c>$addToSet</c> compare under.</summary>
+    public static Func<BsonOrder, Accumulator>? Factory(string name) => name switch
     {
-        "$sum" => () => new Sum(),
-        "$avg" => () => new Average(),
-        "$min" => () => new Extreme(-1),
-        "$max" => () => new Extreme(1),
-        "$first" => () => new First(),
-        "$last" => () => new Last(),
-        "$push" => () => new Push(),
-        "$addToSet" => () => new AddToSet(),
-        "$mergeObjects" => () => new MergeObjects(),
-        "$stdDevPop" => () => new StandardDeviation(sample: false),
-        "$stdDevSamp" => () => new StandardDeviation(sample: true),
+        "$sum" => _ => new Sum(),
+        "$avg" => _ => new Average(),
+        "$min" => order => new Extreme(order, -1),
+        "$max" => order => new Extreme(order, 1),
+        "$first" => _ => new First(),
+        "$last" => _ => new Last(),
+        "$push" => _ => new Push(),
+        "$addToSet" => order => new AddToSet(order),
+        "$mergeObjects" => _ => new MergeObjects(),
+        "$stdDevPop" => _ => new StandardDeviation(sample: false),
+        "$stdDevSamp" => _ => new StandardDeviation(sample: true),
         _ => null,
     };
 
@@ -82,13 +83,13 @@ internal abstract class Accumulator
             : new BsonDouble(_sum / _count);
     }
 
-    private sealed class Extreme(int direction) : Accumulator
+    private sealed class Extreme(BsonOrder order, int direction) : Accumulator
     {
         private BsonValue? _best;
 
         public override void Add(BsonValue? value)
         {
-            if (!Values.IsNullish(value) && (_best is null || BsonOrder.CompareValues(value, _best) * direction > 0))
+            if (!Values.IsNullish(value) && (_best is null || order.Compare(value, _best) * direction > 0))
             {
                 _best = value;
             }
@@ -138,9 +139,9 @@ internal abstract class Accumulator
         public override BsonValue Result() => _items;
     }
 
-    private sealed class AddToSet : Accumulator
+    private sealed class AddToSet(BsonOrder order) : Accumulator
     {
-        private readonly HashSet<BsonValue?> _seen = new(BsonOrder.Instance);
+        private readonly HashSet<BsonValue?> _seen = new(order);
         private readonly BsonArray _items = [];
 
         public override void Add(BsonValue? value)

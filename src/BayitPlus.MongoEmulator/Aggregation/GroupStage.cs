@@ -81,11 +81,11 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
             throw new MongoErrorException(40198, "$bucket requires 'groupBy' and 'boundaries' to be specified");
         }
 
-        ValidateBoundaries(boundaries, fallback);
+        ValidateBoundaries(boundaries, fallback, context.Query.Order);
         return new BucketStage(groupBy, boundaries, fallback, outputs, context);
     }
 
-    private static void ValidateBoundaries(BsonArray boundaries, BsonValue? fallback)
+    private static void ValidateBoundaries(BsonArray boundaries, BsonValue? fallback, BsonOrder order)
     {
         if (boundaries.Count < 2)
         {
@@ -99,14 +99,14 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
                 throw new MongoErrorException(40193, "All values in the 'boundaries' option to $bucket must have the same type");
             }
 
-            if (BsonOrder.CompareValues(boundaries[i - 1], boundaries[i]) >= 0)
+            if (order.Compare(boundaries[i - 1], boundaries[i]) >= 0)
             {
                 throw new MongoErrorException(40194, "The 'boundaries' option to $bucket must be sorted in ascending order");
             }
         }
 
         if (fallback is not null && BsonOrder.TypeRank(fallback) == BsonOrder.TypeRank(boundaries[0])
-            && BsonOrder.CompareValues(fallback, boundaries[0]) >= 0 && BsonOrder.CompareValues(fallback, boundaries[^1]) < 0)
+            && order.Compare(fallback, boundaries[0]) >= 0 && order.Compare(fallback, boundaries[^1]) < 0)
         {
             throw new MongoErrorException(40199, "The $bucket 'default' field must be less than the lowest boundary or greater than or equal to the highest boundary");
         }
@@ -160,7 +160,7 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
             var groupKey = keyOf(document, scope) ?? BsonNull.Value;
             if (!groups.TryGetValue(groupKey, out var accumulators))
             {
-                accumulators = [.. outputs.Select(o => o.Factory())];
+                accumulators = [.. outputs.Select(o => o.Factory(context.Query.Order))];
                 groups.Add(groupKey, accumulators);
                 order.Add(groupKey);
             }
@@ -187,7 +187,7 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
         }
     }
 
-    internal sealed record Output(string Name, Func<Accumulator> Factory, AggExpression Argument);
+    internal sealed record Output(string Name, Func<BsonOrder, Accumulator> Factory, AggExpression Argument);
 
     private sealed class SortByCountStage(GroupStage group) : Stage
     {
@@ -201,16 +201,16 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
         AggExpression groupBy, BsonArray boundaries, BsonValue? fallback, Output[] outputs, AggregationContext context) : Stage
     {
         public override IEnumerable<MetaDoc> Execute(IEnumerable<MetaDoc> input) =>
-            Aggregate(input, BucketOf, outputs, context).OrderBy(d => d.Document["_id"], BsonOrder.Instance);
+            Aggregate(input, BucketOf, outputs, context).OrderBy(d => d.Document["_id"], context.Query.Order);
 
         private BsonValue BucketOf(MetaDoc document, ExpressionScope scope)
         {
             var value = groupBy.Evaluate(document.Document, scope);
             if (BsonOrder.TypeRank(value) == BsonOrder.TypeRank(boundaries[0])
-                && BsonOrder.CompareValues(value, boundaries[0]) >= 0 && BsonOrder.CompareValues(value, boundaries[^1]) < 0)
+                && context.Query.Order.Compare(value, boundaries[0]) >= 0 && context.Query.Order.Compare(value, boundaries[^1]) < 0)
             {
                 var i = 1;
-                while (BsonOrder.CompareValues(value, boundaries[i]) >= 0)
+                while (context.Query.Order.Compare(value, boundaries[i]) >= 0)
                 {
                     i++;
                 }

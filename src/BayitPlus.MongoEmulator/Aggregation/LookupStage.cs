@@ -165,10 +165,11 @@ internal sealed class LookupStage : Stage
 
     private Dictionary<BsonValue, List<int>> BuildIndex(List<BsonDocument> foreign)
     {
-        var index = new Dictionary<BsonValue, List<int>>(BsonOrder.Instance);
+        var index = new Dictionary<BsonValue, List<int>>(_context.Query.Order);
         for (var i = 0; i < foreign.Count; i++)
         {
-            foreach (var key in FieldPath.IndexKeys(foreign[i], _foreignField!))
+            // Since MongoDB 8.0 a null (or missing) local value no longer matches an undefined foreign one.
+            foreach (var key in FieldPath.IndexKeys(foreign[i], _foreignField!).Where(k => k.BsonType != BsonType.Undefined))
             {
                 if (!index.TryGetValue(key, out var positions))
                 {

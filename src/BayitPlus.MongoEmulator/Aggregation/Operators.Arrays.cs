@@ -45,7 +45,7 @@ internal static partial class Operators
         AddArrayAggregates(table);
     }
 
-    private static BsonValue In(BsonValue? value, BsonValue? array)
+    private static BsonValue In(BsonOrder order, BsonValue? value, BsonValue? array)
     {
         if (array is not BsonArray items)
         {
@@ -54,7 +54,7 @@ internal static partial class Operators
 
         foreach (var item in items)
         {
-            if (BsonOrder.AreEqual(item, value))
+            if (order.Equals(item, value))
             {
                 return Values.True;
             }
@@ -125,7 +125,7 @@ internal static partial class Operators
         return new BsonArray(array.Skip((int)start).Take((int)count));
     }
 
-    private static BsonValue? IndexOfArray(BsonValue?[] values)
+    private static BsonValue? IndexOfArray(BsonOrder order, BsonValue?[] values)
     {
         if (Values.IsNullish(values[0]))
         {
@@ -141,7 +141,7 @@ internal static partial class Operators
         var end = values.Length > 3 ? Math.Min(NonNegativeIndex("$indexOfArray", values[3]), array.Count) : array.Count;
         for (var i = start; i < end; i++)
         {
-            if (BsonOrder.AreEqual(array[i], values[1]))
+            if (order.Equals(array[i], values[1]))
             {
                 return new BsonInt32(i);
             }
@@ -346,7 +346,7 @@ internal static partial class Operators
                 var args = compiler.CompileArgs(operand);
                 return context =>
                 {
-                    var accumulator = factory();
+                    var accumulator = factory(context.Scope.Order);
                     if (args.Length == 1 && args[0](context) is BsonArray array)
                     {
                         foreach (var item in array)
@@ -436,18 +436,19 @@ internal static partial class Operators
         {
             var value = input(context);
             return Values.IsNullish(value) ? BsonNull.Value
-                : value is BsonArray array ? new BsonArray(array.Order(order))
+                : value is BsonArray array ? new BsonArray(array.Order(order(context.Scope.Order)))
                 : throw MongoErrorException.BadValue($"The input argument to $sortArray must be an array, but was of type: {Values.TypeName(value)}");
         };
     }
 
-    /// <summary>$sortArray's order: by the whole value (1 or -1) or by document fields ({a: 1, b: -1}).</summary>
-    private static IComparer<BsonValue> SortArrayOrder(BsonValue sortBy)
+    /// <summary>$sortArray's order under a collation: by the whole value (1 or -1) or by document
+    /// fields ({a: 1, b: -1}).</summary>
+    private static Func<BsonOrder, IComparer<BsonValue>> SortArrayOrder(BsonValue sortBy)
     {
         if (Values.IsNumber(sortBy) && Math.Abs(Values.ToDouble(sortBy)) == 1)
         {
             var direction = (int)Values.ToDouble(sortBy);
-            return Comparer<BsonValue>.Create((x, y) => direction * BsonOrder.CompareValues(x, y));
+            return values => Comparer<BsonValue>.Create((x, y) => direction * values.Compare(x, y));
         }
 
         if (sortBy is not BsonDocument { ElementCount: > 0 } keys
@@ -457,11 +458,11 @@ internal static partial class Operators
         }
 
         var fields = keys.Select(k => (Path: ExpressionCompiler.SplitFieldPath(k.Name), Direction: (int)Values.ToDouble(k.Value))).ToArray();
-        return Comparer<BsonValue>.Create((x, y) =>
+        return values => Comparer<BsonValue>.Create((x, y) =>
         {
             foreach (var (path, direction) in fields)
             {
-                var byField = BsonOrder.CompareValues(
+                var byField = values.Compare(
                     x is BsonDocument dx ? DocumentPaths.Get(dx, path) : null,
                     y is BsonDocument dy ? DocumentPaths.Get(dy, path) : null);
                 if (byField != 0)

@@ -9,7 +9,7 @@ internal static partial class Operators
     {
         Variadic(table, "$mergeObjects", 0, int.MaxValue, values =>
         {
-            var merged = Accumulator.Factory("$mergeObjects")!();
+            var merged = Accumulator.Factory("$mergeObjects")!(BsonOrder.Instance);
             foreach (var value in values)
             {
                 merged.Add(value);
@@ -26,20 +26,20 @@ internal static partial class Operators
         table["$setField"] = (compiler, operand) => CompileSetField(compiler, operand, "$setField", remove: false);
         table["$unsetField"] = (compiler, operand) => CompileSetField(compiler, operand, "$unsetField", remove: true);
 
-        Variadic(table, "$setUnion", 0, int.MaxValue, values => SetOperation("$setUnion", 17043, values, sets =>
+        Variadic(table, "$setUnion", 0, int.MaxValue, (order, values) => SetOperation(order, "$setUnion", 17043, values, sets =>
             sets.SelectMany(set => set)));
-        Variadic(table, "$setIntersection", 0, int.MaxValue, values => SetOperation("$setIntersection", 17047, values, sets =>
+        Variadic(table, "$setIntersection", 0, int.MaxValue, (order, values) => SetOperation(order, "$setIntersection", 17047, values, sets =>
             sets.Length == 0 ? [] : sets[0].Where(item => sets.All(set => set.Contains(item)))));
-        Variadic(table, "$setDifference", 2, 2, values => SetOperation("$setDifference", 17048, values, sets =>
+        Variadic(table, "$setDifference", 2, 2, (order, values) => SetOperation(order, "$setDifference", 17048, values, sets =>
             sets[0].Where(item => !sets[1].Contains(item))));
-        Variadic(table, "$setEquals", 2, int.MaxValue, values =>
+        Variadic(table, "$setEquals", 2, int.MaxValue, (order, values) =>
         {
-            var sets = ToSets("$setEquals", 17044, values);
+            var sets = ToSets(order, "$setEquals", 17044, values);
             return Values.Bool(sets.All(set => set.SetEquals(sets[0])));
         });
-        Variadic(table, "$setIsSubset", 2, 2, values =>
+        Variadic(table, "$setIsSubset", 2, 2, (order, values) =>
         {
-            var sets = ToSets("$setIsSubset", 17046, values);
+            var sets = ToSets(order, "$setIsSubset", 17046, values);
             return Values.Bool(sets[0].IsSubsetOf(sets[1]));
         });
         Unary(table, "$anyElementTrue", value => value is BsonArray array
@@ -158,22 +158,22 @@ internal static partial class Operators
         };
     }
 
-    private static HashSet<BsonValue?>[] ToSets(string op, int code, BsonValue?[] values) =>
+    private static HashSet<BsonValue?>[] ToSets(BsonOrder order, string op, int code, BsonValue?[] values) =>
         [.. values.Select(value => value is BsonArray array
-            ? new HashSet<BsonValue?>(array, BsonOrder.Instance)
+            ? new HashSet<BsonValue?>(array, order)
             : throw new MongoErrorException(code, $"All operands of {op} must be arrays. One argument is of type: {Values.TypeName(value)}"))];
 
     private static BsonValue? SetOperation(
-        string op, int code, BsonValue?[] values, Func<HashSet<BsonValue?>[], IEnumerable<BsonValue?>> combine)
+        BsonOrder order, string op, int code, BsonValue?[] values, Func<HashSet<BsonValue?>[], IEnumerable<BsonValue?>> combine)
     {
         if (values.Any(Values.IsNullish))
         {
             return BsonNull.Value;
         }
 
-        var result = new HashSet<BsonValue?>(BsonOrder.Instance);
+        var result = new HashSet<BsonValue?>(order);
         var output = new BsonArray();
-        foreach (var item in combine(ToSets(op, code, values)))
+        foreach (var item in combine(ToSets(order, op, code, values)))
         {
             if (result.Add(item))
             {

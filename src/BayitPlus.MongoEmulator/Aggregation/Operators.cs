@@ -51,6 +51,15 @@ internal static partial class Operators
             return context => function(left(context), right(context));
         };
 
+    /// <summary>A binary operator that compares or matches values: under the scope's collation.</summary>
+    private static void Binary(Dictionary<string, OperatorCompiler> table, string name, Func<BsonOrder, BsonValue?, BsonValue?, BsonValue?> function) =>
+        table[name] = (compiler, operand) =>
+        {
+            var args = compiler.CompileArgs(name, operand, 2, 2);
+            var (left, right) = (args[0], args[1]);
+            return context => function(context.Scope.Order, left(context), right(context));
+        };
+
     /// <summary>A comparison operator: the two values compare under the scope's collation.</summary>
     private static void Comparison(Dictionary<string, OperatorCompiler> table, string name, Func<int, BsonValue> result) =>
         table[name] = (compiler, operand) =>
@@ -66,6 +75,15 @@ internal static partial class Operators
         {
             var args = compiler.CompileArgs(name, operand, min, max);
             return context => function(EvaluateAll(args, context));
+        };
+
+    /// <summary>A variadic operator that compares or matches values: under the scope's collation.</summary>
+    private static void Variadic(
+        Dictionary<string, OperatorCompiler> table, string name, int min, int max, Func<BsonOrder, BsonValue?[], BsonValue?> function) =>
+        table[name] = (compiler, operand) =>
+        {
+            var args = compiler.CompileArgs(name, operand, min, max);
+            return context => function(context.Scope.Order, EvaluateAll(args, context));
         };
 
     private static BsonValue?[] EvaluateAll(Evaluator[] args, EvalContext context)

@@ -34,6 +34,7 @@ public static class ErrorCodes
     public const int InvalidPipelineOperator = 168;
     public const int CommandNotSupportedOnView = 166;
     public const int OptionNotSupportedOnView = 167;
+    public const int IncompatibleCollationVersion = 161;
     public const int QueryPlanKilled = 175;
     public const int NotImplemented = 238;
     public const int ConversionFailure = 241;
@@ -42,6 +43,7 @@ public static class ErrorCodes
     public const int OperationNotSupportedInTransaction = 263;
     public const int ViewDepthLimitExceeded = 274;
     public const int ChangeStreamHistoryLost = 286;
+    public const int CollectionUUIDMismatch = 361;
     public const int Location15973 = 15973;
     public const int Location16020 = 16020;
     public const int Location17287 = 17287;
@@ -86,6 +88,7 @@ public static class ErrorCodes
         InvalidPipelineOperator => "InvalidPipelineOperator",
         CommandNotSupportedOnView => "CommandNotSupportedOnView",
         OptionNotSupportedOnView => "OptionNotSupportedOnView",
+        IncompatibleCollationVersion => "IncompatibleCollationVersion",
         QueryPlanKilled => "QueryPlanKilled",
         NotImplemented => "NotImplemented",
         ConversionFailure => "ConversionFailure",
@@ -94,6 +97,7 @@ public static class ErrorCodes
         OperationNotSupportedInTransaction => "OperationNotSupportedInTransaction",
         ViewDepthLimitExceeded => "ViewDepthLimitExceeded",
         ChangeStreamHistoryLost => "ChangeStreamHistoryLost",
+        CollectionUUIDMismatch => "CollectionUUIDMismatch",
         DuplicateKey => "DuplicateKey",
         DocumentValidationFailure => "DocumentValidationFailure",
         _ => "Location" + code,

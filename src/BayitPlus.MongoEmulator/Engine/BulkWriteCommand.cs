@@ -14,6 +14,20 @@ internal sealed partial class CommandDispatcher
         ["bulkWrite", "ops", "nsInfo", "ordered", "errorsOnly", "let", "bypassDocumentValidation", "comment", "cursor", "writeConcern",
          "lsid", "txnNumber", "$db", "$clusterTime", "$readPreference", "autocommit", "startTransaction", "apiVersion", "apiStrict", "apiDeprecationErrors"];
 
+    /// <summary>The fields of each kind of operation and of a namespace entry (bulk_write.idl).</summary>
+    private static readonly Dictionary<string, HashSet<string>> BulkWriteOpFields = new(StringComparer.Ordinal)
+    {
+        ["insert"] = ["insert", "document"],
+        ["update"] = ["update", "filter", "multi", "updateMods", "upsert", "upsertSupplied", "arrayFilters", "hint", "constants", "collation", "sort"],
+        ["delete"] = ["delete", "filter", "multi", "hint", "collation"],
+    };
+
+    private static readonly HashSet<string> NamespaceInfoFields = ["ns", "collectionUUID"];
+
+    /// <summary>Fields only MongoDB's own routers, samplers and encryption send.</summary>
+    private static readonly HashSet<string> InternalBulkWriteFields =
+        ["sampleId", "encryptionInformation", "isTimeseriesNamespace", "shardVersion", "databaseVersion"];
+
     private BsonDocument BulkWrite(BsonDocument command, OperationContext operation)
     {
         if (operation.Database != "admin")
@@ -28,8 +42,9 @@ internal sealed partial class CommandDispatcher
         }
 
         var ops = command.GetValue("ops", null) as BsonArray ?? throw new MongoErrorException(40414, "BSON field 'bulkWrite.ops' is missing but a required field");
-        var namespaces = (command.GetValue("nsInfo", null) as BsonArray ?? throw new MongoErrorException(40414, "BSON field 'bulkWrite.nsInfo' is missing but a required field"))
-            .Select(n => SplitNamespace(n.AsBsonDocument["ns"].AsString)).ToList();
+        var entries = command.GetValue("nsInfo", null) as BsonArray ?? throw new MongoErrorException(40414, "BSON field 'bulkWrite.nsInfo' is missing but a required field");
+        CheckBulkWriteFields(ops, entries);
+        var namespaces = entries.Select(n => NamespaceEntry(n.AsBsonDocument)).ToList();
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errorsOnly = command.GetValue("errorsOnly", false).ToBoolean();
         var let = command.GetValue("let", null) as BsonDocument;
@@ -47,7 +62,8 @@ internal sealed partial class CommandDispatcher
                     throw MongoErrorException.BadValue($"BulkWrite ops entry {i} has an invalid nsInfo index {index}");
                 }
 
-                var (database, collection) = namespaces[index];
+                var (database, collection, uuid) = namespaces[index];
+                CheckCollectionUuid(database, collection, uuid);
                 var context = new OperationContext(_store, database, operation.Transaction, let) { BypassValidation = operation.BypassValidation };
                 if (_store.Find(database, collection)?.View is not null)
                 {
@@ -64,7 +80,12 @@ internal sealed partial class CommandDispatcher
                         break;
                     case "update":
                         var statement = new BsonDocument { { "q", op["filter"] }, { "u", op["updateMods"] } };
-                        statement.AddRange(op.Skip(1).Where(e => e.Name is "multi" or "upsert" or "arrayFilters" or "hint" or "collation" or "sort"));
+                        statement.AddRange(op.Skip(1).Where(e => e.Name is "multi" or "upsert" or "upsertSupplied" or "arrayFilters" or "hint" or "collation" or "sort"));
+                        if (op.TryGetValue("constants", out var constants))
+                        {
+                            statement.Add("c", constants);
+                        }
+
                         var update = UpdateOne(statement, collection, context);
                         matched += update.Matched;
                         modified += update.Modified;
@@ -117,6 +138,59 @@ internal sealed partial class CommandDispatcher
             { "nUpserted", (int)upserted },
             { "nDeleted", (int)deleted },
         };
+    }
+
+    /// <summary>Refuses, before any operation runs, a field an operation or namespace entry does not define.</summary>
+    private static void CheckBulkWriteFields(BsonArray ops, BsonArray entries)
+    {
+        foreach (var op in ops)
+        {
+            if (op is BsonDocument { ElementCount: > 0 } document && BulkWriteOpFields.TryGetValue(document.GetElement(0).Name, out var fields))
+            {
+                CheckFields(document, "bulkWrite.ops", fields, InternalBulkWriteFields);
+            }
+        }
+
+        foreach (var entry in entries)
+        {
+            CheckFields(entry as BsonDocument ?? throw MongoErrorException.TypeMismatch($"BSON field 'bulkWrite.nsInfo' is the wrong type '{entry.BsonType}', expected type 'object'"),
+                "bulkWrite.nsInfo", NamespaceInfoFields, InternalBulkWriteFields);
+        }
+    }
+
+    private static (string Database, string Collection, Guid? Uuid) NamespaceEntry(BsonDocument entry)
+    {
+        var (database, collection) = entry.GetValue("ns", null) switch
+        {
+            BsonString ns => SplitNamespace(ns.Value),
+            null => throw new MongoErrorException(40414, "BSON field 'bulkWrite.nsInfo.ns' is missing but a required field"),
+            var other => throw MongoErrorException.TypeMismatch($"BSON field 'bulkWrite.nsInfo.ns' is the wrong type '{other.BsonType}', expected type 'string'"),
+        };
+        return entry.GetValue("collectionUUID", null) switch
+        {
+            null => (database, collection, null),
+            BsonBinaryData { SubType: BsonBinarySubType.UuidStandard } uuid => (database, collection, uuid.ToGuid()),
+            var other => throw MongoErrorException.TypeMismatch($"BSON field 'bulkWrite.nsInfo.collectionUUID' is the wrong type '{other.BsonType}', expected type 'binData'"),
+        };
+    }
+
+    /// <summary>An entry's <c>collectionUUID</c> must be the UUID of the collection it names
+    /// (CollectionUUIDMismatch, 361, naming the collection that has it, if any).</summary>
+    private void CheckCollectionUuid(string database, string collection, Guid? uuid)
+    {
+        if (uuid is not { } expected || _store.Find(database, collection)?.Uuid == expected)
+        {
+            return;
+        }
+
+        var actual = _store.CollectionsOf(database).Values.FirstOrDefault(c => c.Uuid == expected)?.Name;
+        throw new MongoErrorException(ErrorCodes.CollectionUUIDMismatch, "Collection UUID does not match that specified", new BsonDocument
+        {
+            { "db", database },
+            { "collectionUUID", new BsonBinaryData(expected, GuidRepresentation.Standard) },
+            { "expectedCollection", collection },
+            { "actualCollection", actual is null ? BsonNull.Value : actual },
+        });
     }
 
     private static (string Database, string Collection) SplitNamespace(string ns)

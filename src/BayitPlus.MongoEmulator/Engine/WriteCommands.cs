@@ -35,10 +35,22 @@ internal sealed partial class CommandDispatcher
         return WriteReply(inserted, errors);
     }
 
+    /// <summary>The fields of an update statement (write_ops.idl's UpdateOpEntry), which the
+    /// server parses strictly.</summary>
+    private static readonly HashSet<string> UpdateStatementFields =
+        ["q", "u", "c", "upsert", "multi", "arrayFilters", "hint", "collation", "sort", "upsertSupplied"];
+
+    /// <summary>The fields of a delete statement (DeleteOpEntry).</summary>
+    private static readonly HashSet<string> DeleteStatementFields = ["q", "limit", "hint", "collation"];
+
+    /// <summary>Fields the server accepts on statements only from its own routers and samplers.</summary>
+    private static readonly HashSet<string> InternalStatementFields = ["sampleId", "$_allowShardKeyUpdatesWithoutFullShardKeyInQuery"];
+
     private static BsonDocument Update(BsonDocument command, OperationContext operation)
     {
         var name = CollectionName(command);
         var statements = command.GetValue("updates", null) as BsonArray ?? throw MongoErrorException.FailedToParse("update requires an 'updates' array");
+        CheckStatementFields(statements, "update.updates", UpdateStatementFields);
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errors = new BsonArray();
         var upserted = new BsonArray();
@@ -78,6 +90,32 @@ internal sealed partial class CommandDispatcher
         return reply;
     }
 
+    /// <summary>Refuses, as the server's IDL parser does before running anything, a statement with a
+    /// field it does not define (40415); <paramref name="path"/> names the array as the server does.</summary>
+    private static void CheckStatementFields(BsonArray statements, string path, HashSet<string> fields)
+    {
+        foreach (var statement in statements)
+        {
+            if (statement is not BsonDocument document)
+            {
+                throw MongoErrorException.TypeMismatch($"BSON field '{path}' is the wrong type '{statement.BsonType}', expected type 'object'");
+            }
+
+            CheckFields(document, path, fields, InternalStatementFields);
+        }
+    }
+
+    /// <summary>Refuses an unknown field (40415) and a field only MongoDB's own components send (238).</summary>
+    private static void CheckFields(BsonDocument document, string path, HashSet<string> fields, HashSet<string> internalFields)
+    {
+        foreach (var name in document.Names.Where(n => !fields.Contains(n)))
+        {
+            throw internalFields.Contains(name)
+                ? new MongoErrorException(ErrorCodes.NotImplemented, $"BSON field '{path}.{name}' is not supported by the emulator")
+                : new MongoErrorException(ErrorCodes.UnknownField, $"BSON field '{path}.{name}' is an unknown field.");
+        }
+    }
+
     private static (long Matched, long Modified, BsonValue? UpsertedId) UpdateOne(BsonDocument statement, string collectionName, OperationContext operation)
     {
         operation.UseCollation(statement, operation.Collection(collectionName));
@@ -85,10 +123,21 @@ internal sealed partial class CommandDispatcher
         var u = statement.GetValue("u", null) ?? throw MongoErrorException.FailedToParse("update statement requires 'u'");
         var multi = statement.GetValue("multi", false).ToBoolean();
         var upsert = statement.GetValue("upsert", false).ToBoolean();
+        var constants = statement.GetValue("c", null) switch
+        {
+            null => null,
+            BsonDocument document => document,
+            var other => throw MongoErrorException.TypeMismatch($"BSON field 'update.updates.c' is the wrong type '{other.BsonType}', expected type 'object'"),
+        };
         var collection = operation.Collection(collectionName);
         CheckHint(statement, collection);
         var filter = operation.CompileFilter(collection, query, out var text);
-        var spec = UpdateSpec.Parse(u, statement.GetValue("arrayFilters", null) as BsonArray, operation.QueryContextFor(null));
+        var spec = UpdateSpec.Parse(u, statement.GetValue("arrayFilters", null) as BsonArray, WithConstants(operation.QueryContextFor(null), constants));
+        if (constants is not null && spec.Kind != UpdateKind.Pipeline)
+        {
+            throw new MongoErrorException(51198, "Constant values may only be specified for pipeline updates");
+        }
+
         if (multi && spec.Kind == UpdateKind.Replacement)
         {
             throw MongoErrorException.FailedToParse("multi update is not supported for replacement-style update");
@@ -118,7 +167,7 @@ internal sealed partial class CommandDispatcher
                 return (0, 0, null);
             }
 
-            var document = WithId(spec.BuildUpsert(query));
+            var document = WithId(statement.GetValue("upsertSupplied", false).ToBoolean() ? SuppliedUpsert(constants) : spec.BuildUpsert(query));
             operation.Insert(operation.Store.GetOrCreate(operation.Database, collectionName), document);
             return (0, 0, document["_id"]);
         }
@@ -137,10 +186,32 @@ internal sealed partial class CommandDispatcher
         return (multi ? targets.Count : 1, modified, null);
     }
 
+    /// <summary>A statement's constants (<c>c</c>), readable as <c>$$name</c> by its update pipeline
+    /// besides the command's <c>let</c>.</summary>
+    private static QueryContext WithConstants(QueryContext context, BsonDocument? constants)
+    {
+        if (constants is null)
+        {
+            return context;
+        }
+
+        var variables = new BsonDocument(context.Variables.Elements);
+        variables.Merge(constants, overwriteExistingElements: true);
+        return new QueryContext { Now = context.Now, Text = context.Text, Variables = variables, Order = context.Order };
+    }
+
+    /// <summary><c>upsertSupplied</c>: an upsert inserts the document the statement supplies as
+    /// <c>c.new</c> instead of building one from the filter and the update.</summary>
+    private static BsonDocument SuppliedUpsert(BsonDocument? constants) =>
+        constants?.GetValue("new", null) is BsonDocument supplied
+            ? supplied.DeepClone().AsBsonDocument
+            : throw MongoErrorException.FailedToParse("the parameter 'upsertSupplied' is set to 'true', but no document was supplied");
+
     private static BsonDocument Delete(BsonDocument command, OperationContext operation)
     {
         var collection = operation.Collection(CollectionName(command));
         var statements = command.GetValue("deletes", null) as BsonArray ?? throw MongoErrorException.FailedToParse("delete requires a 'deletes' array");
+        CheckStatementFields(statements, "delete.deletes", DeleteStatementFields);
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errors = new BsonArray();
         long deleted = 0;

@@ -186,7 +186,12 @@ internal sealed class FilterParser(QueryContext context)
     }
 
     private ValueTest EqualityOrRegex(BsonValue value) =>
-        value is BsonRegularExpression regex ? RegexOf(regex.Pattern, regex.Options) : new EqualTest(value, context.Order);
+        value is BsonRegularExpression regex ? RegexOf(regex.Pattern, regex.Options) : Equal(value);
+
+    private EqualTest Equal(BsonValue value) => new(DefinedOperand(value), context.Order);
+
+    private static BsonValue DefinedOperand(BsonValue value) =>
+        value.BsonType == BsonType.Undefined ? throw MongoErrorException.BadValue("cannot compare to undefined") : value;
 
     private static MatchNode ToNode(CompiledPath path, OperatorSpec spec) => spec switch
     {
@@ -220,10 +225,10 @@ internal sealed class FilterParser(QueryContext context)
             switch (element.Name)
             {
                 case "$eq":
-                    specs.Add(new LeafSpec(new EqualTest(value, context.Order)));
+                    specs.Add(new LeafSpec(Equal(value)));
                     break;
                 case "$ne":
-                    specs.Add(new NotSpec([new LeafSpec(new EqualTest(value, context.Order))]));
+                    specs.Add(new NotSpec([new LeafSpec(Equal(value))]));
                     break;
                 case "$lt":
                     specs.Add(Compare(Comparison.Less, value, path));
@@ -305,7 +310,7 @@ internal sealed class FilterParser(QueryContext context)
     private LeafSpec Compare(Comparison comparison, BsonValue value, string path) =>
         value is BsonRegularExpression
             ? throw MongoErrorException.BadValue($"Can't have RegEx as arg to predicate over field '{path}'.")
-            : new LeafSpec(new CompareTest(comparison, value, context.Order));
+            : new LeafSpec(new CompareTest(comparison, DefinedOperand(value), context.Order));
 
     private InTest ParseIn(BsonValue value, string name)
     {
@@ -325,6 +330,8 @@ internal sealed class FilterParser(QueryContext context)
                     break;
                 case BsonDocument document when IsOperatorDocument(document):
                     throw MongoErrorException.BadValue($"cannot nest $ under {name}");
+                case BsonUndefined:
+                    throw MongoErrorException.BadValue("InMatchExpression equality cannot be undefined");
                 default:
                     values.Add(item);
                     break;

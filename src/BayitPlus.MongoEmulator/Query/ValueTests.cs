@@ -15,9 +15,16 @@ internal abstract class ValueTest
     public virtual int MatchedElement(BsonValue? value) => -1;
 }
 
+/// <summary>Equality; since MongoDB 8.0 a null matches null and missing values but no longer
+/// <c>undefined</c>.</summary>
 internal sealed class EqualTest(BsonValue target, BsonOrder order) : ValueTest
 {
-    public override bool Test(BsonValue? value) => order.Compare(value, target) == 0;
+    public override bool Test(BsonValue? value) => order.Compare(value, target) == 0 && !IsUndefinedAgainstNull(value, target);
+
+    /// <summary>Null and undefined share a canonical type, yet MongoDB 8.0's equality, <c>$in</c>,
+    /// <c>$lte</c> and <c>$gte</c> to null no longer match undefined.</summary>
+    public static bool IsUndefinedAgainstNull(BsonValue? value, BsonValue target) =>
+        value?.BsonType == BsonType.Undefined && target.BsonType == BsonType.Null;
 }
 
 internal enum Comparison
@@ -47,6 +54,11 @@ internal sealed class CompareTest(Comparison comparison, BsonValue target, BsonO
             };
         }
 
+        if (EqualTest.IsUndefinedAgainstNull(value, target))
+        {
+            return false;
+        }
+
         if (targetIsNaN || IsNaN(value))
         {
             return targetIsNaN && IsNaN(value) && comparison is Comparison.LessOrEqual or Comparison.GreaterOrEqual;
@@ -70,7 +82,8 @@ internal sealed class CompareTest(Comparison comparison, BsonValue target, BsonO
     };
 }
 
-/// <summary><c>$in</c>: equality with any listed value (a hash lookup) or a match of any listed regex.</summary>
+/// <summary><c>$in</c>: equality with any listed value (a hash lookup) or a match of any listed
+/// regex; an undefined value equals none of them (a listed null no longer matches it in 8.0).</summary>
 internal sealed class InTest : ValueTest
 {
     private readonly HashSet<BsonValue?> values;
@@ -89,7 +102,7 @@ internal sealed class InTest : ValueTest
 
     public override bool Test(BsonValue? value)
     {
-        if (values.Contains(value ?? BsonNull.Value))
+        if (value?.BsonType != BsonType.Undefined && values.Contains(value ?? BsonNull.Value))
         {
             return true;
         }

@@ -51,8 +51,8 @@ internal sealed class OperatorParser
             "$min" => static (_, v) => new MinMaxLeaf(isMin: true, v),
             "$max" => static (_, v) => new MinMaxLeaf(isMin: false, v),
             "$currentDate" => static (f, v) => CurrentDate(f, v),
-            "$push" => static (f, v) => Push(f, v),
-            "$addToSet" => static (_, v) => AddToSet(v),
+            "$push" => (f, v) => Push(f, v),
+            "$addToSet" => (_, v) => AddToSet(v),
             "$pull" => (_, v) => new PullLeaf(v, _context),
             "$pullAll" => static (_, v) => PullAll(v),
             "$pop" => static (f, v) => Pop(f, v),
@@ -218,7 +218,7 @@ internal sealed class OperatorParser
         }
     }
 
-    private static PushLeaf Push(string field, BsonValue value)
+    private PushLeaf Push(string field, BsonValue value)
     {
         if (value is not BsonDocument spec || !spec.Contains("$each"))
         {
@@ -256,11 +256,11 @@ internal sealed class OperatorParser
         return new PushLeaf(values!, position, sort, slice);
     }
 
-    private static PushSort ParseSort(BsonValue value)
+    private PushSort ParseSort(BsonValue value)
     {
         if (BsonOrder.IsNumber(value))
         {
-            return new PushSort(SortDirection(value), null);
+            return new PushSort(_context.Order, SortDirection(value), null);
         }
 
         if (value is not BsonDocument pattern)
@@ -285,7 +285,7 @@ internal sealed class OperatorParser
             fields.Add((field.Name, SortDirection(field.Value)));
         }
 
-        return new PushSort(1, fields);
+        return new PushSort(_context.Order, 1, fields);
     }
 
     private static int SortDirection(BsonValue value) =>
@@ -293,7 +293,7 @@ internal sealed class OperatorParser
             ? (int)BsonOrder.ToDouble(value)
             : throw MongoErrorException.BadValue("The $sort element value must be either 1 or -1");
 
-    private static AddToSetLeaf AddToSet(BsonValue value)
+    private AddToSetLeaf AddToSet(BsonValue value)
     {
         if (value is not BsonDocument spec || spec.ElementCount == 0 || spec.GetElement(0).Name != "$each")
         {
@@ -311,11 +311,11 @@ internal sealed class OperatorParser
                 $"The argument to $each in $addToSet must be an array but it was of type {UpdateBson.TypeName(spec[0])}");
         }
 
-        // The values are added once each, even when $each repeats one.
+        // The values are added once each, even when $each repeats one (under the collation).
         var distinct = new List<BsonValue>(each.Count);
         foreach (var item in each)
         {
-            if (!distinct.Contains(item, BsonOrder.Instance))
+            if (!distinct.Contains(item, _context.Order))
             {
                 distinct.Add(item);
             }

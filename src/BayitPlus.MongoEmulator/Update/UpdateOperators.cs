@@ -61,12 +61,13 @@ internal sealed class ArithmeticLeaf(string op, BsonValue operand) : LeafNode
         op == "$inc" ? BsonArithmetic.Add(existing, operand) : BsonArithmetic.Multiply(existing, operand);
 }
 
-/// <summary><c>$min</c> and <c>$max</c>, comparing in MongoDB's cross-type order.</summary>
+/// <summary><c>$min</c> and <c>$max</c>, comparing in MongoDB's cross-type order under the
+/// operation's collation.</summary>
 internal sealed class MinMaxLeaf(bool isMin, BsonValue value) : LeafNode
 {
     public override void ApplyExisting(Slot slot, BsonValue existing, string path, ApplyContext context)
     {
-        var cmp = BsonOrder.CompareValues(value, existing);
+        var cmp = context.Query.Order.Compare(value, existing);
         if (isMin ? cmp < 0 : cmp > 0)
         {
             slot.Set(value.DeepClone());
@@ -133,19 +134,20 @@ internal sealed class BitLeaf(IReadOnlyList<(string Op, BsonValue Operand)> oper
     }
 }
 
-/// <summary>How <c>$push</c> orders the array after inserting: whole elements or by fields.</summary>
-internal sealed class PushSort(int direction, IReadOnlyList<(string Path, int Direction)>? fields) : IComparer<BsonValue>
+/// <summary>How <c>$push</c> orders the array after inserting: whole elements or by fields, under
+/// the operation's collation.</summary>
+internal sealed class PushSort(BsonOrder order, int direction, IReadOnlyList<(string Path, int Direction)>? fields) : IComparer<BsonValue>
 {
     public int Compare(BsonValue? x, BsonValue? y)
     {
         if (fields is null)
         {
-            return direction * BsonOrder.CompareValues(x, y);
+            return direction * order.Compare(x, y);
         }
 
         foreach (var (path, fieldDirection) in fields)
         {
-            var cmp = BsonOrder.CompareValues(Get(x, path), Get(y, path));
+            var cmp = order.Compare(Get(x, path), Get(y, path));
             if (cmp != 0)
             {
                 return fieldDirection * cmp;
@@ -235,7 +237,7 @@ internal sealed class AddToSetLeaf(IReadOnlyList<BsonValue> values) : LeafNode
 
         foreach (var value in values)
         {
-            if (!array.Contains(value, BsonOrder.Instance))
+            if (!array.Contains(value, context.Query.Order))
             {
                 array.Add(value.DeepClone());
             }
@@ -282,7 +284,7 @@ internal sealed class PullLeaf : LeafNode
         var kept = new List<BsonValue>(array.Count);
         foreach (var element in array)
         {
-            if (!Matches(element))
+            if (!Matches(element, context.Query.Order))
             {
                 kept.Add(element);
             }
@@ -308,7 +310,7 @@ internal sealed class PullLeaf : LeafNode
         return first.StartsWith('$') && first is not ("$and" or "$or" or "$nor" or "$expr" or "$where" or "$text" or "$comment" or "$jsonSchema");
     }
 
-    private bool Matches(BsonValue element)
+    private bool Matches(BsonValue element, BsonOrder order)
     {
         if (_documentQuery is not null)
         {
@@ -317,7 +319,7 @@ internal sealed class PullLeaf : LeafNode
 
         return _elementQuery is not null
             ? _elementQuery.Matches(new BsonDocument(WrapperField, element))
-            : BsonOrder.AreEqual(_equal, element);
+            : order.Equals(_equal, element);
     }
 }
 
@@ -330,7 +332,7 @@ internal sealed class PullAllLeaf(BsonArray values) : LeafNode
             throw MongoErrorException.BadValue("Cannot apply $pullAll to a non-array value");
         }
 
-        var kept = array.Where(e => !values.Contains(e, BsonOrder.Instance)).ToList();
+        var kept = array.Where(e => !values.Contains(e, context.Query.Order)).ToList();
         if (kept.Count != array.Count)
         {
             array.Clear();

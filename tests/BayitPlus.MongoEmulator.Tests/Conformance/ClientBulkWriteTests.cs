@@ -64,4 +64,73 @@ public sealed class ClientBulkWriteTests(MongoDatabaseFixture fixture) : Conform
         Assert.Equal(1, error.PartialResult!.InsertedCount);
         await AssertIdsAsync(collection, "{}", 1, 2);
     }
+    private async Task<BsonDocument> RunBulkWriteAsync(BsonArray ops, BsonArray nsInfo) =>
+        await Backend.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "bulkWrite", 1 }, { "ops", ops }, { "nsInfo", nsInfo }, { "ordered", false } }, cancellationToken: Ct);
+
+    [Theory]
+    [InlineData("{insert: 0, document: {_id: 9}, bogus: 1}", "{}")]
+    [InlineData("{update: 0, filter: {}, updateMods: {$set: {a: 1}}, let: {x: 1}}", "{}")]
+    [InlineData("{delete: 0, filter: {}, limit: 1}", "{}")]
+    [InlineData("{insert: 0, document: {_id: 9}}", "{bogus: 1}")]
+    public async Task Unknown_fields_in_operations_and_namespace_entries_fail_the_whole_command(string op, string entryExtra)
+    {
+        await RequireServer8Async();
+        var collection = NewCollection();
+        var entry = Doc(entryExtra);
+        entry.InsertAt(0, new BsonElement("ns", collection.CollectionNamespace.FullName));
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => RunBulkWriteAsync(new BsonArray { Doc("{insert: 0, document: {_id: 1}}"), Doc(op) }, new BsonArray { entry }));
+
+        Assert.Equal(40415, error.Code);
+        Assert.Equal(0, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task Update_constants_serve_a_pipeline_update()
+    {
+        await RequireServer8Async();
+        var collection = NewCollection();
+        await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+        var ns = new BsonArray { new BsonDocument("ns", collection.CollectionNamespace.FullName) };
+
+        var reply = await RunBulkWriteAsync(
+            new BsonArray
+            {
+                Doc("{update: 0, filter: {_id: 1}, updateMods: [{$set: {v: '$$k'}}], constants: {k: 'constant'}}"),
+                Doc("{update: 0, filter: {_id: 1}, updateMods: {$set: {w: 1}}, constants: {k: 1}}"),
+            },
+            ns);
+
+        Assert.Equal(1, reply["nErrors"].ToInt32());
+        Assert.Equal(51198, reply["cursor"]["firstBatch"][1]["code"].ToInt32());
+        AssertSameFields(Doc("{_id: 1, v: 'constant'}"), await collection.Find("{}").SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_collection_uuid_must_be_the_named_collections()
+    {
+        await RequireServer8Async();
+        var collection = NewCollection("uuid_target");
+        var other = NewCollection("uuid_other");
+        await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+        await other.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+        var listed = await (await Database.ListCollectionsAsync(cancellationToken: Ct)).ToListAsync(Ct);
+        BsonValue UuidOf(IMongoCollection<BsonDocument> c) => listed.Single(l => l["name"] == c.CollectionNamespace.CollectionName)["info"]["uuid"];
+
+        var reply = await RunBulkWriteAsync(
+            new BsonArray { Doc("{insert: 0, document: {_id: 2}}"), Doc("{insert: 1, document: {_id: 2}}") },
+            new BsonArray
+            {
+                new BsonDocument { { "ns", collection.CollectionNamespace.FullName }, { "collectionUUID", UuidOf(collection) } },
+                new BsonDocument { { "ns", collection.CollectionNamespace.FullName }, { "collectionUUID", UuidOf(other) } },
+            });
+
+        var failure = reply["cursor"]["firstBatch"][1].AsBsonDocument;
+        Assert.Equal(1, reply["nInserted"].ToInt32());
+        Assert.Equal(361, failure["code"].ToInt32());
+        Assert.Equal(collection.CollectionNamespace.CollectionName, failure["expectedCollection"].AsString);
+        Assert.Equal(other.CollectionNamespace.CollectionName, failure["actualCollection"].AsString);
+        Assert.Equal(2, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
+    }
 }

@@ -90,6 +90,74 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
     }
 
     [Fact]
+    public async Task Array_and_set_expressions_and_min_max_add_to_set_compare_under_the_collation()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(
+            Docs("{_id: 1, g: 'x', w: 'b', list: ['A', 'b', 'a']}", "{_id: 2, g: 'X', w: 'B', list: ['C']}", "{_id: 3, g: 'x', w: 'a', list: []}"),
+            cancellationToken: Ct);
+        var options = new AggregateOptions { Collation = En(CollationStrength.Secondary) };
+
+        var projected = await AggregateAsync(collection, options,
+            Doc("{$match: {_id: 1}}"),
+            Doc("""
+                {$project: {
+                    in: {$in: ['B', '$list']}, at: {$indexOfArray: ['$list', 'B']},
+                    union: {$size: {$setUnion: ['$list']}}, same: {$setEquals: ['$list', ['a', 'B']]},
+                    subset: {$setIsSubset: [['a'], ['A']]}, diff: {$setDifference: ['$list', ['a']]},
+                    inter: {$size: {$setIntersection: ['$list', ['B']]}},
+                    sorted: {$sortArray: {input: ['b', 'C', 'a'], sortBy: 1}},
+                    byField: {$sortArray: {input: [{k: 'b'}, {k: 'A'}], sortBy: {k: 1}}},
+                    max: {$max: ['a', 'B']}, min: {$min: ['b', 'A']}}}
+                """));
+        var groups = await AggregateAsync(collection, options,
+            Doc("{$group: {_id: '$g', max: {$max: '$w'}, min: {$min: '$w'}, set: {$addToSet: '$w'}}}"));
+        var buckets = await AggregateAsync(collection, options,
+            Doc("{$bucket: {groupBy: '$w', boundaries: ['A', 'B', 'z'], output: {ids: {$push: '$_id'}}}}"));
+        var unsortedBoundaries = await Assert.ThrowsAsync<MongoCommandException>(() => AggregateAsync(collection, options,
+            Doc("{$bucket: {groupBy: '$w', boundaries: ['B', 'b']}}")));
+
+        AssertSameFields(
+            Doc("""
+                {_id: 1, in: true, at: 1, union: 2, same: true, subset: true, diff: ['b'], inter: 1,
+                 sorted: ['a', 'b', 'C'], byField: [{k: 'A'}, {k: 'b'}], max: 'B', min: 'A'}
+                """),
+            Assert.Single(projected));
+        var group = Assert.Single(groups);
+        Assert.Equal("b", group["max"].AsString);
+        Assert.Equal("a", group["min"].AsString);
+        Assert.Equal(2, group["set"].AsBsonArray.Count);
+        Assert.Equal(["A", "B"], buckets.Select(b => b["_id"].AsString));
+        Assert.Equal([3], buckets[0]["ids"].AsBsonArray.Select(i => i.AsInt32));
+        Assert.Equal(40194, unsortedBoundaries.Code);
+    }
+
+    [Fact]
+    public async Task Lookup_matches_local_and_foreign_fields_under_the_pipeline_collation()
+    {
+        string[] foreign = ["{_id: 1, k: 'key'}", "{_id: 2, k: 'KEY'}", "{_id: 3, k: 'other'}"];
+
+        Assert.Empty(await LookedUpIdsAsync("lookup_binary", "{_id: 1, k: 'Key'}", foreign, null));
+        Assert.Equal(new[] { 1, 2 }, await LookedUpIdsAsync("lookup_collated", "{_id: 1, k: 'Key'}", foreign, new AggregateOptions { Collation = En(CollationStrength.Secondary) }));
+    }
+
+    [Fact]
+    public async Task Update_operators_that_compare_values_use_the_statement_collation()
+    {
+        var collection = NewCollection();
+        await collection.InsertOneAsync(Doc("{_id: 1, tags: ['A', 'b'], pulled: ['x', 'X', 'y'], all: ['x', 'X', 'y'], low: 'B', ranked: ['b', 'C', 'a']}"), cancellationToken: Ct);
+        var options = new UpdateOptions { Collation = En(CollationStrength.Secondary) };
+
+        await collection.UpdateOneAsync("{_id: 1}", """
+            {$addToSet: {tags: {$each: ['a', 'B', 'c', 'C']}}, $pull: {pulled: 'X'}, $pullAll: {all: ['X']},
+             $min: {low: 'a'}, $push: {ranked: {$each: [], $sort: 1}}}
+            """, options, Ct);
+        var document = await collection.Find("{_id: 1}").SingleAsync(Ct);
+
+        AssertSameFields(Doc("{_id: 1, tags: ['A', 'b', 'c'], pulled: ['y'], all: ['y'], low: 'a', ranked: ['a', 'b', 'C']}"), document);
+    }
+
+    [Fact]
     public async Task An_index_with_a_collation_enforces_uniqueness_under_it_and_answers_both_kinds_of_query()
     {
         var collection = NewCollection();
@@ -132,6 +200,71 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
         Assert.Equal("a", Assert.Single(simple)["_id"].AsString);
         Assert.All(indexes, i => Assert.Equal(2, i["collation"]["strength"].ToInt32()));
         Assert.Equal("en_US", listed["options"]["collation"]["locale"].AsString);
+    }
+
+    [Fact]
+    public async Task A_collation_names_the_servers_icu_version_and_refuses_another()
+    {
+        var collection = NewCollection();
+        var name = collection.CollectionNamespace.CollectionName;
+        await collection.Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(Doc("{w: 1}"), new CreateIndexOptions { Collation = En(CollationStrength.Secondary) }), cancellationToken: Ct);
+
+        var index = (await (await collection.Indexes.ListAsync(Ct)).ToListAsync(Ct)).Single(i => i["name"] == "w_1");
+        var sameVersion = await Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "find", name }, { "collation", Doc("{locale: 'en', version: '57.1'}") } }, cancellationToken: Ct);
+        var otherVersion = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "find", name }, { "collation", Doc("{locale: 'en', version: '52.1'}") } }, cancellationToken: Ct));
+
+        Assert.Equal(
+            Doc("""
+                {locale: 'en_US', caseLevel: false, caseFirst: 'off', strength: 2, numericOrdering: false,
+                 alternate: 'non-ignorable', maxVariable: 'punct', normalization: false, backwards: false, version: '57.1'}
+                """),
+            index["collation"].AsBsonDocument);
+        Assert.Equal(1, sameVersion["ok"].ToInt32());
+        Assert.Equal(161, otherVersion.Code);
+    }
+
+    [Fact]
+    public async Task Shifted_ignores_spaces_and_punctuation_or_spaces_only_but_never_symbols()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(
+            Docs("{_id: 1, w: 'ab'}", "{_id: 2, w: 'a-b'}", "{_id: 3, w: 'a b'}", "{_id: 4, w: 'a$b'}", "{_id: 5, w: 'a+b'}", "{_id: 6, w: 'A.B'}"),
+            cancellationToken: Ct);
+        var punct = new Collation("en", strength: CollationStrength.Tertiary, alternate: CollationAlternate.Shifted);
+        var space = new Collation("en", strength: CollationStrength.Tertiary, alternate: CollationAlternate.Shifted, maxVariable: CollationMaxVariable.Space);
+        var primary = new Collation("en", strength: CollationStrength.Primary, alternate: CollationAlternate.Shifted);
+
+        Assert.Equal(new[] { 1, 2, 3 }, await IdsAsync(collection, "{w: 'ab'}", punct));
+        Assert.Equal(new[] { 1, 3 }, await IdsAsync(collection, "{w: 'ab'}", space));
+        Assert.Equal(new[] { 1, 2, 3, 6 }, await IdsAsync(collection, "{w: 'a b'}", primary));
+    }
+
+    [Fact]
+    public async Task Strength_5_breaks_ties_by_the_canonical_decomposition()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(
+            [new BsonDocument { { "_id", 1 }, { "w", "\u00e9" } }, new BsonDocument { { "_id", 2 }, { "w", "e\u0301" } }, new BsonDocument { { "_id", 3 }, { "w", "\u00c9" } }],
+            cancellationToken: Ct);
+
+        Assert.Equal(new[] { 1, 2 }, await IdsAsync(collection, "{w: '\u00e9'}", En(CollationStrength.Identical)));
+    }
+
+    [Theory]
+    [InlineData("{locale: 'en', strength: 1, caseFirst: 'lower'}")]
+    [InlineData("{locale: 'en', strength: 2, caseFirst: 'upper'}")]
+    [InlineData("{locale: 'en', strength: 1, backwards: true}")]
+    public async Task Collation_options_that_cannot_take_effect_together_are_refused(string collation)
+    {
+        var name = NewCollection().CollectionNamespace.CollectionName;
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() =>
+            Database.RunCommandAsync<BsonDocument>(new BsonDocument { { "find", name }, { "collation", Doc(collation) } }, cancellationToken: Ct));
+
+        Assert.Equal(2, error.Code);
     }
 
     [Fact]

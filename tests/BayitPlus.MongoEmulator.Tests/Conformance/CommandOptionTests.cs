@@ -73,4 +73,52 @@ public sealed class CommandOptionTests(MongoDatabaseFixture fixture) : Conforman
             await AssertIdsAsync(collection, "{x: {$in: [11, 22, 33]}}", 1, 2, 3);
         }
     }
+    [Theory]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, bogus: 1}")]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, limit: 1}")]
+    [InlineData("delete", "deletes", "{q: {}, limit: 0, multi: true}")]
+    [InlineData("delete", "deletes", "{q: {}, limit: 0, upsert: true}")]
+    public async Task Write_statements_with_an_unknown_field_fail_the_whole_command(string command, string array, string statement)
+    {
+        var collection = NewCollection();
+        await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { command, collection.CollectionNamespace.CollectionName }, { array, new BsonArray { Doc("{q: {_id: 1}, " + (command == "update" ? "u: {$set: {b: 1}}}" : "limit: 1}")), Doc(statement) } } },
+            cancellationToken: Ct));
+
+        Assert.Equal(40415, error.Code);
+        AssertSameFields(Doc("{_id: 1}"), await collection.Find("{}").SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Update_constants_are_variables_of_a_pipeline_update_and_refused_elsewhere()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1}", "{_id: 2}"), cancellationToken: Ct);
+        var name = collection.CollectionNamespace.CollectionName;
+
+        var reply = await Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "update", name },
+            { "updates", new BsonArray
+                {
+                    Doc("{q: {_id: 1}, u: [{$set: {v: '$$k', w: '$$shared'}}], c: {k: '$notAPath', shared: 'statement'}}"),
+                    Doc("{q: {_id: 2}, u: {$set: {v: 1}}, c: {k: 1}}"),
+                    Doc("{q: {_id: 3}, u: [{$set: {v: 1}}], c: {new: {_id: 3, supplied: true}}, upsert: true, upsertSupplied: true}"),
+                    Doc("{q: {_id: 4}, u: [{$set: {v: 1}}], c: {}, upsert: true, upsertSupplied: true}"),
+                }
+            },
+            { "ordered", false },
+            { "let", Doc("{shared: 'command'}") },
+        }, cancellationToken: Ct);
+
+        Assert.Equal([51198, 9], reply["writeErrors"].AsBsonArray.Select(e => e["code"].ToInt32()));
+        Assert.Equal([1, 3], reply["writeErrors"].AsBsonArray.Select(e => e["index"].ToInt32()));
+        var stored = await collection.Find("{}").Sort("{_id: 1}").ToListAsync(Ct);
+        Assert.Equal(3, stored.Count);
+        AssertSameFields(Doc("{_id: 1, v: '$notAPath', w: 'statement'}"), stored[0]);
+        AssertSameFields(Doc("{_id: 2}"), stored[1]);
+        AssertSameFields(Doc("{_id: 3, supplied: true}"), stored[2]);
+    }
 }

@@ -47,6 +47,22 @@ public abstract class ConformanceTest(MongoDatabaseFixture fixture) : IClassFixt
 
     /// <summary>Compares two documents field by field, ignoring the order of top-level fields (which
     /// MongoDB documents only loosely for computed and renamed fields).</summary>
+    /// <summary>Inserts <paramref name="local"/> (one document) and <paramref name="foreign"/> into
+    /// fresh collections and returns the <c>_id</c>s (Int32) a <c>$lookup</c> on their <c>k</c>
+    /// fields joins to the local document.</summary>
+    protected async Task<int[]> LookedUpIdsAsync(string hint, string local, string[] foreign, AggregateOptions? options)
+    {
+        var localCollection = NewCollection(hint + "_local");
+        var foreignCollection = NewCollection(hint + "_foreign");
+        await localCollection.InsertOneAsync(Doc(local), cancellationToken: Ct);
+        await foreignCollection.InsertManyAsync(Docs(foreign), cancellationToken: Ct);
+        var joined = await AggregateAsync(localCollection, options, new BsonDocument("$lookup", new BsonDocument
+        {
+            { "from", foreignCollection.CollectionNamespace.CollectionName }, { "localField", "k" }, { "foreignField", "k" }, { "as", "found" },
+        }));
+        return [.. Assert.Single(joined)["found"].AsBsonArray.Select(d => d["_id"].AsInt32)];
+    }
+
     protected static void AssertSameFields(BsonDocument expected, BsonDocument actual)
     {
         Assert.Equal(expected.Names.Order(StringComparer.Ordinal), actual.Names.Order(StringComparer.Ordinal));

@@ -138,6 +138,44 @@ public sealed class QueryOperatorTests(MongoDatabaseFixture fixture) : Conforman
         Assert.Contains("$frobnicate", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{a: null}", 1, 4, 5)]
+    [InlineData("{a: {$eq: null}}", 1, 4, 5)]
+    [InlineData("{a: {$in: [null, 4]}}", 1, 4, 5, 6)]
+    [InlineData("{a: {$gte: null}}", 1, 4, 5)]
+    [InlineData("{a: {$lte: null}}", 1, 4, 5)]
+    [InlineData("{a: {$ne: null}}", 2, 3, 6)]
+    [InlineData("{a: {$nin: [null]}}", 2, 3, 6)]
+    [InlineData("{a: {$not: {$gte: null}}}", 2, 3, 6)]
+    [InlineData("{a: {$type: 'undefined'}}", 2, 3)]
+    public async Task Null_no_longer_matches_undefined_since_8_0(string filter, params int[] expected)
+    {
+        var collection = NewCollection("undefined");
+        await collection.InsertManyAsync(
+            Docs("{_id: 1, a: null}", "{_id: 2, a: undefined}", "{_id: 3, a: [1, undefined]}", "{_id: 4}", "{_id: 5, a: [null]}", "{_id: 6, a: 4}"),
+            cancellationToken: Ct);
+
+        Assert.Equal(expected, await IdsAsync(collection, filter));
+    }
+
+    [Theory]
+    [InlineData("{a: undefined}")]
+    [InlineData("{a: {$ne: undefined}}")]
+    [InlineData("{a: {$lt: undefined}}")]
+    [InlineData("{a: {$in: [1, undefined]}}")]
+    public async Task Comparing_to_undefined_is_refused(string filter)
+    {
+        var collection = NewCollection("undefined_operand");
+
+        var ex = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Find(filter).ToListAsync(Ct));
+
+        Assert.Equal(2, ex.Code);
+    }
+
+    [Fact]
+    public async Task Lookup_of_a_null_local_field_no_longer_matches_an_undefined_foreign_one() =>
+        Assert.Equal(new[] { 2, 3 }, await LookedUpIdsAsync("lookup_null", "{_id: 1, k: null}", ["{_id: 1, k: undefined}", "{_id: 2, k: null}", "{_id: 3}"], null));
+
     private async Task AssertMatchesAsync(string filter, int[] expected)
     {
         var collection = await SeededAsync();

@@ -43,7 +43,7 @@ public sealed class CompiledFilterTests
     [Theory]
     [InlineData("{}", true)]
     [InlineData("{a: null}", true)]
-    [InlineData("{a: undefined}", true)]
+    [InlineData("{a: undefined}", false)]
     [InlineData("{a: [1, null]}", true)]
     [InlineData("{a: []}", false)]
     [InlineData("{a: 0}", false)]
