@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BayitPlus.Testing;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -185,17 +186,8 @@ public sealed class AggregationOutputTests(MongoDatabaseFixture fixture) : Confo
     [InlineData("{into: '{into}', let: 5, whenMatched: [{$set: {a: 1}}]}", 14)]
     [InlineData("{into: '{into}', let: {a: 1}, whenMatched: 'merge'}", 51199)]
     [InlineData("{into: '{into}', let: {new: 1}, whenMatched: [{$set: {a: 1}}]}", 51273)]
-    public async Task Merge_specification_errors_carry_the_server_codes(string spec, int code)
-    {
-        var source = await SourceAsync(nameof(Merge_specification_errors_carry_the_server_codes));
-        var target = NewCollection(nameof(Merge_specification_errors_carry_the_server_codes) + "_target");
-        var merge = Doc(spec.Replace("{db}", Database.DatabaseNamespace.DatabaseName, StringComparison.Ordinal)
-            .Replace("{into}", target.CollectionNamespace.CollectionName, StringComparison.Ordinal));
-
-        var error = await Assert.ThrowsAsync<MongoCommandException>(() => AggregateCommandAsync(source, new BsonDocument("$merge", merge)));
-
-        Assert.Equal(code, error.Code);
-    }
+    public async Task Merge_specification_errors_carry_the_server_codes(string spec, int code) =>
+        Assert.Equal(code, await OutputStageErrorCodeAsync("$merge", spec));
 
     [Fact]
     public async Task Merge_on_fields_need_a_unique_plain_index_under_the_aggregation_collation()
@@ -231,26 +223,26 @@ public sealed class AggregationOutputTests(MongoDatabaseFixture fixture) : Confo
     [InlineData("{db: 1, coll: '{into}'}", 14)]
     [InlineData("5", 16990)]
     [InlineData("''", 73)]
-    public async Task Out_specification_errors_carry_the_server_codes(string spec, int code)
+    public async Task Out_specification_errors_carry_the_server_codes(string spec, int code) =>
+        Assert.Equal(code, await OutputStageErrorCodeAsync("$out", spec));
+
+    /// <summary>The error code of an aggregate whose output stage <paramref name="stage"/> has the
+    /// JSON specification <paramref name="spec"/> ({db} and {into} stand for this test's database and
+    /// a new target), sent as the command itself so the driver does not read the stage.</summary>
+    private async Task<int> OutputStageErrorCodeAsync(string stage, string spec, [CallerMemberName] string hint = "")
     {
-        var source = await SourceAsync(nameof(Out_specification_errors_carry_the_server_codes));
-        var target = NewCollection(nameof(Out_specification_errors_carry_the_server_codes) + "_target");
+        var source = await SourceAsync(hint);
+        var target = NewCollection(hint + "_target");
         var json = spec.Replace("{db}", Database.DatabaseNamespace.DatabaseName, StringComparison.Ordinal)
             .Replace("{into}", target.CollectionNamespace.CollectionName, StringComparison.Ordinal);
-
-        var error = await Assert.ThrowsAsync<MongoCommandException>(() => AggregateCommandAsync(source, Doc($"{{$out: {json}}}")));
-
-        Assert.Equal(code, error.Code);
-    }
-
-    /// <summary>An aggregate sent as the command itself, so the driver does not read the output stage.</summary>
-    private Task<BsonDocument> AggregateCommandAsync(IMongoCollection<BsonDocument> source, BsonDocument stage) =>
-        Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(new BsonDocument
         {
             { "aggregate", source.CollectionNamespace.CollectionName },
-            { "pipeline", new BsonArray { stage } },
+            { "pipeline", new BsonArray { Doc($"{{{stage}: {json}}}") } },
             { "cursor", new BsonDocument() },
-        }, cancellationToken: Ct);
+        }, cancellationToken: Ct));
+        return error.Code;
+    }
 
     [Fact]
     public async Task Database_aggregate_reads_documents_and_local_sessions()
