@@ -120,7 +120,10 @@ internal sealed partial class CommandDispatcher
     {
         if (spec is BsonString into)
         {
-            return new MergeSpec(operation.Database, MergeCollectionName(into), null, "merge", "insert", null);
+            // The shortcut names a collection as is: an empty name is an invalid namespace.
+            return into.Value.Length > 0
+                ? new MergeSpec(operation.Database, into.Value, null, "merge", "insert", null)
+                : throw new MongoErrorException(ErrorCodes.InvalidNamespace, $"Invalid $merge target namespace: '{operation.Database}.'");
         }
 
         var options = spec as BsonDocument ?? throw MongoErrorException.TypeMismatch($"$merge requires a string or object argument, but found {BsonTypeNames.Of(spec)}");
@@ -171,17 +174,15 @@ internal sealed partial class CommandDispatcher
         return new MergeSpec(database, collection, on, whenMatched, whenNotMatched, let);
     }
 
-    private static string MergeCollectionName(BsonString into) => into.Value.Length > 0
-        ? into.Value
-        : throw new MongoErrorException(5786800, "$merge 'into' field cannot be an empty string");
-
     /// <summary>$merge's <c>into</c>: a collection name, or <c>{db, coll}</c> (the server's strict
     /// NamespaceSpec, db defaulting to the aggregation's).</summary>
     private static (string Database, string Collection) MergeInto(BsonValue into, OperationContext operation)
     {
         if (into is BsonString name)
         {
-            return (operation.Database, MergeCollectionName(name));
+            return name.Value.Length > 0
+                ? (operation.Database, name.Value)
+                : throw new MongoErrorException(5786800, "$merge 'into' field cannot be an empty string");
         }
 
         var spec = into as BsonDocument ?? throw new MongoErrorException(51178, $"$merge 'into' field  must be either a string or an object, but found {BsonTypeNames.Of(into)}");

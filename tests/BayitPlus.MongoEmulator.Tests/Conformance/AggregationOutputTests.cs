@@ -172,6 +172,7 @@ public sealed class AggregationOutputTests(MongoDatabaseFixture fixture) : Confo
     [InlineData("{on: '_id'}", 40414)]
     [InlineData("{into: 5}", 51178)]
     [InlineData("{into: ''}", 5786800)]
+    [InlineData("''", 73)]
     [InlineData("{into: {db: '{db}'}}", 5786801)]
     [InlineData("{into: {coll: 5}}", 14)]
     [InlineData("{into: '{into}', whenMatched: 'pipeline'}", 2)]
