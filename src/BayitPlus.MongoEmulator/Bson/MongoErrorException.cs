@@ -29,6 +29,16 @@ public sealed class MongoErrorException : Exception
 
     public static MongoErrorException TypeMismatch(string message) => new(ErrorCodes.TypeMismatch, message);
 
+    /// <summary>The server's IDL parser on a field its strict struct does not declare.</summary>
+    public static MongoErrorException UnknownField(string path) => new(ErrorCodes.UnknownField, $"BSON field '{path}' is an unknown field.");
+
+    /// <summary>The server's IDL parser on a required field that is absent.</summary>
+    public static MongoErrorException MissingField(string path) => new(40414, $"BSON field '{path}' is missing but a required field");
+
+    /// <summary>The server's IDL parser on a field of the wrong BSON type.</summary>
+    public static MongoErrorException WrongType(string path, BsonValue value, string expected) =>
+        TypeMismatch($"BSON field '{path}' is the wrong type '{BsonTypeNames.Of(value)}', expected type '{expected}'");
+
     /// <summary>The document form sent on the wire: errmsg, code, codeName, extras and labels.</summary>
     public BsonDocument ToErrorDocument()
     {

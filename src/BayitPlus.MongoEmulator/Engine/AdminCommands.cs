@@ -107,8 +107,8 @@ internal sealed partial class CommandDispatcher
         var results = new List<BsonDocument>();
         foreach (var collection in _store.CollectionsOf(operation.Database).Values.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
-            var entry = collection.View is { } view
-                ? ViewEntry(collection.Name, view, nameOnly)
+            var entry = collection.View is not null
+                ? ViewEntry(collection, nameOnly)
                 : nameOnly
                 ? new BsonDocument { { "name", collection.Name }, { "type", "collection" } }
                 : new BsonDocument
@@ -139,30 +139,65 @@ internal sealed partial class CommandDispatcher
         return options;
     }
 
-    private static BsonDocument ViewEntry(string name, ViewDefinition view, bool nameOnly) => nameOnly
-        ? new BsonDocument { { "name", name }, { "type", "view" } }
-        : new BsonDocument
+    private static BsonDocument ViewEntry(CollectionStore view, bool nameOnly)
+    {
+        if (nameOnly)
         {
-            { "name", name },
-            { "type", "view" },
-            { "options", new BsonDocument { { "viewOn", view.ViewOn }, { "pipeline", view.Pipeline.DeepClone() } } },
-            { "info", new BsonDocument("readOnly", true) },
-        };
+            return new BsonDocument { { "name", view.Name }, { "type", "view" } };
+        }
+
+        var options = new BsonDocument { { "viewOn", view.View!.ViewOn }, { "pipeline", view.View.Pipeline.DeepClone() } };
+        if (view.DefaultCollation is { } collation)
+        {
+            options.Add("collation", collation.Spec.DeepClone());
+        }
+
+        return new BsonDocument { { "name", view.Name }, { "type", "view" }, { "options", options }, { "info", new BsonDocument("readOnly", true) } };
+    }
+
+    /// <summary>The arguments MongoDB 8.0 accepts on every command (its API version 1 generic
+    /// arguments), which the strict parsers of create and find let through.</summary>
+    private static readonly HashSet<string> GenericArguments =
+    [
+        "apiVersion", "apiStrict", "apiDeprecationErrors", "$db", "maxTimeMS", "readConcern", "writeConcern", "lsid",
+        "clientOperationKey", "txnNumber", "autocommit", "startTransaction", "stmtId", "comment", "$readPreference", "$clusterTime",
+    ];
+
+    /// <summary>create's fields in the server's IDL that the emulator does not implement: they are
+    /// refused with 238, never ignored.</summary>
+    private static readonly HashSet<string> UnsupportedCreateOptions =
+    [
+        "capped", "autoIndexId", "idIndex", "size", "max", "storageEngine", "indexOptionDefaults", "changeStreamPreAndPostImages",
+        "timeseries", "clusteredIndex", "expireAfterSeconds", "encryptedFields", "temp", "flags",
+    ];
 
     private BsonDocument Create(BsonDocument command, OperationContext operation)
     {
         var name = CollectionName(command);
+        foreach (var option in command.Names.Skip(1))
+        {
+            if (!GenericArguments.Contains(option) && !UnsupportedCreateOptions.Contains(option)
+                && option is not ("viewOn" or "pipeline" or "collation" or "validator" or "validationLevel" or "validationAction"))
+            {
+                throw MongoErrorException.UnknownField($"create.{option}");
+            }
+        }
+
         if (command.Contains("viewOn"))
         {
             return CreateView(command, name, operation);
         }
 
-        foreach (var option in command.Skip(1))
+        // capped: false is the default the emulator implements; any other option of the list changes storage.
+        var unsupported = command.Names.FirstOrDefault(o => UnsupportedCreateOptions.Contains(o) && !(o == "capped" && !command[o].ToBoolean()));
+        if (unsupported is not null)
         {
-            if (option.Name is "capped" or "timeseries" or "clusteredIndex" or "pipeline" or "changeStreamPreAndPostImages" or "expireAfterSeconds")
-            {
-                throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{option.Name}' is not supported by the emulator");
-            }
+            throw new MongoErrorException(ErrorCodes.NotImplemented, $"create option '{unsupported}' is not supported by the emulator");
+        }
+
+        if (command.Contains("pipeline"))
+        {
+            throw new MongoErrorException(ErrorCodes.InvalidOptions, "'pipeline' requires 'viewOn' to also be specified");
         }
 
         if (operation.Collection(name) is not null)
@@ -199,10 +234,10 @@ internal sealed partial class CommandDispatcher
     {
         var viewOn = command["viewOn"] as BsonString ?? throw MongoErrorException.TypeMismatch("'viewOn' must be a string");
         var pipeline = command.GetValue("pipeline", new BsonArray()) as BsonArray ?? throw MongoErrorException.TypeMismatch("'pipeline' must be an array");
-        var unsupported = command.Skip(1).FirstOrDefault(o => o.Name is not ("viewOn" or "pipeline" or "writeConcern" or "lsid" or "$db" or "$clusterTime" or "txnNumber" or "comment"));
-        if (unsupported.Name is not null)
+        var unsupported = command.Names.Skip(1).FirstOrDefault(o => !GenericArguments.Contains(o) && o is not ("viewOn" or "pipeline" or "collation"));
+        if (unsupported is not null)
         {
-            throw new MongoErrorException(ErrorCodes.InvalidOptions, $"create option '{unsupported.Name}' is not supported by the emulator for views");
+            throw new MongoErrorException(ErrorCodes.InvalidOptions, $"option not supported on a view: {unsupported}");
         }
 
         if (viewOn.Value.Length == 0)
@@ -224,7 +259,14 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(ErrorCodes.NamespaceExists, $"Namespace {operation.Database}.{name} already exists");
         }
 
-        _store.CreateView(operation.Database, name, new ViewDefinition(viewOn.Value, pipeline));
+        // A view on a view shares its collation, as the server's view catalog requires.
+        var collation = Collation.Of(command);
+        if (operation.Collection(viewOn.Value) is { View: not null } source && !Collation.AreSame(source.DefaultCollation, collation))
+        {
+            throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, $"View {operation.Database}.{name} has conflicting collation with view {source.Namespace}");
+        }
+
+        _store.CreateView(operation.Database, name, new ViewDefinition(viewOn.Value, pipeline), collation);
         return [];
     }
 

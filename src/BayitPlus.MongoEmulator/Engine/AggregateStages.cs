@@ -80,7 +80,7 @@ internal sealed partial class CommandDispatcher
     /// kept; a result that breaks a unique index fails the command and leaves the target as it was.</summary>
     private static void Out(BsonValue spec, List<BsonDocument> results, OperationContext operation)
     {
-        var (database, name) = OutputNamespace(spec, operation, "$out", "db", "coll");
+        var (database, name) = OutTarget(spec, operation);
         var existing = operation.Store.Find(database, name);
         var replacement = new CollectionStore(database, name, existing?.DefaultCollation) { Validation = existing?.Validation };
         foreach (var index in existing?.Indexes.Skip(1) ?? [])
@@ -99,51 +99,196 @@ internal sealed partial class CommandDispatcher
         operation.Store.Replace(database, name, replacement);
     }
 
-    private static void Merge(BsonValue spec, List<BsonDocument> results, OperationContext operation)
+    /// <summary>The whenMatched/whenNotMatched pairs the server has a merge strategy for; any other
+    /// pair is refused with 51181.</summary>
+    private static readonly HashSet<(string WhenMatched, string WhenNotMatched)> MergeModes =
+    [
+        ("replace", "insert"), ("replace", "fail"), ("replace", "discard"),
+        ("merge", "insert"), ("merge", "fail"), ("merge", "discard"),
+        ("pipeline", "insert"), ("pipeline", "fail"), ("pipeline", "discard"),
+        ("keepExisting", "insert"), ("fail", "insert"),
+    ];
+
+    /// <summary>A <c>$merge</c> specification as the server's parser reads it. <see cref="On"/> is
+    /// null when the stage names no <c>on</c> fields (they are then <c>_id</c>, with no index check).</summary>
+    private sealed record MergeSpec(string Database, string Collection, string[]? On, BsonValue WhenMatched, string WhenNotMatched, BsonDocument? Let)
     {
-        var options = spec switch
+        public string WhenMatchedMode => WhenMatched is BsonArray ? "pipeline" : WhenMatched.AsString;
+    }
+
+    private static MergeSpec ParseMerge(BsonValue spec, OperationContext operation)
+    {
+        if (spec is BsonString into)
         {
-            BsonString into => new BsonDocument("into", into),
-            BsonDocument document => document,
-            _ => throw new MongoErrorException(ErrorCodes.TypeMismatch, "$merge requires a string or an object"),
-        };
-        var unknown = options.Names.FirstOrDefault(n => n is not ("into" or "on" or "let" or "whenMatched" or "whenNotMatched"));
-        if (unknown is not null)
-        {
-            throw new MongoErrorException(40415, $"BSON field '$merge.{unknown}' is an unknown field.");
+            // The shortcut names a collection as is: an empty name is an invalid namespace.
+            return into.Value.Length > 0
+                ? new MergeSpec(operation.Database, into.Value, null, "merge", "insert", null)
+                : throw new MongoErrorException(ErrorCodes.InvalidNamespace, $"Invalid $merge target namespace: '{operation.Database}.'");
         }
 
-        var (database, name) = OutputNamespace(options.GetValue("into", null) ?? throw new MongoErrorException(40414, "BSON field '$merge.into' is missing but a required field"), operation, "$merge", "db", "coll");
-        var on = options.GetValue("on", "_id") switch
+        var options = spec as BsonDocument ?? throw MongoErrorException.TypeMismatch($"$merge requires a string or object argument, but found {BsonTypeNames.Of(spec)}");
+        (string Database, string Collection)? target = null;
+        string[]? on = null;
+        BsonDocument? let = null;
+        BsonValue whenMatched = "merge";
+        var whenNotMatched = "insert";
+        foreach (var option in options)
+        {
+            switch (option.Name)
+            {
+                case "into":
+                    target = MergeInto(option.Value, operation);
+                    break;
+                case "on":
+                    on = MergeOn(option.Value);
+                    break;
+                case "let":
+                    let = option.Value as BsonDocument ?? throw MongoErrorException.WrongType("$merge.let", option.Value, "object");
+                    break;
+                case "whenMatched":
+                    whenMatched = option.Value switch
+                    {
+                        BsonArray pipeline => pipeline,
+                        BsonString { Value: "replace" or "keepExisting" or "merge" or "fail" } mode => mode,
+                        BsonString other => throw MongoErrorException.BadValue($"Enumeration value '{other.Value}' for field 'whenMatched' is not a valid value."),
+                        var other => throw new MongoErrorException(51191, $"$merge 'whenMatched' field  must be either a string or an array, but found {BsonTypeNames.Of(other)}"),
+                    };
+                    break;
+                case "whenNotMatched":
+                    whenNotMatched = option.Value switch
+                    {
+                        BsonString { Value: "insert" or "discard" or "fail" } mode => mode.Value,
+                        BsonString other => throw MongoErrorException.BadValue($"Enumeration value '{other.Value}' for field 'whenNotMatched' is not a valid value."),
+                        var other => throw MongoErrorException.WrongType("$merge.whenNotMatched", other, "string"),
+                    };
+                    break;
+                case "targetCollectionVersion":
+                    // Only a router sends it; a server that is not a shard refuses it.
+                    throw new MongoErrorException(51123, "Unexpected target chunk version specified");
+                default:
+                    throw MongoErrorException.UnknownField($"$merge.{option.Name}");
+            }
+        }
+
+        var (database, collection) = target ?? throw MongoErrorException.MissingField("$merge.into");
+        return new MergeSpec(database, collection, on, whenMatched, whenNotMatched, let);
+    }
+
+    /// <summary>$merge's <c>into</c>: a collection name, or <c>{db, coll}</c> (the server's strict
+    /// NamespaceSpec, db defaulting to the aggregation's).</summary>
+    private static (string Database, string Collection) MergeInto(BsonValue into, OperationContext operation)
+    {
+        if (into is BsonString name)
+        {
+            return name.Value.Length > 0
+                ? (operation.Database, name.Value)
+                : throw new MongoErrorException(5786800, "$merge 'into' field cannot be an empty string");
+        }
+
+        var spec = into as BsonDocument ?? throw new MongoErrorException(51178, $"$merge 'into' field  must be either a string or an object, but found {BsonTypeNames.Of(into)}");
+        var fields = NamespaceSpecFields(spec, "into", required: false);
+        return fields.Collection is { Length: > 0 } collection
+            ? (fields.Database is { Length: > 0 } database ? database : operation.Database, collection)
+            : throw new MongoErrorException(5786801, "$merge 'into' field must specify a 'coll' that is not empty, null or undefined");
+    }
+
+    /// <summary>The <c>db</c> and <c>coll</c> strings of a namespace document, parsed as the server's
+    /// strict IDL structs parse them: any other field (but <paramref name="extra"/>, left to the
+    /// caller) is unknown (40415), a non-string is a type mismatch, and with
+    /// <paramref name="required"/> both must be present.</summary>
+    private static (string? Database, string? Collection) NamespaceSpecFields(BsonDocument spec, string context, bool required, string? extra = null)
+    {
+        string? database = null, collection = null;
+        foreach (var field in spec.Where(f => f.Name != extra))
+        {
+            var value = field.Name is "db" or "coll"
+                ? field.Value as BsonString ?? throw MongoErrorException.WrongType($"{context}.{field.Name}", field.Value, "string")
+                : throw MongoErrorException.UnknownField($"{context}.{field.Name}");
+            if (field.Name == "db")
+            {
+                database = value.Value;
+            }
+            else
+            {
+                collection = value.Value;
+            }
+        }
+
+        if (required)
+        {
+            _ = database ?? throw MongoErrorException.MissingField($"{context}.db");
+            _ = collection ?? throw MongoErrorException.MissingField($"{context}.coll");
+        }
+
+        return (database, collection);
+    }
+
+    private static string[] MergeOn(BsonValue on)
+    {
+        string[] fields = on switch
         {
             BsonString field => [field.Value],
-            BsonArray { Count: > 0 } fields when fields.All(f => f.IsString) => fields.Select(f => f.AsString).ToArray(),
-            _ => throw new MongoErrorException(51186, "$merge 'on' must be a string or a non-empty array of strings"),
+            BsonArray array => [.. array.Select(f => f as BsonString ?? throw new MongoErrorException(51134, $"$merge 'on' array elements must be strings, but found {BsonTypeNames.Of(f)}")).Select(f => f.Value)],
+            _ => throw new MongoErrorException(51186, $"$merge 'on' field  must be either a string or an array of strings, but found {BsonTypeNames.Of(on)}"),
         };
-        var whenMatched = options.GetValue("whenMatched", "merge");
-        var whenNotMatched = options.GetValue("whenNotMatched", "insert").ToString();
-        if (whenMatched is BsonString { Value: not ("replace" or "keepExisting" or "merge" or "fail") } || whenMatched is not (BsonString or BsonArray))
+        return fields.Length > 0 ? fields : throw new MongoErrorException(51187, "If explicitly specifying $merge 'on', must include at least one field");
+    }
+
+    /// <summary>Whether an index of the target proves the <c>on</c> fields unique, as the server
+    /// requires: unique (the _id index is), not partial, plain ascending/descending fields that are
+    /// exactly the <c>on</c> fields, under the aggregation's collation. A target that does not
+    /// exist yet is proven only for <c>_id</c>.</summary>
+    private static bool HasSupportingUniqueIndex(CollectionStore? target, IReadOnlyCollection<string> on, Collation? collation) => target is null
+        ? on.SequenceEqual(["_id"])
+        : target.Indexes.Any(i => (i.Unique || i.Name == "_id_") && i.PartialFilter is null && !i.IsText
+            && i.Key.Values.All(BsonOrder.IsNumber) && i.Key.ElementCount == on.Count && i.Key.Names.All(on.Contains)
+            && Collation.AreSame(i.Collation, collation));
+
+    private static void Merge(BsonValue stage, List<BsonDocument> results, OperationContext operation)
+    {
+        var spec = ParseMerge(stage, operation);
+        var (database, name) = OutputNamespace(spec.Database, spec.Collection, operation, "$merge");
+        if (!MergeModes.Contains((spec.WhenMatchedMode, spec.WhenNotMatched)))
         {
-            throw MongoErrorException.BadValue($"Enumeration value '{whenMatched}' for field '$merge.whenMatched' is not a valid value.");
+            throw new MongoErrorException(51181, $"Combination of $merge modes 'whenMatched: {spec.WhenMatchedMode}' and 'whenNotMatched: {spec.WhenNotMatched}' is not supported");
         }
 
-        if (whenNotMatched is not ("insert" or "discard" or "fail"))
+        var duplicate = spec.On?.GroupBy(f => f).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
         {
-            throw MongoErrorException.BadValue($"Enumeration value '{whenNotMatched}' for field '$merge.whenNotMatched' is not a valid value.");
+            throw new MongoErrorException(31465, $"Found a duplicate field '{duplicate.Key}'");
         }
 
-        if (options.Contains("let") && whenMatched is not BsonArray)
-        {
-            throw new MongoErrorException(51199, "Cannot use 'let' variables with 'whenMatched: " + whenMatched + "' mode");
-        }
-
-        var target = operation.Store.GetOrCreate(database, name);
-        if (!on.SequenceEqual(["_id"]) && !target.Indexes.Any(i => i.Unique && i.Key.Names.Order().SequenceEqual(on.Order())))
+        if (spec.On is not null && !HasSupportingUniqueIndex(operation.Store.Find(database, name), spec.On, operation.Collation))
         {
             throw new MongoErrorException(51183, "Cannot find index to verify that join fields will be unique");
         }
 
-        var pipeline = whenMatched is BsonArray stages ? MergePipeline(stages, options.GetValue("let", null) as BsonDocument, operation) : null;
+        var let = spec.Let;
+        if (spec.WhenMatched is BsonArray)
+        {
+            if (let?.GetValue("new", null) is { } variable && variable != "$$ROOT")
+            {
+                throw new MongoErrorException(51273, "'let' may not define a value for the reserved 'new' variable other than '$$ROOT'");
+            }
+
+            // Without 'let' the pipeline sees the result as $$new; a 'let' of its own adds $$new only
+            // when unmatched results are inserted, as the server does.
+            if (let is null || (!let.Contains("new") && spec.WhenNotMatched == "insert"))
+            {
+                let = new BsonDocument(let ?? []) { { "new", "$$ROOT" } };
+            }
+        }
+        else if (let is not null)
+        {
+            throw new MongoErrorException(51199, $"Cannot use 'let' variables with 'whenMatched: {spec.WhenMatchedMode}' mode");
+        }
+
+        var on = spec.On ?? ["_id"];
+        var whenMatched = spec.WhenMatched;
+        var whenNotMatched = spec.WhenNotMatched;
+        var target = operation.Store.GetOrCreate(database, name);
+        var pipeline = whenMatched is BsonArray stages ? MergePipeline(stages, let!, operation) : null;
         foreach (var result in results)
         {
             var document = on.Contains("_id") ? WithId(result) : result;
@@ -204,12 +349,12 @@ internal sealed partial class CommandDispatcher
         }
     }
 
-    /// <summary>The update a whenMatched pipeline makes for one result: its variables (<c>let</c>,
-    /// by default <c>{new: "$$ROOT"}</c>) are evaluated against that result.</summary>
-    private static Func<BsonDocument, UpdateSpec> MergePipeline(BsonArray stages, BsonDocument? let, OperationContext operation)
+    /// <summary>The update a whenMatched pipeline makes for one result: its <c>let</c> variables are
+    /// evaluated against that result.</summary>
+    private static Func<BsonDocument, UpdateSpec> MergePipeline(BsonArray stages, BsonDocument let, OperationContext operation)
     {
         var context = operation.QueryContextFor(null);
-        var variables = (let ?? new BsonDocument("new", "$$ROOT")).Select(v =>
+        var variables = let.Select(v =>
         {
             ExpressionCompiler.ValidateVariableName(v.Name);
             return (v.Name, Expression: AggExpression.Compile(v.Value));
@@ -242,19 +387,28 @@ internal sealed partial class CommandDispatcher
             : throw new MongoErrorException(ErrorCodes.ImmutableField, "$merge failed to update the matching document, did you attempt to modify the _id or the shard key? :: caused by :: Performing an update on the path '_id' would modify the immutable field '_id'");
     }
 
-    private static (string Database, string Collection) OutputNamespace(BsonValue spec, OperationContext operation, string stage, string databaseField, string collectionField)
+    /// <summary>$out's target: a collection name, or <c>{db, coll}</c> (the server's strict
+    /// DocumentSourceOutSpec, both required).</summary>
+    private static (string Database, string Collection) OutTarget(BsonValue spec, OperationContext operation)
     {
-        var (database, collection) = ParseNamespace(spec, operation, stage, databaseField, collectionField);
-        return operation.Store.Find(database, collection)?.View is null
-            ? (database, collection)
-            : throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"{stage} cannot write to the view {database}.{collection}");
+        var (database, collection) = spec switch
+        {
+            BsonString name => (operation.Database, name.Value),
+            BsonDocument target => NamespaceSpecFields(target, "$out", required: true, extra: "timeseries"),
+            _ => throw new MongoErrorException(16990, $"$out only supports a string or object argument, but found {BsonTypeNames.Of(spec)}"),
+        };
+        if (spec is BsonDocument options && options.Contains("timeseries"))
+        {
+            throw new MongoErrorException(ErrorCodes.NotImplemented, "$out to a time-series collection is not supported by the emulator");
+        }
+
+        return database is { Length: > 0 } && collection is { Length: > 0 }
+            ? OutputNamespace(database, collection, operation, "$out")
+            : throw new MongoErrorException(ErrorCodes.InvalidNamespace, $"Invalid $out target namespace, {database}.{collection}");
     }
 
-    private static (string Database, string Collection) ParseNamespace(BsonValue spec, OperationContext operation, string stage, string databaseField, string collectionField) => spec switch
-    {
-        BsonString name => (operation.Database, name.Value),
-        BsonDocument target when target.GetValue(collectionField, null) is BsonString collection =>
-            (target.GetValue(databaseField, operation.Database).ToString()!, collection.Value),
-        _ => throw new MongoErrorException(ErrorCodes.FailedToParse, $"{stage} requires a collection name or {{{databaseField}: <db>, {collectionField}: <collection>}}"),
-    };
+    private static (string Database, string Collection) OutputNamespace(string database, string collection, OperationContext operation, string stage) =>
+        operation.Store.Find(database, collection)?.View is null
+            ? (database, collection)
+            : throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"{stage} cannot write to the view {database}.{collection}");
 }

@@ -17,6 +17,9 @@ internal sealed class Cursor(long id, string ns, IReadOnlyList<BsonDocument> res
 
     public DateTime LastUsed { get; set; }
 
+    /// <summary>find's <c>noCursorTimeout</c>: never closed for idleness (only with its session).</summary>
+    public bool NoTimeout { get; init; }
+
     /// <summary>Why the server killed this cursor (its collection was dropped); its next getMore
     /// fails with that reason.</summary>
     public string? KilledBecause { get; set; }
@@ -55,7 +58,7 @@ internal sealed class CursorManager
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
     private readonly Dictionary<long, Cursor> _cursors = [];
 
-    public Cursor Open(string ns, IReadOnlyList<BsonDocument> results, Session? session, DateTime now, ChangeStream? stream = null)
+    public Cursor Open(string ns, IReadOnlyList<BsonDocument> results, Session? session, DateTime now, ChangeStream? stream = null, bool noTimeout = false)
     {
         long id;
         do
@@ -64,7 +67,7 @@ internal sealed class CursorManager
         }
         while (_cursors.ContainsKey(id));
 
-        var cursor = new Cursor(id, ns, results, session) { Stream = stream, LastUsed = now };
+        var cursor = new Cursor(id, ns, results, session) { Stream = stream, LastUsed = now, NoTimeout = noTimeout };
         _cursors.Add(id, cursor);
         return cursor;
     }
@@ -96,7 +99,7 @@ internal sealed class CursorManager
 
     public void CloseIdle(DateTime now)
     {
-        foreach (var cursor in _cursors.Values.Where(c => now - c.LastUsed > IdleTimeout).ToList())
+        foreach (var cursor in _cursors.Values.Where(c => !c.NoTimeout && now - c.LastUsed > IdleTimeout).ToList())
         {
             _cursors.Remove(cursor.Id);
         }

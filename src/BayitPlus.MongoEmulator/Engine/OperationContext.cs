@@ -38,9 +38,22 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
     }
 
     /// <summary>Sets <see cref="Collation"/> from <paramref name="holder"/>'s <c>collation</c> (a
-    /// command or a write statement), else the default collation of <paramref name="collection"/>.</summary>
-    public void UseCollation(BsonDocument holder, CollectionStore? collection) =>
-        Collation = holder.Contains("collation") ? Collation.Of(holder) : collection?.DefaultCollation;
+    /// command or a write statement), else the default collation of <paramref name="collection"/>.
+    /// A view always runs under its own default collation: naming another is refused (167).</summary>
+    public void UseCollation(BsonDocument holder, CollectionStore? collection)
+    {
+        if (!holder.Contains("collation"))
+        {
+            Collation = collection?.DefaultCollation;
+            return;
+        }
+
+        Collation = Collation.Of(holder);
+        if (collection?.View is not null && !Collation.AreSame(Collation, collection.DefaultCollation))
+        {
+            throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, "Cannot override a view's default collation");
+        }
+    }
 
     /// <summary>How values compare under <see cref="Collation"/>.</summary>
     public BsonOrder Order { get; private set; } = BsonOrder.Instance;
@@ -148,6 +161,12 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
     public IEnumerable<BsonDocument> ReadCollection(string collectionName)
     {
         var collection = Collection(collectionName);
+        if (collection?.View is not null && !Collation.AreSame(Collation, collection.DefaultCollation))
+        {
+            // A view another stage reads runs under its own collation, which must be the aggregation's.
+            throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, $"Cannot override a view's default collation{collection.Namespace}");
+        }
+
         return collection is null ? [] : Find(collection, CompiledFilter.Compile([], QueryContextFor(null)), null, out _).Select(v => v.Document).ToList();
     }
 

@@ -11,8 +11,47 @@ internal sealed partial class CommandDispatcher
     private const int DefaultFirstBatch = 101;
     private static readonly TimeSpan DefaultAwaitTime = TimeSpan.FromSeconds(1);
 
+    /// <summary>find's fields in MongoDB 8.0's IDL that the emulator runs (those with no effect on a
+    /// single node with no capped collections among them).</summary>
+    private static readonly HashSet<string> FindFields =
+    [
+        "filter", "projection", "sort", "hint", "collation", "skip", "limit", "batchSize", "singleBatch", "let",
+        "allowDiskUse", "noCursorTimeout", "allowPartialResults", "oplogReplay", "readOnce", "$queryOptions",
+    ];
+
+    /// <summary>find's other IDL fields: refused (238) when set, since the emulator would ignore them.</summary>
+    private static readonly HashSet<string> UnsupportedFindFields =
+    [
+        "min", "max", "returnKey", "showRecordId", "tailable", "awaitData", "ntoreturn", "options", "term", "allowSpeculativeMajorityRead",
+        "$_requestResumeToken", "$_resumeAfter", "$_startAt", "runtimeConstants", "collectionUUID", "includeQueryStatsMetrics", "encryptionInformation",
+    ];
+
+    /// <summary>Refuses what find's strict IDL does not know (40415) and what the emulator does not
+    /// implement (238); false flags and empty documents ask for nothing and pass.</summary>
+    private static void CheckFindFields(BsonDocument command)
+    {
+        foreach (var field in command.Skip(1))
+        {
+            if (FindFields.Contains(field.Name) || GenericArguments.Contains(field.Name))
+            {
+                continue;
+            }
+
+            if (!UnsupportedFindFields.Contains(field.Name))
+            {
+                throw MongoErrorException.UnknownField($"find.{field.Name}");
+            }
+
+            if (field.Value is not (BsonBoolean { Value: false } or BsonDocument { ElementCount: 0 }))
+            {
+                throw new MongoErrorException(ErrorCodes.NotImplemented, $"find option '{field.Name}' is not supported by the emulator");
+            }
+        }
+    }
+
     private BsonDocument Find(BsonDocument command, OperationContext operation, Session? session)
     {
+        CheckFindFields(command);
         var name = CollectionName(command);
         var collection = operation.Collection(name);
         operation.UseCollation(command, collection);
@@ -21,7 +60,7 @@ internal sealed partial class CommandDispatcher
         var results = Query(command, operation, collection, filter, text);
         var projection = command.GetValue("projection", null) is BsonDocument { ElementCount: > 0 } p ? FindProjection.Parse(p, operation.QueryContextFor(null)) : null;
         var documents = results.Select(m => projection?.Apply(m, filter) ?? m.Document).ToList();
-        return CursorReply(command, $"{operation.Database}.{name}", documents, session, operation.Now);
+        return CursorReply(command, $"{operation.Database}.{name}", documents, session, operation.Now, command.GetValue("noCursorTimeout", false).ToBoolean());
     }
 
     private static List<MetaDoc> Query(BsonDocument command, OperationContext operation, CollectionStore? collection, CompiledFilter filter, TextSearch? text)
@@ -43,7 +82,7 @@ internal sealed partial class CommandDispatcher
         return (limit > 0 ? results.Take((int)Math.Min(limit, int.MaxValue)) : results).ToList();
     }
 
-    private BsonDocument CursorReply(BsonDocument command, string ns, IReadOnlyList<BsonDocument> results, Session? session, DateTime now)
+    private BsonDocument CursorReply(BsonDocument command, string ns, IReadOnlyList<BsonDocument> results, Session? session, DateTime now, bool noTimeout = false)
     {
         var options = command.GetValue("cursor", null) as BsonDocument;
         var batchSize = (options?.GetValue("batchSize", null) ?? command.GetValue("batchSize", null))?.ToInt32() ?? DefaultFirstBatch;
@@ -52,7 +91,7 @@ internal sealed partial class CommandDispatcher
             throw MongoErrorException.BadValue("batchSize must be non-negative");
         }
 
-        var cursor = _cursors.Open(ns, results, session, now);
+        var cursor = _cursors.Open(ns, results, session, now, noTimeout: noTimeout);
         List<BsonDocument> batch = batchSize == 0 ? [] : cursor.NextBatch(batchSize);
         var singleBatch = command.GetValue("singleBatch", false).ToBoolean();
         var id = 0L;

@@ -34,12 +34,13 @@ internal sealed class ServerStore(TimeProvider time, int changeHistoryEntries)
     public CollectionStore? Find(string database, string collection) =>
         _databases.TryGetValue(database, out var collections) ? collections.GetValueOrDefault(collection) : null;
 
-    /// <summary>Adds a view; the caller has checked that the name is free.</summary>
-    public void CreateView(string database, string name, ViewDefinition view)
+    /// <summary>Adds a view with its default collation (null: simple); the caller has checked that
+    /// the name is free.</summary>
+    public void CreateView(string database, string name, ViewDefinition view, Collation? collation)
     {
         ValidateNames(database, name);
         GetOrCreate(database, name);
-        _databases[database][name] = new CollectionStore(database, name) { View = view };
+        _databases[database][name] = new CollectionStore(database, name, collation) { View = view };
     }
 
     /// <summary>The collection, created (with <paramref name="defaultCollation"/>) if absent.</summary>

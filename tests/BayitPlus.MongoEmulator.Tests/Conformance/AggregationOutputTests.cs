@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using BayitPlus.Testing;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -65,7 +66,7 @@ public sealed class AggregationOutputTests(MongoDatabaseFixture fixture) : Confo
 
     [Theory]
     [InlineData("replace", "discard", "{ \"_id\" : 2, \"x\" : 22 }")]
-    [InlineData("keepExisting", "discard", "{ \"_id\" : 2, \"x\" : 0, \"kept\" : true }")]
+    [InlineData("keepExisting", "insert", "{ \"_id\" : 2, \"x\" : 0, \"kept\" : true }|{ \"_id\" : 3, \"x\" : 33 }")]
     [InlineData("merge", "insert", "{ \"_id\" : 2, \"x\" : 22, \"kept\" : true }|{ \"_id\" : 3, \"x\" : 33 }")]
     public async Task Merge_modes_decide_what_happens_to_matched_and_unmatched_documents(string whenMatched, string whenNotMatched, string expected)
     {
@@ -141,6 +142,107 @@ public sealed class AggregationOutputTests(MongoDatabaseFixture fixture) : Confo
         AssertSameFields(Doc("{_id: 'a', x: 22, seen: 1, from: 'src'}"), stored[0]);
         Assert.Equal(33, stored[1]["x"].AsInt32);
         Assert.Equal(BsonType.ObjectId, stored[1]["_id"].BsonType);
+    }
+
+    [Theory]
+    [InlineData("keepExisting", "fail")]
+    [InlineData("keepExisting", "discard")]
+    [InlineData("fail", "fail")]
+    [InlineData("fail", "discard")]
+    public async Task Merge_refuses_the_mode_pairs_the_server_has_no_strategy_for(string whenMatched, string whenNotMatched)
+    {
+        var source = await SourceAsync($"pair_{whenMatched}_{whenNotMatched}");
+        var target = NewCollection($"pair_{whenMatched}_{whenNotMatched}");
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(source, new BsonDocument("$merge", new BsonDocument
+        {
+            { "into", target.CollectionNamespace.CollectionName },
+            { "whenMatched", whenMatched },
+            { "whenNotMatched", whenNotMatched },
+        })));
+
+        Assert.Equal(51181, error.Code);
+        Assert.Empty(await AllAsync(target));
+    }
+
+    /// <summary>The server's parser of <c>$merge</c>, field by field; {into} stands for the target's name.</summary>
+    [Theory]
+    [InlineData("{into: {db: '{db}', coll: '{into}', foo: 1}}", 40415)]
+    [InlineData("{into: '{into}', foo: 1}", 40415)]
+    [InlineData("{on: '_id'}", 40414)]
+    [InlineData("{into: 5}", 51178)]
+    [InlineData("{into: ''}", 5786800)]
+    [InlineData("''", 73)]
+    [InlineData("{into: {db: '{db}'}}", 5786801)]
+    [InlineData("{into: {coll: 5}}", 14)]
+    [InlineData("{into: '{into}', whenMatched: 'pipeline'}", 2)]
+    [InlineData("{into: '{into}', whenMatched: 'upsert'}", 2)]
+    [InlineData("{into: '{into}', whenMatched: 5}", 51191)]
+    [InlineData("{into: '{into}', whenNotMatched: 'upsert'}", 2)]
+    [InlineData("{into: '{into}', whenNotMatched: 5}", 14)]
+    [InlineData("{into: '{into}', on: 5}", 51186)]
+    [InlineData("{into: '{into}', on: []}", 51187)]
+    [InlineData("{into: '{into}', on: ['_id', 1]}", 51134)]
+    [InlineData("{into: '{into}', on: ['_id', '_id']}", 31465)]
+    [InlineData("{into: '{into}', let: 5, whenMatched: [{$set: {a: 1}}]}", 14)]
+    [InlineData("{into: '{into}', let: {a: 1}, whenMatched: 'merge'}", 51199)]
+    [InlineData("{into: '{into}', let: {new: 1}, whenMatched: [{$set: {a: 1}}]}", 51273)]
+    public async Task Merge_specification_errors_carry_the_server_codes(string spec, int code) =>
+        Assert.Equal(code, await OutputStageErrorCodeAsync("$merge", spec));
+
+    [Fact]
+    public async Task Merge_on_fields_need_a_unique_plain_index_under_the_aggregation_collation()
+    {
+        var source = await SourceAsync(nameof(Merge_on_fields_need_a_unique_plain_index_under_the_aggregation_collation));
+        IMongoCollection<BsonDocument> missing = NewCollection("missing"), partial = NewCollection("partial"), compound = NewCollection("compound"), collated = NewCollection("collated");
+        BsonDocument Merge(IMongoCollection<BsonDocument> target, BsonValue on) =>
+            new("$merge", new BsonDocument { { "into", target.CollectionNamespace.CollectionName }, { "on", on } });
+        await partial.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Doc("{x: 1}"), new CreateIndexOptions<BsonDocument> { Unique = true, PartialFilterExpression = Doc("{x: {$gt: 0}}") }), cancellationToken: Ct);
+        await compound.Indexes.CreateOneAsync(new CreateIndexModel<BsonDocument>(Doc("{x: 1, _id: -1}"), new CreateIndexOptions { Unique = true }), cancellationToken: Ct);
+        await Database.CreateCollectionAsync(collated.CollectionNamespace.CollectionName, new CreateCollectionOptions { Collation = new Collation("en") }, Ct);
+        var english = new AggregateOptions { Collation = new Collation("en") };
+
+        var missingOnX = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(source, Merge(missing, "x")));
+        var partialOnX = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(source, Merge(partial, "x")));
+        var compoundOnX = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(source, Merge(compound, "x")));
+        var collatedOnId = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(source, Merge(collated, "_id")));
+        await RunAsync(source, Merge(missing, "_id"));
+        await RunAsync(source, Merge(compound, new BsonArray { "_id", "x" }));
+        await source.AggregateToCollectionAsync<BsonDocument>(new BsonDocument[] { Merge(collated, "_id") }, english, Ct);
+
+        Assert.All(new[] { missingOnX, partialOnX, compoundOnX, collatedOnId }, e => Assert.Equal(51183, e.Code));
+        Assert.Equal(3, (await AllAsync(missing)).Count);
+        Assert.Equal(3, (await AllAsync(compound)).Count);
+        Assert.Equal(3, (await AllAsync(collated)).Count);
+    }
+
+    /// <summary>The server's parser of <c>$out</c> (a name, or the strict <c>{db, coll}</c>).</summary>
+    [Theory]
+    [InlineData("{db: '{db}', coll: '{into}', foo: 1}", 40415)]
+    [InlineData("{coll: '{into}'}", 40414)]
+    [InlineData("{db: '{db}'}", 40414)]
+    [InlineData("{db: 1, coll: '{into}'}", 14)]
+    [InlineData("5", 16990)]
+    [InlineData("''", 73)]
+    public async Task Out_specification_errors_carry_the_server_codes(string spec, int code) =>
+        Assert.Equal(code, await OutputStageErrorCodeAsync("$out", spec));
+
+    /// <summary>The error code of an aggregate whose output stage <paramref name="stage"/> has the
+    /// JSON specification <paramref name="spec"/> ({db} and {into} stand for this test's database and
+    /// a new target), sent as the command itself so the driver does not read the stage.</summary>
+    private async Task<int> OutputStageErrorCodeAsync(string stage, string spec, [CallerMemberName] string hint = "")
+    {
+        var source = await SourceAsync(hint);
+        var target = NewCollection(hint + "_target");
+        var json = spec.Replace("{db}", Database.DatabaseNamespace.DatabaseName, StringComparison.Ordinal)
+            .Replace("{into}", target.CollectionNamespace.CollectionName, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "aggregate", source.CollectionNamespace.CollectionName },
+            { "pipeline", new BsonArray { Doc($"{{{stage}: {json}}}") } },
+            { "cursor", new BsonDocument() },
+        }, cancellationToken: Ct));
+        return error.Code;
     }
 
     [Fact]

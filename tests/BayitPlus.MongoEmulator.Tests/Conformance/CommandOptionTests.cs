@@ -121,4 +121,43 @@ public sealed class CommandOptionTests(MongoDatabaseFixture fixture) : Conforman
         AssertSameFields(Doc("{_id: 2}"), stored[1]);
         AssertSameFields(Doc("{_id: 3, supplied: true}"), stored[2]);
     }
+
+    [Fact]
+    public async Task Find_refuses_fields_its_parser_does_not_know()
+    {
+        var collection = NewCollection();
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "find", collection.CollectionNamespace.CollectionName }, { "maxScan", 10 } }, cancellationToken: Ct));
+
+        Assert.Equal(40415, error.Code);
+    }
+
+    /// <summary>Options that change nothing on one node: sharding, disk use for sorts, storage hints,
+    /// the long-ignored oplogReplay; and the defaults of the options that would.</summary>
+    [Fact]
+    public async Task Find_options_without_effect_on_a_single_node_are_accepted()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1}", "{_id: 2}"), cancellationToken: Ct);
+
+        var reply = await Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "find", collection.CollectionNamespace.CollectionName },
+            { "sort", Doc("{_id: 1}") },
+            { "noCursorTimeout", true },
+            { "allowPartialResults", true },
+            { "allowDiskUse", true },
+            { "oplogReplay", true },
+            { "readOnce", true },
+            { "tailable", false },
+            { "awaitData", false },
+            { "returnKey", false },
+            { "showRecordId", false },
+            { "min", new BsonDocument() },
+            { "max", new BsonDocument() },
+        }, cancellationToken: Ct);
+
+        Assert.Equal([1, 2], reply["cursor"]["firstBatch"].AsBsonArray.Select(d => d["_id"].AsInt32));
+    }
 }

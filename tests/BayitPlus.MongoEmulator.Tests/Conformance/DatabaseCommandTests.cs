@@ -75,6 +75,22 @@ public sealed class DatabaseCommandTests(MongoDatabaseFixture fixture) : Conform
         Assert.Contains(implicitName, afterDrop);
     }
 
+    [Theory]
+    [InlineData("{foo: 1}", 40415)]
+    [InlineData("{capacity: 10}", 40415)]
+    [InlineData("{pipeline: []}", 72)]
+    public async Task Create_refuses_what_its_parser_does_not_know(string options, int code)
+    {
+        var name = Fixture.NewCollectionName("refused");
+        var command = new BsonDocument("create", name);
+        command.AddRange(Doc(options));
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(command, cancellationToken: Ct));
+
+        Assert.Equal(code, error.Code);
+        Assert.DoesNotContain(name, await CollectionNamesAsync(Database));
+    }
+
     [Fact]
     public async Task ListCollections_filters_by_name_and_reports_the_type()
     {

@@ -74,4 +74,38 @@ public sealed class ViewTests(MongoDatabaseFixture fixture) : ConformanceTest(fi
         Assert.DoesNotContain(outerName, names);
         Assert.Contains(view.CollectionNamespace.CollectionName, names);
     }
+
+    [Fact]
+    public async Task A_view_runs_under_its_own_collation_and_refuses_another()
+    {
+        var source = NewCollection("collated_src");
+        await source.InsertManyAsync(Docs("{_id: 1, name: 'apple'}", "{_id: 2, name: 'Apple'}", "{_id: 3, name: 'banana'}"), cancellationToken: Ct);
+        var viewName = Fixture.NewCollectionName("collated_view");
+        await Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "create", viewName },
+            { "viewOn", source.CollectionNamespace.CollectionName },
+            { "pipeline", new BsonArray() },
+            { "collation", Doc("{locale: 'en', strength: 2}") },
+        }, cancellationToken: Ct);
+        var view = Database.GetCollection<BsonDocument>(viewName);
+
+        var matched = await IdsAsync(view, "{name: 'APPLE'}");
+        var sameCollation = await view.Find("{name: 'apple'}", new FindOptions { Collation = new Collation("en", strength: CollationStrength.Secondary) }).CountDocumentsAsync(Ct);
+        var otherCollation = await Assert.ThrowsAsync<MongoCommandException>(() =>
+            view.Find("{}", new FindOptions { Collation = new Collation("fr") }).ToListAsync(Ct));
+        var simpleCollation = await Assert.ThrowsAsync<MongoCommandException>(() =>
+            view.CountDocumentsAsync("{}", new CountOptions { Collation = Collation.Simple }, Ct));
+        var lookup = await Assert.ThrowsAsync<MongoCommandException>(() => AggregateAsync(source, null,
+            Doc($"{{$lookup: {{from: '{viewName}', localField: 'name', foreignField: 'name', as: 'same'}}}}")));
+        var simpleView = await Assert.ThrowsAsync<MongoCommandException>(() => Database.CreateViewAsync(Fixture.NewCollectionName("simple_on_collated"), viewName,
+            PipelineDefinition<BsonDocument, BsonDocument>.Create(new[] { Doc("{$match: {}}") }), cancellationToken: Ct));
+        var listed = await (await Database.ListCollectionsAsync(new ListCollectionsOptions { Filter = new BsonDocument("name", viewName) }, Ct)).SingleAsync(Ct);
+
+        Assert.Equal([1, 2], matched);
+        Assert.Equal(2, sameCollation);
+        Assert.All(new[] { otherCollation, simpleCollation, lookup, simpleView }, e => Assert.Equal(167, e.Code));
+        Assert.Equal("en", listed["options"]["collation"]["locale"].AsString);
+        Assert.Equal(2, listed["options"]["collation"]["strength"].ToInt32());
+    }
 }
