@@ -61,6 +61,10 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
     public async ValueTask DisposeAsync() => await _maintenance.DisposeAsync().ConfigureAwait(false);
 
+    /// <summary>The commands the server runs without attaching the lsid they carry, so that killing
+    /// sessions does not start (or kill) the caller's own.</summary>
+    private static readonly HashSet<string> SessionlessCommands = ["killSessions", "killAllSessions", "killAllSessionsByPattern"];
+
     /// <summary>Commands that need a collection's own documents or indexes: a view has neither.</summary>
     private static readonly HashSet<string> ViewRefusingCommands =
         ["insert", "update", "delete", "findAndModify", "findandmodify", "createIndexes", "dropIndexes", "deleteIndexes", "listIndexes", "createSearchIndexes"];
@@ -90,6 +94,9 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
             throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"Namespace {database}.{target.Value} is a view, not a collection");
         }
 
+        // As on the server, the session is registered before the fail point is evaluated, so a
+        // command the fail point fails still counts as the session's use.
+        var session = command.TryGetValue("lsid", out var lsid) && !SessionlessCommands.Contains(name) ? GetSession(lsid) : null;
         var failing = _failPoint is { } failPoint && failPoint.Triggers(name, connection.AppName) ? failPoint : null;
         if (failing is { CloseConnection: true })
         {
@@ -101,7 +108,6 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
             throw new MongoErrorException(failCode, "Failing command via 'failCommand' failpoint", errorLabels: [.. failing.ErrorLabels]);
         }
 
-        var session = command.TryGetValue("lsid", out var lsid) ? GetSession(lsid) : null;
         var transaction = ResolveTransaction(name, command, session);
         var let = command.GetValue("let", null) as BsonDocument;
         var operation = new OperationContext(_store, database, transaction, let);
@@ -142,6 +148,14 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
         _failPoint = FailPoint.Configure(command);
         return new BsonDocument("count", 0);
+    }
+
+    public void AttachSession(BsonValue lsid)
+    {
+        lock (_store.Sync)
+        {
+            GetSession(lsid);
+        }
     }
 
     private Session GetSession(BsonValue lsid)

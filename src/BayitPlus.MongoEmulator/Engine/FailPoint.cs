@@ -7,13 +7,15 @@ namespace BayitPlus.MongoEmulator.Engine;
 /// The server's <c>failCommand</c> fail point (<c>configureFailPoint</c>, a test command): the next
 /// commands named in <c>failCommands</c> fail with <c>errorCode</c> (and <c>errorLabels</c>), have
 /// their connection closed, or succeed with a <c>writeConcernError</c>. Modes: <c>alwaysOn</c>,
-/// <c>off</c>, <c>{times: n}</c>, <c>{skip: n}</c>; <c>appName</c> limits it to one client. Options it cannot honour
-/// (<c>blockConnection</c>, ...) are refused.
+/// <c>off</c>, <c>{times: n}</c>, <c>{skip: n}</c>; <c>appName</c> limits it to one client. What it cannot honour
+/// (<c>blockConnection</c>, <c>namespace</c>, mode <c>activationProbability</c>, failing the handshake) is refused.
 /// </summary>
 internal sealed class FailPoint
 {
     private static readonly HashSet<string> DataFields =
         ["failCommands", "errorCode", "closeConnection", "writeConcernError", "errorLabels", "failInternalCommands", "appName"];
+
+    private static readonly HashSet<string> HandshakeCommands = new(StringComparer.OrdinalIgnoreCase) { "hello", "isMaster" };
 
     private readonly HashSet<string> _commands;
     private long _remaining;
@@ -52,7 +54,9 @@ internal sealed class FailPoint
             BsonString { Value: "alwaysOn" } => (long.MaxValue, 0),
             BsonDocument { ElementCount: 1 } times when times.Contains("times") => (times["times"].ToInt64(), 0),
             BsonDocument { ElementCount: 1 } skip when skip.Contains("skip") => (long.MaxValue, skip["skip"].ToInt64()),
-            _ => throw MongoErrorException.BadValue($"fail point mode {mode} is not supported by the emulator"),
+            BsonDocument { ElementCount: 1 } random when random.Contains("activationProbability") =>
+                throw new MongoErrorException(ErrorCodes.NotImplemented, "the fail point mode activationProbability is not supported by the emulator"),
+            _ => throw MongoErrorException.BadValue($"invalid fail point mode {mode}"),
         };
         if (schedule is not { } active)
         {
@@ -67,6 +71,12 @@ internal sealed class FailPoint
         }
 
         var commands = data.GetValue("failCommands", null) as BsonArray ?? throw MongoErrorException.BadValue("failCommand requires a 'failCommands' array");
+        if (commands.FirstOrDefault(c => c is BsonString name && HandshakeCommands.Contains(name.Value)) is { } handshake)
+        {
+            // The wire layer answers the handshake itself, out of the fail point's reach.
+            throw new MongoErrorException(ErrorCodes.NotImplemented, $"failCommand on {handshake} is not supported by the emulator");
+        }
+
         return new FailPoint([.. commands.Select(c => c.AsString)], active.Remaining, active.Skip, data);
     }
 
@@ -74,7 +84,8 @@ internal sealed class FailPoint
     /// named <paramref name="appName"/>; counts it if so.</summary>
     public bool Triggers(string command, string? appName)
     {
-        if (!_commands.Contains(command) || _remaining <= 0
+        // configureFailPoint never fails, even when listed, so a fail point can always be turned off.
+        if (command == "configureFailPoint" || !_commands.Contains(command) || _remaining <= 0
             || (Data.GetValue("appName", null) is BsonString wanted && wanted.Value != appName))
         {
             return false;
