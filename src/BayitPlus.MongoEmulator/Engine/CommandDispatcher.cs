@@ -35,6 +35,26 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         var name = command.GetElement(0).Name;
         try
         {
+            Handler handler;
+            Session? session;
+            FailPoint? failing;
+            lock (_store.Sync)
+            {
+                handler = Handlers.TryGetValue(name, out var found)
+                    ? found
+                    : throw new MongoErrorException(ErrorCodes.CommandNotFound, $"no such command: '{name}'");
+
+                // As on the server, the session is registered before the fail point is evaluated, so a
+                // command the fail point fails still counts as the session's use.
+                session = command.TryGetValue("lsid", out var lsid) && !SessionlessCommands.Contains(name) ? GetSession(lsid) : null;
+                failing = _failPoint is { } failPoint && failPoint.Triggers(name, connection.AppName) ? failPoint : null;
+            }
+
+            if (failing is not null)
+            {
+                await ApplyFailPointAsync(failing, cancellationToken).ConfigureAwait(false);
+            }
+
             if (name == "getMore" && TryGetStream(command) is { } stream)
             {
                 return WithOperationTime(await GetMoreStreamAsync(command, stream.Cursor, stream.Stream, cancellationToken).ConfigureAwait(false));
@@ -42,7 +62,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
             lock (_store.Sync)
             {
-                return WithOperationTime(Execute(database, name, command, connection));
+                return WithOperationTime(Execute(database, name, command, handler, session, failing));
             }
         }
         catch (MongoErrorException error)
@@ -82,30 +102,31 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         return reply;
     }
 
-    private BsonDocument Execute(string database, string name, BsonDocument command, ConnectionInfo connection)
+    /// <summary>What a triggered fail point does before the command runs, in the server's order:
+    /// block the command, then close the connection or fail the command.</summary>
+    private async Task ApplyFailPointAsync(FailPoint failing, CancellationToken cancellationToken)
     {
-        if (!Handlers.TryGetValue(name, out var handler))
+        if (failing.BlockTime is { } block)
         {
-            throw new MongoErrorException(ErrorCodes.CommandNotFound, $"no such command: '{name}'");
+            await Task.Delay(block, _store.Time, cancellationToken).ConfigureAwait(false);
         }
 
-        if (ViewRefusingCommands.Contains(name) && command.GetElement(0).Value is BsonString target && _store.Find(database, target.Value)?.View is not null)
-        {
-            throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"Namespace {database}.{target.Value} is a view, not a collection");
-        }
-
-        // As on the server, the session is registered before the fail point is evaluated, so a
-        // command the fail point fails still counts as the session's use.
-        var session = command.TryGetValue("lsid", out var lsid) && !SessionlessCommands.Contains(name) ? GetSession(lsid) : null;
-        var failing = _failPoint is { } failPoint && failPoint.Triggers(name, connection.AppName) ? failPoint : null;
-        if (failing is { CloseConnection: true })
+        if (failing.CloseConnection)
         {
             throw new FailPointConnectionClose();
         }
 
-        if (failing?.ErrorCode is { } failCode)
+        if (failing.ErrorCode is { } failCode)
         {
             throw new MongoErrorException(failCode, "Failing command via 'failCommand' failpoint", errorLabels: [.. failing.ErrorLabels]);
+        }
+    }
+
+    private BsonDocument Execute(string database, string name, BsonDocument command, Handler handler, Session? session, FailPoint? failing)
+    {
+        if (ViewRefusingCommands.Contains(name) && command.GetElement(0).Value is BsonString target && _store.Find(database, target.Value)?.View is not null)
+        {
+            throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"Namespace {database}.{target.Value} is a view, not a collection");
         }
 
         var transaction = ResolveTransaction(name, command, session);

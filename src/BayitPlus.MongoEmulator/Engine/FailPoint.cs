@@ -5,15 +5,16 @@ namespace BayitPlus.MongoEmulator.Engine;
 
 /// <summary>
 /// The server's <c>failCommand</c> fail point (<c>configureFailPoint</c>, a test command): the next
-/// commands named in <c>failCommands</c> fail with <c>errorCode</c> (and <c>errorLabels</c>), have
-/// their connection closed, or succeed with a <c>writeConcernError</c>. Modes: <c>alwaysOn</c>,
+/// commands named in <c>failCommands</c> are held for <c>blockTimeMS</c> (<c>blockConnection</c>), fail
+/// with <c>errorCode</c> (and <c>errorLabels</c>), have their connection closed, or succeed with a
+/// <c>writeConcernError</c>. Modes: <c>alwaysOn</c>,
 /// <c>off</c>, <c>{times: n}</c>, <c>{skip: n}</c>; <c>appName</c> limits it to one client. What it cannot honour
-/// (<c>blockConnection</c>, <c>namespace</c>, mode <c>activationProbability</c>, failing the handshake) is refused.
+/// (<c>namespace</c>, mode <c>activationProbability</c>, failing the handshake) is refused.
 /// </summary>
 internal sealed class FailPoint
 {
     private static readonly HashSet<string> DataFields =
-        ["failCommands", "errorCode", "closeConnection", "writeConcernError", "errorLabels", "failInternalCommands", "appName"];
+        ["failCommands", "errorCode", "closeConnection", "writeConcernError", "errorLabels", "failInternalCommands", "appName", "blockConnection", "blockTimeMS"];
 
     private static readonly HashSet<string> HandshakeCommands = new(StringComparer.OrdinalIgnoreCase) { "hello", "isMaster" };
 
@@ -36,6 +37,26 @@ internal sealed class FailPoint
     public bool CloseConnection => Data.GetValue("closeConnection", false).ToBoolean();
 
     public BsonDocument? WriteConcernError => Data.GetValue("writeConcernError", null) as BsonDocument;
+
+    /// <summary>How long <c>blockConnection</c> holds each command it acts on; like the server, it
+    /// checks <c>blockTimeMS</c> only then.</summary>
+    public TimeSpan? BlockTime
+    {
+        get
+        {
+            if (!Data.GetValue("blockConnection", false).ToBoolean())
+            {
+                return null;
+            }
+
+            var milliseconds = Data.GetValue("blockTimeMS", null) is { IsNumeric: true } value
+                ? value.ToInt64()
+                : throw new MongoErrorException(ErrorCodes.InvalidOptions, "must specify 'blockTimeMS' when 'blockConnection' is true");
+            return milliseconds >= 0
+                ? TimeSpan.FromMilliseconds(milliseconds)
+                : throw new MongoErrorException(ErrorCodes.InvalidOptions, "'blockTimeMS' must be non-negative");
+        }
+    }
 
     public IEnumerable<string> ErrorLabels => Data.GetValue("errorLabels", new BsonArray()).AsBsonArray.Select(l => l.AsString);
 

@@ -132,4 +132,21 @@ public sealed class FailPointTests(MongoDatabaseFixture fixture) : ConformanceTe
 
         Assert.Contains(session.ServerSession.Id["id"], listed.Select(s => s["_id"]["id"]));
     }
+
+    [Fact]
+    public async Task Block_connection_holds_the_command_then_runs_it_and_needs_blockTimeMS()
+    {
+        var collection = Collection(nameof(Block_connection_holds_the_command_then_runs_it_and_needs_blockTimeMS));
+        await EnableAsync("{times: 1}", "{failCommands: ['insert'], blockConnection: true, blockTimeMS: 300}");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+        var held = clock.Elapsed;
+        await EnableAsync("{times: 1}", "{failCommands: ['insert'], blockConnection: true}");
+        var invalid = await Assert.ThrowsAsync<MongoCommandException>(() => collection.InsertOneAsync(Doc("{_id: 2}"), cancellationToken: Ct));
+
+        Assert.True(held >= TimeSpan.FromMilliseconds(290), $"the insert took {held.TotalMilliseconds} ms");
+        Assert.Equal(72, invalid.Code);
+        Assert.Equal(1, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
+    }
 }

@@ -11,7 +11,6 @@ public sealed class FailPointLimitsTests
 
     [Theory]
     [InlineData("{activationProbability: 0.5}", "{failCommands: ['find'], errorCode: 8}")]
-    [InlineData("'alwaysOn'", "{failCommands: ['find'], blockConnection: true, blockTimeMS: 100}")]
     [InlineData("'alwaysOn'", "{failCommands: ['find'], errorCode: 8, namespace: 'db.coll'}")]
     [InlineData("'alwaysOn'", "{failCommands: ['hello'], errorCode: 8}")]
     [InlineData("'alwaysOn'", "{failCommands: ['isMaster'], closeConnection: true}")]
