@@ -406,10 +406,17 @@ internal sealed partial class CommandDispatcher
 
     /// <summary>Kills the named sessions' work, as MongoDB does: open transactions abort and cursors
     /// close (a client's next getMore fails with CursorNotFound, which change streams resume from).
-    /// The sessions themselves stay usable.</summary>
+    /// The sessions themselves stay usable. An empty list names the caller's own sessions, which
+    /// without authentication are all of them.</summary>
     private BsonDocument KillSessions(BsonDocument command)
     {
-        foreach (var lsid in command.GetElement(0).Value.AsBsonArray)
+        var named = command.GetElement(0).Value.AsBsonArray;
+        if (named.Count == 0)
+        {
+            return KillAll();
+        }
+
+        foreach (var lsid in named)
         {
             var id = lsid is BsonDocument doc && doc.TryGetValue("id", out var value) ? value : lsid;
             if (_sessions.TryGetValue(id, out var session))
@@ -430,6 +437,11 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(ErrorCodes.NotImplemented, "killAllSessions: the emulator has no users; only [] (every session) is supported");
         }
 
+        return KillAll();
+    }
+
+    private BsonDocument KillAll()
+    {
         foreach (var session in _sessions.Values)
         {
             Kill(session);

@@ -35,6 +35,26 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         var name = command.GetElement(0).Name;
         try
         {
+            Handler handler;
+            Session? session;
+            FailPoint? failing;
+            lock (_store.Sync)
+            {
+                handler = Handlers.TryGetValue(name, out var found)
+                    ? found
+                    : throw new MongoErrorException(ErrorCodes.CommandNotFound, $"no such command: '{name}'");
+
+                // As on the server, the session is registered before the fail point is evaluated, so a
+                // command the fail point fails still counts as the session's use.
+                session = command.TryGetValue("lsid", out var lsid) && !SessionlessCommands.Contains(name) ? GetSession(lsid) : null;
+                failing = _failPoint is { } failPoint && failPoint.Triggers(name, connection.AppName) ? failPoint : null;
+            }
+
+            if (failing is not null)
+            {
+                await ApplyFailPointAsync(failing, cancellationToken).ConfigureAwait(false);
+            }
+
             if (name == "getMore" && TryGetStream(command) is { } stream)
             {
                 return WithOperationTime(await GetMoreStreamAsync(command, stream.Cursor, stream.Stream, cancellationToken).ConfigureAwait(false));
@@ -42,7 +62,7 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
             lock (_store.Sync)
             {
-                return WithOperationTime(Execute(database, name, command, connection));
+                return WithOperationTime(Execute(database, name, command, handler, session, failing));
             }
         }
         catch (MongoErrorException error)
@@ -61,6 +81,10 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
     public async ValueTask DisposeAsync() => await _maintenance.DisposeAsync().ConfigureAwait(false);
 
+    /// <summary>The commands the server runs without attaching the lsid they carry, so that killing
+    /// sessions does not start (or kill) the caller's own.</summary>
+    private static readonly HashSet<string> SessionlessCommands = ["killSessions", "killAllSessions", "killAllSessionsByPattern"];
+
     /// <summary>Commands that need a collection's own documents or indexes: a view has neither.</summary>
     private static readonly HashSet<string> ViewRefusingCommands =
         ["insert", "update", "delete", "findAndModify", "findandmodify", "createIndexes", "dropIndexes", "deleteIndexes", "listIndexes", "createSearchIndexes"];
@@ -78,30 +102,33 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
         return reply;
     }
 
-    private BsonDocument Execute(string database, string name, BsonDocument command, ConnectionInfo connection)
+    /// <summary>What a triggered fail point does before the command runs, in the server's order:
+    /// block the command, then close the connection or fail the command.</summary>
+    private async Task ApplyFailPointAsync(FailPoint failing, CancellationToken cancellationToken)
     {
-        if (!Handlers.TryGetValue(name, out var handler))
+        if (failing.BlockTime is { } block)
         {
-            throw new MongoErrorException(ErrorCodes.CommandNotFound, $"no such command: '{name}'");
+            await Task.Delay(block, _store.Time, cancellationToken).ConfigureAwait(false);
         }
 
+        if (failing.CloseConnection)
+        {
+            throw new FailPointConnectionClose();
+        }
+
+        if (failing.ErrorCode is { } failCode)
+        {
+            throw new MongoErrorException(failCode, "Failing command via 'failCommand' failpoint", errorLabels: [.. failing.ErrorLabels]);
+        }
+    }
+
+    private BsonDocument Execute(string database, string name, BsonDocument command, Handler handler, Session? session, FailPoint? failing)
+    {
         if (ViewRefusingCommands.Contains(name) && command.GetElement(0).Value is BsonString target && _store.Find(database, target.Value)?.View is not null)
         {
             throw new MongoErrorException(ErrorCodes.CommandNotSupportedOnView, $"Namespace {database}.{target.Value} is a view, not a collection");
         }
 
-        var failing = _failPoint is { } failPoint && failPoint.Triggers(name, connection.AppName) ? failPoint : null;
-        if (failing is { CloseConnection: true })
-        {
-            throw new FailPointConnectionClose();
-        }
-
-        if (failing?.ErrorCode is { } failCode)
-        {
-            throw new MongoErrorException(failCode, "Failing command via 'failCommand' failpoint", errorLabels: [.. failing.ErrorLabels]);
-        }
-
-        var session = command.TryGetValue("lsid", out var lsid) ? GetSession(lsid) : null;
         var transaction = ResolveTransaction(name, command, session);
         var let = command.GetValue("let", null) as BsonDocument;
         var operation = new OperationContext(_store, database, transaction, let);
@@ -142,6 +169,14 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
 
         _failPoint = FailPoint.Configure(command);
         return new BsonDocument("count", 0);
+    }
+
+    public void AttachSession(BsonValue lsid)
+    {
+        lock (_store.Sync)
+        {
+            GetSession(lsid);
+        }
     }
 
     private Session GetSession(BsonValue lsid)

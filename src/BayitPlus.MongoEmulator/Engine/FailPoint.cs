@@ -5,15 +5,18 @@ namespace BayitPlus.MongoEmulator.Engine;
 
 /// <summary>
 /// The server's <c>failCommand</c> fail point (<c>configureFailPoint</c>, a test command): the next
-/// commands named in <c>failCommands</c> fail with <c>errorCode</c> (and <c>errorLabels</c>), have
-/// their connection closed, or succeed with a <c>writeConcernError</c>. Modes: <c>alwaysOn</c>,
-/// <c>off</c>, <c>{times: n}</c>, <c>{skip: n}</c>; <c>appName</c> limits it to one client. Options it cannot honour
-/// (<c>blockConnection</c>, ...) are refused.
+/// commands named in <c>failCommands</c> are held for <c>blockTimeMS</c> (<c>blockConnection</c>), fail
+/// with <c>errorCode</c> (and <c>errorLabels</c>), have their connection closed, or succeed with a
+/// <c>writeConcernError</c>. Modes: <c>alwaysOn</c>,
+/// <c>off</c>, <c>{times: n}</c>, <c>{skip: n}</c>; <c>appName</c> limits it to one client. What it cannot honour
+/// (<c>namespace</c>, mode <c>activationProbability</c>, failing the handshake) is refused.
 /// </summary>
 internal sealed class FailPoint
 {
     private static readonly HashSet<string> DataFields =
-        ["failCommands", "errorCode", "closeConnection", "writeConcernError", "errorLabels", "failInternalCommands", "appName"];
+        ["failCommands", "errorCode", "closeConnection", "writeConcernError", "errorLabels", "failInternalCommands", "appName", "blockConnection", "blockTimeMS"];
+
+    private static readonly HashSet<string> HandshakeCommands = new(StringComparer.OrdinalIgnoreCase) { "hello", "isMaster" };
 
     private readonly HashSet<string> _commands;
     private long _remaining;
@@ -35,6 +38,26 @@ internal sealed class FailPoint
 
     public BsonDocument? WriteConcernError => Data.GetValue("writeConcernError", null) as BsonDocument;
 
+    /// <summary>How long <c>blockConnection</c> holds each command it acts on; like the server, it
+    /// checks <c>blockTimeMS</c> only then.</summary>
+    public TimeSpan? BlockTime
+    {
+        get
+        {
+            if (!Data.GetValue("blockConnection", false).ToBoolean())
+            {
+                return null;
+            }
+
+            var milliseconds = Data.GetValue("blockTimeMS", null) is { IsNumeric: true } value
+                ? value.ToInt64()
+                : throw new MongoErrorException(ErrorCodes.InvalidOptions, "must specify 'blockTimeMS' when 'blockConnection' is true");
+            return milliseconds >= 0
+                ? TimeSpan.FromMilliseconds(milliseconds)
+                : throw new MongoErrorException(ErrorCodes.InvalidOptions, "'blockTimeMS' must be non-negative");
+        }
+    }
+
     public IEnumerable<string> ErrorLabels => Data.GetValue("errorLabels", new BsonArray()).AsBsonArray.Select(l => l.AsString);
 
     /// <summary>The fail point a <c>configureFailPoint</c> command sets; null for mode <c>off</c>.</summary>
@@ -52,7 +75,9 @@ internal sealed class FailPoint
             BsonString { Value: "alwaysOn" } => (long.MaxValue, 0),
             BsonDocument { ElementCount: 1 } times when times.Contains("times") => (times["times"].ToInt64(), 0),
             BsonDocument { ElementCount: 1 } skip when skip.Contains("skip") => (long.MaxValue, skip["skip"].ToInt64()),
-            _ => throw MongoErrorException.BadValue($"fail point mode {mode} is not supported by the emulator"),
+            BsonDocument { ElementCount: 1 } random when random.Contains("activationProbability") =>
+                throw new MongoErrorException(ErrorCodes.NotImplemented, "the fail point mode activationProbability is not supported by the emulator"),
+            _ => throw MongoErrorException.BadValue($"invalid fail point mode {mode}"),
         };
         if (schedule is not { } active)
         {
@@ -67,6 +92,12 @@ internal sealed class FailPoint
         }
 
         var commands = data.GetValue("failCommands", null) as BsonArray ?? throw MongoErrorException.BadValue("failCommand requires a 'failCommands' array");
+        if (commands.FirstOrDefault(c => c is BsonString name && HandshakeCommands.Contains(name.Value)) is { } handshake)
+        {
+            // The wire layer answers the handshake itself, out of the fail point's reach.
+            throw new MongoErrorException(ErrorCodes.NotImplemented, $"failCommand on {handshake} is not supported by the emulator");
+        }
+
         return new FailPoint([.. commands.Select(c => c.AsString)], active.Remaining, active.Skip, data);
     }
 
@@ -74,7 +105,8 @@ internal sealed class FailPoint
     /// named <paramref name="appName"/>; counts it if so.</summary>
     public bool Triggers(string command, string? appName)
     {
-        if (!_commands.Contains(command) || _remaining <= 0
+        // configureFailPoint never fails, even when listed, so a fail point can always be turned off.
+        if (command == "configureFailPoint" || !_commands.Contains(command) || _remaining <= 0
             || (Data.GetValue("appName", null) is BsonString wanted && wanted.Value != appName))
         {
             return false;

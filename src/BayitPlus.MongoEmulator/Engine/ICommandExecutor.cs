@@ -17,4 +17,9 @@ public sealed class ConnectionInfo(int connectionId)
 public interface ICommandExecutor
 {
     ValueTask<BsonDocument> ExecuteAsync(string database, BsonDocument command, ConnectionInfo connection, CancellationToken cancellationToken);
+
+    /// <summary>Registers the logical session (<c>lsid</c>) of a command the wire layer answers
+    /// itself (hello): without authentication the server registers the session of every command
+    /// that carries one.</summary>
+    void AttachSession(BsonValue lsid);
 }

@@ -19,6 +19,11 @@ internal sealed class CommandRunner(ICommandExecutor executor, Handshake handsha
                 connection.AppName = application.GetValue("name", BsonNull.Value) as BsonString is { } appName ? appName.Value : null;
             }
 
+            if (command.GetValue("lsid", null) is { } lsid)
+            {
+                executor.AttachSession(lsid);
+            }
+
             return handshake.Reply(command, legacy, connection.ConnectionId);
         }
 

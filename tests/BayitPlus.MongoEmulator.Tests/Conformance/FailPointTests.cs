@@ -102,4 +102,51 @@ public sealed class FailPointTests(MongoDatabaseFixture fixture) : ConformanceTe
         Assert.Equal(91, error.WriteConcernError.Code);
         Assert.Equal(1, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
     }
+
+    [Fact]
+    public async Task Skip_defers_the_failure_and_configureFailPoint_never_fails_even_when_listed()
+    {
+        var collection = Collection(nameof(Skip_defers_the_failure_and_configureFailPoint_never_fails_even_when_listed));
+        await EnableAsync("{skip: 1}", "{failCommands: ['find', 'configureFailPoint'], errorCode: 8}");
+
+        var first = await collection.Find("{}").ToListAsync(Ct);
+        var second = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Find("{}").ToListAsync(Ct));
+        var third = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Find("{}").ToListAsync(Ct));
+        await ConfigureAsync(Doc("{configureFailPoint: 'failCommand', mode: 'off'}"));
+
+        Assert.Empty(first);
+        Assert.Equal([8, 8], [second.Code, third.Code]);
+        Assert.Empty(await collection.Find("{}").ToListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_command_the_fail_point_fails_still_registers_its_session()
+    {
+        var collection = Collection(nameof(A_command_the_fail_point_fails_still_registers_its_session));
+        using var session = await client.StartSessionAsync(cancellationToken: Ct);
+        await EnableAsync("{times: 1}", "{failCommands: ['find'], errorCode: 8}");
+
+        await Assert.ThrowsAsync<MongoCommandException>(() => collection.Find(session, "{}").ToListAsync(Ct));
+        var listed = await (await client.GetDatabase("admin").AggregateAsync<BsonDocument>(
+            new BsonDocument[] { Doc("{$listLocalSessions: {}}") }, cancellationToken: Ct)).ToListAsync(Ct);
+
+        Assert.Contains(session.ServerSession.Id["id"], listed.Select(s => s["_id"]["id"]));
+    }
+
+    [Fact]
+    public async Task Block_connection_holds_the_command_then_runs_it_and_needs_blockTimeMS()
+    {
+        var collection = Collection(nameof(Block_connection_holds_the_command_then_runs_it_and_needs_blockTimeMS));
+        await EnableAsync("{times: 1}", "{failCommands: ['insert'], blockConnection: true, blockTimeMS: 300}");
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+        var held = clock.Elapsed;
+        await EnableAsync("{times: 1}", "{failCommands: ['insert'], blockConnection: true}");
+        var invalid = await Assert.ThrowsAsync<MongoCommandException>(() => collection.InsertOneAsync(Doc("{_id: 2}"), cancellationToken: Ct));
+
+        Assert.True(held >= TimeSpan.FromMilliseconds(290), $"the insert took {held.TotalMilliseconds} ms");
+        Assert.Equal(72, invalid.Code);
+        Assert.Equal(1, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
+    }
 }

@@ -75,11 +75,13 @@ internal static class UnifiedSpecFiles
 /// </summary>
 public sealed class UnifiedSpecFixture : IAsyncLifetime
 {
-    /// <summary>The file, beside the test assembly, that keeps the last run's summary line.</summary>
+    /// <summary>The file, beside the test assembly, that keeps the last run's summary line, its
+    /// failures and its reasons for tests not applying.</summary>
     public const string SummaryFile = "spec-tests-summary.txt";
 
-    private readonly Dictionary<string, IMongoClient> clients = [];
+    private readonly List<string> details = [];
     private MongoEmulatorServer? server;
+    private IMongoClient? internalClient;
     private string version = "";
     private int passed;
     private int failed;
@@ -93,11 +95,13 @@ public sealed class UnifiedSpecFixture : IAsyncLifetime
         }
 
         server = await MongoEmulatorServer.StartAsync(new MongoEmulatorOptions { Port = 0 });
-        var buildInfo = await Client("").GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("buildInfo", 1));
+        internalClient = new MongoClient(server.ConnectionString);
+        var buildInfo = await internalClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("buildInfo", 1));
         version = buildInfo["version"].AsString;
     }
 
-    /// <summary>Runs one test: null when it passed, the reason when it does not apply; throws when it fails.</summary>
+    /// <summary>Runs one test: null when it passed, the reason when it does not apply or asserts
+    /// nothing the runner checks; throws when it fails.</summary>
     internal async Task<string?> RunAsync(string file, string description)
     {
         var document = UnifiedSpecFiles.Load(Path.Combine(UnifiedSpecFiles.Directory!, file));
@@ -106,22 +110,39 @@ public sealed class UnifiedSpecFixture : IAsyncLifetime
             ?? NotApplicable(document, version)
             ?? NotApplicable(test, version)
             ?? DriverLacks(test);
-        if (reason is not null)
+        if (reason is null)
         {
-            Interlocked.Increment(ref notApplicable);
-            return $"not applicable: {reason}";
+            int checks;
+            try
+            {
+                checks = await new UnifiedTestRun(document, test, internalClient!, server!.ConnectionString).RunAsync();
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref failed);
+                Detail($"failed: {file}: {description}: {ex.Message.ReplaceLineEndings(" ")}");
+                throw;
+            }
+
+            if (checks > 0)
+            {
+                Interlocked.Increment(ref passed);
+                return null;
+            }
+
+            reason = "it asserts nothing the runner checks (no expectResult, expectError, expectEvents or outcome)";
         }
 
-        try
+        Interlocked.Increment(ref notApplicable);
+        Detail($"not applicable: {reason}");
+        return $"not applicable: {reason}";
+    }
+
+    private void Detail(string line)
+    {
+        lock (details)
         {
-            await new UnifiedTestRun(document, test, Client).RunAsync();
-            Interlocked.Increment(ref passed);
-            return null;
-        }
-        catch
-        {
-            Interlocked.Increment(ref failed);
-            throw;
+            details.Add(line);
         }
     }
 
@@ -190,22 +211,6 @@ public sealed class UnifiedSpecFixture : IAsyncLifetime
         return new Version(parts[0], parts[1], parts[2]);
     }
 
-    /// <summary>One client per distinct set of URI options, kept for the whole run.</summary>
-    private IMongoClient Client(string uriOptions)
-    {
-        lock (clients)
-        {
-            if (!clients.TryGetValue(uriOptions, out var client))
-            {
-                var connectionString = server!.ConnectionString + (uriOptions.Length > 0 ? "&" + uriOptions : "");
-                client = new MongoClient(connectionString);
-                clients.Add(uriOptions, client);
-            }
-
-            return client;
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (server is null)
@@ -219,13 +224,14 @@ public sealed class UnifiedSpecFixture : IAsyncLifetime
             $"[BayitPlus.SpecTests] unified CRUD on emulator {version}: {passed}/{applicable} applicable passed ({rate:F1}%), {failed} failed, {notApplicable} not applicable");
         Console.WriteLine(line);
         TestContext.Current.SendDiagnosticMessage(line);
-        await File.WriteAllTextAsync(Path.Combine(AppContext.BaseDirectory, SummaryFile), line + Environment.NewLine);
 
-        foreach (var client in clients.Values)
-        {
-            client.Dispose();
-        }
+        // Below the pass-rate line: every failure, and each reason for not applying with its count.
+        var lines = details.GroupBy(d => d, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Count() == 1 ? $"  {g.Key}" : $"  {g.Key} (x{g.Count()})");
+        await File.WriteAllLinesAsync(Path.Combine(AppContext.BaseDirectory, SummaryFile), [line, .. lines]);
 
+        internalClient?.Dispose();
         await server.DisposeAsync();
     }
 }

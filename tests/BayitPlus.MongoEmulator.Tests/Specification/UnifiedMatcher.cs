@@ -170,6 +170,10 @@ internal sealed class UnifiedMatcher(IReadOnlyDictionary<string, BsonValue> enti
                     ? null
                     : $"{path}: expected bytes {op.Value}, got {actual?.ToJson() ?? "nothing"}";
 
+            case "$$sessionLsid":
+                // The runner creates no session entities, so the name is undefined: an error, as the format requires.
+                throw new UnifiedRunnerLimitation($"$$sessionLsid names {op.Value}, but the runner does not create session entities");
+
             default:
                 throw new UnifiedRunnerLimitation($"the matching operator {op.Name} is not supported by the runner");
         }

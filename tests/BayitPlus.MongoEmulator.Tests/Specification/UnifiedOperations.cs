@@ -7,9 +7,10 @@ namespace BayitPlus.MongoEmulator.Tests.Specification;
 /// The unified format's CRUD operations, each performed through the official driver's public API
 /// (not as raw commands), so the driver's own validation and result handling are part of the test.
 /// Every argument is consumed explicitly: an argument the runner does not know fails the test as a
-/// runner limitation instead of being ignored.
+/// runner limitation instead of being ignored. Each fail point it sets is reported to
+/// <paramref name="failPointSet"/>, which turns it off after the test.
 /// </summary>
-internal sealed class UnifiedOperations(Func<string, object> entity)
+internal sealed class UnifiedOperations(Func<string, object> entity, Action<IMongoClient, string> failPointSet)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -39,7 +40,9 @@ internal sealed class UnifiedOperations(Func<string, object> entity)
                     Sort = args.Sort(),
                     Projection = args.Optional("projection") is BsonDocument p ? new BsonDocumentProjectionDefinition<BsonDocument, BsonDocument>(p) : null,
                     Skip = args.Int("skip"),
-                    Limit = name == "findOne" ? 1 : args.Int("limit"),
+                    // A negative limit is the driver's way of asking for one batch: findOne sends
+                    // limit 1 with singleBatch, as the CRUD specification requires.
+                    Limit = name == "findOne" ? -1 : args.Int("limit"),
                     BatchSize = args.Int("batchSize"),
                     Collation = args.Collation(),
                     Hint = args.Optional("hint"),
@@ -299,7 +302,9 @@ internal sealed class UnifiedOperations(Func<string, object> entity)
             case "failPoint":
             {
                 var failPointClient = (IMongoClient)entity(args.Required("client").AsString);
-                await failPointClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(args.Required("failPoint").AsBsonDocument, cancellationToken: Ct);
+                var failPoint = args.Required("failPoint").AsBsonDocument;
+                await failPointClient.GetDatabase("admin").RunCommandAsync<BsonDocument>(failPoint, cancellationToken: Ct);
+                failPointSet(failPointClient, failPoint[0].AsString);
                 return null;
             }
 

@@ -5,44 +5,68 @@ namespace BayitPlus.MongoEmulator.Tests.Specification;
 
 /// <summary>
 /// One unified-format test: its entities, initial data, operations with their expected results or
-/// errors, and the collections' final contents. Command monitoring (<c>expectEvents</c>) is not
-/// checked.
+/// errors, the command events its clients observed, and the collections' final contents. Each
+/// client entity is a new MongoClient for this test alone, so its events are its own.
 /// </summary>
-internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, Func<string, IMongoClient> client)
+internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, IMongoClient internalClient, string connectionString)
 {
-    private static readonly HashSet<string> IgnoredClientOptions = ["id", "observeEvents", "useMultipleMongoses", "ignoreCommandMonitoringEvents", "observeSensitiveCommands"];
+    /// <summary>useMultipleMongoses has no effect outside sharded and load-balanced topologies.</summary>
+    private static readonly HashSet<string> ClientOptions = ["id", "uriOptions", "observeEvents", "ignoreCommandMonitoringEvents", "observeSensitiveCommands", "useMultipleMongoses"];
 
     private readonly Dictionary<string, object> entities = [];
     private readonly Dictionary<string, BsonValue> savedResults = [];
+    private readonly Dictionary<string, UnifiedEventRecorder> recorders = [];
+    private readonly List<IMongoClient> clients = [];
+    private readonly List<(IMongoClient Client, string Name)> failPoints = [];
+    private int checks;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async Task RunAsync()
+    /// <summary>Runs the test; answers how many of its expectations (results, errors, events,
+    /// outcomes) were checked.</summary>
+    public async Task<int> RunAsync()
     {
-        CreateEntities();
-        await LoadInitialDataAsync();
-        var operations = new UnifiedOperations(Entity);
-        var matcher = new UnifiedMatcher(savedResults);
-        var index = 0;
         try
         {
-            foreach (var operation in test["operations"].AsBsonArray.Select(o => o.AsBsonDocument))
+            CreateEntities();
+            await LoadInitialDataAsync();
+            var operations = new UnifiedOperations(Entity, (client, name) => failPoints.Add((client, name)));
+            var matcher = new UnifiedMatcher(savedResults);
+            var index = 0;
+            try
             {
-                var label = $"operation {index++} ({operation["name"]} on {operation["object"]})";
-                await RunOperationAsync(operations, matcher, operation, label);
+                foreach (var operation in test["operations"].AsBsonArray.Select(o => o.AsBsonDocument))
+                {
+                    var label = $"operation {index++} ({operation["name"]} on {operation["object"]})";
+                    await RunOperationAsync(operations, matcher, operation, label);
+                }
             }
+            finally
+            {
+                foreach (var recorder in recorders.Values)
+                {
+                    recorder.Stop();
+                }
+
+                // As the format requires, no fail point a test set outlives it.
+                foreach (var (client, name) in failPoints)
+                {
+                    await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+                        new BsonDocument { { "configureFailPoint", name }, { "mode", "off" } }, cancellationToken: Ct);
+                }
+            }
+
+            CheckEvents(matcher);
+            await CheckOutcomeAsync(matcher);
+            return checks;
         }
         finally
         {
-            // As the format requires, a fail point a test set never outlives it.
-            if (test["operations"].AsBsonArray.Any(o => o["name"] == "failPoint"))
+            foreach (var client in clients)
             {
-                await client("").GetDatabase("admin").RunCommandAsync<BsonDocument>(
-                    new BsonDocument { { "configureFailPoint", "failCommand" }, { "mode", "off" } }, cancellationToken: Ct);
+                client.Dispose();
             }
         }
-
-        await CheckOutcomeAsync(matcher);
     }
 
     private object Entity(string id) =>
@@ -67,14 +91,25 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, Func<
 
     private IMongoClient CreateClient(BsonDocument spec)
     {
-        var unknown = spec.Names.Where(n => !IgnoredClientOptions.Contains(n) && n != "uriOptions").ToList();
+        var unknown = spec.Names.Where(n => !ClientOptions.Contains(n)).ToList();
         if (unknown.Count > 0)
         {
             throw new UnifiedRunnerLimitation($"client options {string.Join(", ", unknown)} are not supported by the runner");
         }
 
         var uriOptions = spec.GetValue("uriOptions", new BsonDocument()).AsBsonDocument;
-        return client(string.Join("&", uriOptions.Select(o => $"{o.Name}={(o.Value.IsBoolean ? o.Value.AsBoolean.ToString().ToLowerInvariant() : o.Value.ToString())}")));
+        var uri = string.Concat(uriOptions.Select(o => $"&{o.Name}={(o.Value.IsBoolean ? o.Value.AsBoolean.ToString().ToLowerInvariant() : o.Value.ToString())}"));
+        var settings = MongoClientSettings.FromConnectionString(connectionString + uri);
+        if (spec.Contains("observeEvents"))
+        {
+            var recorder = new UnifiedEventRecorder(spec);
+            recorders.Add(spec["id"].AsString, recorder);
+            settings.ClusterConfigurator = recorder.Subscribe;
+        }
+
+        var client = new MongoClient(settings);
+        clients.Add(client);
+        return client;
     }
 
     private static MongoDatabaseSettings DatabaseSettings(BsonDocument spec)
@@ -126,10 +161,9 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, Func<
 
     private async Task LoadInitialDataAsync()
     {
-        var admin = client("");
         foreach (var data in file.GetValue("initialData", new BsonArray()).AsBsonArray.Select(d => d.AsBsonDocument))
         {
-            var database = admin.GetDatabase(data["databaseName"].AsString, new MongoDatabaseSettings { WriteConcern = WriteConcern.WMajority });
+            var database = internalClient.GetDatabase(data["databaseName"].AsString, new MongoDatabaseSettings { WriteConcern = WriteConcern.WMajority });
             var name = data["collectionName"].AsString;
             await database.DropCollectionAsync(name, Ct);
             var createOptions = data.GetValue("createOptions", null) as BsonDocument;
@@ -162,7 +196,7 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, Func<
         }
 
         var objectName = operation["object"].AsString;
-        var target = objectName == "testRunner" ? client("") : Entity(objectName);
+        var target = objectName == "testRunner" ? internalClient : Entity(objectName);
         BsonValue? result;
         try
         {
@@ -171,6 +205,7 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, Func<
         catch (Exception ex) when (ex is not UnifiedRunnerLimitation && operation.Contains("expectError"))
         {
             UnifiedErrors.Check(operation["expectError"].AsBsonDocument, ex, matcher, label);
+            checks++;
             return;
         }
         catch (Exception ex) when (ex is not UnifiedRunnerLimitation && operation.GetValue("ignoreResultAndError", false).ToBoolean())
@@ -195,21 +230,34 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, Func<
                 ? matcher.MatchRootArray(expectedArray, actual)
                 : matcher.Match(expected, actual, true);
             Assert.True(failure is null, $"{label}: result does not match: {failure}");
+            checks++;
+        }
+    }
+
+    private void CheckEvents(UnifiedMatcher matcher)
+    {
+        foreach (var expected in test.GetValue("expectEvents", new BsonArray()).AsBsonArray.Select(e => e.AsBsonDocument))
+        {
+            var client = expected["client"].AsString;
+            var recorder = recorders.GetValueOrDefault(client)
+                ?? throw new UnifiedRunnerLimitation($"expectEvents names {client}, which is not a client entity that observes events");
+            UnifiedEventChecks.Check(expected, recorder.Events, matcher);
+            checks++;
         }
     }
 
     private async Task CheckOutcomeAsync(UnifiedMatcher matcher)
     {
-        var admin = client("");
         foreach (var outcome in test.GetValue("outcome", new BsonArray()).AsBsonArray.Select(o => o.AsBsonDocument))
         {
-            var collection = admin.GetDatabase(outcome["databaseName"].AsString)
+            var collection = internalClient.GetDatabase(outcome["databaseName"].AsString)
                 .GetCollection<BsonDocument>(outcome["collectionName"].AsString)
                 .WithReadPreference(ReadPreference.Primary)
                 .WithReadConcern(ReadConcern.Local);
             var actual = await collection.Find(FilterDefinition<BsonDocument>.Empty).Sort("{_id: 1}").ToListAsync(Ct);
             var failure = matcher.Match(outcome["documents"], new BsonArray(actual), false);
             Assert.True(failure is null, $"outcome of {outcome["collectionName"]}: {failure}");
+            checks++;
         }
     }
 }

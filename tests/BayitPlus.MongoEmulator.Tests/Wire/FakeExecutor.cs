@@ -28,6 +28,9 @@ internal sealed class FakeExecutor : ICommandExecutor, IAsyncDisposable
         return ValueTask.FromResult(reply);
     }
 
+    /// <summary>The wire tests send no handshake with a session; one that did would need a real engine.</summary>
+    public void AttachSession(BsonValue lsid) => throw new NotSupportedException("the fake command layer keeps no sessions");
+
     public ValueTask DisposeAsync()
     {
         Disposed = true;
