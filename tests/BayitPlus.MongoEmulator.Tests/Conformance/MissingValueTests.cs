@@ -1,10 +1,11 @@
 using BayitPlus.Testing;
+using MongoDB.Bson;
 
 namespace BayitPlus.MongoEmulator.Tests.Conformance;
 
 /// <summary>Aggregation expressions compare a missing field as a value of its own, equal only to
-/// missing and undefined and below null (only MinKey is lower), whereas query matching and sorts take
-/// it for null.</summary>
+/// missing and undefined and below null (only MinKey is lower), whereas query matching, sorts and
+/// <c>$group</c> keys take it for null.</summary>
 public sealed class MissingValueTests(MongoDatabaseFixture fixture) : ConformanceTest(fixture)
 {
     [Theory]
@@ -59,5 +60,32 @@ public sealed class MissingValueTests(MongoDatabaseFixture fixture) : Conformanc
         await collection.InsertManyAsync(Docs("{_id: 1, a: null}", "{_id: 2}", "{_id: 3, a: 3}", "{_id: 4, a: undefined}"), cancellationToken: Ct);
 
         Assert.Equal(expected, await IdsAsync(collection, filter));
+    }
+
+    [Theory]
+    [InlineData("'$a'", "null", "undefined")]
+    [InlineData("{k: '$a'}", "{k: null}", "{k: undefined}")]
+    public async Task Group_keys_take_missing_for_null_but_not_undefined(string id, string nullKey, string undefinedKey)
+    {
+        var collection = NewCollection("group_missing");
+        await collection.InsertManyAsync(Docs("{_id: 1, a: null}", "{_id: 2}", "{_id: 3, a: undefined}"), cancellationToken: Ct);
+
+        var groups = await AggregateAsync(collection, null, Doc("{$group: {_id: " + id + ", ids: {$push: '$_id'}}}"));
+
+        var byKey = groups.ToDictionary(g => g["_id"].ToJson(), g => g["ids"].AsBsonArray.Select(i => i.AsInt32).Order().ToArray());
+        Assert.Equal(2, byKey.Count);
+        Assert.Equal([1, 2], byKey[Doc("{v: " + nullKey + "}")["v"].ToJson()]);
+        Assert.Equal([3], byKey[Doc("{v: " + undefinedKey + "}")["v"].ToJson()]);
+    }
+
+    [Fact]
+    public async Task Add_to_set_skips_missing_and_keeps_undefined_apart_from_null()
+    {
+        var collection = NewCollection("add_to_set_missing");
+        await collection.InsertManyAsync(Docs("{_id: 1, a: null}", "{_id: 2}", "{_id: 3, a: undefined}", "{_id: 4, a: null}"), cancellationToken: Ct);
+
+        var result = Assert.Single(await AggregateAsync(collection, null, Doc("{$group: {_id: null, a: {$addToSet: '$a'}}}")));
+
+        Assert.Equal([BsonType.Undefined, BsonType.Null], result["a"].AsBsonArray.Select(v => v.BsonType).Order());
     }
 }
