@@ -36,7 +36,7 @@ public sealed class ExpressionScope
 {
     public ExpressionScope(DateTime now, BsonDocument? variables = null, double? textScore = null, double? vectorSearchScore = null, BsonOrder? order = null)
     {
-        Order = order ?? BsonOrder.Instance;
+        Order = (order ?? BsonOrder.Instance).ForExpressions;
         VectorSearchScore = vectorSearchScore;
         Now = now;
         Variables = variables ?? [];
@@ -47,7 +47,8 @@ public sealed class ExpressionScope
 
     public BsonDocument Variables { get; }
 
-    /// <summary>How comparison operators ($eq, $lt, $cmp, ...) compare: the operation's collation.</summary>
+    /// <summary>How comparison operators ($eq, $lt, $cmp, ...) compare: the operation's collation, with
+    /// missing below null (<see cref="BsonOrder.ForExpressions"/>).</summary>
     public BsonOrder Order { get; }
 
     /// <summary>What <c>{$meta: "textScore"}</c> returns for the current document.</summary>

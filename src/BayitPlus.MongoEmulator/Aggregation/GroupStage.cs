@@ -5,7 +5,7 @@ namespace BayitPlus.MongoEmulator.Aggregation;
 
 /// <summary>$group, and the stages MongoDB defines through it: $sortByCount and $bucket.
 /// Groups come out in the order their first document arrived.</summary>
-internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs, AggregationContext context) : Stage
+internal sealed class GroupStage(Func<BsonDocument, ExpressionScope, BsonValue?> key, GroupStage.Output[] outputs, AggregationContext context) : Stage
 {
     private static readonly HashSet<string> UnsupportedAccumulators =
     [
@@ -25,7 +25,25 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
         }
 
         var outputs = document.Where(e => e.Name != "_id").Select(e => ParseOutput(e.Name, e.Value)).ToArray();
-        return new GroupStage(AggExpression.Compile(id), outputs, context);
+        return new GroupStage(KeyOf(id), outputs, context);
+    }
+
+    /// <summary>The group key of <c>_id</c>. A document of one field groups on that field's value,
+    /// missing made null, and wraps it (the server's single id expression): <c>{a: "$a"}</c> puts a
+    /// document without <c>a</c> in the group of <c>{a: null}</c>, whereas an id of two fields leaves
+    /// a missing one out of the key.</summary>
+    private static Func<BsonDocument, ExpressionScope, BsonValue?> KeyOf(BsonValue id)
+    {
+        // Compiled whole even for one field, so that its name is checked as any object expression's.
+        var whole = AggExpression.Compile(id);
+        if (id is not BsonDocument { ElementCount: 1 } single || single.GetElement(0).Name.StartsWith('$'))
+        {
+            return whole.Evaluate;
+        }
+
+        var name = single.GetElement(0).Name;
+        var field = AggExpression.Compile(single[0]);
+        return (document, scope) => new BsonDocument(name, field.Evaluate(document, scope) ?? BsonNull.Value);
     }
 
     /// <summary>$sortByCount: groups by the expression, counts, and sorts by count descending.</summary>
@@ -36,7 +54,7 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
             throw new MongoErrorException(40148, "the sortByCount field must be defined as a $-prefixed path or an expression");
         }
 
-        var group = new GroupStage(AggExpression.Compile(spec), [new Output("count", Accumulator.Factory("$sum")!, AggExpression.Compile(1))], context);
+        var group = new GroupStage(AggExpression.Compile(spec).Evaluate, [new Output("count", Accumulator.Factory("$sum")!, AggExpression.Compile(1))], context);
         return new SortByCountStage(group);
     }
 
@@ -147,12 +165,15 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
     }
 
     public override IEnumerable<MetaDoc> Execute(IEnumerable<MetaDoc> input) =>
-        Aggregate(input, (document, scope) => key.Evaluate(document.Document, scope), outputs, context);
+        Aggregate(input, (document, scope) => key(document.Document, scope), outputs, context);
 
     private static IEnumerable<MetaDoc> Aggregate(
         IEnumerable<MetaDoc> input, Func<MetaDoc, ExpressionScope, BsonValue?> keyOf, Output[] outputs, AggregationContext context)
     {
-        var groups = new Dictionary<BsonValue, Accumulator[]>(context.Query.Order);
+        // Keys and accumulators compare as expressions do (undefined apart from null); a missing key
+        // becomes null, as the server's group key does.
+        var valueOrder = context.Query.Order.ForExpressions;
+        var groups = new Dictionary<BsonValue, Accumulator[]>(valueOrder);
         var order = new List<BsonValue>();
         foreach (var document in input)
         {
@@ -160,7 +181,7 @@ internal sealed class GroupStage(AggExpression key, GroupStage.Output[] outputs,
             var groupKey = keyOf(document, scope) ?? BsonNull.Value;
             if (!groups.TryGetValue(groupKey, out var accumulators))
             {
-                accumulators = [.. outputs.Select(o => o.Factory(context.Query.Order))];
+                accumulators = [.. outputs.Select(o => o.Factory(valueOrder))];
                 groups.Add(groupKey, accumulators);
                 order.Add(groupKey);
             }

@@ -462,9 +462,7 @@ internal static partial class Operators
         {
             foreach (var (path, direction) in fields)
             {
-                var byField = values.Compare(
-                    x is BsonDocument dx ? DocumentPaths.Get(dx, path) : null,
-                    y is BsonDocument dy ? DocumentPaths.Get(dy, path) : null);
+                var byField = values.Compare(SortArrayField(x, path), SortArrayField(y, path));
                 if (byField != 0)
                 {
                     return direction * byField;
@@ -474,4 +472,9 @@ internal static partial class Operators
             return 0;
         });
     }
+
+    /// <summary>A sort field of an element: null when the element is no document or lacks the field,
+    /// as the server does, so such elements sort with nulls rather than below them.</summary>
+    private static BsonValue SortArrayField(BsonValue element, string[] path) =>
+        (element is BsonDocument document ? DocumentPaths.Get(document, path) : null) ?? BsonNull.Value;
 }

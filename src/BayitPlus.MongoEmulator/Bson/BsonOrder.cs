@@ -5,28 +5,48 @@ namespace BayitPlus.MongoEmulator.Bson;
 /// <summary>
 /// MongoDB's comparison order for BSON values: values of different types compare by their
 /// canonical type rank, numbers compare across int/long/double/decimal, and missing
-/// (C# null) sorts and compares like BSON null.
+/// (C# null) sorts and compares like BSON null, as query matching and sorts treat it;
+/// <see cref="ForExpressions"/> is the aggregation expressions' order instead.
 /// </summary>
 public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonValue?>
 {
-    public static readonly BsonOrder Instance = new(null);
+    public static readonly BsonOrder Instance = new(null, false);
+
+    private const int MinKeyRank = 0;
+    private const int MissingRank = 1;
+    private const int NullRank = 2;
+    private const int MaxKeyRank = 14;
 
     private readonly Collation? _collation;
+    private readonly bool _missingBelowNull;
+    private BsonOrder? _expressionOrder;
 
-    private BsonOrder(Collation? collation) => _collation = collation;
+    private BsonOrder(Collation? collation, bool missingBelowNull)
+    {
+        _collation = collation;
+        _missingBelowNull = missingBelowNull;
+    }
 
     /// <summary>The order under <paramref name="collation"/> (strings compare by it, field names
     /// stay binary, as on the server); <see cref="Instance"/> for the simple collation.</summary>
-    public static BsonOrder For(Collation? collation) => collation is null ? Instance : new BsonOrder(collation);
+    public static BsonOrder For(Collation? collation) => collation is null ? Instance : new BsonOrder(collation, false);
 
     public bool IsSimple => _collation is null;
 
-    /// <summary>The canonical type rank MongoDB uses before comparing values themselves.</summary>
+    /// <summary>This order (same collation) as aggregation compares values (the server's
+    /// <c>Value::compare</c>: <c>$eq</c> … <c>$cmp</c>, <c>$in</c>, the set operators, <c>$group</c>
+    /// keys and accumulators): missing and <c>undefined</c> share a rank of their own, above MinKey
+    /// and below null, so a missing field equals neither null nor anything but another missing or
+    /// undefined value.</summary>
+    public BsonOrder ForExpressions => _missingBelowNull ? this : _expressionOrder ??= new BsonOrder(_collation, true);
+
+    /// <summary>The canonical type rank MongoDB uses before comparing values themselves, with
+    /// missing and undefined ranked as null (query matching and sorts).</summary>
     public static int TypeRank(BsonValue? value) => value?.BsonType switch
     {
-        null => 2,
-        BsonType.MinKey => 1,
-        BsonType.Null or BsonType.Undefined => 2,
+        null => NullRank,
+        BsonType.MinKey => MinKeyRank,
+        BsonType.Null or BsonType.Undefined => NullRank,
         BsonType.Int32 or BsonType.Int64 or BsonType.Double or BsonType.Decimal128 => 3,
         BsonType.Symbol or BsonType.String => 4,
         BsonType.Document => 5,
@@ -38,9 +58,12 @@ public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonVal
         BsonType.Timestamp => 11,
         BsonType.RegularExpression => 12,
         BsonType.JavaScript or BsonType.JavaScriptWithScope => 13,
-        BsonType.MaxKey => 14,
+        BsonType.MaxKey => MaxKeyRank,
         _ => 13,
     };
+
+    private int RankOf(BsonValue? value) =>
+        _missingBelowNull && (value is null || value.BsonType == BsonType.Undefined) ? MissingRank : TypeRank(value);
 
     public static bool IsNumber(BsonValue? value) =>
         value is not null && value.BsonType is BsonType.Int32 or BsonType.Int64 or BsonType.Double or BsonType.Decimal128;
@@ -54,14 +77,14 @@ public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonVal
 
     public int Compare(BsonValue? x, BsonValue? y)
     {
-        var rx = TypeRank(x);
-        var ry = TypeRank(y);
+        var rx = RankOf(x);
+        var ry = RankOf(y);
         if (rx != ry)
         {
             return rx.CompareTo(ry);
         }
 
-        if (x is null || y is null || rx is 1 or 2 or 14)
+        if (x is null || y is null || rx is MinKeyRank or MissingRank or NullRank or MaxKeyRank)
         {
             return 0;
         }
@@ -86,10 +109,10 @@ public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonVal
 
     public int GetHashCode(BsonValue? obj)
     {
-        var rank = TypeRank(obj);
+        var rank = RankOf(obj);
         switch (rank)
         {
-            case 1 or 2 or 14:
+            case MinKeyRank or MissingRank or NullRank or MaxKeyRank:
                 return rank;
             case 3:
                 var d = ToDouble(obj!);
@@ -219,7 +242,7 @@ public sealed class BsonOrder : IComparer<BsonValue?>, IEqualityComparer<BsonVal
         {
             var ex = x.GetElement(i);
             var ey = y.GetElement(i);
-            var typeCmp = TypeRank(ex.Value).CompareTo(TypeRank(ey.Value));
+            var typeCmp = RankOf(ex.Value).CompareTo(RankOf(ey.Value));
             if (typeCmp != 0)
             {
                 return typeCmp;
