@@ -35,9 +35,10 @@ public sealed class MongoErrorException : Exception
     /// <summary>The server's IDL parser on a required field that is absent.</summary>
     public static MongoErrorException MissingField(string path) => new(40414, $"BSON field '{path}' is missing but a required field");
 
-    /// <summary>The server's IDL parser on a field of the wrong BSON type.</summary>
-    public static MongoErrorException WrongType(string path, BsonValue value, string expected) =>
-        TypeMismatch($"BSON field '{path}' is the wrong type '{BsonTypeNames.Of(value)}', expected type '{expected}'");
+    /// <summary>The server's IDL parser on a field of the wrong BSON type; <paramref name="plural"/>
+    /// when <paramref name="expected"/> lists the several types the field accepts.</summary>
+    public static MongoErrorException WrongType(string path, BsonValue value, string expected, bool plural = false) =>
+        TypeMismatch($"BSON field '{path}' is the wrong type '{BsonTypeNames.Of(value)}', expected type{(plural ? "s" : "")} '{expected}'");
 
     /// <summary>The document form sent on the wire: errmsg, code, codeName, extras and labels.</summary>
     public BsonDocument ToErrorDocument()

@@ -155,14 +155,6 @@ internal sealed partial class CommandDispatcher
         return new BsonDocument { { "name", view.Name }, { "type", "view" }, { "options", options }, { "info", new BsonDocument("readOnly", true) } };
     }
 
-    /// <summary>The arguments MongoDB 8.0 accepts on every command (its API version 1 generic
-    /// arguments), which the strict parsers of create and find let through.</summary>
-    private static readonly HashSet<string> GenericArguments =
-    [
-        "apiVersion", "apiStrict", "apiDeprecationErrors", "$db", "maxTimeMS", "readConcern", "writeConcern", "lsid",
-        "clientOperationKey", "txnNumber", "autocommit", "startTransaction", "stmtId", "comment", "$readPreference", "$clusterTime",
-    ];
-
     /// <summary>create's fields in the server's IDL that the emulator does not implement: they are
     /// refused with 238, never ignored.</summary>
     private static readonly HashSet<string> UnsupportedCreateOptions =

@@ -10,23 +10,49 @@ namespace BayitPlus.MongoEmulator.Engine;
 /// </summary>
 internal sealed partial class CommandDispatcher
 {
-    private static readonly HashSet<string> BulkWriteFields =
-        ["bulkWrite", "ops", "nsInfo", "ordered", "errorsOnly", "let", "bypassDocumentValidation", "comment", "cursor", "writeConcern",
-         "lsid", "txnNumber", "$db", "$clusterTime", "$readPreference", "autocommit", "startTransaction", "apiVersion", "apiStrict", "apiDeprecationErrors"];
+    /// <summary>bulkWrite's own fields; it also takes the generic arguments.</summary>
+    private static readonly HashSet<string> BulkWriteFields = ["bulkWrite", "ops", "nsInfo", "ordered", "errorsOnly", "let", "bypassDocumentValidation", "cursor"];
 
-    /// <summary>The fields of each kind of operation and of a namespace entry (bulk_write.idl).</summary>
-    private static readonly Dictionary<string, HashSet<string>> BulkWriteOpFields = new(StringComparer.Ordinal)
+    /// <summary>Each kind of operation (bulk_write.idl), told apart by its first field. The server
+    /// parses operations with the command's own parser context, so their fields are named
+    /// <c>bulkWrite.field</c>.</summary>
+    private static readonly Dictionary<string, StatementSchema> BulkWriteOps = new(StringComparer.Ordinal)
     {
-        ["insert"] = ["insert", "document"],
-        ["update"] = ["update", "filter", "multi", "updateMods", "upsert", "upsertSupplied", "arrayFilters", "hint", "constants", "collation", "sort"],
-        ["delete"] = ["delete", "filter", "multi", "hint", "collation"],
+        ["insert"] = new("bulkWrite", new Dictionary<string, StatementFieldType>
+        {
+            ["insert"] = StatementFieldType.NamespaceIndex,
+            ["document"] = StatementFieldType.Object,
+        }, StatementSchema.RouterFields, "insert", "document"),
+        ["update"] = new("bulkWrite", new Dictionary<string, StatementFieldType>
+        {
+            ["update"] = StatementFieldType.NamespaceIndex,
+            ["filter"] = StatementFieldType.Object,
+            ["multi"] = StatementFieldType.Bool,
+            ["updateMods"] = StatementFieldType.UpdateModification,
+            ["upsert"] = StatementFieldType.Bool,
+            ["upsertSupplied"] = StatementFieldType.OptionalBool,
+            ["arrayFilters"] = StatementFieldType.ObjectArray,
+            ["hint"] = StatementFieldType.Hint,
+            ["constants"] = StatementFieldType.Object,
+            ["collation"] = StatementFieldType.Object,
+            ["sort"] = StatementFieldType.Object,
+        }, StatementSchema.RouterFields, "update", "filter", "updateMods"),
+        ["delete"] = new("bulkWrite", new Dictionary<string, StatementFieldType>
+        {
+            ["delete"] = StatementFieldType.NamespaceIndex,
+            ["filter"] = StatementFieldType.Object,
+            ["multi"] = StatementFieldType.Bool,
+            ["hint"] = StatementFieldType.Hint,
+            ["collation"] = StatementFieldType.Object,
+        }, StatementSchema.RouterFields, "delete", "filter"),
     };
 
-    private static readonly HashSet<string> NamespaceInfoFields = ["ns", "collectionUUID"];
-
-    /// <summary>Fields only MongoDB's own routers, samplers and encryption send.</summary>
-    private static readonly HashSet<string> InternalBulkWriteFields =
-        ["sampleId", "encryptionInformation", "isTimeseriesNamespace", "shardVersion", "databaseVersion"];
+    /// <summary>A namespace entry; its other fields only MongoDB's routers and encryption send.</summary>
+    private static readonly StatementSchema NamespaceInfo = new("bulkWrite.nsInfo", new Dictionary<string, StatementFieldType>
+    {
+        ["ns"] = StatementFieldType.String,
+        ["collectionUUID"] = StatementFieldType.Uuid,
+    }, new HashSet<string> { "encryptionInformation", "isTimeseriesNamespace", "shardVersion", "databaseVersion" }, "ns");
 
     private BsonDocument BulkWrite(BsonDocument command, OperationContext operation)
     {
@@ -35,16 +61,17 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(13, "bulkWrite may only be run against the admin database.");
         }
 
-        var unknown = command.Names.FirstOrDefault(n => !BulkWriteFields.Contains(n));
+        var unknown = command.Names.FirstOrDefault(n => !BulkWriteFields.Contains(n) && !GenericArguments.Contains(n));
         if (unknown is not null)
         {
-            throw new MongoErrorException(ErrorCodes.UnknownField, $"BSON field 'bulkWrite.{unknown}' is an unknown field.");
+            throw MongoErrorException.UnknownField($"bulkWrite.{unknown}");
         }
 
-        var ops = command.GetValue("ops", null) as BsonArray ?? throw new MongoErrorException(40414, "BSON field 'bulkWrite.ops' is missing but a required field");
-        var entries = command.GetValue("nsInfo", null) as BsonArray ?? throw new MongoErrorException(40414, "BSON field 'bulkWrite.nsInfo' is missing but a required field");
-        CheckBulkWriteFields(ops, entries);
+        var ops = RequiredArray(command, "ops");
+        var entries = RequiredArray(command, "nsInfo");
+        NamespaceInfo.CheckAll(entries);
         var namespaces = entries.Select(n => NamespaceEntry(n.AsBsonDocument)).ToList();
+        CheckOps(ops, namespaces.Count);
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errorsOnly = command.GetValue("errorsOnly", false).ToBoolean();
         var let = command.GetValue("let", null) as BsonDocument;
@@ -56,13 +83,7 @@ internal sealed partial class CommandDispatcher
             var kind = op.GetElement(0).Name;
             try
             {
-                var index = op[0].ToInt32();
-                if (index < 0 || index >= namespaces.Count)
-                {
-                    throw MongoErrorException.BadValue($"BulkWrite ops entry {i} has an invalid nsInfo index {index}");
-                }
-
-                var (database, collection, uuid) = namespaces[index];
+                var (database, collection, uuid) = namespaces[op[0].ToInt32()];
                 CheckCollectionUuid(database, collection, uuid);
                 var context = new OperationContext(_store, database, operation.Transaction, let) { BypassValidation = operation.BypassValidation };
                 if (_store.Find(database, collection)?.View is not null)
@@ -105,8 +126,6 @@ internal sealed partial class CommandDispatcher
                         deleted += count;
                         result.Add("n", (int)count);
                         break;
-                    default:
-                        throw MongoErrorException.FailedToParse($"Unrecognized bulkWrite operation '{kind}'");
                 }
 
                 if (!errorsOnly)
@@ -140,38 +159,38 @@ internal sealed partial class CommandDispatcher
         };
     }
 
-    /// <summary>Refuses, before any operation runs, a field an operation or namespace entry does not define.</summary>
-    private static void CheckBulkWriteFields(BsonArray ops, BsonArray entries)
+    private static BsonArray RequiredArray(BsonDocument command, string field) => command.GetValue(field, null) switch
     {
-        foreach (var op in ops)
+        null => throw MongoErrorException.MissingField($"bulkWrite.{field}"),
+        BsonArray array => array,
+        var other => throw MongoErrorException.WrongType($"bulkWrite.{field}", other, "array"),
+    };
+
+    /// <summary>Refuses, as the server's parser and request validation do before any operation runs,
+    /// an operation of no known kind (its first field names the kind), a field an operation does not
+    /// define or types otherwise, and an index outside <c>nsInfo</c>.</summary>
+    private static void CheckOps(BsonArray ops, int namespaceCount)
+    {
+        for (var i = 0; i < ops.Count; i++)
         {
-            if (op is BsonDocument { ElementCount: > 0 } document && BulkWriteOpFields.TryGetValue(document.GetElement(0).Name, out var fields))
-            {
-                CheckFields(document, "bulkWrite.ops", fields, InternalBulkWriteFields);
-            }
+            var op = ops[i] as BsonDocument ?? throw MongoErrorException.WrongType($"bulkWrite.ops.{i}", ops[i], "object");
+            var kind = op.ElementCount > 0 ? op.GetElement(0).Name : "";
+            var schema = BulkWriteOps.GetValueOrDefault(kind) ?? throw MongoErrorException.UnknownField($"bulkWrite.{kind}");
+            schema.Check(op);
         }
 
-        foreach (var entry in entries)
+        var outside = ops.Select(o => o.AsBsonDocument).FirstOrDefault(o => o[0].ToInt64() >= namespaceCount);
+        if (outside is not null)
         {
-            CheckFields(entry as BsonDocument ?? throw MongoErrorException.TypeMismatch($"BSON field 'bulkWrite.nsInfo' is the wrong type '{entry.BsonType}', expected type 'object'"),
-                "bulkWrite.nsInfo", NamespaceInfoFields, InternalBulkWriteFields);
+            throw MongoErrorException.BadValue($"BulkWrite ops entry {outside.ToJson()} has an invalid nsInfo index.");
         }
     }
 
+    /// <summary>A namespace entry <see cref="NamespaceInfo"/> has checked.</summary>
     private static (string Database, string Collection, Guid? Uuid) NamespaceEntry(BsonDocument entry)
     {
-        var (database, collection) = entry.GetValue("ns", null) switch
-        {
-            BsonString ns => SplitNamespace(ns.Value),
-            null => throw new MongoErrorException(40414, "BSON field 'bulkWrite.nsInfo.ns' is missing but a required field"),
-            var other => throw MongoErrorException.TypeMismatch($"BSON field 'bulkWrite.nsInfo.ns' is the wrong type '{other.BsonType}', expected type 'string'"),
-        };
-        return entry.GetValue("collectionUUID", null) switch
-        {
-            null => (database, collection, null),
-            BsonBinaryData { SubType: BsonBinarySubType.UuidStandard } uuid => (database, collection, uuid.ToGuid()),
-            var other => throw MongoErrorException.TypeMismatch($"BSON field 'bulkWrite.nsInfo.collectionUUID' is the wrong type '{other.BsonType}', expected type 'binData'"),
-        };
+        var (database, collection) = SplitNamespace(entry["ns"].AsString);
+        return (database, collection, entry.GetValue("collectionUUID", null) is BsonBinaryData uuid ? uuid.ToGuid() : null);
     }
 
     /// <summary>An entry's <c>collectionUUID</c> must be the UUID of the collection it names

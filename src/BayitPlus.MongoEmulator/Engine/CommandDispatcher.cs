@@ -11,6 +11,14 @@ internal sealed partial class CommandDispatcher : ICommandExecutor, IAsyncDispos
     private static readonly HashSet<string> TransactionCommands =
         ["find", "getMore", "killCursors", "insert", "update", "delete", "findAndModify", "aggregate", "distinct", "bulkWrite", "commitTransaction", "abortTransaction"];
 
+    /// <summary>The arguments MongoDB 8.0 accepts on every command (its API version 1 generic
+    /// arguments), which the strict parsers of create, find and bulkWrite let through.</summary>
+    private static readonly HashSet<string> GenericArguments =
+    [
+        "apiVersion", "apiStrict", "apiDeprecationErrors", "$db", "maxTimeMS", "readConcern", "writeConcern", "lsid",
+        "clientOperationKey", "txnNumber", "autocommit", "startTransaction", "stmtId", "comment", "$readPreference", "$clusterTime",
+    ];
+
     private readonly ServerStore _store;
     private readonly CursorManager _cursors = new();
     private readonly Dictionary<BsonValue, Session> _sessions = new(BsonOrder.Instance);

@@ -68,23 +68,35 @@ internal sealed class FailPoint
             throw MongoErrorException.BadValue($"the emulator offers only the failCommand fail point, not {command.GetElement(0).Value}");
         }
 
-        var mode = command.GetValue("mode", null) ?? throw MongoErrorException.BadValue("configureFailPoint requires 'mode'");
+        // The checks and messages of the server's FailPoint::parseBSON, in its order.
+        var mode = command.GetValue("mode", null) ?? throw new MongoErrorException(ErrorCodes.IllegalOperation, "When setting a failpoint, you must supply a 'mode'");
         (long Remaining, long Skip)? schedule = mode switch
         {
             BsonString { Value: "off" } => null,
             BsonString { Value: "alwaysOn" } => (long.MaxValue, 0),
-            BsonDocument { ElementCount: 1 } times when times.Contains("times") => (times["times"].ToInt64(), 0),
-            BsonDocument { ElementCount: 1 } skip when skip.Contains("skip") => (long.MaxValue, skip["skip"].ToInt64()),
-            BsonDocument { ElementCount: 1 } random when random.Contains("activationProbability") =>
+            BsonString other => throw MongoErrorException.BadValue($"unknown mode: {other.Value}"),
+            BsonDocument times when times.Contains("times") => (ModeCount(times, "times"), 0),
+            BsonDocument skip when skip.Contains("skip") => (long.MaxValue, ModeCount(skip, "skip")),
+            BsonDocument random when random.Contains("activationProbability") =>
                 throw new MongoErrorException(ErrorCodes.NotImplemented, "the fail point mode activationProbability is not supported by the emulator"),
-            _ => throw MongoErrorException.BadValue($"invalid fail point mode {mode}"),
+            BsonDocument => throw MongoErrorException.BadValue("'mode' must be one of 'off', 'alwaysOn', '{times:n}', '{skip:n}' or '{activationProbability:p}'"),
+            _ => throw MongoErrorException.TypeMismatch("'mode' must be a string or JSON object"),
+        };
+        var data = command.GetValue("data", null) switch
+        {
+            null => null,
+            BsonDocument document => document,
+            _ => throw MongoErrorException.TypeMismatch("the 'data' option must be a JSON object"),
         };
         if (schedule is not { } active)
         {
             return null;
         }
 
-        var data = command.GetValue("data", null) as BsonDocument ?? throw MongoErrorException.BadValue("failCommand requires 'data'");
+        if (data is null)
+        {
+            throw MongoErrorException.BadValue("failCommand requires 'data'");
+        }
         var unknown = data.Names.FirstOrDefault(n => !DataFields.Contains(n));
         if (unknown is not null)
         {
@@ -99,6 +111,29 @@ internal sealed class FailPoint
         }
 
         return new FailPoint([.. commands.Select(c => c.AsString)], active.Remaining, active.Skip, data);
+    }
+
+    /// <summary>A mode's <c>times</c> or <c>skip</c>: a whole number from 0 to the largest int.</summary>
+    private static long ModeCount(BsonDocument mode, string field)
+    {
+        var value = mode[field];
+        if (!value.IsNumeric)
+        {
+            throw MongoErrorException.TypeMismatch($"Expected field \"{field}\" to have numeric type, but found {BsonTypeNames.Of(value)}");
+        }
+
+        var count = value.ToDouble();
+        if (count != Math.Truncate(count) || Math.Abs(count) >= 9223372036854775808d)
+        {
+            throw MongoErrorException.BadValue($"Expected field \"{field}\" to have a value exactly representable as a 64-bit integer, but found {field}: {value}");
+        }
+
+        return count switch
+        {
+            < 0 => throw MongoErrorException.BadValue($"'{field}' option to 'mode' must be positive"),
+            > int.MaxValue => throw MongoErrorException.BadValue($"'{field}' option to 'mode' is too large"),
+            _ => (long)count,
+        };
     }
 
     /// <summary>Whether the fail point acts on this run of <paramref name="command"/> from a client

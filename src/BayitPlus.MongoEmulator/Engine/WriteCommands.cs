@@ -35,22 +35,35 @@ internal sealed partial class CommandDispatcher
         return WriteReply(inserted, errors);
     }
 
-    /// <summary>The fields of an update statement (write_ops.idl's UpdateOpEntry), which the
-    /// server parses strictly.</summary>
-    private static readonly HashSet<string> UpdateStatementFields =
-        ["q", "u", "c", "upsert", "multi", "arrayFilters", "hint", "collation", "sort", "upsertSupplied"];
+    /// <summary>An update statement (write_ops.idl's UpdateOpEntry, with 8.0's <c>sort</c>).</summary>
+    private static readonly StatementSchema UpdateStatement = new("update.updates", new Dictionary<string, StatementFieldType>
+    {
+        ["q"] = StatementFieldType.Object,
+        ["u"] = StatementFieldType.UpdateModification,
+        ["c"] = StatementFieldType.Object,
+        ["arrayFilters"] = StatementFieldType.ObjectArray,
+        ["hint"] = StatementFieldType.Hint,
+        ["multi"] = StatementFieldType.Bool,
+        ["upsert"] = StatementFieldType.Bool,
+        ["upsertSupplied"] = StatementFieldType.OptionalBool,
+        ["collation"] = StatementFieldType.Object,
+        ["sort"] = StatementFieldType.Object,
+    }, StatementSchema.RouterFields, "q", "u");
 
-    /// <summary>The fields of a delete statement (DeleteOpEntry).</summary>
-    private static readonly HashSet<string> DeleteStatementFields = ["q", "limit", "hint", "collation"];
-
-    /// <summary>Fields the server accepts on statements only from its own routers and samplers.</summary>
-    private static readonly HashSet<string> InternalStatementFields = ["sampleId", "$_allowShardKeyUpdatesWithoutFullShardKeyInQuery"];
+    /// <summary>A delete statement (DeleteOpEntry).</summary>
+    private static readonly StatementSchema DeleteStatement = new("delete.deletes", new Dictionary<string, StatementFieldType>
+    {
+        ["q"] = StatementFieldType.Object,
+        ["limit"] = StatementFieldType.DeleteLimit,
+        ["hint"] = StatementFieldType.Hint,
+        ["collation"] = StatementFieldType.Object,
+    }, StatementSchema.RouterFields, "q", "limit");
 
     private static BsonDocument Update(BsonDocument command, OperationContext operation)
     {
         var name = CollectionName(command);
         var statements = command.GetValue("updates", null) as BsonArray ?? throw MongoErrorException.FailedToParse("update requires an 'updates' array");
-        CheckStatementFields(statements, "update.updates", UpdateStatementFields);
+        UpdateStatement.CheckAll(statements);
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errors = new BsonArray();
         var upserted = new BsonArray();
@@ -90,45 +103,30 @@ internal sealed partial class CommandDispatcher
         return reply;
     }
 
-    /// <summary>Refuses, as the server's IDL parser does before running anything, a statement with a
-    /// field it does not define (40415); <paramref name="path"/> names the array as the server does.</summary>
-    private static void CheckStatementFields(BsonArray statements, string path, HashSet<string> fields)
-    {
-        foreach (var statement in statements)
-        {
-            if (statement is not BsonDocument document)
-            {
-                throw MongoErrorException.TypeMismatch($"BSON field '{path}' is the wrong type '{statement.BsonType}', expected type 'object'");
-            }
-
-            CheckFields(document, path, fields, InternalStatementFields);
-        }
-    }
-
-    /// <summary>Refuses an unknown field (40415) and a field only MongoDB's own components send (238).</summary>
-    private static void CheckFields(BsonDocument document, string path, HashSet<string> fields, HashSet<string> internalFields)
-    {
-        foreach (var name in document.Names.Where(n => !fields.Contains(n)))
-        {
-            throw internalFields.Contains(name)
-                ? new MongoErrorException(ErrorCodes.NotImplemented, $"BSON field '{path}.{name}' is not supported by the emulator")
-                : new MongoErrorException(ErrorCodes.UnknownField, $"BSON field '{path}.{name}' is an unknown field.");
-        }
-    }
-
+    /// <summary>One update statement, whose field types <see cref="UpdateStatement"/> has checked.</summary>
     private static (long Matched, long Modified, BsonValue? UpsertedId) UpdateOne(BsonDocument statement, string collectionName, OperationContext operation)
     {
-        operation.UseCollation(statement, operation.Collection(collectionName));
-        var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("update statement requires 'q'");
-        var u = statement.GetValue("u", null) ?? throw MongoErrorException.FailedToParse("update statement requires 'u'");
+        var query = statement["q"].AsBsonDocument;
+        var u = statement["u"];
         var multi = statement.GetValue("multi", false).ToBoolean();
         var upsert = statement.GetValue("upsert", false).ToBoolean();
-        var constants = statement.GetValue("c", null) switch
+        var constants = statement.GetValue("c", null) as BsonDocument;
+        var suppliedUpsert = statement.GetValue("upsertSupplied", false).ToBoolean();
+        if (suppliedUpsert)
         {
-            null => null,
-            BsonDocument document => document,
-            var other => throw MongoErrorException.TypeMismatch($"BSON field 'update.updates.c' is the wrong type '{other.BsonType}', expected type 'object'"),
-        };
+            // The server checks both before matching anything, so they fail the statement whether or not a document matches.
+            if (!upsert)
+            {
+                throw MongoErrorException.FailedToParse("cannot specify 'upsertSupplied: true' for a non-upsert operation");
+            }
+
+            if (constants?.GetValue("new", null) is not BsonDocument)
+            {
+                throw MongoErrorException.FailedToParse("the parameter 'upsertSupplied' is set to 'true', but no document was supplied");
+            }
+        }
+
+        operation.UseCollation(statement, operation.Collection(collectionName));
         var collection = operation.Collection(collectionName);
         CheckHint(statement, collection);
         var filter = operation.CompileFilter(collection, query, out var text);
@@ -152,7 +150,7 @@ internal sealed partial class CommandDispatcher
                 throw new MongoErrorException(ErrorCodes.FailedToParse, "The sort option cannot be used with multi-updates");
             }
 
-            var sortSpec = sortValue as BsonDocument ?? throw MongoErrorException.TypeMismatch($"BSON field 'sort' is the wrong type '{sortValue.BsonType}', expected type 'object'");
+            var sortSpec = sortValue.AsBsonDocument;
             if (sortSpec.ElementCount > 0 && targets.Count > 1)
             {
                 var first = SortSpec.Parse(sortSpec, operation.Order).Sort(targets.Select(v => new MetaDoc(v.Document)), 1)[0];
@@ -167,7 +165,8 @@ internal sealed partial class CommandDispatcher
                 return (0, 0, null);
             }
 
-            var document = WithId(statement.GetValue("upsertSupplied", false).ToBoolean() ? SuppliedUpsert(constants) : spec.BuildUpsert(query));
+            // upsertSupplied: insert the document the statement supplies as c.new instead of building one.
+            var document = WithId(suppliedUpsert ? constants!["new"].DeepClone().AsBsonDocument : spec.BuildUpsert(query));
             operation.Insert(operation.Store.GetOrCreate(operation.Database, collectionName), document);
             return (0, 0, document["_id"]);
         }
@@ -200,18 +199,11 @@ internal sealed partial class CommandDispatcher
         return new QueryContext { Now = context.Now, Text = context.Text, Variables = variables, Order = context.Order };
     }
 
-    /// <summary><c>upsertSupplied</c>: an upsert inserts the document the statement supplies as
-    /// <c>c.new</c> instead of building one from the filter and the update.</summary>
-    private static BsonDocument SuppliedUpsert(BsonDocument? constants) =>
-        constants?.GetValue("new", null) is BsonDocument supplied
-            ? supplied.DeepClone().AsBsonDocument
-            : throw MongoErrorException.FailedToParse("the parameter 'upsertSupplied' is set to 'true', but no document was supplied");
-
     private static BsonDocument Delete(BsonDocument command, OperationContext operation)
     {
         var collection = operation.Collection(CollectionName(command));
         var statements = command.GetValue("deletes", null) as BsonArray ?? throw MongoErrorException.FailedToParse("delete requires a 'deletes' array");
-        CheckStatementFields(statements, "delete.deletes", DeleteStatementFields);
+        DeleteStatement.CheckAll(statements);
         var ordered = command.GetValue("ordered", true).ToBoolean();
         var errors = new BsonArray();
         long deleted = 0;
@@ -235,22 +227,18 @@ internal sealed partial class CommandDispatcher
         return WriteReply(deleted, errors);
     }
 
-    /// <summary>One delete statement (<c>{q, limit, hint, collation}</c>): how many documents it removed.</summary>
+    /// <summary>One delete statement (<c>{q, limit, hint, collation}</c>), whose field types
+    /// <see cref="DeleteStatement"/> has checked: how many documents it removed.</summary>
     private static long DeleteOne(BsonDocument statement, CollectionStore? collection, OperationContext operation)
     {
         operation.UseCollation(statement, collection);
-        var query = statement.GetValue("q", null) as BsonDocument ?? throw MongoErrorException.FailedToParse("delete statement requires 'q'");
-        var limit = statement.GetValue("limit", 0).ToInt32();
-        if (limit is not (0 or 1))
-        {
-            throw MongoErrorException.FailedToParse("The limit field in delete objects must be 0 or 1.");
-        }
-
+        var query = statement["q"].AsBsonDocument;
+        var multi = StatementSchema.IsMultiDelete(statement["limit"]);
         CheckHint(statement, collection);
         var filter = operation.CompileFilter(collection, query, out var text);
         var targets = operation.Find(collection, filter, text, out _);
         long deleted = 0;
-        foreach (var target in limit == 1 ? targets.Take(1) : targets)
+        foreach (var target in multi ? targets : targets.Take(1))
         {
             operation.Delete(collection!, target);
             deleted++;

@@ -8,15 +8,6 @@ namespace BayitPlus.MongoEmulator.Tests.Conformance;
 /// <c>bulkWrite</c> admin command): writes across collections in one command.</summary>
 public sealed class ClientBulkWriteTests(MongoDatabaseFixture fixture) : ConformanceTest(fixture)
 {
-    private async Task RequireServer8Async()
-    {
-        var buildInfo = await Database.RunCommandAsync<BsonDocument>(Doc("{buildInfo: 1}"), cancellationToken: Ct);
-        if (buildInfo["versionArray"][0].ToInt32() < 8)
-        {
-            Assert.Skip("the client bulkWrite command needs MongoDB 8.0");
-        }
-    }
-
     [Fact]
     public async Task Writes_across_collections_report_counts_and_per_operation_results()
     {
@@ -64,16 +55,27 @@ public sealed class ClientBulkWriteTests(MongoDatabaseFixture fixture) : Conform
         Assert.Equal(1, error.PartialResult!.InsertedCount);
         await AssertIdsAsync(collection, "{}", 1, 2);
     }
-    private async Task<BsonDocument> RunBulkWriteAsync(BsonArray ops, BsonArray nsInfo) =>
-        await Backend.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
-            new BsonDocument { { "bulkWrite", 1 }, { "ops", ops }, { "nsInfo", nsInfo }, { "ordered", false } }, cancellationToken: Ct);
 
+    /// <summary>The server parses and validates every operation and namespace entry before running
+    /// any: an unknown operation or field, a wrongly typed or missing field and an index outside
+    /// nsInfo fail the command, and the valid first insert writes nothing.</summary>
     [Theory]
-    [InlineData("{insert: 0, document: {_id: 9}, bogus: 1}", "{}")]
-    [InlineData("{update: 0, filter: {}, updateMods: {$set: {a: 1}}, let: {x: 1}}", "{}")]
-    [InlineData("{delete: 0, filter: {}, limit: 1}", "{}")]
-    [InlineData("{insert: 0, document: {_id: 9}}", "{bogus: 1}")]
-    public async Task Unknown_fields_in_operations_and_namespace_entries_fail_the_whole_command(string op, string entryExtra)
+    [InlineData("{insert: 0, document: {_id: 9}, bogus: 1}", "{}", 40415)]
+    [InlineData("{update: 0, filter: {}, updateMods: {$set: {a: 1}}, let: {x: 1}}", "{}", 40415)]
+    [InlineData("{delete: 0, filter: {}, limit: 1}", "{}", 40415)]
+    [InlineData("{insert: 0, document: {_id: 9}}", "{bogus: 1}", 40415)]
+    [InlineData("{replace: 0, filter: {}}", "{}", 40415)]
+    [InlineData("{insert: 'x', document: {_id: 9}}", "{}", 14)]
+    [InlineData("{insert: 0, document: 5}", "{}", 14)]
+    [InlineData("{update: 0, filter: {}, updateMods: {$set: {a: 1}}, multi: 1}", "{}", 14)]
+    [InlineData("{update: 0, filter: {}, updateMods: [{$set: {a: 1}}], constants: 5}", "{}", 14)]
+    [InlineData("{delete: 0, filter: 5}", "{}", 14)]
+    [InlineData("{update: 0, filter: {}, updateMods: 5}", "{}", 9)]
+    [InlineData("{insert: 0}", "{}", 40414)]
+    [InlineData("{insert: 0, document: {_id: 9}}", "{collectionUUID: 'x'}", 14)]
+    [InlineData("{insert: -1, document: {_id: 9}}", "{}", 51024)]
+    [InlineData("{insert: 1, document: {_id: 9}}", "{}", 2)]
+    public async Task Operations_and_namespace_entries_the_parser_refuses_fail_the_whole_command(string op, string entryExtra, int code)
     {
         await RequireServer8Async();
         var collection = NewCollection();
@@ -82,12 +84,14 @@ public sealed class ClientBulkWriteTests(MongoDatabaseFixture fixture) : Conform
 
         var error = await Assert.ThrowsAsync<MongoCommandException>(() => RunBulkWriteAsync(new BsonArray { Doc("{insert: 0, document: {_id: 1}}"), Doc(op) }, new BsonArray { entry }));
 
-        Assert.Equal(40415, error.Code);
+        Assert.Equal(code, error.Code);
         Assert.Equal(0, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
     }
 
+    /// <summary>Constants serve only a pipeline update; upsertSupplied needs upsert and a
+    /// <c>constants.new</c> document, even when the filter matches.</summary>
     [Fact]
-    public async Task Update_constants_serve_a_pipeline_update()
+    public async Task Update_constants_serve_a_pipeline_update_and_a_supplied_upsert()
     {
         await RequireServer8Async();
         var collection = NewCollection();
@@ -99,11 +103,13 @@ public sealed class ClientBulkWriteTests(MongoDatabaseFixture fixture) : Conform
             {
                 Doc("{update: 0, filter: {_id: 1}, updateMods: [{$set: {v: '$$k'}}], constants: {k: 'constant'}}"),
                 Doc("{update: 0, filter: {_id: 1}, updateMods: {$set: {w: 1}}, constants: {k: 1}}"),
+                Doc("{update: 0, filter: {_id: 1}, updateMods: [{$set: {w: 1}}], upsertSupplied: true, constants: {new: {_id: 1}}}"),
+                Doc("{update: 0, filter: {_id: 2}, updateMods: [{$set: {w: 1}}], upsert: true, upsertSupplied: true}"),
             },
             ns);
 
-        Assert.Equal(1, reply["nErrors"].ToInt32());
-        Assert.Equal(51198, reply["cursor"]["firstBatch"][1]["code"].ToInt32());
+        Assert.Equal(3, reply["nErrors"].ToInt32());
+        Assert.Equal([0, 51198, 9, 9], reply["cursor"]["firstBatch"].AsBsonArray.Select(r => r.AsBsonDocument.GetValue("code", 0).ToInt32()));
         AssertSameFields(Doc("{_id: 1, v: 'constant'}"), await collection.Find("{}").SingleAsync(Ct));
     }
 
@@ -133,4 +139,17 @@ public sealed class ClientBulkWriteTests(MongoDatabaseFixture fixture) : Conform
         Assert.Equal(other.CollectionNamespace.CollectionName, failure["actualCollection"].AsString);
         Assert.Equal(2, await collection.CountDocumentsAsync("{}", cancellationToken: Ct));
     }
+
+    private async Task RequireServer8Async()
+    {
+        var buildInfo = await Database.RunCommandAsync<BsonDocument>(Doc("{buildInfo: 1}"), cancellationToken: Ct);
+        if (buildInfo["versionArray"][0].ToInt32() < 8)
+        {
+            Assert.Skip("the client bulkWrite command needs MongoDB 8.0");
+        }
+    }
+
+    private async Task<BsonDocument> RunBulkWriteAsync(BsonArray ops, BsonArray nsInfo) =>
+        await Backend.Client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "bulkWrite", 1 }, { "ops", ops }, { "nsInfo", nsInfo }, { "ordered", false } }, cancellationToken: Ct);
 }

@@ -73,12 +73,33 @@ public sealed class CommandOptionTests(MongoDatabaseFixture fixture) : Conforman
             await AssertIdsAsync(collection, "{x: {$in: [11, 22, 33]}}", 1, 2, 3);
         }
     }
+
+    /// <summary>The server parses every statement before running any, so the second statement's
+    /// unknown, wrongly typed or missing field fails the command and the first writes nothing.</summary>
     [Theory]
-    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, bogus: 1}")]
-    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, limit: 1}")]
-    [InlineData("delete", "deletes", "{q: {}, limit: 0, multi: true}")]
-    [InlineData("delete", "deletes", "{q: {}, limit: 0, upsert: true}")]
-    public async Task Write_statements_with_an_unknown_field_fail_the_whole_command(string command, string array, string statement)
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, bogus: 1}", 40415)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, limit: 1}", 40415)]
+    [InlineData("delete", "deletes", "{q: {}, limit: 0, multi: true}", 40415)]
+    [InlineData("delete", "deletes", "{q: {}, limit: 0, upsert: true}", 40415)]
+    [InlineData("update", "updates", "{q: {}, u: [{$set: {a: 1}}], c: 5}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, multi: 1}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, upsert: 'yes'}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: [{$set: {a: 1}}], upsert: true, upsertSupplied: 1, c: {new: {}}}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {'a.$[e]': 1}}, arrayFilters: {e: 1}}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {'a.$[e]': 1}}, arrayFilters: [1]}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, collation: 'en'}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, sort: 1}", 14)]
+    [InlineData("update", "updates", "{q: 1, u: {$set: {a: 1}}}", 14)]
+    [InlineData("update", "updates", "{q: {}, u: {$set: {a: 1}}, hint: 1}", 9)]
+    [InlineData("update", "updates", "{q: {}, u: 1}", 9)]
+    [InlineData("update", "updates", "{q: {}, u: [1]}", 14)]
+    [InlineData("update", "updates", "{q: {}}", 40414)]
+    [InlineData("delete", "deletes", "{q: [], limit: 0}", 14)]
+    [InlineData("delete", "deletes", "{q: {}, limit: 2}", 9)]
+    [InlineData("delete", "deletes", "{q: {}, limit: 0, collation: 1}", 14)]
+    [InlineData("delete", "deletes", "{q: {}, limit: 0, hint: true}", 9)]
+    [InlineData("delete", "deletes", "{q: {}}", 40414)]
+    public async Task Write_statements_the_parser_refuses_fail_the_whole_command(string command, string array, string statement, int code)
     {
         var collection = NewCollection();
         await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
@@ -87,7 +108,7 @@ public sealed class CommandOptionTests(MongoDatabaseFixture fixture) : Conforman
             new BsonDocument { { command, collection.CollectionNamespace.CollectionName }, { array, new BsonArray { Doc("{q: {_id: 1}, " + (command == "update" ? "u: {$set: {b: 1}}}" : "limit: 1}")), Doc(statement) } } },
             cancellationToken: Ct));
 
-        Assert.Equal(40415, error.Code);
+        Assert.Equal(code, error.Code);
         AssertSameFields(Doc("{_id: 1}"), await collection.Find("{}").SingleAsync(Ct));
     }
 
@@ -120,6 +141,34 @@ public sealed class CommandOptionTests(MongoDatabaseFixture fixture) : Conforman
         AssertSameFields(Doc("{_id: 1, v: '$notAPath', w: 'statement'}"), stored[0]);
         AssertSameFields(Doc("{_id: 2}"), stored[1]);
         AssertSameFields(Doc("{_id: 3, supplied: true}"), stored[2]);
+    }
+
+    /// <summary>upsertSupplied needs upsert and a c.new document, checked before matching: each
+    /// statement fails on its own whether or not a document matches.</summary>
+    [Fact]
+    public async Task Upsert_supplied_needs_upsert_and_a_supplied_document_whether_or_not_a_document_matches()
+    {
+        var collection = NewCollection();
+        await collection.InsertOneAsync(Doc("{_id: 1}"), cancellationToken: Ct);
+
+        var reply = await Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "update", collection.CollectionNamespace.CollectionName },
+            { "updates", new BsonArray
+                {
+                    Doc("{q: {_id: 1}, u: [{$set: {v: 1}}], c: {new: {_id: 1, supplied: true}}, upsertSupplied: true}"),
+                    Doc("{q: {_id: 2}, u: [{$set: {v: 1}}], c: {new: {_id: 2, supplied: true}}, upsertSupplied: true}"),
+                    Doc("{q: {_id: 1}, u: [{$set: {v: 1}}], upsert: true, upsertSupplied: true}"),
+                    Doc("{q: {_id: 1}, u: [{$set: {v: 1}}], c: {new: 5}, upsert: true, upsertSupplied: true}"),
+                    Doc("{q: {_id: 1}, u: [{$set: {v: 1}}], c: {new: {_id: 1}}, upsert: true, upsertSupplied: false}"),
+                }
+            },
+            { "ordered", false },
+        }, cancellationToken: Ct);
+
+        Assert.Equal([9, 9, 9, 9], reply["writeErrors"].AsBsonArray.Select(e => e["code"].ToInt32()));
+        Assert.Equal([0, 1, 2, 3], reply["writeErrors"].AsBsonArray.Select(e => e["index"].ToInt32()));
+        AssertSameFields(Doc("{_id: 1, v: 1}"), await collection.Find("{}").SingleAsync(Ct));
     }
 
     [Fact]

@@ -45,8 +45,6 @@ public abstract class ConformanceTest(MongoDatabaseFixture fixture) : IClassFixt
         return await cursor.ToListAsync(Ct);
     }
 
-    /// <summary>Compares two documents field by field, ignoring the order of top-level fields (which
-    /// MongoDB documents only loosely for computed and renamed fields).</summary>
     /// <summary>Inserts <paramref name="local"/> (one document) and <paramref name="foreign"/> into
     /// fresh collections and returns the <c>_id</c>s (Int32) a <c>$lookup</c> on their <c>k</c>
     /// fields joins to the local document.</summary>
@@ -63,6 +61,8 @@ public abstract class ConformanceTest(MongoDatabaseFixture fixture) : IClassFixt
         return [.. Assert.Single(joined)["found"].AsBsonArray.Select(d => d["_id"].AsInt32)];
     }
 
+    /// <summary>Compares two documents field by field, ignoring the order of top-level fields (which
+    /// MongoDB documents only loosely for computed and renamed fields).</summary>
     protected static void AssertSameFields(BsonDocument expected, BsonDocument actual)
     {
         Assert.Equal(expected.Names.Order(StringComparer.Ordinal), actual.Names.Order(StringComparer.Ordinal));

@@ -48,6 +48,29 @@ public sealed class FailPointTests(MongoDatabaseFixture fixture) : ConformanceTe
     private IMongoCollection<BsonDocument> Collection(string name) =>
         client.GetDatabase(Database.DatabaseNamespace.DatabaseName).GetCollection<BsonDocument>(Fixture.NewCollectionName(name));
 
+    /// <summary>The checks of the server's fail point parser: its codes, never a parse failure of another kind.</summary>
+    [Theory]
+    [InlineData("{times: 'x'}", "{failCommands: ['ping']}", 14)]
+    [InlineData("{times: 1.5}", "{failCommands: ['ping']}", 2)]
+    [InlineData("{skip: -1}", "{failCommands: ['ping']}", 2)]
+    [InlineData("{sometimes: 1}", "{failCommands: ['ping']}", 2)]
+    [InlineData("5", "{failCommands: ['ping']}", 14)]
+    [InlineData("'sometimes'", "{failCommands: ['ping']}", 2)]
+    [InlineData("'alwaysOn'", "5", 14)]
+    public async Task A_wrongly_typed_mode_or_data_is_refused_with_the_servers_codes(string mode, string data, int code)
+    {
+        var command = Doc($"{{configureFailPoint: 'failCommand', mode: {mode}, data: {data}}}");
+        if (command["data"] is BsonDocument named)
+        {
+            named["appName"] = nameof(FailPointTests);
+        }
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => ConfigureAsync(command));
+
+        Assert.SkipWhen(error.Code == 59, "this server does not run test commands (enableTestCommands)");
+        Assert.Equal(code, error.Code);
+    }
+
     [Fact]
     public async Task The_named_command_fails_the_given_number_of_times_with_the_given_error()
     {
