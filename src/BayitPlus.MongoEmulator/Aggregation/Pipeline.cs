@@ -43,6 +43,33 @@ public sealed class Pipeline
 
     public IEnumerable<MetaDoc> Execute(IEnumerable<MetaDoc> input) => Run(_stages, input);
 
+    /// <summary>The collections a parsed pipeline reads besides its input: the <c>$lookup</c> and
+    /// <c>$unionWith</c> sources, those of their sub-pipelines and of <c>$facet</c>'s.</summary>
+    public static IEnumerable<string> CollectionsRead(BsonArray stages)
+    {
+        foreach (var stage in stages.OfType<BsonDocument>().Where(s => s.ElementCount == 1))
+        {
+            var (name, spec) = (stage.GetElement(0).Name, stage[0]);
+            var (source, subPipelines) = (name, spec) switch
+            {
+                ("$lookup", BsonDocument lookup) => (lookup.GetValue("from", null) as BsonString, new[] { lookup.GetValue("pipeline", null) }),
+                ("$unionWith", BsonString coll) => (coll, []),
+                ("$unionWith", BsonDocument union) => (union.GetValue("coll", null) as BsonString, [union.GetValue("pipeline", null)]),
+                ("$facet", BsonDocument facet) => (null, facet.Values.ToArray()),
+                _ => ((BsonString?)null, Array.Empty<BsonValue?>()),
+            };
+            if (source is not null)
+            {
+                yield return source.Value;
+            }
+
+            foreach (var collection in subPipelines.OfType<BsonArray>().SelectMany(CollectionsRead))
+            {
+                yield return collection;
+            }
+        }
+    }
+
     internal static IEnumerable<MetaDoc> Run(Stage[] stages, IEnumerable<MetaDoc> input)
     {
         foreach (var stage in stages)

@@ -12,8 +12,12 @@ namespace BayitPlus.MongoEmulator.Bson;
 /// distinguishes both, 5 then compares the code points of the canonical decompositions;
 /// <c>caseLevel</c> brings case back at strengths 1 and 2; <c>numericOrdering</c> compares digit
 /// runs as numbers; <c>alternate: "shifted"</c> ignores spaces and punctuation (or spaces only,
-/// <c>maxVariable: "space"</c>). Options .NET cannot reproduce (<c>caseFirst: "upper"</c>,
-/// <c>backwards</c>, <c>normalization</c>, <c>alternate: "shifted"</c> at strengths 4 and 5) are
+/// <c>maxVariable: "space"</c>); <c>normalization</c> compares the canonical decompositions.
+/// Options left out take the locale's own defaults, as the server reads them from its ICU collator
+/// (see <see cref="Tailoring"/>). .NET's collator always applies the locale's own caseFirst,
+/// backwards, alternate and normalization settings, so a spec that departs from them in a way the
+/// emulator cannot make up for (<c>caseFirst: "upper"</c> or <c>backwards</c> where the locale does
+/// not set them, or turning off what it sets; <c>alternate: "shifted"</c> at strengths 4 and 5) is
 /// refused rather than ignored.
 /// </summary>
 public sealed class Collation
@@ -28,13 +32,15 @@ public sealed class Collation
     private readonly CompareOptions _options;
     private readonly bool _identical;
     private readonly VariableCharacters? _shifted;
+    private readonly bool _decompose;
 
-    private Collation(CompareInfo compare, CompareOptions options, bool identical, VariableCharacters? shifted, BsonDocument spec)
+    private Collation(CompareInfo compare, CompareOptions options, bool identical, VariableCharacters? shifted, bool decompose, BsonDocument spec)
     {
         _compare = compare;
         _options = options;
         _identical = identical;
         _shifted = shifted;
+        _decompose = decompose;
         Spec = spec;
     }
 
@@ -44,14 +50,17 @@ public sealed class Collation
     /// <summary>Whether two collations (null: simple) compare strings alike.</summary>
     public static bool AreSame(Collation? x, Collation? y) => x is null || y is null ? x is null && y is null : x.Spec.Equals(y.Spec);
 
-    /// <summary>The collation of a command, statement or index (its <c>collation</c> field); null
-    /// for none or the binary <c>simple</c> collation.</summary>
+    /// <summary>The collation of a command or statement (its <c>collation</c> field); null for none,
+    /// an empty document (which the server takes for none) or the binary <c>simple</c> collation.</summary>
     public static Collation? Of(BsonDocument holder) => holder.GetValue("collation", null) switch
     {
-        null => null,
+        null or BsonDocument { ElementCount: 0 } => null,
         BsonDocument spec => Parse(spec),
-        var other => throw MongoErrorException.TypeMismatch($"BSON field 'collation' is the wrong type '{other.BsonType}', expected type 'object'"),
+        var other => throw MongoErrorException.WrongType("collation", other, "object"),
     };
+
+    /// <summary>Whether <paramref name="holder"/> names a collation: an empty one names none.</summary>
+    public static bool IsNamedIn(BsonDocument holder) => holder.GetValue("collation", null) is not (null or BsonDocument { ElementCount: 0 });
 
     public static Collation? Parse(BsonDocument spec)
     {
@@ -64,7 +73,7 @@ public sealed class Collation
         var locale = spec.GetValue("locale", null) switch
         {
             BsonString text => text.Value,
-            null => throw new MongoErrorException(40414, "BSON field 'locale' is missing but a required field"),
+            null => throw MongoErrorException.MissingField("locale"),
             _ => throw MongoErrorException.TypeMismatch("BSON field 'collation.locale' must be a string"),
         };
         if (locale == "simple")
@@ -77,14 +86,19 @@ public sealed class Collation
         var strength = spec.GetValue("strength", 3) is var s && BsonOrder.IsNumber(s) && BsonOrder.ToDouble(s) is >= 1 and <= 5 and var d && d == Math.Floor(d)
             ? (int)d
             : throw MongoErrorException.BadValue("Field 'strength' must be an integer 1 through 5");
-        var caseLevel = Flag(spec, "caseLevel");
-        var caseFirst = Choice(spec, "caseFirst", "off", "off", "lower", "upper");
-        var numericOrdering = Flag(spec, "numericOrdering");
-        var alternate = Choice(spec, "alternate", "non-ignorable", "non-ignorable", "shifted");
-        var maxVariable = Choice(spec, "maxVariable", "punct", "punct", "space");
-        var normalization = Flag(spec, "normalization");
-        var backwards = Flag(spec, "backwards");
+        var caseLevel = Flag(spec, "caseLevel") ?? false;
+        var givenCaseFirst = Choice(spec, "caseFirst", "off", "lower", "upper");
+        var numericOrdering = Flag(spec, "numericOrdering") ?? false;
+        var givenAlternate = Choice(spec, "alternate", "non-ignorable", "shifted");
+        var maxVariable = Choice(spec, "maxVariable", "punct", "space") ?? "punct";
+        var givenNormalization = Flag(spec, "normalization");
+        var givenBackwards = Flag(spec, "backwards");
         var culture = Culture(locale);
+        var tailoring = Tailoring.Of(locale);
+        var caseFirst = givenCaseFirst ?? tailoring.CaseFirst;
+        var alternate = givenAlternate ?? tailoring.Alternate;
+        var normalization = givenNormalization ?? tailoring.Normalization;
+        var backwards = givenBackwards ?? tailoring.Backwards;
         CheckVersion(spec);
         var normalized = new BsonDocument
         {
@@ -100,10 +114,10 @@ public sealed class Collation
             { "version", IcuVersion },
         };
         CheckCombination(normalized, strength, caseLevel, caseFirst, backwards);
-        if (caseFirst == "upper" || backwards || normalization || (alternate == "shifted" && strength >= 4))
+        if (!tailoring.CanReproduce(caseFirst, backwards, alternate, maxVariable, normalization) || (alternate == "shifted" && strength >= 4))
         {
             throw new MongoErrorException(ErrorCodes.NotImplemented,
-                "the collation options caseFirst 'upper', backwards, normalization and alternate 'shifted' with strength 4 or 5 are not supported by the emulator");
+                $"the emulator cannot reproduce the collation {normalized.ToJson()}: it cannot change a locale's own caseFirst 'upper', backwards, alternate 'shifted' (with maxVariable 'punct') or normalization, nor add caseFirst 'upper' or backwards, and takes alternate 'shifted' only up to strength 3");
         }
 
         var options = strength switch
@@ -122,8 +136,11 @@ public sealed class Collation
             options |= CompareOptions.NumericOrdering;
         }
 
-        var shifted = alternate == "shifted" ? VariableCharacters.For(culture.CompareInfo, spacesOnly: maxVariable == "space") : null;
-        return new Collation(culture.CompareInfo, options, strength == 5, shifted, normalized);
+        // .NET's collator already applies what the locale's own tailoring sets.
+        var shifted = alternate == "shifted" && tailoring.Alternate != "shifted"
+            ? VariableCharacters.For(culture.CompareInfo, spacesOnly: maxVariable == "space")
+            : null;
+        return new Collation(culture.CompareInfo, options, strength == 5, shifted, normalization && !tailoring.Normalization, normalized);
     }
 
     public int Compare(string x, string y)
@@ -145,7 +162,13 @@ public sealed class Collation
         return (_options & CompareOptions.NumericOrdering) != 0 ? 0 : _compare.GetHashCode(Comparable(value), _options);
     }
 
-    private string Comparable(string value) => _shifted?.Strip(value) ?? value;
+    /// <summary>The text as the collator is given it. Decomposing it is what ICU's normalization
+    /// does: canonically equivalent texts compare alike.</summary>
+    private string Comparable(string value)
+    {
+        var text = _decompose ? value.Normalize(NormalizationForm.FormD) : value;
+        return _shifted?.Strip(text) ?? text;
+    }
 
     /// <summary>ICU's identical level: code point order (UTF-16 order differs for surrogates).</summary>
     private static int CompareCodePoints(string x, string y)
@@ -180,7 +203,7 @@ public sealed class Collation
                 throw new MongoErrorException(ErrorCodes.IncompatibleCollationVersion,
                     $"Requested collation version {other.Value} but the only available collator version was {IcuVersion}. Requested collation spec: {spec.ToJson()}");
             case var other:
-                throw MongoErrorException.TypeMismatch($"BSON field 'collation.version' is the wrong type '{other.BsonType}', expected type 'string'");
+                throw MongoErrorException.WrongType("collation.version", other, "string");
         }
     }
 
@@ -211,18 +234,56 @@ public sealed class Collation
         }
     }
 
-    private static bool Flag(BsonDocument spec, string name) => spec.GetValue(name, false) switch
+    private static bool? Flag(BsonDocument spec, string name) => spec.GetValue(name, null) switch
     {
+        null => null,
         BsonBoolean flag => flag.Value,
-        var other => throw MongoErrorException.TypeMismatch($"BSON field 'collation.{name}' is the wrong type '{other.BsonType}', expected type 'bool'"),
+        var other => throw MongoErrorException.WrongType($"collation.{name}", other, "bool"),
     };
 
-    private static string Choice(BsonDocument spec, string name, string fallback, params string[] allowed)
+    private static string? Choice(BsonDocument spec, string name, params string[] allowed) => spec.GetValue(name, null) switch
     {
-        var value = spec.GetValue(name, fallback);
-        return value is BsonString text && allowed.Contains(text.Value)
-            ? text.Value
-            : throw MongoErrorException.BadValue($"Field '{name}' must be one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}");
+        null => null,
+        BsonString text when allowed.Contains(text.Value) => text.Value,
+        _ => throw MongoErrorException.BadValue($"Field '{name}' must be one of {string.Join(", ", allowed.Select(a => $"'{a}'"))}"),
+    };
+
+    /// <summary>
+    /// The settings a locale's CLDR tailoring gives its standard collation (CLDR 28's
+    /// <c>coll/*.txt</c>; ICU 57.1 ships CLDR 29's, assumed alike), which the server takes for every option a spec leaves out before it
+    /// validates and reports the spec: Danish and Maltese <c>[caseFirst upper]</c>, Canadian French
+    /// <c>[backwards 2]</c>, Thai <c>[alternate shifted]</c>, and <c>[normalization on]</c> for the
+    /// languages in <see cref="Normalizing"/> (Persian for Afghanistan imports Pashto's). Every other
+    /// locale keeps the root's settings.
+    /// </summary>
+    private sealed record Tailoring(string CaseFirst = "off", bool Backwards = false, string Alternate = "non-ignorable", bool Normalization = false)
+    {
+        private static readonly HashSet<string> Normalizing =
+            ["as", "bn", "el", "fa", "gu", "he", "hi", "ig", "km", "kn", "kok", "mr", "my", "or", "pa", "ps", "si", "ta", "te", "th", "vi", "yi", "yo"];
+
+        public static Tailoring Of(string locale)
+        {
+            var parts = locale.Split('_', '-', '@');
+            var language = parts[0];
+            var normalization = Normalizing.Contains(language);
+            return language switch
+            {
+                "da" or "mt" => new Tailoring(CaseFirst: "upper"),
+                "fr" when parts.Length > 1 && parts[1] == "CA" => new Tailoring(Backwards: true),
+                "th" => new Tailoring(Alternate: "shifted", Normalization: true),
+                _ => new Tailoring(Normalization: normalization),
+            };
+        }
+
+        /// <summary>Whether .NET's collator, which always applies these settings, can compare as
+        /// the resolved spec asks: the emulator adds normalization and <c>alternate: "shifted"</c>
+        /// itself, but cannot take away what the locale sets nor order case or accents otherwise.
+        /// <c>caseFirst: "lower"</c> orders as the root already does.</summary>
+        public bool CanReproduce(string caseFirst, bool backwards, string alternate, string maxVariable, bool normalization) =>
+            (caseFirst == "upper") == (CaseFirst == "upper")
+            && backwards == Backwards
+            && (Alternate != "shifted" || (alternate == "shifted" && maxVariable == "punct"))
+            && (normalization || !Normalization);
     }
 
     /// <summary>

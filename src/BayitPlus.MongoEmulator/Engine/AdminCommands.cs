@@ -251,11 +251,15 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(ErrorCodes.NamespaceExists, $"Namespace {operation.Database}.{name} already exists");
         }
 
-        // A view on a view shares its collation, as the server's view catalog requires.
+        // Every view the definition reads (its source, and those its $lookup/$unionWith stages name,
+        // nested ones included) shares its collation, as the server's view catalog requires.
         var collation = Collation.Of(command);
-        if (operation.Collection(viewOn.Value) is { View: not null } source && !Collation.AreSame(source.DefaultCollation, collation))
+        var conflicting = Pipeline.CollectionsRead(pipeline).Prepend(viewOn.Value)
+            .Select(operation.Collection)
+            .FirstOrDefault(source => source?.View is not null && !Collation.AreSame(source.DefaultCollation, collation));
+        if (conflicting is not null)
         {
-            throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, $"View {operation.Database}.{name} has conflicting collation with view {source.Namespace}");
+            throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, $"View {operation.Database}.{name} has conflicting collation with view {conflicting.Namespace}");
         }
 
         _store.CreateView(operation.Database, name, new ViewDefinition(viewOn.Value, pipeline), collation);

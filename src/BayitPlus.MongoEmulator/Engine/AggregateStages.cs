@@ -53,7 +53,10 @@ internal sealed partial class CommandDispatcher
     private static BsonDocument? OutputStage(BsonArray stages) =>
         stages.Count > 0 && stages[^1] is BsonDocument { ElementCount: 1 } last && last.GetElement(0).Name is "$out" or "$merge" ? last : null;
 
-    private static void WriteOutput(BsonDocument stage, BsonDocument command, List<BsonDocument> results, OperationContext operation)
+    /// <summary>Checks a final <c>$out</c> or <c>$merge</c> as the server does when it parses the
+    /// pipeline, before any stage runs (so a specification error wins over a run-time error of an
+    /// earlier stage), and returns the write it makes with the results.</summary>
+    private static Action<List<BsonDocument>> PrepareOutput(BsonDocument stage, BsonDocument command, OperationContext operation)
     {
         var name = stage.GetElement(0).Name;
         if (operation.Transaction is not null)
@@ -66,21 +69,19 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(ErrorCodes.InvalidOptions, $"{name} cannot be used with a 'linearizable' read concern level");
         }
 
-        if (name == "$out")
-        {
-            Out(stage[0], results, operation);
-        }
-        else
-        {
-            Merge(stage[0], results, operation);
-        }
+        return name == "$out" ? PrepareOut(stage[0], operation) : PrepareMerge(stage[0], operation);
     }
 
     /// <summary>$out: the target's documents are replaced by the results all at once, its indexes
     /// kept; a result that breaks a unique index fails the command and leaves the target as it was.</summary>
-    private static void Out(BsonValue spec, List<BsonDocument> results, OperationContext operation)
+    private static Action<List<BsonDocument>> PrepareOut(BsonValue spec, OperationContext operation)
     {
         var (database, name) = OutTarget(spec, operation);
+        return results => Out(database, name, results, operation);
+    }
+
+    private static void Out(string database, string name, List<BsonDocument> results, OperationContext operation)
+    {
         var existing = operation.Store.Find(database, name);
         var replacement = new CollectionStore(database, name, existing?.DefaultCollation) { Validation = existing?.Validation };
         foreach (var index in existing?.Indexes.Skip(1) ?? [])
@@ -244,7 +245,7 @@ internal sealed partial class CommandDispatcher
             && i.Key.Values.All(BsonOrder.IsNumber) && i.Key.ElementCount == on.Count && i.Key.Names.All(on.Contains)
             && Collation.AreSame(i.Collation, collation));
 
-    private static void Merge(BsonValue stage, List<BsonDocument> results, OperationContext operation)
+    private static Action<List<BsonDocument>> PrepareMerge(BsonValue stage, OperationContext operation)
     {
         var spec = ParseMerge(stage, operation);
         var (database, name) = OutputNamespace(spec.Database, spec.Collection, operation, "$merge");
@@ -284,11 +285,15 @@ internal sealed partial class CommandDispatcher
             throw new MongoErrorException(51199, $"Cannot use 'let' variables with 'whenMatched: {spec.WhenMatchedMode}' mode");
         }
 
+        var pipeline = spec.WhenMatched is BsonArray stages ? MergePipeline(stages, let!, operation) : null;
+        return results => Merge(spec, operation.Store.GetOrCreate(database, name), pipeline, results, operation);
+    }
+
+    private static void Merge(MergeSpec spec, CollectionStore target, Func<BsonDocument, UpdateSpec>? pipeline, List<BsonDocument> results, OperationContext operation)
+    {
         var on = spec.On ?? ["_id"];
         var whenMatched = spec.WhenMatched;
         var whenNotMatched = spec.WhenNotMatched;
-        var target = operation.Store.GetOrCreate(database, name);
-        var pipeline = whenMatched is BsonArray stages ? MergePipeline(stages, let!, operation) : null;
         foreach (var result in results)
         {
             var document = on.Contains("_id") ? WithId(result) : result;

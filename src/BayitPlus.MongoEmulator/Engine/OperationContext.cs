@@ -42,7 +42,7 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
     /// A view always runs under its own default collation: naming another is refused (167).</summary>
     public void UseCollation(BsonDocument holder, CollectionStore? collection)
     {
-        if (!holder.Contains("collation"))
+        if (!Collation.IsNamedIn(holder))
         {
             Collation = collection?.DefaultCollation;
             return;
@@ -164,6 +164,7 @@ internal sealed class OperationContext(ServerStore store, string database, Trans
         if (collection?.View is not null && !Collation.AreSame(Collation, collection.DefaultCollation))
         {
             // A view another stage reads runs under its own collation, which must be the aggregation's.
+            // No separator before the namespace: the server's message reads so.
             throw new MongoErrorException(ErrorCodes.OptionNotSupportedOnView, $"Cannot override a view's default collation{collection.Namespace}");
         }
 

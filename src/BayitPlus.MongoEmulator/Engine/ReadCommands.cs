@@ -305,10 +305,12 @@ internal sealed partial class CommandDispatcher
             input = SearchInput(pipelineStages, operation, collection, out rest) ?? MatchInput(pipelineStages, operation, collection, out rest);
         }
 
-        var documents = Pipeline.Parse(rest, context).Execute(input).Select(m => m.Document).ToList();
-        if (output is not null)
+        var pipeline = Pipeline.Parse(rest, context);
+        var write = output is null ? null : PrepareOutput(output, command, operation);
+        var documents = pipeline.Execute(input).Select(m => m.Document).ToList();
+        if (write is not null)
         {
-            WriteOutput(output, command, documents, operation);
+            write(documents);
             documents = [];
         }
 

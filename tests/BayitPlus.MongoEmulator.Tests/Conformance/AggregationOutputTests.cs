@@ -165,6 +165,22 @@ public sealed class AggregationOutputTests(MongoDatabaseFixture fixture) : Confo
         Assert.Empty(await AllAsync(target));
     }
 
+    [Fact]
+    public async Task A_merge_specification_error_wins_over_a_run_time_error_of_an_earlier_stage()
+    {
+        var source = await SourceAsync(nameof(A_merge_specification_error_wins_over_a_run_time_error_of_an_earlier_stage));
+        var target = NewCollection(nameof(A_merge_specification_error_wins_over_a_run_time_error_of_an_earlier_stage));
+
+        var badModes = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(source, Doc("{$project: {y: {$divide: ['$x', 0]}}}"),
+            new BsonDocument("$merge", new BsonDocument { { "into", target.CollectionNamespace.CollectionName }, { "whenMatched", "fail" }, { "whenNotMatched", "discard" } })));
+        var noIndex = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(source, Doc("{$project: {y: {$divide: ['$x', 0]}}}"),
+            new BsonDocument("$merge", new BsonDocument { { "into", target.CollectionNamespace.CollectionName }, { "on", "y" } })));
+
+        Assert.Equal(51181, badModes.Code);
+        Assert.Equal(51183, noIndex.Code);
+        Assert.Empty(await AllAsync(target));
+    }
+
     /// <summary>The server's parser of <c>$merge</c>, field by field; {into} stands for the target's name.</summary>
     [Theory]
     [InlineData("{into: {db: '{db}', coll: '{into}', foo: 1}}", 40415)]

@@ -257,6 +257,9 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
     [InlineData("{locale: 'en', strength: 1, caseFirst: 'lower'}")]
     [InlineData("{locale: 'en', strength: 2, caseFirst: 'upper'}")]
     [InlineData("{locale: 'en', strength: 1, backwards: true}")]
+    [InlineData("{locale: 'da', strength: 1}")]
+    [InlineData("{locale: 'mt', strength: 2}")]
+    [InlineData("{locale: 'fr_CA', strength: 1}")]
     public async Task Collation_options_that_cannot_take_effect_together_are_refused(string collation)
     {
         var name = NewCollection().CollectionNamespace.CollectionName;
@@ -279,5 +282,63 @@ public sealed class CollationTests(MongoDatabaseFixture fixture) : ConformanceTe
             await Assert.ThrowsAsync<MongoCommandException>(() =>
                 Database.RunCommandAsync<BsonDocument>(new BsonDocument { { "find", name }, { "collation", Doc(collation) } }, cancellationToken: Ct));
         }
+    }
+
+    [Fact]
+    public async Task Options_left_out_take_the_locales_own_defaults()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1, w: 'a'}", "{_id: 2, w: 'A'}"), cancellationToken: Ct);
+        foreach (var locale in new[] { "da", "fr_CA", "th", "vi", "en" })
+        {
+            await collection.Indexes.CreateOneAsync(
+                new CreateIndexModel<BsonDocument>(new BsonDocument(locale, 1), new CreateIndexOptions { Collation = new Collation(locale) }), cancellationToken: Ct);
+        }
+
+        var indexes = (await (await collection.Indexes.ListAsync(Ct)).ToListAsync(Ct)).ToDictionary(i => i["name"].AsString, i => i.GetValue("collation", null));
+        var danish = await collection.Find("{}", new FindOptions { Collation = new Collation("da") }).Sort("{w: 1}").ToListAsync(Ct);
+
+        Assert.Equal("upper", indexes["da_1"]["caseFirst"].AsString);
+        Assert.True(indexes["fr_CA_1"]["backwards"].AsBoolean);
+        Assert.Equal("shifted", indexes["th_1"]["alternate"].AsString);
+        Assert.True(indexes["th_1"]["normalization"].AsBoolean);
+        Assert.True(indexes["vi_1"]["normalization"].AsBoolean);
+        Assert.Equal(Doc("{caseFirst: 'off', alternate: 'non-ignorable', normalization: false, backwards: false}"),
+            new BsonDocument(indexes["en_1"].AsBsonDocument.Where(e => e.Name is "caseFirst" or "backwards" or "alternate" or "normalization")));
+        Assert.Equal(["A", "a"], danish.Select(d => d["w"].AsString));
+    }
+
+    [Fact]
+    public async Task An_empty_collation_names_none_on_operations_but_not_on_an_index()
+    {
+        var collection = NewCollection();
+        var name = collection.CollectionNamespace.CollectionName;
+        await collection.InsertManyAsync(Docs("{_id: 1, w: 'a'}", "{_id: 2, w: 'A'}", "{_id: 3, w: 'b'}"), cancellationToken: Ct);
+        var empty = new BsonDocument();
+        Task<BsonDocument> RunAsync(BsonDocument command) => Database.RunCommandAsync<BsonDocument>(command, cancellationToken: Ct);
+
+        var found = await RunAsync(new BsonDocument { { "find", name }, { "filter", Doc("{w: 'A'}") }, { "collation", empty } });
+        var aggregated = await RunAsync(new BsonDocument
+        {
+            { "aggregate", name }, { "pipeline", new BsonArray { Doc("{$match: {w: 'A'}}") } }, { "cursor", empty }, { "collation", empty },
+        });
+        var updated = await RunAsync(new BsonDocument
+        {
+            { "update", name }, { "updates", new BsonArray { new BsonDocument { { "q", Doc("{w: 'A'}") }, { "u", Doc("{$set: {u: 1}}") }, { "collation", empty } } } },
+        });
+        var deleted = await RunAsync(new BsonDocument
+        {
+            { "delete", name }, { "deletes", new BsonArray { new BsonDocument { { "q", Doc("{w: 'b'}") }, { "limit", 0 }, { "collation", empty } } } },
+        });
+        var index = await Assert.ThrowsAsync<MongoCommandException>(() => RunAsync(new BsonDocument
+        {
+            { "createIndexes", name }, { "indexes", new BsonArray { new BsonDocument { { "key", Doc("{w: 1}") }, { "name", "w_1" }, { "collation", empty } } } },
+        }));
+
+        Assert.Equal([2], found["cursor"]["firstBatch"].AsBsonArray.Select(d => d["_id"].ToInt32()));
+        Assert.Equal([2], aggregated["cursor"]["firstBatch"].AsBsonArray.Select(d => d["_id"].ToInt32()));
+        Assert.Equal(1, updated["n"].ToInt32());
+        Assert.Equal(1, deleted["n"].ToInt32());
+        Assert.NotEqual(0, index.Code);
     }
 }

@@ -108,4 +108,34 @@ public sealed class ViewTests(MongoDatabaseFixture fixture) : ConformanceTest(fi
         Assert.Equal("en", listed["options"]["collation"]["locale"].AsString);
         Assert.Equal(2, listed["options"]["collation"]["strength"].ToInt32());
     }
+
+    [Fact]
+    public async Task A_view_reading_a_view_of_another_collation_in_its_pipeline_is_refused_when_created()
+    {
+        var source = NewCollection("read_src");
+        var collatedName = Fixture.NewCollectionName("read_collated");
+        await Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "create", collatedName },
+            { "viewOn", source.CollectionNamespace.CollectionName },
+            { "pipeline", new BsonArray() },
+            { "collation", Doc("{locale: 'en', strength: 2}") },
+        }, cancellationToken: Ct);
+        Task<BsonDocument> CreateAsync(string hint, string stage) => Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { "create", Fixture.NewCollectionName(hint) },
+            { "viewOn", source.CollectionNamespace.CollectionName },
+            { "pipeline", new BsonArray { Doc(stage) } },
+        }, cancellationToken: Ct);
+
+        var lookup = await Assert.ThrowsAsync<MongoCommandException>(() => CreateAsync("reads_lookup",
+            $"{{$lookup: {{from: '{collatedName}', localField: 'a', foreignField: 'a', as: 'b'}}}}"));
+        var nested = await Assert.ThrowsAsync<MongoCommandException>(() => CreateAsync("reads_nested",
+            $"{{$facet: {{f: [{{$lookup: {{from: '{source.CollectionNamespace.CollectionName}', pipeline: [{{$unionWith: '{collatedName}'}}], as: 'b'}}}}]}}}}"));
+        var plainCollection = await CreateAsync("reads_collection", $"{{$unionWith: '{source.CollectionNamespace.CollectionName}'}}");
+
+        Assert.Equal(167, lookup.Code);
+        Assert.Equal(167, nested.Code);
+        Assert.Equal(1, plainCollection["ok"].ToInt32());
+    }
 }

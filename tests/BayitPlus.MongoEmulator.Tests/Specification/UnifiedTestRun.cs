@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using MongoDB.Bson;
 using MongoDB.Driver;
 
@@ -33,6 +34,7 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, IMong
             var operations = new UnifiedOperations(Entity, (client, name) => failPoints.Add((client, name)));
             var matcher = new UnifiedMatcher(savedResults);
             var index = 0;
+            Exception? failure = null;
             try
             {
                 foreach (var operation in test["operations"].AsBsonArray.Select(o => o.AsBsonDocument))
@@ -41,19 +43,31 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, IMong
                     await RunOperationAsync(operations, matcher, operation, label);
                 }
             }
-            finally
+            catch (Exception ex)
             {
-                foreach (var recorder in recorders.Values)
-                {
-                    recorder.Stop();
-                }
+                failure = ex;
+            }
 
-                // As the format requires, no fail point a test set outlives it.
-                foreach (var (client, name) in failPoints)
-                {
-                    await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
-                        new BsonDocument { { "configureFailPoint", name }, { "mode", "off" } }, cancellationToken: Ct);
-                }
+            foreach (var recorder in recorders.Values)
+            {
+                recorder.Stop();
+            }
+
+            // A failed cleanup is reported beside the test's own failure, never in its place.
+            var errors = await TurnOffFailPointsAsync();
+            if (failure is not null)
+            {
+                errors.Insert(0, failure);
+            }
+
+            if (errors.Count == 1)
+            {
+                ExceptionDispatchInfo.Throw(errors[0]);
+            }
+
+            if (errors.Count > 1)
+            {
+                throw new AggregateException("the test failed, and so did turning its fail points off", errors);
             }
 
             CheckEvents(matcher);
@@ -67,6 +81,27 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, IMong
                 client.Dispose();
             }
         }
+    }
+
+    /// <summary>Turns off every fail point the test set, as the format requires (none outlives its
+    /// test), even when turning off one of them fails; answers the failures.</summary>
+    private async Task<List<Exception>> TurnOffFailPointsAsync()
+    {
+        var errors = new List<Exception>();
+        foreach (var (client, name) in failPoints)
+        {
+            try
+            {
+                await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
+                    new BsonDocument { { "configureFailPoint", name }, { "mode", "off" } }, cancellationToken: Ct);
+            }
+            catch (Exception ex)
+            {
+                errors.Add(ex);
+            }
+        }
+
+        return errors;
     }
 
     private object Entity(string id) =>
@@ -241,8 +276,10 @@ internal sealed class UnifiedTestRun(BsonDocument file, BsonDocument test, IMong
             var client = expected["client"].AsString;
             var recorder = recorders.GetValueOrDefault(client)
                 ?? throw new UnifiedRunnerLimitation($"expectEvents names {client}, which is not a client entity that observes events");
-            UnifiedEventChecks.Check(expected, recorder.Events, matcher);
-            checks++;
+            if (UnifiedEventChecks.Check(expected, recorder.Events, matcher))
+            {
+                checks++;
+            }
         }
     }
 
