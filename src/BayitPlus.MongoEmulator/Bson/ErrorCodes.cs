@@ -36,6 +36,7 @@ public static class ErrorCodes
     public const int OptionNotSupportedOnView = 167;
     public const int IncompatibleCollationVersion = 161;
     public const int QueryPlanKilled = 175;
+    public const int AmbiguousIndexKeyPattern = 181;
     public const int NotImplemented = 238;
     public const int ConversionFailure = 241;
     public const int NoSuchTransaction = 251;
@@ -90,6 +91,7 @@ public static class ErrorCodes
         OptionNotSupportedOnView => "OptionNotSupportedOnView",
         IncompatibleCollationVersion => "IncompatibleCollationVersion",
         QueryPlanKilled => "QueryPlanKilled",
+        AmbiguousIndexKeyPattern => "AmbiguousIndexKeyPattern",
         NotImplemented => "NotImplemented",
         ConversionFailure => "ConversionFailure",
         NoSuchTransaction => "NoSuchTransaction",

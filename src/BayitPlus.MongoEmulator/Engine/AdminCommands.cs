@@ -320,15 +320,15 @@ internal sealed partial class CommandDispatcher
                     : new MongoErrorException(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index but a different key. Requested index: {definition.Spec}, existing index: {sameName.Spec}");
             }
 
-            var sameKey = collection.Indexes.FirstOrDefault(i => i.SameKeyAs(definition));
-            if (sameKey is not null)
+            var equivalent = collection.Indexes.FirstOrDefault(i => i.SameSignatureAs(definition));
+            if (equivalent is not null)
             {
-                if (sameKey.SameAs(definition))
+                if (equivalent.SameAs(definition))
                 {
-                    throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"Index already exists with a different name: {sameKey.Name}");
+                    throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"Index already exists with a different name: {equivalent.Name}");
                 }
 
-                throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {definition.Spec}, existing index: {sameKey.Spec}");
+                throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {definition.Spec}, existing index: {equivalent.Spec}");
             }
 
             collection.AddIndex(definition);
@@ -366,7 +366,7 @@ internal sealed partial class CommandDispatcher
             BsonString { Value: "*" } => collection.Indexes.Skip(1).ToList(),
             BsonString name => [FindIndex(collection, i => i.Name == name.Value, name.Value)],
             BsonArray names => names.Select(n => FindIndex(collection, i => i.Name == n.AsString, n.AsString)).ToList(),
-            BsonDocument key => [FindIndex(collection, i => BsonOrder.AreEqual(i.Key, key), key.ToJson())],
+            BsonDocument key => [IndexByKey(collection, key)],
             _ => throw MongoErrorException.TypeMismatch("dropIndexes 'index' must be a string, an array of strings or a key pattern"),
         };
         if (victims.Any(v => v.Name == "_id_"))
@@ -380,6 +380,19 @@ internal sealed partial class CommandDispatcher
         }
 
         return new BsonDocument("nIndexesWas", before);
+    }
+
+    /// <summary>One key may carry several indexes (other collations, filters, unique or sparse):
+    /// the server then wants the index named.</summary>
+    private static IndexDefinition IndexByKey(CollectionStore collection, BsonDocument key)
+    {
+        var matching = collection.Indexes.Where(i => BsonOrder.AreEqual(i.Key, key)).ToList();
+        return matching.Count switch
+        {
+            1 => matching[0],
+            0 => throw new MongoErrorException(ErrorCodes.IndexNotFound, $"can't find index with key: {key}"),
+            _ => throw new MongoErrorException(ErrorCodes.AmbiguousIndexKeyPattern, $"{matching.Count} indexes found for key: {key}, identify by name instead. Conflicting indexes: {string.Join(", ", matching.Select(i => i.Spec))}"),
+        };
     }
 
     private static IndexDefinition FindIndex(CollectionStore collection, Func<IndexDefinition, bool> predicate, string description) =>

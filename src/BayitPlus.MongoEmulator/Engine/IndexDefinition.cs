@@ -193,6 +193,15 @@ internal sealed class IndexDefinition
 
     public bool SameKeyAs(IndexDefinition other) => BsonOrder.AreEqual(Spec["key"], other.Spec["key"]);
 
+    /// <summary>True when both have the same key and the same signature options (collation,
+    /// partialFilterExpression, unique, sparse), which the server lets tell apart indexes on one key.</summary>
+    public bool SameSignatureAs(IndexDefinition other) =>
+        SameKeyAs(other)
+        && Unique == other.Unique
+        && Sparse == other.Sparse
+        && Collation.AreSame(Collation, other.Collation)
+        && BsonOrder.AreEqual(Spec.GetValue("partialFilterExpression", null), other.Spec.GetValue("partialFilterExpression", null));
+
     private static BsonDocument Comparable(BsonDocument spec)
     {
         var copy = new BsonDocument(spec.Where(e => e.Name != "name" && e.Name != "v").OrderBy(e => e.Name, StringComparer.Ordinal));

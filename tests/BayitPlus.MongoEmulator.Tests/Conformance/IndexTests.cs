@@ -65,6 +65,47 @@ public sealed class IndexTests(MongoDatabaseFixture fixture) : ConformanceTest(f
         Assert.Equal(86, sameNameOtherKeys.Code);
     }
 
+    /// <summary>The server tells indexes on one key apart by their signature: collation,
+    /// partialFilterExpression, unique and sparse; a TTL or another name is not enough.</summary>
+    [Fact]
+    public async Task Indexes_on_one_key_differ_by_signature_and_are_then_dropped_by_name()
+    {
+        var collection = NewCollection();
+        await collection.Indexes.CreateOneAsync(Index("{a: 1}"), cancellationToken: Ct);
+        var signatures = new (string Name, CreateIndexOptions<BsonDocument> Options)[]
+        {
+            ("a_en", new() { Name = "a_en", Collation = new Collation("en", strength: CollationStrength.Secondary) }),
+            ("a_partial", new() { Name = "a_partial", PartialFilterExpression = Doc("{a: {$gt: 5}}") }),
+            ("a_unique", new() { Name = "a_unique", Unique = true }),
+            ("a_sparse", new() { Name = "a_sparse", Sparse = true }),
+        };
+        foreach (var (name, options) in signatures)
+        {
+            Assert.Equal(name, await collection.Indexes.CreateOneAsync(Index("{a: 1}", options), cancellationToken: Ct));
+        }
+
+        var ttlOnly = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Indexes.CreateOneAsync(
+            Index("{a: 1}", new CreateIndexOptions<BsonDocument> { Name = "a_ttl", ExpireAfter = TimeSpan.FromHours(1) }), cancellationToken: Ct));
+        var sameCollation = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Indexes.CreateOneAsync(
+            Index("{a: 1}", new CreateIndexOptions<BsonDocument> { Name = "a_en_again", Collation = new Collation("en", strength: CollationStrength.Secondary) }), cancellationToken: Ct));
+        var ambiguous = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "dropIndexes", collection.CollectionNamespace.CollectionName }, { "index", Doc("{a: 1}") } }, cancellationToken: Ct));
+
+        Assert.Equal(85, ttlOnly.Code);
+        Assert.Equal(85, sameCollation.Code);
+        Assert.Equal(181, ambiguous.Code);
+        Assert.Equal(["_id_", "a_1", "a_en", "a_partial", "a_sparse", "a_unique"], (await ListIndexesAsync(collection)).Keys.Order(StringComparer.Ordinal));
+
+        foreach (var (name, _) in signatures)
+        {
+            await collection.Indexes.DropOneAsync(name, Ct);
+        }
+
+        await Database.RunCommandAsync<BsonDocument>(
+            new BsonDocument { { "dropIndexes", collection.CollectionNamespace.CollectionName }, { "index", Doc("{a: 1}") } }, cancellationToken: Ct);
+        Assert.Equal(["_id_"], (await ListIndexesAsync(collection)).Keys);
+    }
+
     [Fact]
     public async Task DropIndexes_by_name_and_all()
     {
