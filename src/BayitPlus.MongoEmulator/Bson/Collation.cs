@@ -223,6 +223,12 @@ public sealed class Collation
 
     private static CultureInfo Culture(string locale)
     {
+        // The server takes only ICU's canonical spelling of an id (en_US, not en-us).
+        if (Canonical(locale) is var canonical && canonical != locale)
+        {
+            throw MongoErrorException.BadValue($"Field 'locale' is invalid in: {{ locale: \"{locale}\" }}. Did you mean '{canonical}'?");
+        }
+
         var name = locale.Replace('_', '-');
         try
         {
@@ -232,6 +238,22 @@ public sealed class Collation
         {
             throw MongoErrorException.BadValue($"Field 'locale' is invalid in: {{ locale: \"{locale}\" }}");
         }
+    }
+
+    /// <summary>ICU's spelling of a locale id: lower-case language, title-case script, upper-case
+    /// region, joined by underscores.</summary>
+    private static string Canonical(string locale)
+    {
+        var parts = locale.Split('-', '_');
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var part = parts[i];
+            parts[i] = i == 0 ? part.ToLowerInvariant()
+                : part.Length == 4 ? char.ToUpperInvariant(part[0]) + part[1..].ToLowerInvariant()
+                : part.ToUpperInvariant();
+        }
+
+        return string.Join('_', parts);
     }
 
     private static bool? Flag(BsonDocument spec, string name) => spec.GetValue(name, null) switch
@@ -263,7 +285,7 @@ public sealed class Collation
 
         public static Tailoring Of(string locale)
         {
-            var parts = locale.Split('_', '-', '@');
+            var parts = locale.Split('_');
             var language = parts[0];
             var normalization = Normalizing.Contains(language);
             return language switch

@@ -305,33 +305,23 @@ internal sealed partial class CommandDispatcher
         var created = operation.Collection(name) is null;
         var collection = operation.Store.GetOrCreate(operation.Database, name);
         var before = collection.Indexes.Count;
-        foreach (var definition in definitions)
+
+        // The server builds a request's indexes together: one refused leaves none of them.
+        var added = new List<IndexDefinition>();
+        try
         {
-            var sameName = collection.Indexes.FirstOrDefault(i => i.Name == definition.Name);
-            if (sameName is not null)
+            foreach (var definition in definitions)
             {
-                if (sameName.SameAs(definition))
+                if (AddIndexUnlessPresent(collection, definition))
                 {
-                    continue;
+                    added.Add(definition);
                 }
-
-                throw sameName.SameKeyAs(definition)
-                    ? new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An existing index has the same name as the requested index but different options. Requested index: {definition.Spec}, existing index: {sameName.Spec}")
-                    : new MongoErrorException(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index but a different key. Requested index: {definition.Spec}, existing index: {sameName.Spec}");
             }
-
-            var equivalent = collection.Indexes.FirstOrDefault(i => i.SameSignatureAs(definition));
-            if (equivalent is not null)
-            {
-                if (equivalent.SameAs(definition))
-                {
-                    throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"Index already exists with a different name: {equivalent.Name}");
-                }
-
-                throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {definition.Spec}, existing index: {equivalent.Spec}");
-            }
-
-            collection.AddIndex(definition);
+        }
+        catch (MongoErrorException)
+        {
+            added.ForEach(collection.DropIndex);
+            throw;
         }
 
         var reply = new BsonDocument
@@ -380,6 +370,38 @@ internal sealed partial class CommandDispatcher
         }
 
         return new BsonDocument("nIndexesWas", before);
+    }
+
+    /// <summary>Adds the index unless the same one exists (false); refuses one that conflicts by
+    /// name or signature, with the server's codes.</summary>
+    private static bool AddIndexUnlessPresent(CollectionStore collection, IndexDefinition definition)
+    {
+        var sameName = collection.Indexes.FirstOrDefault(i => i.Name == definition.Name);
+        if (sameName is not null)
+        {
+            if (sameName.SameAs(definition))
+            {
+                return false;
+            }
+
+            throw sameName.SameSignatureAs(definition)
+                ? new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An existing index has the same name as the requested index but different options. Requested index: {definition.Spec}, existing index: {sameName.Spec}")
+                : new MongoErrorException(ErrorCodes.IndexKeySpecsConflict, $"An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: {definition.Spec}, existing index: {sameName.Spec}");
+        }
+
+        var equivalent = collection.Indexes.FirstOrDefault(i => i.SameSignatureAs(definition));
+        if (equivalent is not null)
+        {
+            if (equivalent.SameAs(definition))
+            {
+                throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"Index already exists with a different name: {equivalent.Name}");
+            }
+
+            throw new MongoErrorException(ErrorCodes.IndexOptionsConflict, $"An equivalent index already exists with a different name and options. Requested index: {definition.Spec}, existing index: {equivalent.Spec}");
+        }
+
+        collection.AddIndex(definition);
+        return true;
     }
 
     /// <summary>One key may carry several indexes (other collations, filters, unique or sparse):

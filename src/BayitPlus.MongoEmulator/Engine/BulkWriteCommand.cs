@@ -22,7 +22,7 @@ internal sealed partial class CommandDispatcher
         {
             ["insert"] = StatementFieldType.NamespaceIndex,
             ["document"] = StatementFieldType.Object,
-        }, StatementSchema.RouterFields, "insert", "document"),
+        }, new HashSet<string>(), "insert", "document"),
         ["update"] = new("bulkWrite", new Dictionary<string, StatementFieldType>
         {
             ["update"] = StatementFieldType.NamespaceIndex,

@@ -131,8 +131,9 @@ internal sealed class IndexDefinition
         var collation = request.GetValue("collation", null) switch
         {
             null => null,
+            BsonDocument { ElementCount: 0 } => throw MongoErrorException.BadValue("The field 'collation' cannot be an empty object."),
             BsonDocument document => Collation.Parse(document),
-            var other => throw MongoErrorException.TypeMismatch($"collation must be an object, not {other.BsonType}"),
+            var other => throw MongoErrorException.TypeMismatch($"The field 'collation' must be an object, but got {BsonTypeNames.Of(other)}"),
         };
         if (collation is not null && isText)
         {

@@ -351,6 +351,20 @@ internal sealed partial class CommandDispatcher
 
     /// <summary>A hint names an index by name or key pattern; the planner picks indexes itself, so
     /// a hint only matters when it names no index, which the server refuses.</summary>
+    /// <summary>A key pattern naming several indexes (other collations, filters, unique or sparse)
+    /// leaves the planner to guess, which the server refuses.</summary>
+    private static bool HintedByKey(CollectionStore collection, BsonDocument pattern)
+    {
+        var matching = collection.Indexes.Where(i => BsonOrder.AreEqual(i.Key, pattern)).Take(2).ToList();
+        return matching.Count switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw new MongoErrorException(ErrorCodes.IndexNotFound,
+                $"planner returned error :: caused by :: Hint matched multiple indexes, must hint by index name. Matched: {matching[0].Spec} and {matching[1].Spec}"),
+        };
+    }
+
     private static void CheckHint(BsonDocument command, CollectionStore? collection)
     {
         var hint = command.GetValue("hint", null);
@@ -361,7 +375,7 @@ internal sealed partial class CommandDispatcher
             BsonString { Value: var name } => collection.Indexes.Any(i => i.Name == name),
             BsonDocument { ElementCount: 0 } => true,
             BsonDocument pattern when pattern.GetElement(0).Name == "$natural" => true,
-            BsonDocument pattern => collection.Indexes.Any(i => BsonOrder.AreEqual(i.Key, pattern)),
+            BsonDocument pattern => HintedByKey(collection, pattern),
             _ => throw MongoErrorException.BadValue("hint must be a string or a document"),
         };
         if (!known)

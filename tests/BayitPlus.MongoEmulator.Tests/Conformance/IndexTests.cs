@@ -107,6 +107,48 @@ public sealed class IndexTests(MongoDatabaseFixture fixture) : ConformanceTest(f
     }
 
     [Fact]
+    public async Task A_name_taken_by_another_signature_conflicts_and_a_hint_by_a_shared_key_is_ambiguous()
+    {
+        var collection = NewCollection();
+        await collection.InsertOneAsync(Doc("{_id: 1, a: 1}"), cancellationToken: Ct);
+        await collection.Indexes.CreateManyAsync(
+            [Index("{a: 1}", new CreateIndexOptions<BsonDocument> { Name = "plain" }), Index("{a: 1}", new CreateIndexOptions<BsonDocument> { Name = "sparse", Sparse = true })], Ct);
+
+        var otherSignature = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Indexes.CreateOneAsync(
+            Index("{a: 1}", new CreateIndexOptions<BsonDocument> { Name = "plain", Unique = true }), cancellationToken: Ct));
+        var otherOptions = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Indexes.CreateOneAsync(
+            Index("{a: 1}", new CreateIndexOptions<BsonDocument> { Name = "plain", ExpireAfter = TimeSpan.FromHours(1) }), cancellationToken: Ct));
+        var ambiguousFind = await Assert.ThrowsAsync<MongoCommandException>(() =>
+            collection.Find("{a: 1}", new FindOptions { Hint = Doc("{a: 1}") }).ToListAsync(Ct));
+        var ambiguousUpdate = await Assert.ThrowsAsync<MongoWriteException>(() =>
+            collection.UpdateOneAsync("{a: 1}", "{$set: {b: 1}}", new UpdateOptions { Hint = Doc("{a: 1}") }, Ct));
+
+        Assert.Equal(86, otherSignature.Code);
+        Assert.Equal(85, otherOptions.Code);
+        Assert.Equal(27, ambiguousFind.Code);
+        Assert.Equal(27, ambiguousUpdate.WriteError.Code);
+        Assert.Single(await collection.Find("{a: 1}", new FindOptions { Hint = "sparse" }).ToListAsync(Ct));
+        AssertSameFields(Doc("{_id: 1, a: 1}"), await collection.Find("{}").SingleAsync(Ct));
+    }
+
+    [Fact]
+    public async Task A_request_with_one_refused_index_creates_none()
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1, a: 1, b: 1}", "{_id: 2, a: 2, b: 1}"), cancellationToken: Ct);
+        await collection.Indexes.CreateOneAsync(Index("{c: 1}"), cancellationToken: Ct);
+
+        var conflict = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Indexes.CreateManyAsync(
+            [Index("{a: 1}"), Index("{d: 1}", new CreateIndexOptions<BsonDocument> { Name = "c_1" })], Ct));
+        var duplicates = await Assert.ThrowsAsync<MongoCommandException>(() => collection.Indexes.CreateManyAsync(
+            [Index("{a: 1}"), Index("{b: 1}", new CreateIndexOptions<BsonDocument> { Unique = true })], Ct));
+
+        Assert.Equal(86, conflict.Code);
+        Assert.Equal(11000, duplicates.Code);
+        Assert.Equal(["_id_", "c_1"], (await ListIndexesAsync(collection)).Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task DropIndexes_by_name_and_all()
     {
         var collection = NewCollection();
