@@ -275,7 +275,7 @@ public sealed class Collation
     /// <c>coll/*.txt</c>; ICU 57.1 ships CLDR 29's, assumed alike), which the server takes for every option a spec leaves out before it
     /// validates and reports the spec: Danish and Maltese <c>[caseFirst upper]</c>, Canadian French
     /// <c>[backwards 2]</c>, Thai <c>[alternate shifted]</c>, and <c>[normalization on]</c> for the
-    /// languages in <see cref="Normalizing"/> (Persian for Afghanistan imports Pashto's). Every other
+    /// languages in <see cref="Normalizing"/>. Every other
     /// locale keeps the root's settings.
     /// </summary>
     private sealed record Tailoring(string CaseFirst = "off", bool Backwards = false, string Alternate = "non-ignorable", bool Normalization = false)

@@ -44,7 +44,7 @@ internal sealed partial class CommandDispatcher
             ["multi"] = StatementFieldType.Bool,
             ["hint"] = StatementFieldType.Hint,
             ["collation"] = StatementFieldType.Object,
-        }, StatementSchema.RouterFields, "delete", "filter"),
+        }, StatementSchema.SamplerFields, "delete", "filter"),
     };
 
     /// <summary>A namespace entry; its other fields only MongoDB's routers and encryption send.</summary>
@@ -72,8 +72,8 @@ internal sealed partial class CommandDispatcher
         NamespaceInfo.CheckAll(entries);
         var namespaces = entries.Select(n => NamespaceEntry(n.AsBsonDocument)).ToList();
         CheckOps(ops, namespaces.Count);
-        var ordered = command.GetValue("ordered", true).ToBoolean();
-        var errorsOnly = command.GetValue("errorsOnly", false).ToBoolean();
+        var ordered = StrictBool(command, "ordered", true);
+        var errorsOnly = StrictBool(command, "errorsOnly", false);
         var let = command.GetValue("let", null) as BsonDocument;
         var results = new BsonArray();
         long inserted = 0, matched = 0, modified = 0, upserted = 0, deleted = 0, errors = 0;

@@ -192,12 +192,10 @@ internal sealed class IndexDefinition
     /// <summary>True when both describe the same index (so creating it again is a no-op).</summary>
     public bool SameAs(IndexDefinition other) => BsonOrder.AreEqual(Comparable(Spec), Comparable(other.Spec));
 
-    public bool SameKeyAs(IndexDefinition other) => BsonOrder.AreEqual(Spec["key"], other.Spec["key"]);
-
     /// <summary>True when both have the same key and the same signature options (collation,
     /// partialFilterExpression, unique, sparse), which the server lets tell apart indexes on one key.</summary>
     public bool SameSignatureAs(IndexDefinition other) =>
-        SameKeyAs(other)
+        BsonOrder.AreEqual(Spec["key"], other.Spec["key"])
         && Unique == other.Unique
         && Sparse == other.Sparse
         && Collation.AreSame(Collation, other.Collation)

@@ -40,7 +40,10 @@ internal enum StatementFieldType
 internal sealed class StatementSchema(
     string path, IReadOnlyDictionary<string, StatementFieldType> fields, IReadOnlySet<string> internalFields, params string[] required)
 {
-    /// <summary>Fields the server accepts on statements only from its own routers and samplers.</summary>
+    /// <summary>The field the server accepts on update and delete statements only from its query sampler.</summary>
+    public static readonly IReadOnlySet<string> SamplerFields = new HashSet<string> { "sampleId" };
+
+    /// <summary>Fields the server accepts on update statements only from its own routers and sampler.</summary>
     public static readonly IReadOnlySet<string> RouterFields = new HashSet<string> { "sampleId", "$_allowShardKeyUpdatesWithoutFullShardKeyInQuery" };
 
     /// <summary>Checks each statement of the array this schema's path names.</summary>

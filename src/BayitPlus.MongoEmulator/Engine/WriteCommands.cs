@@ -9,9 +9,9 @@ internal sealed partial class CommandDispatcher
 {
     private static BsonDocument Insert(BsonDocument command, OperationContext operation)
     {
-        var collection = operation.Store.GetOrCreate(operation.Database, CollectionName(command));
         var documents = command.GetValue("documents", null) as BsonArray ?? throw MongoErrorException.FailedToParse("insert requires a 'documents' array");
-        var ordered = command.GetValue("ordered", true).ToBoolean();
+        var ordered = StrictBool(command, "ordered", true);
+        var collection = operation.Store.GetOrCreate(operation.Database, CollectionName(command));
         var errors = new BsonArray();
         var inserted = 0;
         for (var i = 0; i < documents.Count; i++)
@@ -57,14 +57,14 @@ internal sealed partial class CommandDispatcher
         ["limit"] = StatementFieldType.DeleteLimit,
         ["hint"] = StatementFieldType.Hint,
         ["collation"] = StatementFieldType.Object,
-    }, StatementSchema.RouterFields, "q", "limit");
+    }, StatementSchema.SamplerFields, "q", "limit");
 
     private static BsonDocument Update(BsonDocument command, OperationContext operation)
     {
         var name = CollectionName(command);
         var statements = command.GetValue("updates", null) as BsonArray ?? throw MongoErrorException.FailedToParse("update requires an 'updates' array");
         UpdateStatement.CheckAll(statements);
-        var ordered = command.GetValue("ordered", true).ToBoolean();
+        var ordered = StrictBool(command, "ordered", true);
         var errors = new BsonArray();
         var upserted = new BsonArray();
         long matched = 0;
@@ -204,7 +204,7 @@ internal sealed partial class CommandDispatcher
         var collection = operation.Collection(CollectionName(command));
         var statements = command.GetValue("deletes", null) as BsonArray ?? throw MongoErrorException.FailedToParse("delete requires a 'deletes' array");
         DeleteStatement.CheckAll(statements);
-        var ordered = command.GetValue("ordered", true).ToBoolean();
+        var ordered = StrictBool(command, "ordered", true);
         var errors = new BsonArray();
         long deleted = 0;
         for (var i = 0; i < statements.Count; i++)
@@ -351,6 +351,15 @@ internal sealed partial class CommandDispatcher
 
     /// <summary>A hint names an index by name or key pattern; the planner picks indexes itself, so
     /// a hint only matters when it names no index, which the server refuses.</summary>
+    /// <summary>A boolean command field the server's IDL types as a strict <c>bool</c> (<c>ordered</c>,
+    /// <c>errorsOnly</c>): another type is refused, not read as true or false.</summary>
+    private static bool StrictBool(BsonDocument command, string field, bool absent) => command.GetValue(field, null) switch
+    {
+        null => absent,
+        BsonBoolean flag => flag.Value,
+        var other => throw MongoErrorException.WrongType($"{command.GetElement(0).Name}.{field}", other, "bool"),
+    };
+
     /// <summary>A key pattern naming several indexes (other collations, filters, unique or sparse)
     /// leaves the planner to guess, which the server refuses.</summary>
     private static bool HintedByKey(CollectionStore collection, BsonDocument pattern)

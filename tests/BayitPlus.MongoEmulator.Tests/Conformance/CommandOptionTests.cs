@@ -209,4 +209,22 @@ public sealed class CommandOptionTests(MongoDatabaseFixture fixture) : Conforman
 
         Assert.Equal([1, 2], reply["cursor"]["firstBatch"].AsBsonArray.Select(d => d["_id"].AsInt32));
     }
+
+    [Theory]
+    [InlineData("insert", "documents", "{_id: 3}")]
+    [InlineData("update", "updates", "{q: {_id: 1}, u: {$set: {a: 1}}}")]
+    [InlineData("delete", "deletes", "{q: {_id: 1}, limit: 1}")]
+    public async Task Ordered_must_be_a_boolean(string command, string array, string statement)
+    {
+        var collection = NewCollection();
+        await collection.InsertManyAsync(Docs("{_id: 1}", "{_id: 2}"), cancellationToken: Ct);
+
+        var error = await Assert.ThrowsAsync<MongoCommandException>(() => Database.RunCommandAsync<BsonDocument>(new BsonDocument
+        {
+            { command, collection.CollectionNamespace.CollectionName }, { array, new BsonArray { Doc(statement) } }, { "ordered", 1 },
+        }, cancellationToken: Ct));
+
+        Assert.Equal(14, error.Code);
+        Assert.Equal([Doc("{_id: 1}"), Doc("{_id: 2}")], await collection.Find("{}").Sort("{_id: 1}").ToListAsync(Ct));
+    }
 }
