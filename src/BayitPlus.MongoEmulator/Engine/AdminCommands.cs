@@ -408,7 +408,7 @@ internal sealed partial class CommandDispatcher
     /// the server then wants the index named.</summary>
     private static IndexDefinition IndexByKey(CollectionStore collection, BsonDocument key)
     {
-        var matching = collection.Indexes.Where(i => BsonOrder.AreEqual(i.Key, key)).ToList();
+        var matching = collection.IndexesWithKey(key).ToList();
         return matching.Count switch
         {
             1 => matching[0],

@@ -50,6 +50,10 @@ internal sealed class CollectionStore
 
     public IReadOnlyList<IndexDefinition> Indexes => _definitions;
 
+    /// <summary>The indexes on <paramref name="key"/>: several when their collation, filter,
+    /// uniqueness or sparseness tell them apart.</summary>
+    public IEnumerable<IndexDefinition> IndexesWithKey(BsonDocument key) => _definitions.Where(i => BsonOrder.AreEqual(i.Key, key));
+
     public IReadOnlyList<BtreeIndex> Btrees => _btrees;
 
     /// <summary>Atlas Vector Search indexes: listed by $listSearchIndexes, never by listIndexes,

@@ -97,6 +97,7 @@ internal sealed class FailPoint
         {
             throw MongoErrorException.BadValue("failCommand requires 'data'");
         }
+
         var unknown = data.Names.FirstOrDefault(n => !DataFields.Contains(n));
         if (unknown is not null)
         {

@@ -349,8 +349,6 @@ internal sealed partial class CommandDispatcher
         return withId;
     }
 
-    /// <summary>A hint names an index by name or key pattern; the planner picks indexes itself, so
-    /// a hint only matters when it names no index, which the server refuses.</summary>
     /// <summary>A boolean command field the server's IDL types as a strict <c>bool</c> (<c>ordered</c>,
     /// <c>errorsOnly</c>): another type is refused, not read as true or false.</summary>
     private static bool StrictBool(BsonDocument command, string field, bool absent) => command.GetValue(field, null) switch
@@ -364,7 +362,7 @@ internal sealed partial class CommandDispatcher
     /// leaves the planner to guess, which the server refuses.</summary>
     private static bool HintedByKey(CollectionStore collection, BsonDocument pattern)
     {
-        var matching = collection.Indexes.Where(i => BsonOrder.AreEqual(i.Key, pattern)).Take(2).ToList();
+        var matching = collection.IndexesWithKey(pattern).Take(2).ToList();
         return matching.Count switch
         {
             0 => false,
@@ -374,6 +372,8 @@ internal sealed partial class CommandDispatcher
         };
     }
 
+    /// <summary>A hint names an index by name or key pattern; the planner picks indexes itself, so
+    /// a hint only matters when it names no index, which the server refuses.</summary>
     private static void CheckHint(BsonDocument command, CollectionStore? collection)
     {
         var hint = command.GetValue("hint", null);
